@@ -1,0 +1,22 @@
+import type { Command, CommandAck, EngineState } from './api.js';
+import type { Config } from './config.js';
+
+/**
+ * Messages between the host and the engine process (Electron utility process or Node
+ * child process). Structured-clone friendly plain objects; the host validates commands
+ * before forwarding, and the engine validates again on arrival (it trusts no transport).
+ */
+export type HostToEngine =
+  | { readonly kind: 'start'; readonly config: Config; readonly dataDir: string; readonly restartReason?: string }
+  | { readonly kind: 'command'; readonly id: number; readonly command: Command }
+  | { readonly kind: 'shutdown' };
+
+export type EngineToHost =
+  | { readonly kind: 'ready'; readonly metricsPort: number }
+  | { readonly kind: 'state'; readonly state: EngineState }
+  | { readonly kind: 'ack'; readonly id: number; readonly ack: CommandAck }
+  /** A validated live edit, so the host persists it to the TOML file. */
+  | { readonly kind: 'configChanged'; readonly config: Config }
+  | { readonly kind: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly msg: string; readonly data?: Record<string, unknown> }
+  | { readonly kind: 'fatal'; readonly error: string }
+  | { readonly kind: 'stopped' };
