@@ -5,3 +5,4 @@ export * from './config.js';
 export * from './config-toml.js';
 export * from './api.js';
 export * from './engine-protocol.js';
+export * from './client-order-id.js';
