@@ -33,7 +33,14 @@ export const MarketRecord = {
   BID_QTY: 10 + MAX_LEVELS,
   ASK_PRICE: 10 + 2 * MAX_LEVELS,
   ASK_QTY: 10 + 3 * MAX_LEVELS,
-  SLOTS: 10 + 4 * MAX_LEVELS,
+  /**
+   * Time the market-data thread spent on this record (parse + book), µs. Filled by the
+   * market thread, not the pipeline. In replay the reader floods the ring, so the
+   * strategy measures tick-to-trade from its own dequeue plus this, not from T0_US
+   * (which would count time spent queued behind a file read far ahead).
+   */
+  MD_US: 10 + 4 * MAX_LEVELS,
+  SLOTS: 11 + 4 * MAX_LEVELS,
 } as const;
 
 /** Trade records reuse the book header slots under these names. */

@@ -1,0 +1,49 @@
+/**
+ * Words the engine's threads share beyond the control block: each symbol's position as
+ * the execution thread last published it (the strategy's risk check and sizing read it),
+ * and the order-id counter (strategy orders and trader-initiated flatten orders draw
+ * from one sequence, so ids never collide).
+ *
+ * Positions are float64 integers of 1e-8 units, written by the execution thread only,
+ * published before its replay barrier word (Atomics.store), so a reader that waited on
+ * that barrier sees them; live, a reader may see a value one fill old, which the risk
+ * check tolerates by design (it also caps by max_order_size).
+ */
+export class EngineShared {
+  readonly buffer: SharedArrayBuffer;
+  private readonly positions: Float64Array;
+  private readonly orderIds: Int32Array;
+
+  private constructor(buffer: SharedArrayBuffer, readonly symbolCount: number) {
+    this.buffer = buffer;
+    this.orderIds = new Int32Array(buffer, 0, 16);
+    this.positions = new Float64Array(buffer, 64, symbolCount);
+  }
+
+  static create(symbolCount: number, firstOrderId = 1): EngineShared {
+    const shared = new EngineShared(new SharedArrayBuffer(64 + 8 * Math.max(1, symbolCount)), symbolCount);
+    Atomics.store(shared.orderIds, 0, firstOrderId - 1);
+    return shared;
+  }
+
+  static attach(buffer: SharedArrayBuffer, symbolCount: number): EngineShared {
+    return new EngineShared(buffer, symbolCount);
+  }
+
+  /** Next engine-wide order id (atomic: any thread may draw). */
+  nextOrderId(): number {
+    return Atomics.add(this.orderIds, 0, 1) + 1;
+  }
+
+  lastOrderId(): number {
+    return Atomics.load(this.orderIds, 0);
+  }
+
+  setPosition(symbolIndex: number, qtyUnits: number): void {
+    this.positions[symbolIndex] = qtyUnits;
+  }
+
+  position(symbolIndex: number): number {
+    return this.positions[symbolIndex]!;
+  }
+}
