@@ -1,0 +1,151 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngineStore, isNewer } from '../../renderer/src/store/engine-store.js';
+import { createManualScheduler } from '../../renderer/src/store/frame-scheduler.js';
+import { createConnectionStore } from '../../renderer/src/store/connection-store.js';
+import { connectApiToStores } from '../../renderer/src/store/connect-api.js';
+import type { CommandAck, EngineState, LockstepApi } from '../../shared/api.js';
+import { engineState } from './renderer-fixtures.js';
+
+test('a received state is published at the next frame, not before', () => {
+  const frames = createManualScheduler();
+  const engine = createEngineStore(frames.schedule);
+  assert.equal(engine.receive(engineState({ seq: 1 })), true);
+  assert.equal(engine.store.getState().state, null, 'nothing is published between frames');
+  frames.runFrame();
+  assert.equal(engine.store.getState().state?.seq, 1);
+  assert.equal(engine.store.getState().frames, 1);
+});
+
+test('many states within one frame publish once, with the newest', () => {
+  const frames = createManualScheduler();
+  const engine = createEngineStore(frames.schedule);
+  let notifications = 0;
+  engine.store.subscribe(() => notifications++);
+  for (let seq = 1; seq <= 5; seq++) engine.receive(engineState({ seq }));
+  assert.equal(frames.pending, 1, 'one frame callback for five states');
+  frames.runFrame();
+  assert.equal(notifications, 1);
+  assert.equal(engine.store.getState().state?.seq, 5);
+  assert.equal(frames.runFrame(), 0, 'no frame is scheduled when nothing new came');
+});
+
+test('an older state is ignored, before or after publication', () => {
+  const frames = createManualScheduler();
+  const engine = createEngineStore(frames.schedule);
+  engine.receive(engineState({ seq: 10 }));
+  assert.equal(engine.receive(engineState({ seq: 9 })), false, 'older than the pending one');
+  frames.runFrame();
+  assert.equal(engine.receive(engineState({ seq: 10 })), false, 'a repeat is not newer');
+  assert.equal(engine.receive(engineState({ seq: 3 })), false);
+  frames.runFrame();
+  assert.equal(engine.store.getState().state?.seq, 10);
+  assert.equal(engine.ignored, 3);
+});
+
+test('a restarted engine (more restarts, sequence from 1) is accepted; a late state of the old run is not', () => {
+  const base = engineState();
+  const run = (restarts: number, seq: number): EngineState => ({ ...base, seq, health: { ...base.health, restarts } });
+  assert.equal(isNewer(run(1, 1), run(0, 500)), true);
+  assert.equal(isNewer(run(0, 501), run(1, 1)), false);
+  const frames = createManualScheduler();
+  const engine = createEngineStore(frames.schedule);
+  engine.receive(run(0, 500));
+  engine.receive(run(1, 1));
+  engine.receive(run(0, 501));
+  frames.runFrame();
+  assert.equal(engine.store.getState().state?.health.restarts, 1);
+  assert.equal(engine.store.getState().state?.seq, 1);
+});
+
+test('after a reconnect the sequence starts over (a restarted host counts from 1 again)', () => {
+  const frames = createManualScheduler();
+  const engine = createEngineStore(frames.schedule);
+  engine.receive(engineState({ seq: 900 }));
+  frames.runFrame();
+  assert.equal(engine.receive(engineState({ seq: 1 })), false);
+  engine.resetSequence();
+  assert.equal(engine.receive(engineState({ seq: 1 })), true);
+  frames.runFrame();
+  assert.equal(engine.store.getState().state?.seq, 1);
+});
+
+test('slices keep their identity while their content is unchanged, so tables skip re-rendering', () => {
+  const frames = createManualScheduler();
+  const engine = createEngineStore(frames.schedule);
+  const order = {
+    orderId: 1,
+    clientOrderId: 'strategy_a',
+    symbol: 'BTCUSDT',
+    side: 'Buy' as const,
+    type: 'Limit' as const,
+    status: 'Open' as const,
+    price: '119000.00',
+    qty: '0.01',
+    filledQty: '0',
+    avgFillPrice: '0',
+    createdUs: 1,
+    updatedUs: 1,
+  };
+  engine.receive(engineState({ seq: 1, orders: [order] }));
+  frames.runFrame();
+  const first = engine.store.getState();
+  // Same content, fresh objects: what every parsed JSON message looks like.
+  engine.receive(engineState({ seq: 2, orders: [{ ...order }] }));
+  frames.runFrame();
+  const second = engine.store.getState();
+  assert.notEqual(second.state, first.state, 'the state itself is new every frame');
+  assert.equal(second.orders, first.orders);
+  assert.equal(second.params, first.params);
+  assert.equal(second.killSwitch, first.killSwitch);
+  assert.equal(second.positions, first.positions);
+  engine.receive(engineState({ seq: 3, orders: [{ ...order, status: 'Filled', filledQty: '0.01' }] }));
+  frames.runFrame();
+  const third = engine.store.getState();
+  assert.notEqual(third.orders, first.orders);
+  assert.equal(third.orders[0].status, 'Filled');
+  engine.receive(
+    engineState({ seq: 4, killSwitch: { state: 'HALTED', reason: 'stale feed', source: 'engine', changedUs: 2 } }),
+  );
+  frames.runFrame();
+  assert.equal(engine.store.getState().killSwitch?.state, 'HALTED');
+});
+
+/** A LockstepApi driven by the test: it pushes states and connection changes by hand. */
+function pushApi() {
+  const states = new Set<(state: EngineState) => void>();
+  const connections = new Set<(connected: boolean) => void>();
+  const api: LockstepApi = {
+    send: async (): Promise<CommandAck> => ({ ok: true }),
+    onState: (listener) => (states.add(listener), () => states.delete(listener)),
+    onConnection: (listener) => (connections.add(listener), () => connections.delete(listener)),
+  };
+  return {
+    api,
+    state: (s: EngineState) => states.forEach((l) => l(s)),
+    connection: (c: boolean) => connections.forEach((l) => l(c)),
+  };
+}
+
+test('the API feeds the stores; a reconnect resets the sequence; unsubscribing stops the feed', () => {
+  const frames = createManualScheduler();
+  const engine = createEngineStore(frames.schedule);
+  const connection = createConnectionStore(() => 5);
+  const push = pushApi();
+  const stop = connectApiToStores(push.api, engine, connection);
+  assert.equal(connection.getState().status, 'connecting');
+  push.connection(true);
+  push.state(engineState({ seq: 50 }));
+  frames.runFrame();
+  assert.equal(engine.store.getState().state?.seq, 50);
+  push.connection(false);
+  assert.equal(connection.getState().status, 'disconnected');
+  assert.equal(connection.getState().drops, 1);
+  push.connection(true);
+  push.state(engineState({ seq: 1 }));
+  frames.runFrame();
+  assert.equal(engine.store.getState().state?.seq, 1, 'the restarted host counts from 1 and is shown');
+  stop();
+  push.state(engineState({ seq: 2 }));
+  assert.equal(frames.pending, 0);
+});
