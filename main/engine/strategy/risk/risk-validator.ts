@@ -1,0 +1,174 @@
+import type { RiskLimits } from '../../../../shared/config.js';
+import {
+  FEED_STATES,
+  FIXED_SCALE,
+  REJECT_REASONS,
+  TradingStateCode,
+  type RejectReason,
+} from '../../../../shared/domain.js';
+import { TokenBucket } from './token-bucket.js';
+
+const reason = (name: RejectReason): number => REJECT_REASONS.indexOf(name);
+/** Index of each refusal in REJECT_REASONS (the order of the counters). */
+export const RejectCode = {
+  KILL_SWITCH: reason('kill_switch'),
+  REDUCING_ONLY: reason('reducing_only'),
+  POSITION_LIMIT: reason('position_limit'),
+  ORDER_SIZE: reason('order_size'),
+  NOTIONAL_EXPOSURE: reason('notional_exposure'),
+  RATE_LIMIT: reason('rate_limit'),
+  FEED_NOT_LIVE: reason('feed_not_live'),
+  BOOK_UNSYNCED: reason('book_unsynced'),
+  ZERO_SIZE: reason('zero_size'),
+} as const;
+
+/** `check` result for an order that may go out. */
+export const RISK_ACCEPTED = -1;
+
+const FEED_LIVE = FEED_STATES.indexOf('live');
+
+/**
+ * The pre-trade check every new order passes (budget 2 µs, allocation-free). In order:
+ *   0. zero_size          quantity ≤ 0 (the factory never makes one; guarded anyway)
+ *   1. kill_switch        trading state HALTED: nothing but cancels (see checkCancel)
+ *      reducing_only      trading state REDUCING: only an order on the opposite side of
+ *                         the position, no larger than it, so |position| shrinks and
+ *                         never flips
+ *   2. position_limit     |position + signed qty| > max_position_size
+ *   3. order_size         qty > max_order_size
+ *   4. notional_exposure  Σ_symbols |position|·mark + qty·price > max_notional_exposure
+ *                         (mark = the symbol's latest mid; quote currency)
+ *   5. feed_not_live      the symbol's feed state is not `live`
+ *   6. book_unsynced      the book the order was priced from may be wrong
+ *   7. rate_limit         no token in the max_orders_per_second bucket (data clock);
+ *                         last, so an order refused for another reason spends no token
+ * The first failing check is the reason; each reason is counted in `rejections`.
+ * Quantities and prices are integer 1e-8 units, limits come in base/quote units.
+ *
+ * The feed state starts `live` for every symbol: the book-sync flag on each market record
+ * already blocks trading on a book that is not built yet, and a market pipeline that
+ * publishes FEED_STATE records (setFeedState) narrows it further.
+ */
+export class RiskValidator {
+  /** Refusals per REJECT_REASONS index. */
+  readonly rejections = new Float64Array(REJECT_REASONS.length);
+  accepted = 0;
+
+  private maxPositionUnits = 0;
+  private maxOrderUnits = 0;
+  private maxNotional = 0;
+  private readonly bucket: TokenBucket;
+  private tradingState: number = TradingStateCode.ACTIVE;
+  private readonly positions: Float64Array;
+  private readonly marks: Float64Array;
+  private readonly feedStates: Int32Array;
+  private readonly synced: Uint8Array;
+
+  constructor(symbolCount: number, limits: RiskLimits) {
+    this.positions = new Float64Array(symbolCount);
+    this.marks = new Float64Array(symbolCount);
+    this.feedStates = new Int32Array(symbolCount).fill(FEED_LIVE);
+    this.synced = new Uint8Array(symbolCount);
+    this.bucket = new TokenBucket(limits.max_orders_per_second);
+    this.setLimits(limits);
+  }
+
+  setLimits(limits: RiskLimits): void {
+    this.maxPositionUnits = Math.round(limits.max_position_size * FIXED_SCALE);
+    this.maxOrderUnits = Math.round(limits.max_order_size * FIXED_SCALE);
+    this.maxNotional = limits.max_notional_exposure;
+    this.bucket.setRate(limits.max_orders_per_second);
+  }
+
+  setTradingState(code: number): void {
+    this.tradingState = code;
+  }
+
+  get tradingStateCode(): number {
+    return this.tradingState;
+  }
+
+  setFeedState(symbolIndex: number, feedStateIndex: number): void {
+    this.feedStates[symbolIndex] = feedStateIndex;
+  }
+
+  setBookSynced(symbolIndex: number, synced: boolean): void {
+    this.synced[symbolIndex] = synced ? 1 : 0;
+  }
+
+  /** Signed position in 1e-8 base units, from the execution side. */
+  setPosition(symbolIndex: number, qtyUnits: number): void {
+    this.positions[symbolIndex] = qtyUnits;
+  }
+
+  position(symbolIndex: number): number {
+    return this.positions[symbolIndex]!;
+  }
+
+  /** Latest mid in quote units, for the notional check. */
+  setMark(symbolIndex: number, mid: number): void {
+    this.marks[symbolIndex] = mid;
+  }
+
+  /**
+   * Checks a new order (side +1 buy / −1 sell, qty and price in 1e-8 units) at data time
+   * `tsUs`. Returns RISK_ACCEPTED (and spends a rate token) or the refusal's index in
+   * REJECT_REASONS (and counts it).
+   */
+  check(
+    symbolIndex: number,
+    side: number,
+    qtyUnits: number,
+    priceUnits: number,
+    tsUs: number,
+  ): number {
+    const code = this.firstFailure(symbolIndex, side, qtyUnits, priceUnits, tsUs);
+    if (code === RISK_ACCEPTED) {
+      this.bucket.take();
+      this.accepted++;
+    } else {
+      this.rejections[code]!++;
+    }
+    return code;
+  }
+
+  /** Cancels pass in every trading state: they can only reduce risk. */
+  checkCancel(): number {
+    return RISK_ACCEPTED;
+  }
+
+  reset(): void {
+    this.rejections.fill(0);
+    this.accepted = 0;
+    this.bucket.reset();
+  }
+
+  private firstFailure(
+    symbolIndex: number,
+    side: number,
+    qtyUnits: number,
+    priceUnits: number,
+    tsUs: number,
+  ): number {
+    if (!(qtyUnits > 0)) return RejectCode.ZERO_SIZE;
+    const position = this.positions[symbolIndex]!;
+    const signedQty = side > 0 ? qtyUnits : -qtyUnits;
+    if (this.tradingState === TradingStateCode.HALTED) return RejectCode.KILL_SWITCH;
+    if (this.tradingState === TradingStateCode.REDUCING) {
+      const reduces =
+        position !== 0 && position > 0 !== signedQty > 0 && qtyUnits <= Math.abs(position);
+      if (!reduces) return RejectCode.REDUCING_ONLY;
+    }
+    if (Math.abs(position + signedQty) > this.maxPositionUnits) return RejectCode.POSITION_LIMIT;
+    if (qtyUnits > this.maxOrderUnits) return RejectCode.ORDER_SIZE;
+    let exposure = (qtyUnits / FIXED_SCALE) * (priceUnits / FIXED_SCALE);
+    for (let s = 0; s < this.positions.length; s++) {
+      exposure += (Math.abs(this.positions[s]!) / FIXED_SCALE) * this.marks[s]!;
+    }
+    if (exposure > this.maxNotional) return RejectCode.NOTIONAL_EXPOSURE;
+    if (this.feedStates[symbolIndex] !== FEED_LIVE) return RejectCode.FEED_NOT_LIVE;
+    if (this.synced[symbolIndex] !== 1) return RejectCode.BOOK_UNSYNCED;
+    if (!this.bucket.available(tsUs)) return RejectCode.RATE_LIMIT;
+    return RISK_ACCEPTED;
+  }
+}
