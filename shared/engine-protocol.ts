@@ -7,7 +7,15 @@ import type { Config } from './config.js';
  * before forwarding, and the engine validates again on arrival (it trusts no transport).
  */
 export type HostToEngine =
-  | { readonly kind: 'start'; readonly config: Config; readonly dataDir: string; readonly restartReason?: string }
+  | {
+      readonly kind: 'start';
+      readonly config: Config;
+      readonly dataDir: string;
+      /** Set when the host restarts a crashed engine: it comes back halted, saying why. */
+      readonly restartReason?: string;
+      /** How often the host has restarted the engine (shown in the health bar). */
+      readonly restarts?: number;
+    }
   | { readonly kind: 'command'; readonly id: number; readonly command: Command }
   | { readonly kind: 'shutdown' };
 

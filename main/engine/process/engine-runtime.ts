@@ -1,0 +1,390 @@
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type {
+  BookView,
+  Command,
+  CommandAck,
+  EngineState,
+  FillView,
+  KillSwitchView,
+  OrderView,
+  ParamChangeView,
+  PositionView,
+  SignalCounts,
+  SignalView,
+  TradeView,
+} from '../../../shared/api.js';
+import { applyParamsPatch, type Config } from '../../../shared/config.js';
+import { TRADING_STATES, TradingStateCode, type FeedState } from '../../../shared/domain.js';
+import { OrderCommandKind, OrderRecord } from '../../../shared/records.js';
+import type { ControlBlock } from '../core/control-block.js';
+import { ControlBlock as ControlBlockClass } from '../core/control-block.js';
+import { LATENCY_STAGES, type EngineThread } from '../core/control-tables.js';
+import { monoNowUs } from '../core/clock.js';
+import { SpscRing } from '../core/spsc-ring.js';
+import { EngineShared } from './engine-shared.js';
+import { createWiring, RING_NAMES, type EngineMode, type EngineWiring, type RingName } from './engine-wiring.js';
+import type { PersistenceControl, WorkerReport } from './worker-messages.js';
+
+export interface EngineRuntimeOptions {
+  readonly mode: EngineMode;
+  readonly config: Config;
+  readonly dbPath: string;
+  readonly replayFile?: string;
+  /** A restart after a crash: start halted and record why. */
+  readonly restartReason?: string;
+  readonly restarts?: number;
+  readonly log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => void;
+  readonly onConfigChanged?: (config: Config) => void;
+  /** A worker died: the engine cannot trade safely any more; the host restarts it. */
+  readonly onFatal?: (error: string) => void;
+}
+
+const THREAD_FILES: Readonly<Record<EngineThread, string>> = {
+  persistence: 'persistence-thread.js',
+  execution: 'execution-thread.js',
+  strategy: 'strategy-thread.js',
+  market: 'market-data-thread.js',
+};
+
+/**
+ * The engine process's main thread: starts the four engine threads on one wiring, turns
+ * trader commands into control-block writes and command records, and assembles the
+ * state the window sees from the threads' UI-rate reports. It never touches a tick.
+ */
+export class EngineRuntime {
+  readonly wiring: EngineWiring;
+  readonly control: ControlBlock;
+  private readonly shared: EngineShared;
+  private readonly workers = new Map<EngineThread, Worker>();
+  private readonly rings = new Map<RingName, SpscRing>();
+  private readonly commandRing: SpscRing;
+  private readonly commandRecord = new Float64Array(OrderRecord.SLOTS);
+  private config: Config;
+  private readonly startedMs = Date.now();
+  private stateSeq = 0;
+  private killSwitch: KillSwitchView;
+  private readonly paramHistory: ParamChangeView[] = [];
+  private readonly finished = new Map<EngineThread, Record<string, unknown> | undefined>();
+  private finishWaiters: Array<() => void> = [];
+  private fatal: string | null = null;
+
+  private books: readonly BookView[] = [];
+  private trades: readonly TradeView[] = [];
+  private feeds: readonly FeedState[] = [];
+  private messagesPerSecond = 0;
+  private signals: readonly SignalView[] = [];
+  private signalCounts: SignalCounts = { fired: 0, suppressed: 0, none: 0 };
+  private orders: readonly OrderView[] = [];
+  private fills: readonly FillView[] = [];
+  private positions: readonly PositionView[] = [];
+  private totals = { realizedPnl: 0, unrealizedPnl: 0 };
+
+  private constructor(private readonly options: EngineRuntimeOptions) {
+    this.config = options.config;
+    this.wiring = createWiring({
+      mode: options.mode,
+      config: options.config,
+      dbPath: options.dbPath,
+      ...(options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
+      firstOrderId: 1,
+    });
+    this.control = ControlBlockClass.attach(this.wiring.control);
+    this.shared = EngineShared.attach(this.wiring.shared, this.wiring.symbols.length);
+    for (const name of RING_NAMES) this.rings.set(name, SpscRing.attach(this.wiring.rings[name]));
+    this.commandRing = this.rings.get('host_to_execution')!;
+    const halted = options.restartReason !== undefined;
+    if (halted) this.control.setTradingState(TradingStateCode.HALTED);
+    this.killSwitch = {
+      state: halted ? 'HALTED' : 'ACTIVE',
+      reason: options.restartReason ?? 'engine started',
+      source: halted ? 'engine' : 'trader',
+      changedUs: Date.now() * 1000,
+    };
+  }
+
+  /** Starts the threads: persistence first, so nothing produced is ever unconsumed. */
+  static start(options: EngineRuntimeOptions): EngineRuntime {
+    const runtime = new EngineRuntime(options);
+    for (const thread of ['persistence', 'execution', 'strategy', 'market'] as const) runtime.spawn(thread);
+    if (options.restartReason !== undefined) {
+      runtime.persistControl({
+        kind: 'killSwitch',
+        tsUs: runtime.killSwitch.changedUs,
+        state: 'HALTED',
+        reason: options.restartReason,
+        source: 'engine',
+      });
+    }
+    return runtime;
+  }
+
+  private spawn(thread: EngineThread): void {
+    // Next to this file in dist/: main/engine/process/threads/<thread>-thread.js
+    const worker = new Worker(join(__dirname, 'threads', THREAD_FILES[thread]), { workerData: this.wiring });
+    worker.on('message', (report: WorkerReport) => this.onReport(report));
+    worker.on('error', (error) => this.onWorkerFatal(thread, error.stack ?? error.message));
+    worker.on('exit', (code) => {
+      this.workers.delete(thread);
+      if (!this.finished.has(thread) && !this.control.stopRequested()) {
+        this.onWorkerFatal(thread, `the ${thread} thread exited unexpectedly (code ${code})`);
+      }
+      this.notifyFinish();
+    });
+    this.workers.set(thread, worker);
+  }
+
+  private onWorkerFatal(thread: EngineThread, error: string): void {
+    if (this.fatal !== null) return;
+    this.fatal = `${thread} thread failed: ${error}`;
+    this.options.log?.('error', this.fatal);
+    // Nothing may trade on a half-dead engine.
+    this.control.setTradingState(TradingStateCode.HALTED);
+    this.control.requestStop();
+    this.options.onFatal?.(this.fatal);
+    this.notifyFinish();
+  }
+
+  private onReport(report: WorkerReport): void {
+    switch (report.kind) {
+      case 'market':
+        this.books = report.books;
+        this.trades = report.trades;
+        this.feeds = report.feeds;
+        this.messagesPerSecond = report.messagesPerSecond;
+        break;
+      case 'strategy':
+        this.signals = report.signals;
+        this.signalCounts = report.counts;
+        break;
+      case 'execution':
+        this.orders = report.orders;
+        this.fills = report.fills;
+        this.positions = report.positions;
+        this.totals = report.totals;
+        break;
+      case 'persistence-error':
+        this.options.log?.('error', `database write failed: ${report.message}`);
+        this.engageKillSwitch(`database write failed: ${report.message}`, 'engine');
+        break;
+      case 'persistence-recovered':
+        this.options.log?.('info', 'database writes recovered; the kill switch stays on until re-armed');
+        break;
+      case 'log':
+        this.options.log?.(report.level, report.msg, report.data);
+        break;
+      case 'done':
+        this.finished.set(report.thread, report.summary);
+        this.notifyFinish();
+        break;
+      case 'fatal':
+        this.onWorkerFatal(report.thread, report.error);
+        break;
+    }
+  }
+
+  private notifyFinish(): void {
+    const waiters = this.finishWaiters;
+    this.finishWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves when every thread reported done (replay end) or exited, or one failed. */
+  async whenFinished(): Promise<Map<EngineThread, Record<string, unknown> | undefined>> {
+    while (this.workers.size > 0 && this.fatal === null) {
+      await new Promise<void>((resolve) => this.finishWaiters.push(resolve));
+    }
+    if (this.fatal !== null) throw new Error(this.fatal);
+    return this.finished;
+  }
+
+  get fatalError(): string | null {
+    return this.fatal;
+  }
+
+  // ---- commands ----------------------------------------------------------------------
+
+  /** Runs one validated command; every command is answered. */
+  command(command: Command): CommandAck {
+    switch (command.type) {
+      case 'setKillSwitch':
+        return command.on
+          ? this.engageKillSwitch(command.reason, 'trader')
+          : this.rearm(command.reason);
+      case 'updateParams':
+        return this.applyPatch({ params: command.patch }, 'trader');
+      case 'updateRiskLimits':
+        return this.applyPatch({ risk_limits: command.patch }, 'trader');
+      case 'flatten': {
+        let symbolIndex = -1;
+        if (command.symbol !== undefined) {
+          symbolIndex = this.wiring.symbols.indexOf(command.symbol);
+          if (symbolIndex < 0) return { ok: false, reason: `unknown symbol ${command.symbol}; trading ${this.wiring.symbols.join(', ')}` };
+        }
+        return this.sendCommandRecord(OrderCommandKind.FLATTEN, symbolIndex, 0, `flatten ${command.symbol ?? 'all symbols'}`);
+      }
+      case 'cancelAll':
+        return this.sendCommandRecord(OrderCommandKind.CANCEL_ALL, -1, 0, 'cancel all open orders');
+      case 'cancelOrder':
+        return this.sendCommandRecord(OrderCommandKind.CANCEL, -1, command.orderId, `cancel order ${command.orderId}`);
+      case 'subscribe':
+        return { ok: true };
+    }
+  }
+
+  /** Halts trading: one atomic store that every thread reads; execution cancels all. */
+  engageKillSwitch(reason: string, source: 'trader' | 'engine'): CommandAck {
+    const arrived = monoNowUs();
+    this.control.setTradingState(TradingStateCode.HALTED);
+    this.lastKillSwitchStoreUs = monoNowUs() - arrived;
+    this.control.doorbell('execution').wake();
+    this.control.doorbell('strategy').wake();
+    this.setKillSwitchView('HALTED', reason, source);
+    return { ok: true, detail: 'trading halted; open orders are being cancelled' };
+  }
+
+  /** Microseconds between the command reaching the engine and the word being stored. */
+  lastKillSwitchStoreUs = 0;
+
+  private rearm(reason: string): CommandAck {
+    if (this.fatal !== null) return { ok: false, reason: 'the engine has failed and cannot trade until it restarts' };
+    this.control.setTradingState(TradingStateCode.ACTIVE);
+    this.control.doorbell('execution').wake();
+    this.setKillSwitchView('ACTIVE', reason, 'trader');
+    return { ok: true, detail: 'trading re-armed' };
+  }
+
+  private setKillSwitchView(state: 'ACTIVE' | 'HALTED', reason: string, source: 'trader' | 'engine'): void {
+    this.killSwitch = { state, reason, source, changedUs: Date.now() * 1000 };
+    this.persistControl({ kind: 'killSwitch', tsUs: this.killSwitch.changedUs, state, reason, source });
+  }
+
+  private applyPatch(patch: Parameters<typeof applyParamsPatch>[1], source: string): CommandAck {
+    const result = applyParamsPatch(this.config, patch);
+    if (!result.ok) return { ok: false, reason: result.problems.join('; ') };
+    const before = this.config.strategy;
+    const after = result.config.strategy;
+    const tsUs = Date.now() * 1000;
+    const changes: ParamChangeView[] = [];
+    for (const [group, oldValues, newValues] of [
+      ['params', before.params, after.params],
+      ['risk_limits', before.risk_limits, after.risk_limits],
+    ] as const) {
+      for (const key of Object.keys(newValues) as Array<keyof typeof newValues>) {
+        const oldValue = (oldValues as Record<string, number>)[key]!;
+        const newValue = (newValues as Record<string, number>)[key]!;
+        if (oldValue !== newValue) changes.push({ tsUs, key: `${group}.${String(key)}`, oldValue, newValue, source });
+      }
+    }
+    this.config = result.config;
+    // One seqlocked write: the strategy swaps the whole set in between two ticks.
+    this.control.writeParams(after.params, after.risk_limits);
+    for (const change of changes) {
+      this.paramHistory.push(change);
+      this.persistControl({ kind: 'paramChange', ...change });
+    }
+    if (this.paramHistory.length > 200) this.paramHistory.splice(0, this.paramHistory.length - 200);
+    this.options.onConfigChanged?.(this.config);
+    return {
+      ok: true,
+      detail: changes.length === 0 ? 'no change' : `applied ${changes.map((c) => `${c.key}=${c.newValue}`).join(', ')}`,
+    };
+  }
+
+  private sendCommandRecord(kind: number, symbolIndex: number, orderId: number, what: string): CommandAck {
+    const record = this.commandRecord;
+    record.fill(0);
+    record[OrderRecord.KIND] = kind;
+    record[OrderRecord.SYMBOL] = symbolIndex;
+    record[OrderRecord.ORDER_ID] = orderId;
+    record[OrderRecord.TS_US] = Date.now() * 1000;
+    record[OrderRecord.T0_US] = monoNowUs();
+    if (kind === OrderCommandKind.FLATTEN) record[OrderRecord.ORDER_ID] = this.shared.nextOrderId();
+    if (!this.commandRing.tryPush(record, 0)) {
+      return { ok: false, reason: `the execution thread is not keeping up; ${what} was not sent, try again` };
+    }
+    this.control.doorbell('execution').ring();
+    return { ok: true, detail: `${what}: sent` };
+  }
+
+  private persistControl(message: PersistenceControl): void {
+    this.workers.get('persistence')?.postMessage(message);
+  }
+
+  // ---- state -------------------------------------------------------------------------
+
+  currentConfig(): Config {
+    return this.config;
+  }
+
+  /** The window's snapshot: what the threads last reported plus the control block. */
+  state(): EngineState {
+    for (const [name, ring] of this.rings) this.control.setRingUtilization(name, ring.utilization());
+    const latencies = LATENCY_STAGES.map((stage) => {
+      const histogram = this.control.histogram(stage);
+      return {
+        stage,
+        p50Us: histogram.count > 0 ? histogram.quantile(0.5) / 1000 : 0,
+        p99Us: histogram.count > 0 ? histogram.quantile(0.99) / 1000 : 0,
+        count: histogram.count,
+      };
+    });
+    const tickToTrade = latencies.find((l) => l.stage === 'tick_to_trade')!;
+    const counters = this.control.counters();
+    const rejections: Record<string, number> = {};
+    for (const [name, value] of Object.entries(counters)) {
+      if (name.startsWith('rejected_') && value > 0) rejections[name.slice('rejected_'.length)] = value;
+    }
+    const state = TRADING_STATES[this.control.tradingState()] ?? 'HALTED';
+    const killSwitch = state === this.killSwitch.state ? this.killSwitch : { ...this.killSwitch, state };
+    return {
+      seq: ++this.stateSeq,
+      tsUs: Date.now() * 1000,
+      engineRunning: this.fatal === null,
+      books: this.books,
+      trades: this.trades,
+      signals: this.signals,
+      signalCounts: this.signalCounts,
+      orders: this.orders,
+      fills: this.fills,
+      positions: this.positions,
+      totals: this.totals,
+      killSwitch,
+      health: {
+        feed: this.feeds.length === 0 ? 'connecting' : worstFeed(this.feeds),
+        messagesPerSecond: this.messagesPerSecond,
+        tickToTrade: { p50Us: tickToTrade.p50Us, p99Us: tickToTrade.p99Us },
+        latencies,
+        ringUtilization: this.control.ringUtilizations(),
+        uptimeSeconds: Math.round((Date.now() - this.startedMs) / 1000),
+        restarts: this.options.restarts ?? 0,
+        rejections,
+        ordersSubmitted: counters.orders_submitted,
+      },
+      params: { ...this.config.strategy.params },
+      riskLimits: { ...this.config.strategy.risk_limits },
+      paramHistory: this.paramHistory.slice(-50),
+      symbols: this.wiring.symbols,
+    };
+  }
+
+  /** Stops every thread; persistence drains what the others left and closes the file. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    this.control.requestStop();
+    for (const thread of ['market', 'strategy', 'execution', 'persistence'] as const) {
+      this.control.doorbell(thread).requestStop();
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (this.workers.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (const worker of this.workers.values()) await worker.terminate();
+  }
+}
+
+const FEED_RANK: Record<FeedState, number> = { live: 0, syncing: 1, connecting: 2, stale: 3, down: 4 };
+
+/** The health bar shows the worst feed among the symbols. */
+function worstFeed(feeds: readonly FeedState[]): FeedState {
+  return feeds.reduce((worst, feed) => (FEED_RANK[feed] > FEED_RANK[worst] ? feed : worst), 'live' as FeedState);
+}

@@ -1,0 +1,156 @@
+import { MarketKind, MarketRecord, OrderCommandKind, OrderRecord, PersistKind, PersistRecord } from '../../../../shared/records.js';
+import { monoNowUs } from '../../core/clock.js';
+import { Rng } from '../../core/rng.js';
+import { createWaiter } from '../../core/wait-strategy.js';
+import { PaperBroker } from '../../execution/paper-broker.js';
+import { restoreBrokerState } from '../../persistence/restore.js';
+import { attachEngine, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
+
+/**
+ * The execution thread: the paper broker between the strategy's orders, the trader's
+ * commands and the market. Live, orders are handled the moment they arrive. In replay it
+ * keeps one reproducible order — market record s, then every order answering tick s —
+ * by waiting for the strategy's barrier, so fills never depend on thread timing.
+ */
+runWorker('execution', () => {
+  const engine = attachEngine();
+  const { wiring, control, shared } = engine;
+  const replay = wiring.mode === 'replay';
+  const market = engine.ring('market_to_execution');
+  const orders = engine.ring('strategy_to_execution');
+  const commands = engine.ring('host_to_execution');
+  const persist = engine.ring('execution_to_persistence');
+  const persistence = control.doorbell('persistence');
+  const symbols = wiring.symbols;
+  const tickToTrade = control.histogram('tick_to_trade');
+  const fillStage = control.histogram('fill');
+  const fillsCounter = 'fills' as const;
+
+  const broker = new PaperBroker(wiring.config, {
+    symbols,
+    strategyIds: [wiring.config.strategy.strategy_id],
+    rng: new Rng(wiring.config.execution.seed),
+    sink: (record) => {
+      if (record[PersistRecord.KIND] === PersistKind.FILL) control.add(fillsCounter);
+      pushWaiting(persist, record, persistence, control);
+    },
+    log: (level, msg, data) => engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) }),
+  });
+  if (!replay) {
+    const restored = restoreBrokerState(wiring.dbPath, symbols, [wiring.config.strategy.strategy_id]);
+    broker.restore(restored.positions, restored.openOrders);
+  }
+
+  const publishPositions = (): void => {
+    for (let s = 0; s < symbols.length; s++) shared.setPosition(s, broker.position(s));
+  };
+  publishPositions();
+
+  const handleOrder = (records: Float64Array, off: number): void => {
+    const started = monoNowUs();
+    broker.onOrder(records, off);
+    const done = monoNowUs();
+    if (records[off + OrderRecord.KIND] === OrderCommandKind.NEW) {
+      fillStage.record((done - started) * 1000);
+      tickToTrade.record((done - records[off + OrderRecord.T0_US]!) * 1000);
+    }
+  };
+  const drainOrders = (): number => {
+    let n = 0;
+    for (let off = orders.peek(); off >= 0; off = orders.peek()) {
+      handleOrder(orders.records, off);
+      orders.release();
+      n++;
+    }
+    return n;
+  };
+  const drainCommands = (): number => {
+    let n = 0;
+    for (let off = commands.peek(); off >= 0; off = commands.peek()) {
+      broker.onOrder(commands.records, off);
+      commands.release();
+      n++;
+    }
+    return n;
+  };
+
+  const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
+  const publish = (): void => {
+    const positions = broker.positionViews();
+    engine.report({
+      kind: 'execution',
+      orders: broker.orderViews(100),
+      fills: broker.recentFills(100),
+      positions,
+      totals: {
+        realizedPnl: positions.reduce((sum, p) => sum + p.realizedPnl, 0),
+        unrealizedPnl: positions.reduce((sum, p) => sum + p.unrealizedPnl, 0),
+      },
+    });
+  };
+  const waiter = createWaiter(
+    wiring.config.engine.wait_strategy,
+    control.doorbell('execution'),
+    () => market.hasData() || orders.hasData() || commands.hasData(),
+  );
+
+  let tradingState = -1;
+  let ended = false;
+  events: while (!control.stopRequested() && !ended) {
+    const state = control.tradingState();
+    if (state !== tradingState) {
+      tradingState = state;
+      broker.setTradingState(state); // HALTED cancels every open order at once
+      publishPositions();
+    }
+    let work = drainCommands();
+    if (!replay) {
+      // Orders first: they are what tick-to-trade measures.
+      work += drainOrders();
+      for (let i = 0; i < 64; i++) {
+        const off = market.peek();
+        if (off < 0) break;
+        if (market.records[off + MarketRecord.KIND] === MarketKind.END) ended = true;
+        else broker.onMarket(market.records, off);
+        market.release();
+        work++;
+      }
+    } else {
+      const off = market.peek();
+      if (off >= 0) {
+        const records = market.records;
+        const seq = records[off + MarketRecord.SEQ]!;
+        if (records[off + MarketRecord.KIND] === MarketKind.END) {
+          ended = true;
+          market.release();
+        } else {
+          broker.onMarket(records, off);
+          market.release();
+          // Every order answering tick `seq` is in the ring once the strategy passed it.
+          while (!control.waitForDoneSeq('strategy', seq, 100)) {
+            if (control.stopRequested()) break events;
+          }
+          drainOrders();
+          publishPositions();
+          control.setDoneSeq('execution', seq);
+        }
+        work++;
+      }
+    }
+    if (work > 0) {
+      publishPositions();
+      waiter.worked();
+    } else {
+      waiter.idle();
+    }
+    if (throttle.due(Date.now())) publish();
+  }
+  drainOrders();
+  drainCommands();
+  publishPositions();
+  publish();
+  const end = new Float64Array(PersistRecord.SLOTS);
+  end[PersistRecord.KIND] = PersistKind.FLUSH;
+  pushWaiting(persist, end, persistence, control);
+  engine.report({ kind: 'done', thread: 'execution', summary: broker.summary() });
+});

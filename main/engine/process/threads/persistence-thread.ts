@@ -1,0 +1,91 @@
+import { parentPort } from 'node:worker_threads';
+import { PersistKind, PersistRecord } from '../../../../shared/records.js';
+import { monoNowUs } from '../../core/clock.js';
+import { PersistenceWriter } from '../../persistence/sqlite-writer.js';
+import { attachEngine, runWorker } from '../thread-kit.js';
+import type { PersistenceControl } from '../worker-messages.js';
+
+const STRATEGY_FINISHED = 0x7fffffff;
+
+/**
+ * The persistence thread: drains the execution and strategy rings into SQLite in
+ * batches. Unlike the trading threads it runs on its event loop (a 2 ms nap when idle
+ * instead of parking on a doorbell) so the engine can send it low-rate control rows by
+ * message; its latency is to disk, not to the market. A write error is reported to the
+ * engine (which engages the kill switch) and the rows stay queued for the retry.
+ */
+runWorker('persistence', async () => {
+  const engine = attachEngine();
+  const { wiring, control } = engine;
+  const fromExecution = engine.ring('execution_to_persistence');
+  const fromStrategy = engine.ring('strategy_to_persistence');
+  const batchStage = control.histogram('persist_batch');
+  let failing = false;
+
+  const writer = new PersistenceWriter(wiring.dbPath, {
+    symbols: wiring.symbols,
+    strategyIds: [wiring.config.strategy.strategy_id],
+    onError: (error) => {
+      control.add('write_errors');
+      if (!failing) engine.report({ kind: 'persistence-error', message: error.message });
+      failing = true;
+    },
+    onRowsWritten: (rows) => {
+      control.add('persistence_rows', rows);
+      if (failing) engine.report({ kind: 'persistence-recovered' });
+      failing = false;
+    },
+  });
+
+  parentPort?.on('message', (message: PersistenceControl) => {
+    if (message.kind === 'paramChange') writer.writeParamChange(message);
+    else if (message.kind === 'killSwitch') writer.writeKillSwitchEvent(message);
+    else writer.flush();
+  });
+
+  let executionFlushed = false;
+  const drain = (): number => {
+    let n = 0;
+    for (let off = fromExecution.peek(); off >= 0 && n < 1000; off = fromExecution.peek()) {
+      if (fromExecution.records[off + PersistRecord.KIND] === PersistKind.FLUSH) executionFlushed = true;
+      else writer.writeRecord(fromExecution.records, off);
+      fromExecution.release();
+      n++;
+    }
+    for (let off = fromStrategy.peek(); off >= 0 && n < 2000; off = fromStrategy.peek()) {
+      writer.writeRecord(fromStrategy.records, off);
+      fromStrategy.release();
+      n++;
+    }
+    return n;
+  };
+  const flushTimed = (force: boolean): void => {
+    const started = monoNowUs();
+    const wrote = force ? writer.flush() : writer.flushIfDue(Date.now());
+    if (wrote > 0) batchStage.record((monoNowUs() - started) * 1000);
+  };
+
+  // Done when both producers said so (execution's FLUSH row, the strategy's final
+  // barrier value) and their rings are empty — so a stop never loses their last rows. A
+  // producer that died cannot say so: after a stop, give up waiting for it in 3 s.
+  let stopSeenAt = 0;
+  for (;;) {
+    const n = drain();
+    flushTimed(false);
+    const finished =
+      executionFlushed &&
+      control.doneSeq('strategy') === STRATEGY_FINISHED &&
+      !fromExecution.hasData() &&
+      !fromStrategy.hasData();
+    if (control.stopRequested() && stopSeenAt === 0) stopSeenAt = Date.now();
+    if (finished || (stopSeenAt > 0 && n === 0 && Date.now() - stopSeenAt > 3000)) break;
+    if (n === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
+  drain();
+  flushTimed(true);
+  const pending = writer.pendingRows();
+  writer.close();
+  engine.report({ kind: 'done', thread: 'persistence', summary: { pendingRows: pending } });
+  parentPort?.close();
+});

@@ -1,0 +1,129 @@
+import { MarketKind, MarketRecord, OrderRecord, PersistRecord } from '../../../../shared/records.js';
+import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS } from '../../../../shared/config.js';
+import type { SignalView } from '../../../../shared/api.js';
+import { sideFromCode } from '../../../../shared/domain.js';
+import { monoNowUs } from '../../core/clock.js';
+import { Rng } from '../../core/rng.js';
+import { createWaiter } from '../../core/wait-strategy.js';
+import { StrategyCore } from '../../strategy/strategy-core.js';
+import { loadMlSignal } from '../../strategy/signals/ml-signal.js';
+import { attachEngine, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
+
+/**
+ * The strategy thread: market records in, order records and signal rows out. It wraps
+ * StrategyCore in the ring loop and, in replay, waits at the barrier so every decision
+ * sees the same positions whatever the thread timing (DESIGN.md §1, issue 5).
+ */
+runWorker('strategy', async () => {
+  const engine = attachEngine();
+  const { wiring, control, shared } = engine;
+  const replay = wiring.mode === 'replay';
+  const input = engine.ring('market_to_strategy');
+  const orders = engine.ring('strategy_to_execution');
+  const signals = engine.ring('strategy_to_persistence');
+  const execution = control.doorbell('execution');
+  const persistence = control.doorbell('persistence');
+  const symbols = wiring.symbols;
+
+  // A seed of its own, derived from the configured one, so ids differ from broker draws.
+  const rng = new Rng(wiring.config.execution.seed ^ 0x5eed);
+  const ml = wiring.config.strategy.enable_ml
+    ? await loadMlSignal(wiring.config, (level, msg) => engine.report({ kind: 'log', level, msg }))
+    : null;
+  const core = new StrategyCore(wiring.config, {
+    symbols,
+    nextOrderId: () => shared.nextOrderId(),
+    rng,
+    ml,
+    log: (level, msg) => engine.report({ kind: 'log', level, msg }),
+  });
+
+  const params = { ...DEFAULT_STRATEGY_PARAMS };
+  const limits = { ...DEFAULT_RISK_LIMITS };
+  let generation = -1;
+  let tradingState = -1;
+  const orderOut = new Float64Array(OrderRecord.SLOTS);
+  const signalOut = new Float64Array(PersistRecord.SLOTS);
+  const records = input.records;
+  const featuresHist = control.histogram('features');
+  void featuresHist;
+
+  const recentSignals: SignalView[] = [];
+  const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
+  const waiter = createWaiter(wiring.config.engine.wait_strategy, control.doorbell('strategy'), () => input.hasData());
+
+  const publish = (): void => {
+    engine.report({
+      kind: 'strategy',
+      signals: recentSignals.slice(-50),
+      counts: { fired: core.counters.fired, suppressed: core.counters.suppressed, none: core.counters.none },
+    });
+  };
+
+  let ended = false;
+  ticks: while (!control.stopRequested() && !ended) {
+    const off = input.peek();
+    if (off < 0) {
+      waiter.idle();
+      if (throttle.due(Date.now())) publish();
+      continue;
+    }
+    // Live params are swapped between two ticks, never inside one.
+    const nextGeneration = control.readParams(params, limits, generation);
+    if (nextGeneration !== generation) {
+      generation = nextGeneration;
+      core.setParams(params, limits);
+    }
+    const state = control.tradingState();
+    if (state !== tradingState) {
+      tradingState = state;
+      core.setTradingState(state);
+    }
+
+    const kind = records[off + MarketRecord.KIND]!;
+    const seq = records[off + MarketRecord.SEQ]!;
+    if (kind === MarketKind.END) {
+      input.release();
+      ended = true;
+      break;
+    }
+    if (replay) {
+      // Positions must reflect every order answering ticks before this one.
+      while (!control.waitForDoneSeq('execution', seq - 1, 100)) {
+        if (control.stopRequested()) break ticks;
+      }
+    }
+    for (let s = 0; s < symbols.length; s++) core.setPosition(s, shared.position(s));
+
+    // Replay floods the ring ahead of us, so tick-to-trade starts at our dequeue plus
+    // the market thread's own time; live, the ring is near empty and T0 is exact.
+    const dequeuedUs = monoNowUs();
+    const flags = core.onMarket(records, off, orderOut, signalOut);
+    input.release();
+    if ((flags & 1) !== 0) {
+      if (replay) orderOut[OrderRecord.T0_US] = dequeuedUs - records[off + MarketRecord.MD_US]!;
+      control.add('orders_submitted');
+      pushWaiting(orders, orderOut, execution, control);
+    }
+    if ((flags & 2) !== 0) {
+      pushWaiting(signals, signalOut, persistence, control);
+      recentSignals.push({
+        tsUs: signalOut[PersistRecord.TS_US]!,
+        symbol: symbols[signalOut[PersistRecord.SYMBOL]!] ?? '?',
+        side: sideFromCode(signalOut[PersistRecord.SIDE]!),
+        strength: signalOut[PersistRecord.AMOUNT_B]!,
+        confidence: signalOut[PersistRecord.AMOUNT_C]!,
+        holdingPeriodMs: signalOut[PersistRecord.AMOUNT_D]!,
+        suppressed: signalOut[PersistRecord.STATUS]! !== 0,
+      });
+      if (recentSignals.length > 200) recentSignals.splice(0, 100);
+    }
+    if (replay) control.setDoneSeq('strategy', seq);
+    waiter.worked();
+    if (throttle.due(Date.now())) publish();
+  }
+  publish();
+  // Tell execution that no more orders will come for any tick.
+  control.setDoneSeq('strategy', 0x7fffffff);
+  engine.report({ kind: 'done', thread: 'strategy', summary: { ...core.counters } });
+});
