@@ -1,0 +1,188 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { useStore } from 'zustand';
+import {
+  ColorType,
+  CrosshairMode,
+  LineSeries,
+  createChart,
+  createSeriesMarkers,
+  type IChartApi,
+  type ISeriesApi,
+  type ISeriesMarkersPluginApi,
+  type SeriesMarker,
+  type Time,
+  type UTCTimestamp,
+} from 'lightweight-charts';
+import { useServices } from '../app/app-context.js';
+import { useSelectedSymbol } from '../app/use-symbol.js';
+import { useTransient } from '../app/use-transient.js';
+import { decimalsFor } from '../format/decimals.js';
+import { Panel } from '../components/Panel.js';
+import { ChartHistory, type ChartMarker, type ChartPoint, type PointSeries } from './chart-history.js';
+
+/**
+ * Mid price over time with the trader's fills and the strategy's signals as markers, and
+ * total PnL in a second pane. Fed from the store's frame callback: at most one chart
+ * update per animation frame, never a React render.
+ */
+const COLORS = {
+  text: '#c9d1d9',
+  grid: '#1f2630',
+  mid: '#58a6ff',
+  pnl: '#d2a8ff',
+  buy: '#3fb950',
+  sell: '#f85149',
+  suppressed: '#6e7681',
+} as const;
+
+const toLinePoint = (point: ChartPoint) => ({ time: point.time as UTCTimestamp, value: point.value });
+
+function toSeriesMarker(marker: ChartMarker): SeriesMarker<Time> {
+  const time = marker.time as UTCTimestamp;
+  switch (marker.kind) {
+    case 'buy':
+      return { time, position: 'belowBar', shape: 'arrowUp', color: COLORS.buy, text: marker.text, id: marker.id };
+    case 'sell':
+      return { time, position: 'aboveBar', shape: 'arrowDown', color: COLORS.sell, text: marker.text, id: marker.id };
+    case 'signal-buy':
+      return { time, position: 'inBar', shape: 'circle', color: COLORS.buy, size: 0.6, id: marker.id };
+    case 'signal-sell':
+      return { time, position: 'inBar', shape: 'circle', color: COLORS.sell, size: 0.6, id: marker.id };
+    case 'signal-suppressed':
+      return { time, position: 'inBar', shape: 'square', color: COLORS.suppressed, size: 0.4, id: marker.id };
+  }
+}
+
+/** Draws a PointSeries' pending change: the last point, or everything after a reset. */
+function sync(series: ISeriesApi<'Line'>, points: PointSeries): void {
+  const change = points.takeChange();
+  if (change === 'reset') series.setData(points.points.map(toLinePoint));
+  else if (change === 'update' && points.last) series.update(toLinePoint(points.last));
+}
+
+interface ChartParts {
+  readonly chart: IChartApi;
+  readonly mid: ISeriesApi<'Line'>;
+  readonly markers: ISeriesMarkersPluginApi<Time>;
+  pnl: ISeriesApi<'Line'> | null;
+}
+
+export function PriceChartPanel() {
+  const { engine, layout } = useServices();
+  const symbol = useSelectedSymbol();
+  const pnlPane = useStore(layout, (l) => l.pnlPane);
+  const host = useRef<HTMLDivElement>(null);
+  const parts = useRef<ChartParts | null>(null);
+  const history = useMemo(() => new ChartHistory(), []);
+  const symbolRef = useRef(symbol);
+  symbolRef.current = symbol;
+
+  const redrawAll = (): void => {
+    const p = parts.current;
+    const name = symbolRef.current;
+    if (p === null || name === null) return;
+    const series = history.priceSeries(name);
+    series.takeChange();
+    p.mid.setData(series.points.map(toLinePoint));
+    const decimals = decimalsFor(name).price;
+    p.mid.applyOptions({ priceFormat: { type: 'price', precision: decimals, minMove: 10 ** -decimals } });
+    history.takeMarkersChanged(name);
+    p.markers.setMarkers(history.markersFor(name).map(toSeriesMarker));
+    if (p.pnl) {
+      history.pnl.takeChange();
+      p.pnl.setData(history.pnl.points.map(toLinePoint));
+    }
+  };
+
+  useEffect(() => {
+    const element = host.current;
+    if (element === null) return;
+    const chart = createChart(element, {
+      autoSize: true,
+      layout: {
+        background: { type: ColorType.Solid, color: 'transparent' },
+        textColor: COLORS.text,
+        fontFamily: 'inherit',
+        panes: { separatorColor: COLORS.grid, enableResize: true },
+      },
+      grid: { vertLines: { color: COLORS.grid }, horzLines: { color: COLORS.grid } },
+      crosshair: { mode: CrosshairMode.Normal },
+      timeScale: { timeVisible: true, secondsVisible: true, rightOffset: 5, shiftVisibleRangeOnNewBar: true },
+      rightPriceScale: { borderColor: COLORS.grid },
+      handleScroll: true,
+      handleScale: true,
+    });
+    const mid = chart.addSeries(LineSeries, { color: COLORS.mid, lineWidth: 2, title: 'mid' });
+    const markers = createSeriesMarkers(mid, []);
+    parts.current = { chart, mid, markers, pnl: null };
+    return () => {
+      parts.current = null;
+      chart.remove();
+    };
+  }, []);
+
+  // The PnL pane comes and goes with the trader's choice; its history is kept regardless.
+  useEffect(() => {
+    const p = parts.current;
+    if (p === null) return;
+    if (pnlPane && p.pnl === null) {
+      p.pnl = p.chart.addSeries(
+        LineSeries,
+        { color: COLORS.pnl, lineWidth: 2, title: 'PnL', priceFormat: { type: 'price', precision: 2, minMove: 0.01 } },
+        1,
+      );
+      p.pnl.setData(history.pnl.points.map(toLinePoint));
+      p.chart.panes()[1]?.setHeight(110);
+    } else if (!pnlPane && p.pnl !== null) {
+      p.chart.removeSeries(p.pnl);
+      p.pnl = null;
+    }
+  }, [pnlPane, history]);
+
+  useEffect(redrawAll, [symbol]);
+
+  useTransient(engine.store, (current) => {
+    const state = current.state;
+    if (state === null) return;
+    history.ingest(state);
+    const p = parts.current;
+    const name = symbolRef.current;
+    if (p === null || name === null) return;
+    sync(p.mid, history.priceSeries(name));
+    if (history.takeMarkersChanged(name)) p.markers.setMarkers(history.markersFor(name).map(toSeriesMarker));
+    if (p.pnl) sync(p.pnl, history.pnl);
+    else history.pnl.takeChange();
+  });
+
+  return (
+    <Panel
+      id="chart"
+      title="Price chart"
+      actions={
+        <>
+          <label className="check">
+            <input type="checkbox" checked={pnlPane} onChange={(event) => layout.setPnlPane(event.target.checked)} /> PnL pane
+          </label>
+          <button type="button" onClick={() => parts.current?.chart.timeScale().scrollToRealTime()} title="Scroll back to the newest data">
+            Live
+          </button>
+          <button type="button" onClick={() => parts.current?.chart.timeScale().fitContent()} title="Zoom to show all history">
+            Fit
+          </button>
+        </>
+      }
+    >
+      <div
+        className="chart-host"
+        ref={host}
+        role="img"
+        aria-label={`Price chart of ${symbol ?? 'no symbol'}: mid price with fills and signals${pnlPane ? ', and total PnL below' : ''}. Drag to scroll, wheel to zoom.`}
+      />
+      <p className="chart-legend" aria-hidden="true">
+        <span style={{ color: COLORS.buy }}>▲ buy fill</span> <span style={{ color: COLORS.sell }}>▼ sell fill</span>{' '}
+        <span style={{ color: COLORS.buy }}>● buy signal</span> <span style={{ color: COLORS.sell }}>● sell signal</span>{' '}
+        <span style={{ color: COLORS.suppressed }}>■ suppressed</span>
+      </p>
+    </Panel>
+  );
+}

@@ -1,0 +1,123 @@
+import { useStore } from 'zustand';
+import type { PositionView } from '../../../shared/api.js';
+import { useServices } from '../app/app-context.js';
+import { decimalsFor, formatDecimalText, parseSignedFixed } from '../format/decimals.js';
+import { formatFixedNumber, formatMoney } from '../format/numbers.js';
+import { Panel } from './Panel.js';
+import { useCommand } from './use-command.js';
+
+const pnlClass = (value: number): string => (value > 0 ? 'num gain' : value < 0 ? 'num loss' : 'num');
+
+const isFlat = (position: PositionView): boolean => {
+  const units = parseSignedFixed(position.qty);
+  return units === 0;
+};
+
+/** Per-symbol position and PnL, a totals row, and flatten buttons. */
+export function PositionsPanel() {
+  const { engine } = useServices();
+  const positions = useStore(engine.store, (s) => s.positions);
+  const totals = useStore(engine.store, (s) => s.totals);
+  const { run, pendingKey, failure } = useCommand();
+  const total = totals.realizedPnl + totals.unrealizedPnl;
+  const anyOpen = positions.some((p) => !isFlat(p));
+  return (
+    <Panel
+      id="positions"
+      title="Positions and PnL"
+      actions={
+        <button
+          type="button"
+          className="danger"
+          disabled={!anyOpen || pendingKey === 'Flatten all'}
+          title="Close every position with market orders"
+          onClick={() => void run('Flatten all', { type: 'flatten' })}
+        >
+          {pendingKey === 'Flatten all' ? 'Flattening…' : 'Flatten all'}
+        </button>
+      }
+    >
+      {failure !== null ? (
+        <p role="alert" className="inline-alert">
+          {failure}
+        </p>
+      ) : null}
+      <table aria-label="Positions">
+        <thead>
+          <tr>
+            <th scope="col">Symbol</th>
+            <th scope="col" className="num">
+              Qty
+            </th>
+            <th scope="col" className="num">
+              Avg cost
+            </th>
+            <th scope="col" className="num">
+              Mark
+            </th>
+            <th scope="col" className="num">
+              Realized
+            </th>
+            <th scope="col" className="num">
+              Unrealized
+            </th>
+            <th scope="col" className="num">
+              Total
+            </th>
+            <th scope="col">
+              <span className="visually-hidden">Action</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {positions.length === 0 ? (
+            <tr>
+              <td colSpan={8} className="empty">
+                No positions
+              </td>
+            </tr>
+          ) : (
+            positions.map((position) => {
+              const decimals = decimalsFor(position.symbol);
+              const key = `Flatten ${position.symbol}`;
+              const rowTotal = position.realizedPnl + position.unrealizedPnl;
+              return (
+                <tr key={position.symbol} data-symbol={position.symbol}>
+                  <th scope="row">{position.symbol}</th>
+                  <td className="num">{formatDecimalText(position.qty, decimals.qty)}</td>
+                  <td className="num">{isFlat(position) ? '—' : formatDecimalText(position.avgCost, decimals.price)}</td>
+                  <td className="num">{formatFixedNumber(position.mark, decimals.price)}</td>
+                  <td className={pnlClass(position.realizedPnl)}>{formatMoney(position.realizedPnl)}</td>
+                  <td className={pnlClass(position.unrealizedPnl)}>{formatMoney(position.unrealizedPnl)}</td>
+                  <td className={pnlClass(rowTotal)}>{formatMoney(rowTotal)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      aria-label={key}
+                      disabled={isFlat(position) || pendingKey === key}
+                      onClick={() => void run(key, { type: 'flatten', symbol: position.symbol })}
+                    >
+                      {pendingKey === key ? 'Flattening…' : 'Flatten'}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })
+          )}
+        </tbody>
+        <tfoot>
+          <tr className="totals">
+            <th scope="row">Total</th>
+            <td />
+            <td />
+            <td />
+            <td className={pnlClass(totals.realizedPnl)}>{formatMoney(totals.realizedPnl)}</td>
+            <td className={pnlClass(totals.unrealizedPnl)}>{formatMoney(totals.unrealizedPnl)}</td>
+            <td className={pnlClass(total)}>{formatMoney(total)}</td>
+            <td />
+          </tr>
+        </tfoot>
+      </table>
+    </Panel>
+  );
+}
