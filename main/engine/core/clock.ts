@@ -5,18 +5,21 @@ import { performance } from 'node:perf_hooks';
  * for latencies that start in one thread and end in another (tick-to-trade: T0 stamped
  * by the market-data thread, read by the execution thread).
  *
- * Why not `performance.timeOrigin + performance.now()`: in Node 20 every worker's
- * `performance.now()` has its own origin while `timeOrigin` reports the same value in all
- * threads; the sum was measured ~27 µs apart between the main thread and a worker, which
- * is more than the whole tick-to-trade budget. `process.hrtime()` reads the one
- * process-wide CLOCK_MONOTONIC (libuv `uv_hrtime`) but allocates an array per call.
+ * Why not plain `performance.timeOrigin + performance.now()`:
+ * - resolution: in µs that sum is ~1.7e15, where a double steps in 0.25 µs, too coarse
+ *   for the sub-µs stages the bench measures;
+ * - it is only cross-thread comparable while Node gives every worker the same origin.
+ *   Node 20 does (measured: offsets agree to a few ns), but the HR-Time spec gives a
+ *   worker its own time origin, so nothing promises it.
+ * `process.hrtime()` reads the one process-wide CLOCK_MONOTONIC (libuv `uv_hrtime`)
+ * whatever the origins, but allocates an array per call.
  *
  * So each thread calibrates once, at module load, the offset between its own
  * `performance.now()` (native, allocation-free) and `process.hrtime()`, taking the
  * tightest of several bracketed samples. Readings are then on the hrtime time base in
- * every thread: cross-thread error is the calibration bracket (well under 1 µs), and the
- * resolution is far below that (values are ~1e12 µs since boot, where a double's step is
- * ~0.0002 µs). The values are NOT epoch times: use them only for differences.
+ * every thread: cross-thread error is half the calibration bracket (~0.1 µs, see
+ * clockCalibrationErrorUs), and values are ~1e12 µs since boot, where a double steps in
+ * ~0.0002 µs. They are NOT epoch times: use them only for differences.
  */
 
 function hrtimeMs(): number {
