@@ -1,0 +1,64 @@
+import { FrameScanner } from './frame-scanner.js';
+import { parseFrameFallback } from './frame-schema.js';
+import { ParsedFrame } from './parsed-frame.js';
+import { SymbolTable } from './symbol-table.js';
+
+export const ParseStatus = {
+  /** Malformed: counted, frame.kind is NONE, `lastError` says why. */
+  MALFORMED: 0,
+  /** Parsed by the byte scanner (the hot path). */
+  FAST: 1,
+  /** Parsed by JSON.parse + zod because the scanner was not certain. */
+  FALLBACK: 2,
+} as const;
+export type ParseStatusCode = (typeof ParseStatus)[keyof typeof ParseStatus];
+
+/**
+ * Parses one stream frame (Buffer from the socket, or a string from a recording) into the
+ * reused `frame`. Strings are copied into a reused byte buffer so one scanner serves both.
+ */
+export class FrameParser {
+  readonly frame = new ParsedFrame();
+  readonly symbols: SymbolTable;
+  /** Reason of the last MALFORMED result. */
+  lastError = '';
+  fastParses = 0;
+  fallbackParses = 0;
+  malformed = 0;
+  private readonly scanner: FrameScanner;
+  private scratch = Buffer.alloc(4096);
+
+  constructor(symbols: readonly string[] | SymbolTable) {
+    this.symbols = symbols instanceof SymbolTable ? symbols : new SymbolTable(symbols);
+    this.scanner = new FrameScanner(this.symbols);
+  }
+
+  parse(data: Uint8Array | string): ParseStatusCode {
+    let bytes: Uint8Array;
+    let length: number;
+    if (typeof data === 'string') {
+      // UTF-8 needs at most 3 bytes per UTF-16 unit; grow once, never per frame.
+      if (data.length * 3 + 1 > this.scratch.length) this.scratch = Buffer.alloc(data.length * 3 + 1024);
+      length = this.scratch.write(data, 0, 'utf8');
+      this.scratch[length] = 0; // sentinel: bytes past the end never look like JSON
+      bytes = this.scratch;
+    } else {
+      bytes = data;
+      length = data.length;
+    }
+    this.lastError = '';
+    if (this.scanner.scan(bytes, length, this.frame)) {
+      this.fastParses++;
+      return ParseStatus.FAST;
+    }
+    const text = typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+    const problem = parseFrameFallback(text, this.symbols, this.frame);
+    if (problem === null) {
+      this.fallbackParses++;
+      return ParseStatus.FALLBACK;
+    }
+    this.malformed++;
+    this.lastError = problem;
+    return ParseStatus.MALFORMED;
+  }
+}
