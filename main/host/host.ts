@@ -1,0 +1,189 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { CommandAck, EngineState } from '../../shared/api.js';
+import type { Config } from '../../shared/config.js';
+import type { EngineToHost, HostToEngine } from '../../shared/engine-protocol.js';
+import { createCommandRouter } from './command-router.js';
+import { createConfigStore, resolvePersistencePath } from './config-store.js';
+import type { ForkEngine } from './engine-child.js';
+import { createEngineSupervisor, type EngineStatus } from './engine-supervisor.js';
+import { createLatestFanout } from './latest-fanout.js';
+import type { HostLogger } from './logger.js';
+import type { RestartBackoffOptions } from './restart-backoff.js';
+
+/**
+ * The host: engine supervisor + command router + config store + state fan-out behind one
+ * small facade, used the same way by Electron main and by the headless server. Neither
+ * transport knows about processes, ids or files.
+ */
+
+export interface HostOptions {
+  readonly fork: ForkEngine;
+  readonly enginePath: string;
+  readonly configPath: string;
+  readonly dataDir: string;
+  readonly logger: HostLogger;
+  /** Run-only changes to the config the engine gets (e.g. the simulator's URLs); never saved. */
+  readonly configOverrides?: (config: Config) => Config;
+  readonly engineEnv?: NodeJS.ProcessEnv;
+  readonly engineExecArgv?: readonly string[];
+  readonly ackTimeoutMs?: number;
+  /** State delivered to each subscriber at most this often (DESIGN.md: ≤ 30 Hz). */
+  readonly stateMaxHz?: number;
+  readonly backoff?: RestartBackoffOptions;
+  readonly shutdownTimeoutMs?: number;
+  readonly readyTimeoutMs?: number;
+}
+
+export interface Host {
+  /** Reads the config (throws ConfigError naming the key) and starts the engine; resolves when it is ready. */
+  start(): Promise<void>;
+  /** Stops the engine cleanly and waits for pending config writes. */
+  stop(): Promise<void>;
+  /** Validates and forwards a command from any transport; always resolves with an ack. */
+  send(command: unknown): Promise<CommandAck>;
+  /** Latest state at ≤ stateMaxHz; the listener gets the current one at once. */
+  onState(listener: (state: EngineState) => void): () => void;
+  latestState(): EngineState | null;
+  onEngineStatus(listener: (status: EngineStatus) => void): () => void;
+  engineStatus(): EngineStatus;
+  /** The configuration the engine runs with (live edits included). */
+  config(): Config;
+  onConfig(listener: (config: Config) => void): () => void;
+}
+
+export function createHost(options: HostOptions): Host {
+  const log = options.logger.child({ component: 'host' });
+  const store = createConfigStore(options.configPath);
+  const dataDir = path.resolve(options.dataDir);
+  const states = createLatestFanout<EngineState>({
+    maxHz: options.stateMaxHz ?? 30,
+    onListenerError: (error) => log.error({ err: error }, 'a state listener threw'),
+  });
+  const configListeners = new Set<(config: Config) => void>();
+  let running: Config | null = null;
+
+  const runningConfig = (): Config => {
+    if (running === null) throw new Error('the host has not been started; its configuration is not loaded yet');
+    return running;
+  };
+
+  const supervisor = createEngineSupervisor({
+    fork: options.fork,
+    enginePath: options.enginePath,
+    logger: options.logger,
+    startMessage: (restartReason): Extract<HostToEngine, { kind: 'start' }> => ({
+      kind: 'start',
+      config: runningConfig(),
+      dataDir,
+      ...(restartReason ? { restartReason } : {}),
+      restarts: supervisor.status().restarts,
+    }),
+    ...(options.engineEnv ? { env: options.engineEnv } : {}),
+    ...(options.engineExecArgv ? { execArgv: options.engineExecArgv } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
+    ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+  });
+
+  const unavailable = (): string | null => {
+    const status = supervisor.status();
+    switch (status.phase) {
+      case 'running':
+        return null;
+      case 'starting':
+        return status.restarts > 0 ? 'the engine is restarting after a failure' : 'the engine is starting';
+      case 'restarting':
+        return `the engine is restarting after a failure (${status.lastFailure ?? 'unknown cause'}); it comes back with the kill switch on`;
+      default:
+        return 'the engine is stopped';
+    }
+  };
+
+  const router = createCommandRouter({
+    sendToEngine: (message) => supervisor.send(message),
+    engineUnavailable: unavailable,
+    ...(options.ackTimeoutMs !== undefined ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
+  });
+
+  const publishConfig = (config: Config): void => {
+    for (const listener of configListeners) {
+      try {
+        listener(config);
+      } catch (error) {
+        log.error({ err: error }, 'a config listener threw');
+      }
+    }
+  };
+
+  const onEngineMessage = (message: EngineToHost): void => {
+    switch (message.kind) {
+      case 'state':
+        // The host counts restarts (the engine cannot), and the window orders engine runs
+        // by that count, so it is stamped on every state.
+        states.publish({ ...message.state, health: { ...message.state.health, restarts: supervisor.status().restarts } });
+        break;
+      case 'ack':
+        router.handleAck(message.id, message.ack);
+        break;
+      case 'configChanged':
+        running = message.config;
+        publishConfig(message.config);
+        store.persistLiveEdit(message.config).then(
+          () => log.info({ file: store.path }, 'live edit saved to the config file'),
+          (error: unknown) => log.error({ err: error, file: store.path }, 'could not save the live edit to the config file'),
+        );
+        break;
+      default:
+        break;
+    }
+  };
+  supervisor.onMessage(onEngineMessage);
+
+  supervisor.onStatus((status) => {
+    if (status.phase === 'running') return;
+    router.refuseAllPending(
+      status.phase === 'stopping' || status.phase === 'stopped'
+        ? 'the engine was stopped before it acknowledged the command'
+        : 'the engine stopped before it acknowledged the command; it restarts with the kill switch on — check the window',
+    );
+    // The window keeps showing the last state, marked as not running, rather than a
+    // frozen picture that looks alive. seq + 1 so it supersedes that last state.
+    const last = states.latest();
+    if (last && last.engineRunning) states.publish({ ...last, seq: last.seq + 1, engineRunning: false });
+  });
+
+  return {
+    async start() {
+      await fs.mkdir(dataDir, { recursive: true });
+      const fileConfig = await store.load();
+      const overridden = options.configOverrides ? options.configOverrides(fileConfig) : fileConfig;
+      running = {
+        ...overridden,
+        persistence: { ...overridden.persistence, path: resolvePersistencePath(overridden, dataDir) },
+      };
+      log.info({ configFile: store.path, dataDir, database: running.persistence.path }, 'starting the host');
+      publishConfig(running);
+      await supervisor.start();
+    },
+
+    async stop() {
+      await supervisor.stop();
+      states.close();
+      await store.flush();
+    },
+
+    send: (command) => router.send(command),
+    onState: (listener) => states.subscribe(listener),
+    latestState: () => states.latest(),
+    onEngineStatus(listener) {
+      return supervisor.onStatus(listener);
+    },
+    engineStatus: () => supervisor.status(),
+    config: runningConfig,
+    onConfig(listener) {
+      configListeners.add(listener);
+      return () => configListeners.delete(listener);
+    },
+  };
+}
