@@ -60,6 +60,8 @@ export class MLSignalGenerator implements SignalGenerator {
   readonly stats: MlStats = { inferences: 0, skippedBusy: 0, failures: 0 };
   /** Set after an inference fails; StrategyCore then falls back to the imbalance strategy. */
   lastError: Error | null = null;
+  /** The model's latest answer per symbol (P(next mid up)), NaN before the first: for display and tests. */
+  readonly probabilities: Float64Array;
 
   private threshold: number;
   private minConfidence: number;
@@ -95,10 +97,12 @@ export class MLSignalGenerator implements SignalGenerator {
     this.feeds = { [LOGREG_INPUT_NAME]: new ort.Tensor('float32', this.input, [1, n]) };
     this.featureSlots = new Int32Array(n);
     this.ready = new Float64Array(symbolCount).fill(NaN);
+    this.probabilities = new Float64Array(symbolCount).fill(NaN);
     this.onResult = (output) => {
       const probability = output[LOGREG_OUTPUT_NAME]?.data[0];
       if (typeof probability === 'number' && probability >= 0 && probability <= 1) {
         this.ready[this.inFlightSymbol] = probability;
+        this.probabilities[this.inFlightSymbol] = probability;
       } else {
         this.fail(
           new Error(
@@ -229,7 +233,15 @@ export class MLSignalGenerator implements SignalGenerator {
     this.inFlight = true;
     this.inFlightSymbol = features.symbolIndex;
     this.stats.inferences++;
-    this.session.run(this.feeds).then(this.onResult, this.onFailure);
+    let running: Promise<ort.InferenceSession.ReturnType>;
+    try {
+      running = this.session.run(this.feeds);
+    } catch (error) {
+      // A released or broken session may throw before it returns a promise.
+      this.onFailure(error);
+      return;
+    }
+    running.then(this.onResult, this.onFailure);
   }
 
   private settle(): void {
