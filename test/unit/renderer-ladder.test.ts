@@ -33,7 +33,7 @@ test('the ladder shows 20 levels a side with fixed decimals, exact cumulative si
   assert.equal(ladder.bids[19].cumulativeText, '21.00000');
   assert.equal(ladder.bids[19].depth, 1);
   assert.ok(Math.abs(ladder.bids[0].depth - 0.1 / 21) < 1e-12);
-  assert.equal(ladder.spreadText, '0.02 (0.00 bps)');
+  assert.equal(ladder.spreadText, '0.02 (0.0017 bps)');
   assert.equal(ladder.midText, '119000.000');
   assert.equal(ladder.synced, true);
 });

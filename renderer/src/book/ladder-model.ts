@@ -117,7 +117,9 @@ export function fillLadder(
     // The mid of two ticks can fall on a half tick: one more decimal shows it exactly.
     const mid = (bestAsk + bestBid) / 2;
     const bps = book?.spreadBps ?? (mid > 0 ? (spread / mid) * 1e4 : NaN);
-    ladder.spreadText = `${formatUnits(spread, decimals.price)} (${Number.isFinite(bps) ? bps.toFixed(2) : '—'} bps)`;
+    // A one-tick spread on BTC is under 0.01 bps: show enough digits to see it at all.
+    const bpsText = Number.isFinite(bps) ? bps.toFixed(Math.abs(bps) < 1 ? 4 : 2) : '—';
+    ladder.spreadText = `${formatUnits(spread, decimals.price)} (${bpsText} bps)`;
     ladder.midText = formatUnits(Math.round(mid), Math.min(8, decimals.price + 1));
   } else {
     ladder.spreadText = '—';
