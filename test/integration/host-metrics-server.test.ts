@@ -94,7 +94,7 @@ test('the /metrics response has exactly the DESIGN.md §9 names, HELP and TYPE l
   // 0.5 µs, 3 µs, 3 µs, 15 µs, 40 µs, 1 ms: one in each interesting bucket, one above all.
   for (const ns of [500, 3000, 3000, 15_000, 40_000, 1_000_000]) histogram.record(ns);
   bump(41);
-  const server = await startMetricsServer({ source, port: 0 });
+  const server = await startMetricsServer(0, source);
   try {
     assert.ok(server.port > 0);
     const response = await get(server.url);
@@ -148,16 +148,16 @@ test('other paths are 404, other methods 405, and a failing source gives a 500 w
   let fail = false;
   const { source } = liveSource();
   const errors: unknown[] = [];
-  const server = await startMetricsServer({
-    source: {
+  const server = await startMetricsServer(
+    0,
+    {
       read: () => {
         if (fail) throw new Error('control block not mapped');
         return source.read();
       },
     },
-    port: 0,
-    onError: (error) => errors.push(error),
-  });
+    { onError: (error) => errors.push(error) },
+  );
   try {
     assert.equal((await get(`http://127.0.0.1:${server.port}/`)).status, 404);
     assert.equal((await get(server.url, 'POST')).status, 405);
@@ -175,9 +175,9 @@ test('other paths are 404, other methods 405, and a failing source gives a 500 w
 
 test('a port in use is refused with a sentence that names the config key', async () => {
   const { source } = liveSource();
-  const first = await startMetricsServer({ source, port: 0 });
+  const first = await startMetricsServer(0, source);
   try {
-    await assert.rejects(startMetricsServer({ source, port: first.port }), /metrics\.port \d+ is already in use/);
+    await assert.rejects(startMetricsServer(first.port, source), /metrics\.port \d+ is already in use/);
   } finally {
     await first.close();
   }

@@ -115,12 +115,12 @@ export function createMetricsRenderer(source: MetricsSource): () => Promise<stri
 export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
 /** Serves `/metrics` on 127.0.0.1:`port` (0 picks a free port); resolves with the bound port. */
-export async function startMetricsServer(options: {
-  readonly source: MetricsSource;
-  readonly port: number;
-  readonly onError?: (error: unknown) => void;
-}): Promise<MetricsServer> {
-  const render = createMetricsRenderer(options.source);
+export async function startMetricsServer(
+  port: number,
+  source: MetricsSource,
+  options: { readonly onError?: (error: unknown) => void } = {},
+): Promise<MetricsServer> {
+  const render = createMetricsRenderer(source);
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/metrics') {
@@ -149,20 +149,20 @@ export async function startMetricsServer(options: {
     const onError = (error: NodeJS.ErrnoException): void => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`metrics.port ${options.port} is already in use on 127.0.0.1; choose another port in [metrics] (0 picks a free one)`)
+          ? new Error(`metrics.port ${port} is already in use on 127.0.0.1; choose another port in [metrics] (0 picks a free one)`)
           : error,
       );
     };
     server.once('error', onError);
-    server.listen(options.port, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', onError);
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    port,
-    url: `http://127.0.0.1:${port}/metrics`,
+    port: bound,
+    url: `http://127.0.0.1:${bound}/metrics`,
     render,
     close: () =>
       new Promise<void>((resolve) => {
