@@ -40,12 +40,21 @@ const BUCKET_START = PROM_START + PROM_BOUNDS_NS.length + 2; // +Inf bin and pad
 /** Relative error bound of `quantile` for values ≥ 64 ns. */
 export const HISTOGRAM_RELATIVE_ERROR = 1 / (2 * SUB_BUCKETS);
 
+/** Values at or above this land in the top bucket and count as overflow. */
+const OVERFLOW_NS = 2 ** (MAX_EXPONENT + 1);
+
+/**
+ * 2^-(e - SUB_BUCKET_BITS) per exponent e: multiplying by an exact power of two is exact,
+ * so it equals the division, and a table lookup is ~5x faster than `2 **` on the hot path.
+ */
+const INVERSE_SUB_WIDTH = new Float64Array(MAX_EXPONENT + 1).map((_, e) => 2 ** -(e - SUB_BUCKET_BITS));
+
 /** Bucket index of a non-negative value in ns. */
 function bucketOf(ns: number): number {
   if (ns < SUB_BUCKETS) return ns < 0 ? 0 : Math.floor(ns);
   const exponent = ns < 4294967296 ? 31 - Math.clz32(ns) : Math.floor(Math.log2(ns));
   if (exponent > MAX_EXPONENT) return BUCKETS - 1;
-  const sub = Math.floor(ns / 2 ** (exponent - SUB_BUCKET_BITS)) - SUB_BUCKETS;
+  const sub = Math.floor(ns * INVERSE_SUB_WIDTH[exponent]!) - SUB_BUCKETS;
   // log2 of a value just below a power of two can round up; keep sub in range.
   return SUB_BUCKETS + (exponent - SUB_BUCKET_BITS) * SUB_BUCKETS + (sub < 0 ? 0 : sub > SUB_BUCKETS - 1 ? SUB_BUCKETS - 1 : sub);
 }
@@ -90,7 +99,7 @@ export class LatencyHistogram {
     s[SUM]! += value;
     if (value < s[MIN]!) s[MIN] = value;
     if (value > s[MAX]!) s[MAX] = value;
-    if (value >= 2 ** (MAX_EXPONENT + 1)) s[OVERFLOW]!++;
+    if (value >= OVERFLOW_NS) s[OVERFLOW]!++;
     let bin = 0;
     while (bin < PROM_BOUNDS_NS.length && value > PROM_BOUNDS_NS[bin]!) bin++;
     s[PROM_START + bin]!++;

