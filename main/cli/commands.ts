@@ -1,8 +1,10 @@
 import type { CommandSpec } from './args.js';
+import { benchCommand } from './bench.js';
 
 /**
  * Every `lockstep` command, one import each. A command module exports a `CommandSpec`
  * (name, help, options, run) and does its work in its own file.
  */
 export const COMMANDS: readonly CommandSpec[] = [
+  benchCommand,
 ];

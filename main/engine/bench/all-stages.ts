@@ -1,0 +1,10 @@
+import type { BenchStage } from './bench-stage.js';
+import { coreBenchStages } from './core-stages.js';
+
+/**
+ * Every row of `lockstep bench`, in table order. Each area adds its own
+ * `<area>BenchStages()` here (one import, one spread).
+ */
+export function allBenchStages(): BenchStage[] {
+  return [...coreBenchStages()];
+}
