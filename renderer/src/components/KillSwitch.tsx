@@ -43,6 +43,10 @@ export function KillSwitch() {
       setPending(null);
     }
   };
+  // A refusal is about the state it was refused in; once the engine's switch moves, it is old news.
+  const changedUs = killSwitch?.changedUs;
+  useEffect(() => setFailure(null), [changedUs]);
+
   const sendRef = useRef(send);
   sendRef.current = send;
 
