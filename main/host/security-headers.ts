@@ -1,0 +1,39 @@
+/**
+ * The window's Content-Security-Policy and companion headers, one definition for the
+ * headless server and Electron. Everything is same-origin: no inline script, no eval, no
+ * third-party hosts; inline styles are allowed because the UI sets element styles from
+ * script (React `style`), which CSP treats as inline.
+ */
+export function contentSecurityPolicy(options: { readonly webSocketOrigin?: string } = {}): string {
+  const connect = ["'self'", ...(options.webSocketOrigin ? [options.webSocketOrigin] : [])].join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `connect-src ${connect}`,
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/** Headers on every response: no MIME sniffing, and no Referer — the page URL holds the token. */
+export const COMMON_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** Headers for the page itself. */
+export function pageSecurityHeaders(webSocketOrigin: string): Record<string, string> {
+  return {
+    ...COMMON_SECURITY_HEADERS,
+    'Content-Security-Policy': contentSecurityPolicy({ webSocketOrigin }),
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  };
+}
