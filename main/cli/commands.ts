@@ -1,5 +1,6 @@
 import type { CommandSpec } from './args.js';
 import { benchCommand } from './bench.js';
+import { headlessCommand } from './headless.js';
 
 /**
  * Every `lockstep` command, one import each. A command module exports a `CommandSpec`
@@ -7,4 +8,5 @@ import { benchCommand } from './bench.js';
  */
 export const COMMANDS: readonly CommandSpec[] = [
   benchCommand,
+  headlessCommand,
 ];
