@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { MarketRecord } from '../../shared/records.js';
+
+/** Test-side builders for Binance payloads and a copy-everything record sink. */
+
+export type Levels = readonly (readonly [string, string])[];
+
+export function depthFrame(symbol: string, U: number, u: number, bids: Levels, asks: Levels, combined = true): string {
+  const data = JSON.stringify({ e: 'depthUpdate', E: 1_700_000_000_000 + u, s: symbol, U, u, b: bids, a: asks });
+  return combined ? `{"stream":"${symbol.toLowerCase()}@depth@100ms","data":${data}}` : data;
+}
+
+export function tradeFrame(symbol: string, id: number, price: string, qty: string, buyerMaker: boolean): string {
+  const data = JSON.stringify({ e: 'trade', E: 1, s: symbol, t: id, p: price, q: qty, T: 1, m: buyerMaker, M: true });
+  return `{"stream":"${symbol.toLowerCase()}@trade","data":${data}}`;
+}
+
+export function snapshotBody(lastUpdateId: number, bids: Levels, asks: Levels): string {
+  return JSON.stringify({ lastUpdateId, bids, asks });
+}
+
+/** Records every emitted market record (copied: the pipeline reuses its array). */
+export class RecordLog {
+  readonly records: Float64Array[] = [];
+  readonly sink = (record: Float64Array): void => {
+    this.records.push(Float64Array.from(record));
+  };
+  ofKind(kind: number): Float64Array[] {
+    return this.records.filter((r) => r[MarketRecord.KIND] === kind);
+  }
+}
+
+export const FIXTURE_DIR = '/work/shared/data';
+export const REAL_DEPTH_FIXTURE = `${FIXTURE_DIR}/binance-btcusdt-depth-2025-07.jsonl`;
+
+export function fixtureLines(path: string): string[] {
+  return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+}
