@@ -5,10 +5,15 @@ import { booleanOption, stringOption, type CommandSpec } from './args.js';
 /** `lockstep bench`: the latency budget table of DESIGN.md §8. */
 export const benchCommand: CommandSpec = {
   name: 'bench',
-  summary: 'measure every engine stage (warm-up, many iterations) and print p50/p99/p99.9 beside the latency budget',
+  summary:
+    'measure every engine stage (warm-up, many iterations) and print p50/p99/p99.9 beside the latency budget',
   usage: 'bench [--json] [--filter TEXT]',
   options: [
-    { name: 'json', kind: 'boolean', description: 'print the rows as a JSON array instead of the table' },
+    {
+      name: 'json',
+      kind: 'boolean',
+      description: 'print the rows as a JSON array instead of the table',
+    },
     {
       name: 'filter',
       kind: 'string',
@@ -22,7 +27,11 @@ export const benchCommand: CommandSpec = {
     const stages =
       filter === undefined
         ? all
-        : all.filter((stage) => stage.name.toLowerCase().includes(filter) || stage.group.toLowerCase().includes(filter));
+        : all.filter(
+            (stage) =>
+              stage.name.toLowerCase().includes(filter) ||
+              stage.group.toLowerCase().includes(filter),
+          );
     if (stages.length === 0) {
       throw new Error(
         `no bench stage matches --filter "${stringOption(options, 'filter')}"; the stages are: ${all.map((s) => s.name).join('; ')}`,

@@ -34,7 +34,10 @@ test('monoNowUs from a worker falls between two main-thread readings taken aroun
       Atomics.store(control, 1, round);
       Atomics.notify(control, 1);
     }`,
-    { eval: true, workerData: { clockPath, control: control.buffer, stamps: stamps.buffer, rounds: ROUNDS } },
+    {
+      eval: true,
+      workerData: { clockPath, control: control.buffer, stamps: stamps.buffer, rounds: ROUNDS },
+    },
   );
   try {
     const brackets: [number, number][] = [];
@@ -49,7 +52,10 @@ test('monoNowUs from a worker falls between two main-thread readings taken aroun
     const tolerance = clockCalibrationErrorUs() + stamps[ROUNDS]! + 0.5;
     for (const [i, [before, after]] of brackets.entries()) {
       const stamp = stamps[i]!;
-      assert.ok(stamp >= before - tolerance && stamp <= after + tolerance, `round ${i}: ${before} ≤ ${stamp} ≤ ${after} ± ${tolerance}`);
+      assert.ok(
+        stamp >= before - tolerance && stamp <= after + tolerance,
+        `round ${i}: ${before} ≤ ${stamp} ≤ ${after} ± ${tolerance}`,
+      );
     }
   } finally {
     await worker.terminate();

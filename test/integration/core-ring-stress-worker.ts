@@ -63,7 +63,8 @@ function consume(): StressWorkerResult {
     }
     for (let k = 0; k < n; k++) {
       const problem = checkStressRecord(records, ring.peekOffset(k), seq + k);
-      if (problem !== null) return { role: 'consumer', count: seq + k, error: problem, parks: consumerBell.parkCount };
+      if (problem !== null)
+        return { role: 'consumer', count: seq + k, error: problem, parks: consumerBell.parkCount };
     }
     ring.releaseBatch(n);
     producerBell.ring();

@@ -16,16 +16,22 @@ const BATCH = 64;
 const HANG_GUARD_MS = 60_000;
 
 function runSide(data: StressWorkerData): { result: Promise<StressWorkerResult>; worker: Worker } {
-  const worker = new Worker(path.join(__dirname, 'core-ring-stress-worker.js'), { workerData: data });
+  const worker = new Worker(path.join(__dirname, 'core-ring-stress-worker.js'), {
+    workerData: data,
+  });
   const result = new Promise<StressWorkerResult>((resolve, reject) => {
     worker.once('message', (message: StressWorkerResult) => resolve(message));
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`${data.role} exited (code ${code}) before reporting`)));
+    worker.once('exit', (code) =>
+      reject(new Error(`${data.role} exited (code ${code}) before reporting`)),
+    );
   });
   return { result, worker };
 }
 
-async function stress(strategy: WaitStrategyName): Promise<{ consumer: StressWorkerResult; producer: StressWorkerResult; fullCount: number }> {
+async function stress(
+  strategy: WaitStrategyName,
+): Promise<{ consumer: StressWorkerResult; producer: StressWorkerResult; fullCount: number }> {
   const ring = SpscRing.create(STRESS_RECORD_SLOTS, CAPACITY);
   const common = {
     ring: ring.buffer,
@@ -39,13 +45,17 @@ async function stress(strategy: WaitStrategyName): Promise<{ consumer: StressWor
   const producer = runSide({ ...common, role: 'producer' });
   let guard: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {
-    guard = setTimeout(() => reject(new Error(`${strategy}: no result within ${HANG_GUARD_MS} ms`)), HANG_GUARD_MS);
+    guard = setTimeout(
+      () => reject(new Error(`${strategy}: no result within ${HANG_GUARD_MS} ms`)),
+      HANG_GUARD_MS,
+    );
   });
   try {
     // The consumer decides: on a bad record it stops at once (the producer would then wait
     // forever for space, so its result is only awaited when the consumer got everything).
     const consumed = await Promise.race([consumer.result, hang]);
-    if (consumed.error !== null) return { consumer: consumed, producer: consumed, fullCount: ring.fullCount() };
+    if (consumed.error !== null)
+      return { consumer: consumed, producer: consumed, fullCount: ring.fullCount() };
     const produced = await Promise.race([producer.result, hang]);
     return { consumer: consumed, producer: produced, fullCount: ring.fullCount() };
   } finally {
@@ -62,6 +72,8 @@ for (const strategy of WAIT_STRATEGIES) {
     assert.equal(consumer.count, TOTAL);
     // Back-pressure must really have happened, or the test proved less than it claims.
     assert.ok(fullCount > 100, `the ring was full only ${fullCount} times`);
-    t.diagnostic(`${strategy}: full ${fullCount} times, producer parked ${producer.parks}, consumer parked ${consumer.parks}`);
+    t.diagnostic(
+      `${strategy}: full ${fullCount} times, producer parked ${producer.parks}, consumer parked ${consumer.parks}`,
+    );
   });
 }

@@ -30,7 +30,10 @@ test('seqlock: a writer flat out and two readers, zero torn reads, sequence mono
       assert.equal(result.bad, 0, `reader ${i}`);
       assert.ok(result.count >= MIN_READS);
       // The reader saw the snapshot move many times: its reads overlapped the writes.
-      assert.ok(result.distinct >= MIN_DISTINCT, `reader ${i} saw only ${result.distinct} distinct snapshots`);
+      assert.ok(
+        result.distinct >= MIN_DISTINCT,
+        `reader ${i} saw only ${result.distinct} distinct snapshots`,
+      );
       t.diagnostic(`reader ${i}: ${result.count} reads, ${result.distinct} distinct snapshots`);
     }
     t.diagnostic(`writer: ${written.count} writes per symbol`);

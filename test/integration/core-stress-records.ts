@@ -25,7 +25,8 @@ export function checkStressRecord(records: Float64Array, at: number, seq: number
   const h = hash32(seq);
   if (!Object.is(records[at], seq)) return `slot 0 is ${records[at]}, expected sequence ${seq}`;
   if (!Object.is(records[at + 1], seq + h / 4294967296)) return `slot 1 of record ${seq} differs`;
-  if (!Object.is(records[at + 2], -hash32(seq ^ 0x5bd1e995) * 1e-3)) return `slot 2 of record ${seq} differs`;
+  if (!Object.is(records[at + 2], -hash32(seq ^ 0x5bd1e995) * 1e-3))
+    return `slot 2 of record ${seq} differs`;
   if (!Object.is(records[at + 3], hash32(seq ^ h))) return `checksum of record ${seq} differs`;
   return null;
 }

@@ -14,10 +14,15 @@ export function startWorker(data: ThreadsWorkerData): RunningWorker {
   const worker = new Worker(path.join(__dirname, 'core-threads-worker.js'), { workerData: data });
   let guard: NodeJS.Timeout | undefined;
   const result = new Promise<ThreadsWorkerResult>((resolve, reject) => {
-    guard = setTimeout(() => reject(new Error(`${data.role}: no result within ${HANG_GUARD_MS} ms`)), HANG_GUARD_MS);
+    guard = setTimeout(
+      () => reject(new Error(`${data.role}: no result within ${HANG_GUARD_MS} ms`)),
+      HANG_GUARD_MS,
+    );
     worker.once('message', (message: ThreadsWorkerResult) => resolve(message));
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`${data.role} exited (code ${code}) before reporting`)));
+    worker.once('exit', (code) =>
+      reject(new Error(`${data.role} exited (code ${code}) before reporting`)),
+    );
   }).finally(() => clearTimeout(guard));
   return { result, worker };
 }

@@ -1,7 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MarketSnapshots, SnapshotView } from '../../main/engine/core/market-snapshot.js';
 import { ControlBlock } from '../../main/engine/core/control-block.js';
-import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS, type RiskLimits, type StrategyParams } from '../../shared/config.js';
+import {
+  DEFAULT_RISK_LIMITS,
+  DEFAULT_STRATEGY_PARAMS,
+  type RiskLimits,
+  type StrategyParams,
+} from '../../shared/config.js';
 import { TradingStateCode } from '../../shared/domain.js';
 
 /**
@@ -9,7 +14,11 @@ import { TradingStateCode } from '../../shared/domain.js';
  * counter k, so a reader can tell a consistent set from a mix of two writes.
  */
 export type ThreadsWorkerData =
-  | { readonly role: 'snapshot-writer'; readonly snapshots: SharedArrayBuffer; readonly flags: SharedArrayBuffer }
+  | {
+      readonly role: 'snapshot-writer';
+      readonly snapshots: SharedArrayBuffer;
+      readonly flags: SharedArrayBuffer;
+    }
   | {
       readonly role: 'snapshot-reader';
       readonly snapshots: SharedArrayBuffer;
@@ -20,8 +29,16 @@ export type ThreadsWorkerData =
       readonly distinct: number;
       readonly maxReads: number;
     }
-  | { readonly role: 'params-writer'; readonly control: SharedArrayBuffer; readonly maxWrites: number }
-  | { readonly role: 'params-reader'; readonly control: SharedArrayBuffer; readonly distinct: number }
+  | {
+      readonly role: 'params-writer';
+      readonly control: SharedArrayBuffer;
+      readonly maxWrites: number;
+    }
+  | {
+      readonly role: 'params-reader';
+      readonly control: SharedArrayBuffer;
+      readonly distinct: number;
+    }
   | { readonly role: 'state-follower'; readonly control: SharedArrayBuffer };
 
 export interface ThreadsWorkerResult {
@@ -40,15 +57,25 @@ const STOP = 0;
 const STARTED = 1;
 
 export const snapshotBid = (k: number, symbol: number): number => 1e12 + k * 1000 + symbol;
-export const snapshotAsk = (k: number, symbol: number): number => snapshotBid(k, symbol) + 1000 + (k % 97) * 100;
-export const snapshotImbalance = (k: number): number => ((k * 7919) % 2_000_000_000) - 1_000_000_000;
+export const snapshotAsk = (k: number, symbol: number): number =>
+  snapshotBid(k, symbol) + 1000 + (k % 97) * 100;
+export const snapshotImbalance = (k: number): number =>
+  ((k * 7919) % 2_000_000_000) - 1_000_000_000;
 
 function snapshotWriter(snapshots: MarketSnapshots, flags: Int32Array): ThreadsWorkerResult {
   let k = 0;
   while (Atomics.load(flags, STOP) === 0) {
     k++;
     for (let symbol = 0; symbol < 2; symbol++) {
-      snapshots.write(symbol, k * 10, snapshotBid(k, symbol), snapshotAsk(k, symbol), snapshotImbalance(k), k % 10007, k);
+      snapshots.write(
+        symbol,
+        k * 10,
+        snapshotBid(k, symbol),
+        snapshotAsk(k, symbol),
+        snapshotImbalance(k),
+        k % 10007,
+        k,
+      );
     }
     if (k === 1) Atomics.store(flags, STARTED, 1);
   }

@@ -28,17 +28,33 @@ test('bench rows: nearest-rank p50/p99/p99.9 and the budget judged on p99', () =
   assert.equal(row.p999Ns, 999);
   assert.equal(row.samples, 1000);
   assert.equal(row.withinBudget, true);
-  assert.equal(summarizeStage(stage('s', 989, samples), Float64Array.from(samples)).withinBudget, false);
-  assert.equal(summarizeStage(stage('s', null, samples), Float64Array.from(samples)).withinBudget, null);
+  assert.equal(
+    summarizeStage(stage('s', 989, samples), Float64Array.from(samples)).withinBudget,
+    false,
+  );
+  assert.equal(
+    summarizeStage(stage('s', null, samples), Float64Array.from(samples)).withinBudget,
+    null,
+  );
 });
 
 test('bench rows: a stage with no or non-finite samples is an error that names it', () => {
-  assert.throws(() => summarizeStage(stage('empty one', 1, []), new Float64Array(0)), /"empty one" returned no samples/);
-  assert.throws(() => summarizeStage(stage('bad one', 1, []), Float64Array.of(1, NaN)), /"bad one" returned a non-finite sample/);
+  assert.throws(
+    () => summarizeStage(stage('empty one', 1, []), new Float64Array(0)),
+    /"empty one" returned no samples/,
+  );
+  assert.throws(
+    () => summarizeStage(stage('bad one', 1, []), Float64Array.of(1, NaN)),
+    /"bad one" returned a non-finite sample/,
+  );
 });
 
 test('bench table and JSON carry every row in order', async () => {
-  const rows = await runBench([stage('fast op', 100, [10, 20, 30]), stage('slow op', 100, [500, 600]), stage('plain', null, [1500])]);
+  const rows = await runBench([
+    stage('fast op', 100, [10, 20, 30]),
+    stage('slow op', 100, [500, 600]),
+    stage('plain', null, [1500]),
+  ]);
   const table = formatBenchTable(rows);
   const lines = table.split('\n');
   assert.match(lines[0]!, /^stage\s+\| budget \|\s+p50 \|\s+p99 \|\s+p99\.9 \| within budget\?$/);
@@ -46,8 +62,21 @@ test('bench table and JSON carry every row in order', async () => {
   assert.match(table, /slow op\s+\|\s+100 ns \|\s+500 ns \|\s+600 ns \|\s+600 ns \|\s+NO/);
   assert.match(table, /plain\s+\|\s+— \|\s+1\.50 µs .*\|\s+—$/m);
   const json = benchRowsToJson(rows);
-  assert.deepEqual(json.map((r) => r.stage), ['fast op', 'slow op', 'plain']);
-  assert.deepEqual(Object.keys(json[0]!), ['stage', 'group', 'budget_ns', 'p50_ns', 'p99_ns', 'p999_ns', 'samples', 'within_budget', 'note']);
+  assert.deepEqual(
+    json.map((r) => r.stage),
+    ['fast op', 'slow op', 'plain'],
+  );
+  assert.deepEqual(Object.keys(json[0]!), [
+    'stage',
+    'group',
+    'budget_ns',
+    'p50_ns',
+    'p99_ns',
+    'p999_ns',
+    'samples',
+    'within_budget',
+    'note',
+  ]);
   assert.equal(json[1]!.within_budget, false);
   assert.equal(formatNs(3.24), '3.2 ns');
   assert.equal(formatNs(1234), '1.23 µs');
@@ -63,7 +92,10 @@ test('bench stages: every core stage is named, grouped and budgeted per DESIGN.m
   assert.ok(sends.length >= 1);
   for (const s of sends) assert.equal(s.budgetNs, 100);
   for (const name of ['spin', 'hybrid', 'block']) {
-    assert.ok(stages.some((s) => s.name === `ring hand-over across threads (${name})`), name);
+    assert.ok(
+      stages.some((s) => s.name === `ring hand-over across threads (${name})`),
+      name,
+    );
   }
   assert.ok(allBenchStages().length >= stages.length);
 });
@@ -74,11 +106,21 @@ test('bench command: --json prints parseable rows for the filtered stages (a rea
   t.mock.method(process.stderr, 'write', () => true);
   const code = await benchCommand.run({ json: true, filter: 'hand-over across threads (block)' });
   assert.equal(code, 0);
-  const rows = JSON.parse(printed.join('\n')) as { stage: string; samples: number; p50_ns: number; p99_ns: number; p999_ns: number }[];
+  const rows = JSON.parse(printed.join('\n')) as {
+    stage: string;
+    samples: number;
+    p50_ns: number;
+    p99_ns: number;
+    p999_ns: number;
+  }[];
   assert.equal(rows.length, 1);
   assert.equal(rows[0]!.stage, 'ring hand-over across threads (block)');
   assert.ok(rows[0]!.samples > 1000);
-  assert.ok(rows[0]!.p50_ns > 0 && rows[0]!.p50_ns <= rows[0]!.p99_ns && rows[0]!.p99_ns <= rows[0]!.p999_ns);
+  assert.ok(
+    rows[0]!.p50_ns > 0 &&
+      rows[0]!.p50_ns <= rows[0]!.p99_ns &&
+      rows[0]!.p99_ns <= rows[0]!.p999_ns,
+  );
 });
 
 test('bench command: a filter that matches nothing says so and lists the stages', async () => {

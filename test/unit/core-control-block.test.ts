@@ -1,8 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ControlBlock } from '../../main/engine/core/control-block.js';
-import { COUNTER_NAMES, DEFAULT_RING_NAMES, LATENCY_STAGES, type CounterName } from '../../main/engine/core/control-tables.js';
-import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS, type RiskLimits, type StrategyParams } from '../../shared/config.js';
+import {
+  COUNTER_NAMES,
+  DEFAULT_RING_NAMES,
+  LATENCY_STAGES,
+  type CounterName,
+} from '../../main/engine/core/control-tables.js';
+import {
+  DEFAULT_RISK_LIMITS,
+  DEFAULT_STRATEGY_PARAMS,
+  type RiskLimits,
+  type StrategyParams,
+} from '../../shared/config.js';
 import { FEED_STATES, REJECT_REASONS, TradingStateCode } from '../../shared/domain.js';
 
 const newBlock = () => ControlBlock.create({ symbols: ['BTCUSDT', 'ETHUSDT'] });
@@ -44,7 +54,10 @@ test('control block: params are swapped as a whole set with a generation', () =>
   const params: StrategyParams = { ...DEFAULT_STRATEGY_PARAMS };
   const limits: RiskLimits = { ...DEFAULT_RISK_LIMITS };
   assert.equal(block.readParams(params, limits, 0), 0, 'never written: unchanged');
-  block.writeParams({ ...DEFAULT_STRATEGY_PARAMS, imbalance_threshold: 0.42 }, { ...DEFAULT_RISK_LIMITS, max_order_size: 0.25 });
+  block.writeParams(
+    { ...DEFAULT_STRATEGY_PARAMS, imbalance_threshold: 0.42 },
+    { ...DEFAULT_RISK_LIMITS, max_order_size: 0.25 },
+  );
   const generation = block.readParams(params, limits, 0);
   assert.ok(generation > 0);
   assert.equal(params.imbalance_threshold, 0.42);
@@ -55,7 +68,8 @@ test('control block: params are swapped as a whole set with a generation', () =>
   assert.equal(params.imbalance_threshold, -1, 'unchanged generation copies nothing');
   // A bad set is refused whole; the live set stays.
   assert.throws(
-    () => block.writeParams({ ...DEFAULT_STRATEGY_PARAMS, min_confidence: NaN }, DEFAULT_RISK_LIMITS),
+    () =>
+      block.writeParams({ ...DEFAULT_STRATEGY_PARAMS, min_confidence: NaN }, DEFAULT_RISK_LIMITS),
     /strategy\.params\.min_confidence is not a finite number/,
   );
   assert.equal(block.paramsGeneration(), generation);
@@ -89,10 +103,19 @@ test('control block: one histogram per stage, unknown names refused', () => {
     block.histogram(stage).record(100);
     assert.equal(block.histogram(stage).count, 1, stage);
   }
-  assert.throws(() => block.setRingUtilization('nope', 1), /unknown ring "nope"; this control block has market_to_strategy/);
+  assert.throws(
+    () => block.setRingUtilization('nope', 1),
+    /unknown ring "nope"; this control block has market_to_strategy/,
+  );
   assert.throws(() => ControlBlock.create({ symbols: [] }), /at least one symbol/);
-  assert.throws(() => ControlBlock.create({ symbols: ['A'], ringNames: ['x', 'x'] }), /ring names must be unique/);
-  assert.throws(() => ControlBlock.attach(new SharedArrayBuffer(256)), /not made by ControlBlock\.create/);
+  assert.throws(
+    () => ControlBlock.create({ symbols: ['A'], ringNames: ['x', 'x'] }),
+    /ring names must be unique/,
+  );
+  assert.throws(
+    () => ControlBlock.attach(new SharedArrayBuffer(256)),
+    /not made by ControlBlock\.create/,
+  );
 });
 
 test('control block: done-seq barriers wait, time out, and stop', async () => {
@@ -108,6 +131,10 @@ test('control block: done-seq barriers wait, time out, and stop', async () => {
   setTimeout(() => block.requestStop(), 5);
   assert.equal(await stopped, false);
   assert.equal(block.stopRequested(), true);
-  assert.equal(block.doorbell('market').stopRequested(), true, 'stop reaches every thread doorbell');
+  assert.equal(
+    block.doorbell('market').stopRequested(),
+    true,
+    'stop reaches every thread doorbell',
+  );
   assert.throws(() => block.setDoneSeq('market', -1), /0\.\.2\^31-1, got -1/);
 });

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FeatureBuffer, FeatureColumn, FEATURE_COLUMN_COUNT } from '../../main/engine/core/feature-buffer.js';
+import {
+  FeatureBuffer,
+  FeatureColumn,
+  FEATURE_COLUMN_COUNT,
+} from '../../main/engine/core/feature-buffer.js';
 
 /** Pushes an entry whose every column is derived from k, so any value identifies its entry. */
 function pushEntry(buffer: FeatureBuffer, k: number, tsUs = k * 100): void {

@@ -21,7 +21,10 @@ function checkQuantiles(name: string, values: Float64Array): void {
     const approx = histogram.quantile(q);
     if (exact >= 64) {
       const relative = Math.abs(approx - exact) / exact;
-      assert.ok(relative <= HISTOGRAM_RELATIVE_ERROR + 1e-12, `${name} q=${q}: ${approx} vs ${exact} (${relative})`);
+      assert.ok(
+        relative <= HISTOGRAM_RELATIVE_ERROR + 1e-12,
+        `${name} q=${q}: ${approx} vs ${exact} (${relative})`,
+      );
     } else {
       assert.ok(Math.abs(approx - exact) < 1, `${name} q=${q}: ${approx} vs ${exact}`);
     }
@@ -38,7 +41,9 @@ test('histogram: quantiles within the stated relative error on known distributio
   // Log-uniform over 1 ns .. 10 s covers every bucket range, including sub-64 ns.
   const logUniform = new Float64Array(n).map(() => Math.exp(rng.next() * Math.log(1e10)));
   // Latency-like: a tight body and a far tail.
-  const bimodal = new Float64Array(n).map(() => (rng.next() < 0.99 ? 800 + rng.int(400) : 50_000 + rng.int(1e6)));
+  const bimodal = new Float64Array(n).map(() =>
+    rng.next() < 0.99 ? 800 + rng.int(400) : 50_000 + rng.int(1e6),
+  );
   assert.ok(HISTOGRAM_RELATIVE_ERROR <= 0.02, 'the error bound promised is ~2% or better');
   checkQuantiles('uniform', uniform);
   checkQuantiles('exponential', exponential);
@@ -52,7 +57,7 @@ test('histogram: small integers are exact, sum and count add up', () => {
   assert.equal(histogram.quantile(0), 3);
   assert.equal(histogram.quantile(0.5), 5);
   assert.equal(histogram.quantile(4 / 6), 63);
-  assert.equal(histogram.quantile(5 / 6), 64.5, "64 ns: the middle of [64, 65)");
+  assert.equal(histogram.quantile(5 / 6), 64.5, '64 ns: the middle of [64, 65)');
   assert.equal(histogram.sumNs, 3 + 3 + 5 + 63 + 64 + 65);
   assert.equal(histogram.sumSeconds, (3 + 3 + 5 + 63 + 64 + 65) / 1e9);
   assert.ok(Number.isNaN(new LatencyHistogram().quantile(0.5)), 'empty has no quantile');
@@ -62,7 +67,10 @@ test('histogram: small integers are exact, sum and count add up', () => {
 
 test('histogram: Prometheus cumulative buckets are exact at the bounds (le is inclusive)', () => {
   const histogram = new LatencyHistogram();
-  const values = [0, 999, 1000, 1000.5, 1001, 4999, 5000, 5001, 9999, 10000, 20000, 20001, 49999, 50000, 100000, 100001, 2e6];
+  const values = [
+    0, 999, 1000, 1000.5, 1001, 4999, 5000, 5001, 9999, 10000, 20000, 20001, 49999, 50000, 100000,
+    100001, 2e6,
+  ];
   for (const v of values) histogram.record(v);
   for (const seconds of PROMETHEUS_BOUNDS_SECONDS) {
     const expected = values.filter((v) => v <= seconds * 1e9).length;
@@ -94,7 +102,10 @@ test('histogram: lives on shared memory, readable through a second view; merge a
 });
 
 test('histogram: bad arguments are refused with a reason', () => {
-  assert.throws(() => new LatencyHistogram(new Float64Array(10)), /needs \d+ float64 slots, got 10/);
+  assert.throws(
+    () => new LatencyHistogram(new Float64Array(10)),
+    /needs \d+ float64 slots, got 10/,
+  );
   assert.throws(() => new LatencyHistogram().quantile(1.5), /within 0\.\.1, got 1\.5/);
   const huge = new LatencyHistogram();
   huge.record(1e15);

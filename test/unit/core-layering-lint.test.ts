@@ -19,7 +19,10 @@ test('lint rejects layering violations of DESIGN.md §2', async () => {
     [`import { app } from 'electron';\nexport const x = app;\n`, 'main/host/x.ts'],
     [`import { x } from '../host/x.js';\nexport const y = x;\n`, 'main/engine/x.ts'],
     [`import '../../main/host/x.js';\n`, 'renderer/src/x.ts'],
-    [`import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n`, 'renderer/src/x.ts'],
+    [
+      `import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n`,
+      'renderer/src/x.ts',
+    ],
     [`import 'node:fs';\n`, 'shared/x.ts'],
     [`import { Rng } from '../main/engine/core/rng.js';\nexport const r = Rng;\n`, 'shared/x.ts'],
   ];
@@ -32,9 +35,18 @@ test('lint rejects layering violations of DESIGN.md §2', async () => {
 
 test('lint accepts imports that respect the layering', async () => {
   const cases: [code: string, file: string][] = [
-    [`import { parseFixed } from '../../shared/domain.js';\nexport const p = parseFixed;\n`, 'main/engine/x.ts'],
-    [`import { Worker } from 'node:worker_threads';\nexport const w = Worker;\n`, 'main/engine/core/x.ts'],
-    [`import { parseFixed } from '../../shared/domain.js';\nexport const p = parseFixed;\n`, 'renderer/src/x.ts'],
+    [
+      `import { parseFixed } from '../../shared/domain.js';\nexport const p = parseFixed;\n`,
+      'main/engine/x.ts',
+    ],
+    [
+      `import { Worker } from 'node:worker_threads';\nexport const w = Worker;\n`,
+      'main/engine/core/x.ts',
+    ],
+    [
+      `import { parseFixed } from '../../shared/domain.js';\nexport const p = parseFixed;\n`,
+      'renderer/src/x.ts',
+    ],
     [`import { app } from 'electron';\nexport const a = app;\n`, 'main/electron/x.ts'],
   ];
   for (const [code, file] of cases) {

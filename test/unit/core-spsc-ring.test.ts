@@ -116,7 +116,11 @@ test('spsc ring: the Int32 counters wrap past 2^31 and 2^32 without losing or re
     assert.equal(out[0], i + 0.5);
   }
   for (let i = 0; i < 4; i++) assert.ok(producer.tryPush(Float64Array.of(i)));
-  assert.equal(producer.tryPush(Float64Array.of(9)), false, 'full is still detected after the wrap');
+  assert.equal(
+    producer.tryPush(Float64Array.of(9)),
+    false,
+    'full is still detected after the wrap',
+  );
   assert.equal(consumer.len(), 4);
   words[16] = -1; // head at 0xffffffff unsigned
   words[32] = -1;
@@ -131,8 +135,14 @@ test('spsc ring: bad shapes and foreign buffers are refused with a reason', () =
   assert.throws(() => SpscRing.create(4, 1000), /power of two between 2 and 2\^30, got 1000/);
   assert.throws(() => SpscRing.create(4, 1), /power of two/);
   assert.throws(() => SpscRing.create(0, 8), /record size must be 1\.\.65536/);
-  assert.throws(() => SpscRing.attach(new SharedArrayBuffer(1024)), /not a ring created by SpscRing\.create/);
-  assert.throws(() => SpscRing.attach(new SharedArrayBuffer(8)), /expected the SharedArrayBuffer of a ring/);
+  assert.throws(
+    () => SpscRing.attach(new SharedArrayBuffer(1024)),
+    /not a ring created by SpscRing\.create/,
+  );
+  assert.throws(
+    () => SpscRing.attach(new SharedArrayBuffer(8)),
+    /expected the SharedArrayBuffer of a ring/,
+  );
   assert.equal(roundUpToPowerOfTwo(1000), 1024);
   assert.equal(roundUpToPowerOfTwo(8192), 8192);
   assert.throws(() => roundUpToPowerOfTwo(0), /cannot round 0/);

@@ -28,11 +28,18 @@ test('doorbell: park re-checks for work after flagging itself, and does not slee
 
 test('doorbell: park sleeps until its timeout when nobody rings, and not at all once stopped', () => {
   const bell = Doorbell.create();
-  assert.equal(bell.park(() => false, 1), true);
+  assert.equal(
+    bell.park(() => false, 1),
+    true,
+  );
   assert.equal(bell.parkCount, 1);
   bell.requestStop();
   assert.equal(bell.stopRequested(), true);
-  assert.equal(bell.park(() => false, 60_000), false, 'a stopped doorbell never parks');
+  assert.equal(
+    bell.park(() => false, 60_000),
+    false,
+    'a stopped doorbell never parks',
+  );
 });
 
 test('waiters: spin never parks, block parks on the first idle, hybrid after its spin budget', () => {
@@ -58,15 +65,28 @@ test('waiters: hybrid starts a new spin budget after work', () => {
   waiter.idle();
   waiter.worked();
   waiter.idle();
-  assert.equal(bell.parkCount, 0, 'work reset the streak, so the second idle only starts a new one');
+  assert.equal(
+    bell.parkCount,
+    0,
+    'work reset the streak, so the second idle only starts a new one',
+  );
   waiter.idle();
   assert.equal(bell.parkCount, 1);
 });
 
 test('waiters: bad options are refused with a reason', () => {
   const bell = Doorbell.create();
-  assert.throws(() => createWaiter('nap' as WaitStrategyName, bell, () => false), /unknown wait strategy "nap"; use spin, hybrid or block/);
-  assert.throws(() => createWaiter('hybrid', bell, () => false, { spinUs: -1 }), /spinUs must be ≥ 0/);
-  assert.throws(() => createWaiter('block', bell, () => false, { parkTimeoutMs: 0 }), /parkTimeoutMs must be positive/);
+  assert.throws(
+    () => createWaiter('nap' as WaitStrategyName, bell, () => false),
+    /unknown wait strategy "nap"; use spin, hybrid or block/,
+  );
+  assert.throws(
+    () => createWaiter('hybrid', bell, () => false, { spinUs: -1 }),
+    /spinUs must be ≥ 0/,
+  );
+  assert.throws(
+    () => createWaiter('block', bell, () => false, { parkTimeoutMs: 0 }),
+    /parkTimeoutMs must be positive/,
+  );
   assert.throws(() => new Doorbell(new Int32Array(16)), /must be on a SharedArrayBuffer/);
 });

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MarketRecord, OrderRecord } from '../../../shared/records.js';
-import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS, WAIT_STRATEGIES, type WaitStrategyName } from '../../../shared/config.js';
+import {
+  DEFAULT_RISK_LIMITS,
+  DEFAULT_STRATEGY_PARAMS,
+  WAIT_STRATEGIES,
+  type WaitStrategyName,
+} from '../../../shared/config.js';
 import { monoNowNs } from '../core/clock.js';
 import { ControlBlock } from '../core/control-block.js';
 import { Doorbell } from '../core/doorbell.js';
@@ -61,7 +66,11 @@ function ringReceiveStage(): BenchStage {
         () => {
           const at = ring.peek();
           const r = ring.records;
-          sink += r[at]! + r[at + MarketRecord.SEQ]! + r[at + MarketRecord.TS_US]! + r[at + MarketRecord.BID_PRICE]!;
+          sink +=
+            r[at]! +
+            r[at + MarketRecord.SEQ]! +
+            r[at + MarketRecord.TS_US]! +
+            r[at + MarketRecord.BID_PRICE]!;
           ring.release();
         },
         fill,
@@ -99,7 +108,9 @@ function handoverStage(strategy: WaitStrategyName): BenchStage {
         strategy,
         count: total,
       };
-      const worker = new Worker(path.join(__dirname, 'core-handover-worker.js'), { workerData: data });
+      const worker = new Worker(path.join(__dirname, 'core-handover-worker.js'), {
+        workerData: data,
+      });
       const finished = new Promise<void>((resolve, reject) => {
         worker.once('message', () => resolve());
         worker.once('error', reject);
@@ -114,7 +125,9 @@ function handoverStage(strategy: WaitStrategyName): BenchStage {
           // Park until acknowledged; the timeout only guards against a dead worker.
           while (Atomics.load(ack, 0) <= i) {
             if (Atomics.wait(ack, 0, i, 10_000) === 'timed-out' && Atomics.load(ack, 0) <= i) {
-              throw new Error(`hand-over bench (${strategy}): the consumer thread stopped answering`);
+              throw new Error(
+                `hand-over bench (${strategy}): the consumer thread stopped answering`,
+              );
             }
           }
         }
@@ -137,7 +150,9 @@ function snapshotStages(): BenchStage[] {
       note: BATCHED,
       measure: () => {
         const snapshots = MarketSnapshots.create(1);
-        return measureBatched(FAST, (i) => snapshots.write(0, i, 11_900_000_000_000 + i, 11_900_001_000_000 + i, 250_000_000, 84, i));
+        return measureBatched(FAST, (i) =>
+          snapshots.write(0, i, 11_900_000_000_000 + i, 11_900_001_000_000 + i, 250_000_000, 84, i),
+        );
       },
     },
     {

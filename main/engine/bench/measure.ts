@@ -17,7 +17,11 @@ export interface BatchOptions {
  * Runs `op(i)` warmup + samples × batch times and returns one per-call latency (ns) per
  * sample. `afterSample` runs untimed after each sample (e.g. draining a ring).
  */
-export function measureBatched(options: BatchOptions, op: (i: number) => void, afterSample?: () => void): Float64Array {
+export function measureBatched(
+  options: BatchOptions,
+  op: (i: number) => void,
+  afterSample?: () => void,
+): Float64Array {
   let i = 0;
   for (let w = 0; w < options.warmup; w++) {
     op(i++);

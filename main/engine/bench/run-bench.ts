@@ -22,7 +22,8 @@ function quantileOfSorted(sorted: Float64Array, q: number): number {
 export function summarizeStage(stage: BenchStage, samples: Float64Array): BenchRow {
   if (samples.length === 0) throw new Error(`bench stage "${stage.name}" returned no samples`);
   for (const value of samples) {
-    if (!Number.isFinite(value)) throw new Error(`bench stage "${stage.name}" returned a non-finite sample (${value})`);
+    if (!Number.isFinite(value))
+      throw new Error(`bench stage "${stage.name}" returned a non-finite sample (${value})`);
   }
   const sorted = Float64Array.from(samples).sort();
   const p99Ns = quantileOfSorted(sorted, 0.99);
@@ -40,7 +41,10 @@ export function summarizeStage(stage: BenchStage, samples: Float64Array): BenchR
 }
 
 /** Runs the stages one after another (never in parallel: they would disturb each other). */
-export async function runBench(stages: readonly BenchStage[], onStage?: (stage: BenchStage) => void): Promise<BenchRow[]> {
+export async function runBench(
+  stages: readonly BenchStage[],
+  onStage?: (stage: BenchStage) => void,
+): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const stage of stages) {
     onStage?.(stage);
@@ -69,9 +73,13 @@ export function formatBenchTable(rows: readonly BenchRow[]): string {
     formatNs(row.p999Ns),
     row.withinBudget === null ? '—' : row.withinBudget ? 'yes' : 'NO',
   ]);
-  const widths = HEADERS.map((header, c) => Math.max(header.length, ...cells.map((line) => line[c]!.length)));
+  const widths = HEADERS.map((header, c) =>
+    Math.max(header.length, ...cells.map((line) => line[c]!.length)),
+  );
   const line = (values: readonly string[]): string =>
-    values.map((value, c) => (c === 0 ? value.padEnd(widths[c]!) : value.padStart(widths[c]!))).join(' | ');
+    values
+      .map((value, c) => (c === 0 ? value.padEnd(widths[c]!) : value.padStart(widths[c]!)))
+      .join(' | ');
   const out = [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('-+-')];
   let group: string | null = null;
   rows.forEach((row, i) => {
@@ -81,12 +89,17 @@ export function formatBenchTable(rows: readonly BenchRow[]): string {
     }
     out.push(line(cells[i]!));
   });
-  out.push('', 'within budget? compares p99 with the DESIGN.md §8 budget; — means measured for comparison only.');
+  out.push(
+    '',
+    'within budget? compares p99 with the DESIGN.md §8 budget; — means measured for comparison only.',
+  );
   return out.join('\n');
 }
 
 /** `bench --json`: one object per row, snake_case like the other JSON outputs. */
-export function benchRowsToJson(rows: readonly BenchRow[]): Record<string, string | number | boolean | null>[] {
+export function benchRowsToJson(
+  rows: readonly BenchRow[],
+): Record<string, string | number | boolean | null>[] {
   return rows.map((row) => ({
     stage: row.stage,
     group: row.group,

@@ -124,7 +124,8 @@ function computeOffsets(description: Description, descriptionBytes: number): Off
   };
 }
 
-const histogramStride = Math.ceil((8 * LatencyHistogram.SLOTS) / CACHE_LINE_BYTES) * CACHE_LINE_BYTES;
+const histogramStride =
+  Math.ceil((8 * LatencyHistogram.SLOTS) / CACHE_LINE_BYTES) * CACHE_LINE_BYTES;
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
@@ -146,7 +147,11 @@ export class ControlBlock {
   private readonly histograms: Readonly<Record<LatencyStage, LatencyHistogram>>;
   private readonly doorbells: Readonly<Record<EngineThread, Doorbell>>;
 
-  private constructor(buffer: SharedArrayBuffer, description: Description, descriptionBytes: number) {
+  private constructor(
+    buffer: SharedArrayBuffer,
+    description: Description,
+    descriptionBytes: number,
+  ) {
     const offsets = computeOffsets(description, descriptionBytes);
     if (buffer.byteLength < offsets.totalBytes) {
       throw new Error('ControlBlock.attach: the buffer is shorter than its own layout says');
@@ -157,10 +162,18 @@ export class ControlBlock {
     this.stateWords = new Int32Array(buffer, offsets.state, 2);
     this.feedWords = new Int32Array(buffer, offsets.feed, description.symbols.length);
     this.generationWord = new Int32Array(buffer, offsets.paramsGeneration, 1);
-    this.paramSlots = new Float64Array(buffer, offsets.params, PARAM_KEYS.length + LIMIT_KEYS.length);
+    this.paramSlots = new Float64Array(
+      buffer,
+      offsets.params,
+      PARAM_KEYS.length + LIMIT_KEYS.length,
+    );
     this.counterWords = new Uint32Array(buffer, offsets.counters, 2 * COUNTER_NAMES.length);
     this.ringSlots = new Float64Array(buffer, offsets.rings, 2 * description.ringNames.length);
-    this.barrierWords = new Int32Array(buffer, offsets.barriers, (CACHE_LINE_BYTES / 4) * ENGINE_THREADS.length);
+    this.barrierWords = new Int32Array(
+      buffer,
+      offsets.barriers,
+      (CACHE_LINE_BYTES / 4) * ENGINE_THREADS.length,
+    );
     const counterIndex: Record<string, number> = {};
     COUNTER_NAMES.forEach((name, i) => (counterIndex[name] = i));
     this.counterIndex = counterIndex;
@@ -174,7 +187,9 @@ export class ControlBlock {
     this.histograms = histograms;
     const doorbells = {} as Record<EngineThread, Doorbell>;
     ENGINE_THREADS.forEach((thread, i) => {
-      doorbells[thread] = new Doorbell(new Int32Array(buffer, offsets.doorbells + i * CACHE_LINE_BYTES, DOORBELL_WORDS));
+      doorbells[thread] = new Doorbell(
+        new Int32Array(buffer, offsets.doorbells + i * CACHE_LINE_BYTES, DOORBELL_WORDS),
+      );
     });
     this.doorbells = doorbells;
   }
@@ -182,9 +197,12 @@ export class ControlBlock {
   static create(options: ControlBlockOptions): ControlBlock {
     const symbols = [...options.symbols];
     const ringNames = [...(options.ringNames ?? DEFAULT_RING_NAMES)];
-    if (symbols.length < 1) throw new RangeError('ControlBlock.create: at least one symbol is needed');
+    if (symbols.length < 1)
+      throw new RangeError('ControlBlock.create: at least one symbol is needed');
     if (new Set(ringNames).size !== ringNames.length) {
-      throw new RangeError(`ControlBlock.create: ring names must be unique, got ${ringNames.join(', ')}`);
+      throw new RangeError(
+        `ControlBlock.create: ring names must be unique, got ${ringNames.join(', ')}`,
+      );
     }
     const description: Description = {
       version: VERSION,
@@ -232,7 +250,9 @@ export class ControlBlock {
       sameList(description.paramKeys, PARAM_KEYS) &&
       sameList(description.limitKeys, LIMIT_KEYS);
     if (!compatible) {
-      throw new Error('ControlBlock.attach: the buffer was built from different counter/stage/param tables');
+      throw new Error(
+        'ControlBlock.attach: the buffer was built from different counter/stage/param tables',
+      );
     }
     return new ControlBlock(buffer, description, descriptionBytes);
   }
@@ -247,7 +267,9 @@ export class ControlBlock {
   /** Sets the trading state; returns the previous one. */
   setTradingState(code: number): number {
     if (!TRADING_STATE_CODES.includes(code)) {
-      throw new RangeError(`trading state code must be one of ${TRADING_STATE_CODES.join(', ')} (TradingStateCode), got ${code}`);
+      throw new RangeError(
+        `trading state code must be one of ${TRADING_STATE_CODES.join(', ')} (TradingStateCode), got ${code}`,
+      );
     }
     return Atomics.exchange(this.stateWords, TRADING_STATE, code);
   }
@@ -258,7 +280,8 @@ export class ControlBlock {
   requestStop(): void {
     Atomics.store(this.stateWords, STOP, 1);
     for (const thread of ENGINE_THREADS) this.doorbells[thread].requestStop();
-    for (let i = 0; i < ENGINE_THREADS.length; i++) Atomics.notify(this.barrierWords, this.barrierIndex(i));
+    for (let i = 0; i < ENGINE_THREADS.length; i++)
+      Atomics.notify(this.barrierWords, this.barrierIndex(i));
   }
 
   stopRequested(): boolean {
@@ -276,7 +299,9 @@ export class ControlBlock {
   setFeedState(symbolIndex: number, code: number): void {
     this.checkSymbol(symbolIndex);
     if (!Number.isInteger(code) || code < 0 || code >= FEED_STATES.length) {
-      throw new RangeError(`feed state code must be an index in FEED_STATES (0..${FEED_STATES.length - 1}), got ${code}`);
+      throw new RangeError(
+        `feed state code must be an index in FEED_STATES (0..${FEED_STATES.length - 1}), got ${code}`,
+      );
     }
     Atomics.store(this.feedWords, symbolIndex, code);
   }
@@ -290,21 +315,28 @@ export class ControlBlock {
    */
   writeParams(params: StrategyParams, limits: RiskLimits): void {
     for (const key of PARAM_KEYS) {
-      if (!Number.isFinite(params[key])) throw new RangeError(`writeParams: strategy.params.${key} is not a finite number`);
+      if (!Number.isFinite(params[key]))
+        throw new RangeError(`writeParams: strategy.params.${key} is not a finite number`);
     }
     for (const key of LIMIT_KEYS) {
-      if (!Number.isFinite(limits[key])) throw new RangeError(`writeParams: strategy.risk_limits.${key} is not a finite number`);
+      if (!Number.isFinite(limits[key]))
+        throw new RangeError(`writeParams: strategy.risk_limits.${key} is not a finite number`);
     }
     const word = this.generationWord;
     let generation: number;
     // Take the odd "writing" state with a compare-exchange so two writers cannot interleave.
     for (;;) {
       generation = Atomics.load(word, 0);
-      if ((generation & 1) === 0 && Atomics.compareExchange(word, 0, generation, (generation + 1) | 0) === generation) break;
+      if (
+        (generation & 1) === 0 &&
+        Atomics.compareExchange(word, 0, generation, (generation + 1) | 0) === generation
+      )
+        break;
     }
     const slots = this.paramSlots;
     for (let i = 0; i < PARAM_KEYS.length; i++) slots[i] = params[PARAM_KEYS[i]!];
-    for (let i = 0; i < LIMIT_KEYS.length; i++) slots[PARAM_KEYS.length + i] = limits[LIMIT_KEYS[i]!];
+    for (let i = 0; i < LIMIT_KEYS.length; i++)
+      slots[PARAM_KEYS.length + i] = limits[LIMIT_KEYS[i]!];
     // 0 means "never written": the wrap after 2^31 writes skips it.
     const next = (generation + 2) | 0;
     Atomics.store(word, 0, next === 0 ? 2 : next);
@@ -324,7 +356,8 @@ export class ControlBlock {
       if (generation === lastGeneration) return lastGeneration;
       if ((generation & 1) !== 0) continue; // a write is in progress
       for (let i = 0; i < PARAM_KEYS.length; i++) intoParams[PARAM_KEYS[i]!] = slots[i]!;
-      for (let i = 0; i < LIMIT_KEYS.length; i++) intoLimits[LIMIT_KEYS[i]!] = slots[PARAM_KEYS.length + i]!;
+      for (let i = 0; i < LIMIT_KEYS.length; i++)
+        intoLimits[LIMIT_KEYS[i]!] = slots[PARAM_KEYS.length + i]!;
       if (Atomics.load(word, 0) === generation) return generation;
     }
   }
@@ -452,7 +485,11 @@ export class ControlBlock {
   }
 
   /** Like waitForDoneSeq without blocking the event loop (Atomics.waitAsync). */
-  async waitForDoneSeqAsync(thread: EngineThread, atLeast: number, timeoutMs: number): Promise<boolean> {
+  async waitForDoneSeqAsync(
+    thread: EngineThread,
+    atLeast: number,
+    timeoutMs: number,
+  ): Promise<boolean> {
     const index = this.barrierIndex(this.threadIndex(thread));
     const deadline = monoNowUs() + timeoutMs * 1e3;
     for (;;) {
@@ -480,7 +517,9 @@ export class ControlBlock {
   private ringSlot(name: string): number {
     const index = this.ringIndex.get(name);
     if (index === undefined) {
-      throw new RangeError(`unknown ring "${name}"; this control block has ${this.ringNames.join(', ')}`);
+      throw new RangeError(
+        `unknown ring "${name}"; this control block has ${this.ringNames.join(', ')}`,
+      );
     }
     return index;
   }
@@ -493,10 +532,20 @@ export class ControlBlock {
 }
 
 type WaitAsyncResult = { async: false; value: string } | { async: true; value: Promise<string> };
-type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs: number) => WaitAsyncResult;
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs: number,
+) => WaitAsyncResult;
 
 /** Atomics.waitAsync (V8 has it; the ES2023 lib typings do not), else a short poll. */
-async function waitAsync(array: Int32Array, index: number, value: number, timeoutMs: number): Promise<void> {
+async function waitAsync(
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs: number,
+): Promise<void> {
   const native = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
   if (native !== undefined) {
     const result = native(array, index, value, timeoutMs);

@@ -31,11 +31,14 @@ export interface CounterSpec {
   readonly help: string;
 }
 
-export const rejectionCounter = (reason: RejectReason): RejectionCounterName => `rejected_${reason}`;
+export const rejectionCounter = (reason: RejectReason): RejectionCounterName =>
+  `rejected_${reason}`;
 
 /** Every counter, in a stable order (the layout of the counter area follows it). */
 export const COUNTER_SPECS: readonly CounterSpec[] = [
-  ...(Object.entries(BASE_COUNTERS) as [keyof typeof BASE_COUNTERS, string][]).map(([name, help]) => ({ name, help })),
+  ...(Object.entries(BASE_COUNTERS) as [keyof typeof BASE_COUNTERS, string][]).map(
+    ([name, help]) => ({ name, help }),
+  ),
   ...REJECT_REASONS.map((reason) => ({
     name: rejectionCounter(reason),
     help: `orders refused: ${reason.replace(/_/g, ' ')}`,

@@ -32,7 +32,9 @@ export class Doorbell {
   /** Over 16 Int32 words of a SharedArrayBuffer (zeroed = idle, not stopped). */
   constructor(words: Int32Array) {
     if (!(words.buffer instanceof SharedArrayBuffer)) {
-      throw new Error('Doorbell: its words must be on a SharedArrayBuffer, or no other thread can ring it');
+      throw new Error(
+        'Doorbell: its words must be on a SharedArrayBuffer, or no other thread can ring it',
+      );
     }
     if (words.length < DOORBELL_WORDS) {
       throw new RangeError(`Doorbell needs ${DOORBELL_WORDS} Int32 words, got ${words.length}`);

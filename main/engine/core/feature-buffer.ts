@@ -34,7 +34,10 @@ export class FeatureBuffer {
   private next = 0;
   private count = 0;
 
-  constructor(capacity: number = DEFAULT_FEATURE_BUFFER_CAPACITY, columnCount: number = FEATURE_COLUMN_COUNT) {
+  constructor(
+    capacity: number = DEFAULT_FEATURE_BUFFER_CAPACITY,
+    columnCount: number = FEATURE_COLUMN_COUNT,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`FeatureBuffer capacity must be a positive integer, got ${capacity}`);
     }
@@ -58,7 +61,14 @@ export class FeatureBuffer {
    * non-decreasing ts order (record order guarantees it); `window` relies on that.
    * Extra columns of the new entry are reset to 0 so a stale value never leaks in.
    */
-  push(tsUs: number, mid: number, bestBid: number, bestAsk: number, imbalance: number, spreadBps: number): void {
+  push(
+    tsUs: number,
+    mid: number,
+    bestBid: number,
+    bestAsk: number,
+    imbalance: number,
+    spreadBps: number,
+  ): void {
     const at = this.next;
     const columns = this.columns;
     columns[FeatureColumn.TS_US]![at] = tsUs;

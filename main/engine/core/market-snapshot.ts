@@ -151,7 +151,9 @@ export class MarketSnapshots {
 
   private checkSymbol(symbol: number): void {
     if (!(symbol >= 0 && symbol < this.symbolCount) || !Number.isInteger(symbol)) {
-      throw new RangeError(`MarketSnapshots: symbol index ${symbol} is outside 0..${this.symbolCount - 1}`);
+      throw new RangeError(
+        `MarketSnapshots: symbol index ${symbol} is outside 0..${this.symbolCount - 1}`,
+      );
     }
   }
 }

@@ -80,7 +80,9 @@ export class SpscRing {
 
   static create(recordSlots: number, capacity: number): SpscRing {
     if (!Number.isInteger(recordSlots) || recordSlots < 1 || recordSlots > 65536) {
-      throw new RangeError(`SpscRing record size must be 1..65536 float64 slots, got ${recordSlots}`);
+      throw new RangeError(
+        `SpscRing record size must be 1..65536 float64 slots, got ${recordSlots}`,
+      );
     }
     if (!isPowerOfTwo(capacity) || capacity < 2) {
       throw new RangeError(

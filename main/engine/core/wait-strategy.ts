@@ -52,7 +52,8 @@ export function createWaiter(
   options: WaitOptions = {},
 ): Waiter {
   const parkTimeoutMs = options.parkTimeoutMs ?? DEFAULT_PARK_TIMEOUT_MS;
-  if (!(parkTimeoutMs > 0)) throw new RangeError(`parkTimeoutMs must be positive, got ${parkTimeoutMs}`);
+  if (!(parkTimeoutMs > 0))
+    throw new RangeError(`parkTimeoutMs must be positive, got ${parkTimeoutMs}`);
   switch (strategy) {
     case 'spin':
       return new SpinWaiter();
@@ -64,7 +65,9 @@ export function createWaiter(
       return new HybridWaiter(doorbell, hasWork, spinUs, parkTimeoutMs);
     }
     default:
-      throw new RangeError(`unknown wait strategy "${String(strategy)}"; use spin, hybrid or block`);
+      throw new RangeError(
+        `unknown wait strategy "${String(strategy)}"; use spin, hybrid or block`,
+      );
   }
 }
 
