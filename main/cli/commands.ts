@@ -1,6 +1,8 @@
 import type { CommandSpec } from './args.js';
 import { benchCommand } from './bench.js';
+import { featuresCommand } from './features.js';
 import { headlessCommand } from './headless.js';
+import { replayCommand } from './replay.js';
 
 /**
  * Every `lockstep` command, one import each. A command module exports a `CommandSpec`
@@ -8,5 +10,7 @@ import { headlessCommand } from './headless.js';
  */
 export const COMMANDS: readonly CommandSpec[] = [
   benchCommand,
+  featuresCommand,
   headlessCommand,
+  replayCommand,
 ];

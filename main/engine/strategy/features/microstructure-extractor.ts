@@ -47,6 +47,12 @@ export class MicrostructureExtractor implements FeatureExtractor {
   private decayedReturns = 0;
   /** Σ r_i² over the window's returns. */
   private squaredReturns = 0;
+  /**
+   * Non-zero returns in the window. When it drops to 0 (the mid sat still for a whole
+   * window, common in a quiet book) the return sums are exactly 0, not a subtraction
+   * residue of 1e-22.
+   */
+  private movingReturns = 0;
   private dirty = true;
   private ticksSinceRecompute = 0;
 
@@ -79,6 +85,7 @@ export class MicrostructureExtractor implements FeatureExtractor {
     this.decayedImbalance = 0;
     this.decayedReturns = 0;
     this.squaredReturns = 0;
+    this.movingReturns = 0;
     this.dirty = true;
   }
 
@@ -135,6 +142,7 @@ export class MicrostructureExtractor implements FeatureExtractor {
       const r = Math.log(mids[buffer.physicalIndex(0)]! / mids[buffer.physicalIndex(1)]!);
       this.decayedReturns = r + alpha * this.decayedReturns;
       this.squaredReturns += r * r;
+      if (r !== 0) this.movingReturns++;
     }
     while (m > target) {
       const oldest = m - 1;
@@ -146,14 +154,20 @@ export class MicrostructureExtractor implements FeatureExtractor {
         );
         this.decayedReturns -= Math.pow(alpha, oldest - 1) * r;
         this.squaredReturns -= r * r;
+        if (r !== 0) this.movingReturns--;
       }
       m--;
+    }
+    if (this.movingReturns === 0) {
+      this.decayedReturns = 0;
+      this.squaredReturns = 0;
     }
     if (m === 1) {
       // One snapshot left: the sums are known exactly, drop any rounding residue.
       this.decayedImbalance = imbalances[buffer.physicalIndex(0)]!;
       this.decayedReturns = 0;
       this.squaredReturns = 0;
+      this.movingReturns = 0;
     }
     this.count = m;
   }
@@ -167,14 +181,17 @@ export class MicrostructureExtractor implements FeatureExtractor {
     let decayedImbalance = 0;
     let decayedReturns = 0;
     let squaredReturns = 0;
+    let movingReturns = 0;
     for (let i = target - 1; i >= 0; i--) {
       decayedImbalance = decayedImbalance * d + imbalances[buffer.physicalIndex(i)]!;
       if (i <= target - 2) {
         const r = Math.log(mids[buffer.physicalIndex(i)]! / mids[buffer.physicalIndex(i + 1)]!);
         decayedReturns = decayedReturns * alpha + r;
         squaredReturns += r * r;
+        if (r !== 0) movingReturns++;
       }
     }
+    this.movingReturns = movingReturns;
     this.decayedImbalance = decayedImbalance;
     this.decayedReturns = decayedReturns;
     this.squaredReturns = squaredReturns;

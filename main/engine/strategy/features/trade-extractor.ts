@@ -19,7 +19,7 @@ export const DEFAULT_TRADE_CAPACITY = 16_384;
 export const DEFAULT_VPIN_BUCKET_NOTIONAL = 50_000;
 export const DEFAULT_VPIN_BUCKET_COUNT = 50;
 
-/** How often the windowed running sums are rebuilt from the ring, bounding rounding drift. */
+/** How often the windowed notional sum is rebuilt from the ring, bounding rounding drift. */
 const RESUM_EVERY_EVICTIONS = 4096;
 
 /**
@@ -40,23 +40,27 @@ const RESUM_EVERY_EVICTIONS = 4096;
  *                 K = `bucketCount` completed buckets (default 50; fewer at the start).
  *                 0 = balanced flow, 1 = one-sided. NaN until the first bucket completes.
  *
- * Windowed sums are running sums with eviction (O(1) amortised per trade and per tick),
- * rebuilt from the ring every RESUM_EVERY_EVICTIONS evictions to keep rounding bounded.
+ * Windowed sums are running sums with eviction (O(1) amortised per trade and per tick).
+ * Quantities are summed as integer 1e-8 units (exact); the notional, a float, is rebuilt
+ * from the ring every RESUM_EVERY_EVICTIONS evictions to keep its rounding bounded.
  */
 export class TradeFeatureExtractor implements FeatureExtractor {
   private windowUs: number;
   private readonly capacity: number;
   private readonly tsUs: Float64Array;
   private readonly price: Float64Array;
-  private readonly qty: Float64Array;
+  /** Integer 1e-8 units. */
+  private readonly qtyUnits: Float64Array;
   /** +1 aggressive buy, −1 aggressive sell. */
   private readonly aggressor: Float64Array;
   private head = 0;
   private count = 0;
+  /** Σ price·qty, quote units (a float: the product leaves the exact-integer range). */
   private sumNotional = 0;
-  private sumQty = 0;
-  private sumBuyQty = 0;
-  private sumSellQty = 0;
+  /** Quantity sums in integer 1e-8 units: exact, so flow and volume carry no rounding residue. */
+  private sumQtyUnits = 0;
+  private sumBuyUnits = 0;
+  private sumSellUnits = 0;
   private evictions = 0;
 
   private readonly bucketNotional: number;
@@ -86,7 +90,7 @@ export class TradeFeatureExtractor implements FeatureExtractor {
     }
     this.tsUs = new Float64Array(this.capacity);
     this.price = new Float64Array(this.capacity);
-    this.qty = new Float64Array(this.capacity);
+    this.qtyUnits = new Float64Array(this.capacity);
     this.aggressor = new Float64Array(this.capacity);
     this.bucketImbalance = new Float64Array(this.bucketCount);
   }
@@ -104,9 +108,9 @@ export class TradeFeatureExtractor implements FeatureExtractor {
     this.head = 0;
     this.count = 0;
     this.sumNotional = 0;
-    this.sumQty = 0;
-    this.sumBuyQty = 0;
-    this.sumSellQty = 0;
+    this.sumQtyUnits = 0;
+    this.sumBuyUnits = 0;
+    this.sumSellUnits = 0;
     this.bucketHead = 0;
     this.bucketsCompleted = 0;
     this.sumBucketImbalance = 0;
@@ -119,19 +123,19 @@ export class TradeFeatureExtractor implements FeatureExtractor {
     if (!(qtyUnits > 0) || !(priceUnits > 0)) return;
     if (this.count === this.capacity) this.evictOldest();
     const price = priceUnits / FIXED_SCALE;
-    const qty = qtyUnits / FIXED_SCALE;
+    const notional = price * (qtyUnits / FIXED_SCALE);
     const side = isBuyerMaker ? -1 : 1;
     const at = (this.head + this.count) % this.capacity;
     this.tsUs[at] = tsUs;
     this.price[at] = price;
-    this.qty[at] = qty;
+    this.qtyUnits[at] = qtyUnits;
     this.aggressor[at] = side;
     this.count++;
-    this.sumNotional += price * qty;
-    this.sumQty += qty;
-    if (side > 0) this.sumBuyQty += qty;
-    else this.sumSellQty += qty;
-    this.fillBuckets(price * qty, side);
+    this.sumNotional += notional;
+    this.sumQtyUnits += qtyUnits;
+    if (side > 0) this.sumBuyUnits += qtyUnits;
+    else this.sumSellUnits += qtyUnits;
+    this.fillBuckets(notional, side);
   }
 
   extract(
@@ -143,9 +147,9 @@ export class TradeFeatureExtractor implements FeatureExtractor {
   ): void {
     const since = buffer.get(FeatureColumn.TS_US, 0) - this.windowUs;
     while (this.count > 0 && this.tsUs[this.head]! < since) this.evictOldest();
-    out[at] = this.count > 0 ? this.sumBuyQty - this.sumSellQty : 0;
-    out[at + 1] = this.count > 0 && this.sumQty > 0 ? this.sumNotional / this.sumQty : NaN;
-    out[at + 2] = this.count > 0 ? this.sumQty : 0;
+    out[at] = (this.sumBuyUnits - this.sumSellUnits) / FIXED_SCALE;
+    out[at + 1] = this.sumQtyUnits > 0 ? this.sumNotional / (this.sumQtyUnits / FIXED_SCALE) : NaN;
+    out[at + 2] = this.sumQtyUnits / FIXED_SCALE;
     out[at + 3] =
       this.bucketsCompleted > 0
         ? this.sumBucketImbalance /
@@ -155,40 +159,25 @@ export class TradeFeatureExtractor implements FeatureExtractor {
 
   private evictOldest(): void {
     const i = this.head;
-    const qty = this.qty[i]!;
-    this.sumNotional -= this.price[i]! * qty;
-    this.sumQty -= qty;
-    if (this.aggressor[i]! > 0) this.sumBuyQty -= qty;
-    else this.sumSellQty -= qty;
+    const qtyUnits = this.qtyUnits[i]!;
+    this.sumNotional -= this.price[i]! * (qtyUnits / FIXED_SCALE);
+    this.sumQtyUnits -= qtyUnits;
+    if (this.aggressor[i]! > 0) this.sumBuyUnits -= qtyUnits;
+    else this.sumSellUnits -= qtyUnits;
     this.head = i + 1 === this.capacity ? 0 : i + 1;
     this.count--;
-    if (this.count === 0) {
-      this.sumNotional = 0;
-      this.sumQty = 0;
-      this.sumBuyQty = 0;
-      this.sumSellQty = 0;
-    } else if (++this.evictions >= RESUM_EVERY_EVICTIONS) {
-      this.resum();
-    }
+    if (this.count === 0) this.sumNotional = 0;
+    else if (++this.evictions >= RESUM_EVERY_EVICTIONS) this.resumNotional();
   }
 
-  private resum(): void {
+  /** Rebuilds the one float running sum; the quantity sums are exact integers already. */
+  private resumNotional(): void {
     let notional = 0;
-    let qtySum = 0;
-    let buy = 0;
-    let sell = 0;
     for (let k = 0; k < this.count; k++) {
       const i = (this.head + k) % this.capacity;
-      const qty = this.qty[i]!;
-      notional += this.price[i]! * qty;
-      qtySum += qty;
-      if (this.aggressor[i]! > 0) buy += qty;
-      else sell += qty;
+      notional += this.price[i]! * (this.qtyUnits[i]! / FIXED_SCALE);
     }
     this.sumNotional = notional;
-    this.sumQty = qtySum;
-    this.sumBuyQty = buy;
-    this.sumSellQty = sell;
     this.evictions = 0;
   }
 
