@@ -158,7 +158,7 @@ export const ConfigSchema = z
         stale_after_ms: numberField('market.stale_after_ms', range(100, 600_000, 'ms', { integer: true }), 5000),
         book_ticker: z.boolean().default(false),
       })
-      .default({} as never),
+      .prefault({}),
     strategy: z
       .strictObject({
         strategy_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('imbalance_v1'),
@@ -172,7 +172,7 @@ export const ConfigSchema = z
         params: specObject('strategy.params', STRATEGY_PARAM_SPECS, DEFAULT_STRATEGY_PARAMS),
         risk_limits: specObject('strategy.risk_limits', RISK_LIMIT_SPECS, DEFAULT_RISK_LIMITS),
       })
-      .default({} as never),
+      .prefault({}),
     execution: z
       .strictObject({
         /** Simulated order-to-exchange latency, µs on the recording's clock. */
@@ -185,7 +185,7 @@ export const ConfigSchema = z
         fill_probability: numberField('execution.fill_probability', range(0, 1, 'probability'), 0.1),
         seed: numberField('execution.seed', range(0, 2 ** 31 - 1, 'seed', { integer: true }), 42),
       })
-      .default({} as never),
+      .prefault({}),
     engine: z
       .strictObject({
         wait_strategy: z.enum(WAIT_STRATEGIES).default('hybrid'),
@@ -193,17 +193,17 @@ export const ConfigSchema = z
         /** State published to the UI at most this often. */
         ui_hz: numberField('engine.ui_hz', range(1, 30, 'Hz', { integer: true }), 30),
       })
-      .default({} as never),
+      .prefault({}),
     persistence: z
       .strictObject({
         path: z.string().min(1).default('lockstep.sqlite'),
       })
-      .default({} as never),
+      .prefault({}),
     metrics: z
       .strictObject({
         port: numberField('metrics.port', range(0, 65535, 'port', { integer: true }), 9464),
       })
-      .default({} as never),
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     const risk = config.strategy.risk_limits;
