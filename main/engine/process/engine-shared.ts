@@ -12,16 +12,19 @@
 export class EngineShared {
   readonly buffer: SharedArrayBuffer;
   private readonly positions: Float64Array;
+  /** Signed remaining quantity of open orders per symbol (the strategy sizes net of it). */
+  private readonly openQty: Float64Array;
   private readonly orderIds: Int32Array;
 
   private constructor(buffer: SharedArrayBuffer, readonly symbolCount: number) {
     this.buffer = buffer;
     this.orderIds = new Int32Array(buffer, 0, 16);
     this.positions = new Float64Array(buffer, 64, symbolCount);
+    this.openQty = new Float64Array(buffer, 64 + 8 * symbolCount, symbolCount);
   }
 
   static create(symbolCount: number, firstOrderId = 1): EngineShared {
-    const shared = new EngineShared(new SharedArrayBuffer(64 + 8 * Math.max(1, symbolCount)), symbolCount);
+    const shared = new EngineShared(new SharedArrayBuffer(64 + 16 * Math.max(1, symbolCount)), symbolCount);
     Atomics.store(shared.orderIds, 0, firstOrderId - 1);
     return shared;
   }
@@ -45,5 +48,13 @@ export class EngineShared {
 
   position(symbolIndex: number): number {
     return this.positions[symbolIndex]!;
+  }
+
+  setOpenOrderQty(symbolIndex: number, signedQtyUnits: number): void {
+    this.openQty[symbolIndex] = signedQtyUnits;
+  }
+
+  openOrderQty(symbolIndex: number): number {
+    return this.openQty[symbolIndex]!;
   }
 }

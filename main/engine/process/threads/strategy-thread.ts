@@ -1,13 +1,15 @@
 import { MarketKind, MarketRecord, OrderRecord, PersistRecord } from '../../../../shared/records.js';
 import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS } from '../../../../shared/config.js';
 import type { SignalView } from '../../../../shared/api.js';
-import { sideFromCode } from '../../../../shared/domain.js';
+import { REJECT_REASONS } from '../../../../shared/domain.js';
+import { rejectionCounter } from '../../core/control-tables.js';
 import { monoNowUs } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
-import { StrategyCore } from '../../strategy/strategy-core.js';
+import { StrategyCore, StrategyOutput } from '../../strategy/strategy-core.js';
+import { decodeSignalRecord } from '../../strategy/signal-record.js';
 import { loadMlSignal } from '../../strategy/signals/ml-signal.js';
-import { attachEngine, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
+import { attachEngine, CounterMirror, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
 
 /**
  * The strategy thread: market records in, order records and signal rows out. It wraps
@@ -27,16 +29,34 @@ runWorker('strategy', async () => {
 
   // A seed of its own, derived from the configured one, so ids differ from broker draws.
   const rng = new Rng(wiring.config.execution.seed ^ 0x5eed);
-  const ml = wiring.config.strategy.enable_ml
-    ? await loadMlSignal(wiring.config, (level, msg) => engine.report({ kind: 'log', level, msg }))
-    : null;
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string): void => engine.report({ kind: 'log', level, msg });
+  // Replays run inference in lockstep (awaited per tick) so the model's answers land on
+  // the same ticks every run; live, inference runs beside the loop and never stalls it.
+  const ml = await loadMlSignal(wiring.config, log, replay ? 'lockstep' : 'async');
+  const featuresStage = control.histogram('features');
+  const signalStage = control.histogram('signal');
+  const riskStage = control.histogram('risk');
+  const orderStage = control.histogram('order_create');
   const core = new StrategyCore(wiring.config, {
     symbols,
     nextOrderId: () => shared.nextOrderId(),
     rng,
     ml,
-    log: (level, msg) => engine.report({ kind: 'log', level, msg }),
+    log,
+    timings: {
+      features: (ns) => featuresStage.record(ns),
+      signal: (ns) => signalStage.record(ns),
+      risk: (ns) => riskStage.record(ns),
+      orderCreate: (ns) => orderStage.record(ns),
+    },
   });
+  const mirror = new CounterMirror<Parameters<typeof control.add>[0]>((name, n) => control.add(name, n));
+  const syncCounters = (): void => {
+    mirror.sync('signals_fired', core.counters.fired);
+    mirror.sync('signals_suppressed', core.counters.suppressed);
+    mirror.sync('signals_none', core.counters.none);
+    REJECT_REASONS.forEach((reason, i) => mirror.sync(rejectionCounter(reason), core.counters.rejections[i]!));
+  };
 
   const params = { ...DEFAULT_STRATEGY_PARAMS };
   const limits = { ...DEFAULT_RISK_LIMITS };
@@ -45,14 +65,13 @@ runWorker('strategy', async () => {
   const orderOut = new Float64Array(OrderRecord.SLOTS);
   const signalOut = new Float64Array(PersistRecord.SLOTS);
   const records = input.records;
-  const featuresHist = control.histogram('features');
-  void featuresHist;
 
   const recentSignals: SignalView[] = [];
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
   const waiter = createWaiter(wiring.config.engine.wait_strategy, control.doorbell('strategy'), () => input.hasData());
 
   const publish = (): void => {
+    syncCounters();
     engine.report({
       kind: 'strategy',
       signals: recentSignals.slice(-50),
@@ -93,29 +112,28 @@ runWorker('strategy', async () => {
         if (control.stopRequested()) break ticks;
       }
     }
-    for (let s = 0; s < symbols.length; s++) core.setPosition(s, shared.position(s));
+    for (let s = 0; s < symbols.length; s++) {
+      core.setPosition(s, shared.position(s));
+      core.setOpenOrderQty(s, shared.openOrderQty(s));
+    }
 
     // Replay floods the ring ahead of us, so tick-to-trade starts at our dequeue plus
     // the market thread's own time; live, the ring is near empty and T0 is exact.
     const dequeuedUs = monoNowUs();
     const flags = core.onMarket(records, off, orderOut, signalOut);
     input.release();
-    if ((flags & 1) !== 0) {
+    const inference = replay ? core.idle() : null;
+    if (inference) await inference;
+    if ((flags & StrategyOutput.ORDER) !== 0) {
       if (replay) orderOut[OrderRecord.T0_US] = dequeuedUs - records[off + MarketRecord.MD_US]!;
       control.add('orders_submitted');
       pushWaiting(orders, orderOut, execution, control);
     }
-    if ((flags & 2) !== 0) {
+    if ((flags & StrategyOutput.SIGNAL) !== 0) {
       pushWaiting(signals, signalOut, persistence, control);
-      recentSignals.push({
-        tsUs: signalOut[PersistRecord.TS_US]!,
-        symbol: symbols[signalOut[PersistRecord.SYMBOL]!] ?? '?',
-        side: sideFromCode(signalOut[PersistRecord.SIDE]!),
-        strength: signalOut[PersistRecord.AMOUNT_B]!,
-        confidence: signalOut[PersistRecord.AMOUNT_C]!,
-        holdingPeriodMs: signalOut[PersistRecord.AMOUNT_D]!,
-        suppressed: signalOut[PersistRecord.STATUS]! !== 0,
-      });
+      // Signals are rare next to ticks; this object is for the window only.
+      const { orderId: _o, rejectReason: _r, features: _f, ...view } = decodeSignalRecord(signalOut, 0, symbols);
+      recentSignals.push(view);
       if (recentSignals.length > 200) recentSignals.splice(0, 100);
     }
     if (replay) control.setDoneSeq('strategy', seq);
@@ -125,5 +143,10 @@ runWorker('strategy', async () => {
   publish();
   // Tell execution that no more orders will come for any tick.
   control.setDoneSeq('strategy', 0x7fffffff);
-  engine.report({ kind: 'done', thread: 'strategy', summary: { ...core.counters } });
+  syncCounters();
+  engine.report({
+    kind: 'done',
+    thread: 'strategy',
+    summary: { ...core.counters, rejections: Array.from(core.counters.rejections) },
+  });
 });

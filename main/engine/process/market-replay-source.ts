@@ -1,0 +1,42 @@
+import { monoNowUs } from '../core/clock.js';
+import type { MarketPipeline } from '../market/market-pipeline.js';
+import { readRecording } from '../recording/recording-reader.js';
+
+export interface ReplaySourceOptions {
+  readonly log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => void;
+  readonly stopRequested: () => boolean;
+  /** Called every few hundred lines (the thread reports to the window from here). */
+  readonly onProgress?: (lines: number) => void;
+}
+
+/**
+ * Feeds a recording (DESIGN.md §4) through the pipeline as fast as the rings take it:
+ * frames on the recording's own clock (`ts`), a snapshot line playing the part of a
+ * fresh REST fetch. A malformed line is reported with its number and skipped; it never
+ * touches the book. Ends with the pipeline's END record so every thread flushes.
+ */
+export async function replayRecording(
+  path: string,
+  pipeline: MarketPipeline,
+  onFrame: (data: string, tsUs: number, t0Us: number) => void,
+  options: ReplaySourceOptions,
+): Promise<void> {
+  let lastTs = 0;
+  let lines = 0;
+  for await (const event of readRecording(path)) {
+    if (options.stopRequested()) break;
+    lines++;
+    if (event.kind === 'frame') {
+      lastTs = event.tsUs;
+      onFrame(event.data, event.tsUs, monoNowUs());
+    } else if (event.kind === 'snapshot') {
+      lastTs = event.tsUs;
+      pipeline.onSnapshot(event.symbol, event.data, event.tsUs, monoNowUs());
+    } else {
+      pipeline.counters.malformed++;
+      options.log('warn', `${path}:${event.lineNo}: malformed line skipped: ${event.reason}`);
+    }
+    if ((lines & 255) === 0) options.onProgress?.(lines);
+  }
+  pipeline.end(lastTs);
+}

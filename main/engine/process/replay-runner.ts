@@ -1,0 +1,105 @@
+import { existsSync, rmSync } from 'node:fs';
+import type { Config } from '../../../shared/config.js';
+import { REJECT_REASONS } from '../../../shared/domain.js';
+import { EngineRuntime } from './engine-runtime.js';
+
+/** The summary object of `replay --json` (DESIGN.md §3), plus per-symbol positions. */
+export interface ReplaySummary {
+  readonly messages: number;
+  readonly book_updates: number;
+  readonly trades: number;
+  readonly signals: number;
+  readonly orders: number;
+  readonly fills: number;
+  readonly rejections: number;
+  /** Position of the first configured symbol, base units; `positions` has every symbol. */
+  readonly final_position: number;
+  readonly realized_pnl: number;
+  readonly unrealized_pnl: number;
+  readonly tick_to_trade_us: { readonly p50: number; readonly p99: number; readonly p999: number };
+  readonly gaps: number;
+  readonly resyncs: number;
+  readonly malformed: number;
+  /** Exact decimal position per symbol. */
+  readonly positions: Readonly<Record<string, string>>;
+  readonly suppressed_signals: number;
+  readonly rejections_by_reason: Readonly<Record<string, number>>;
+}
+
+export interface ReplayOptions {
+  readonly dataFile: string;
+  readonly config: Config;
+  /** SQLite file for the replay's rows; ':memory:' keeps nothing. */
+  readonly dbPath: string;
+  /** Replace an existing database file (a replay's rows must start from nothing). */
+  readonly overwrite?: boolean;
+  readonly log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
+  /** Called with the market thread's progress (lines so far) for a progress bar. */
+  readonly onProgress?: (messages: number) => void;
+}
+
+/**
+ * Runs a recording through the full four-thread engine as fast as the rings allow, and
+ * returns the summary. Deterministic: the same recording and config give the same
+ * summary and database rows, except the measured latencies (tick_to_trade_us).
+ */
+export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
+  if (!existsSync(options.dataFile)) throw new Error(`no recording at ${options.dataFile}`);
+  if (options.dbPath !== ':memory:' && existsSync(options.dbPath)) {
+    if (!options.overwrite) {
+      throw new Error(`${options.dbPath} already exists; a replay starts from an empty database (pass --overwrite to replace it)`);
+    }
+    for (const suffix of ['', '-wal', '-shm']) rmSync(options.dbPath + suffix, { force: true });
+  }
+  const runtime = EngineRuntime.start({
+    mode: 'replay',
+    config: options.config,
+    dbPath: options.dbPath,
+    replayFile: options.dataFile,
+    log: (level, msg) => options.log?.(level, msg),
+  });
+  let progress: NodeJS.Timeout | null = null;
+  if (options.onProgress) {
+    progress = setInterval(() => options.onProgress!(runtime.control.counter('market_updates')), 200);
+  }
+  try {
+    const done = await runtime.whenFinished();
+    const market = (done.get('market') ?? {}) as Record<string, number>;
+    const strategy = (done.get('strategy') ?? {}) as Record<string, unknown>;
+    const broker = (done.get('execution') ?? {}) as Record<string, unknown>;
+    const riskRejections = (strategy.rejections as number[] | undefined) ?? [];
+    const byReason: Record<string, number> = {};
+    REJECT_REASONS.forEach((reason, i) => {
+      if ((riskRejections[i] ?? 0) > 0) byReason[reason] = riskRejections[i]!;
+    });
+    for (const [reason, n] of Object.entries((broker.rejectionsByReason as Record<string, number>) ?? {})) {
+      if (n > 0) byReason[reason] = (byReason[reason] ?? 0) + n;
+    }
+    const tickToTrade = runtime.control.histogram('tick_to_trade');
+    const quantileUs = (q: number): number => (tickToTrade.count > 0 ? round3(tickToTrade.quantile(q) / 1000) : 0);
+    return {
+      messages: (market.frames ?? 0) + (market.snapshots ?? 0),
+      book_updates: market.bookUpdates ?? 0,
+      trades: market.trades ?? 0,
+      signals: Number(strategy.fired ?? 0),
+      orders: runtime.control.counter('orders_submitted'),
+      fills: Number(broker.fills ?? 0),
+      rejections: Object.values(byReason).reduce((sum, n) => sum + n, 0),
+      final_position: Number(broker.finalPosition ?? 0),
+      realized_pnl: Number(broker.realizedPnl ?? 0),
+      unrealized_pnl: Number(broker.unrealizedPnl ?? 0),
+      tick_to_trade_us: { p50: quantileUs(0.5), p99: quantileUs(0.99), p999: quantileUs(0.999) },
+      gaps: market.gaps ?? 0,
+      resyncs: market.resyncs ?? 0,
+      malformed: market.malformed ?? 0,
+      positions: (broker.positions as Record<string, string>) ?? {},
+      suppressed_signals: Number(strategy.suppressed ?? 0),
+      rejections_by_reason: byReason,
+    };
+  } finally {
+    if (progress) clearInterval(progress);
+    await runtime.stop();
+  }
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
