@@ -80,6 +80,7 @@ export class PersistenceWriter {
   private readonly baseRetryDelayMs: number;
   private readonly now: () => number;
   private readonly writeChunk: (from: number, to: number) => number;
+  private readonly problems: string[] = [];
 
   constructor(
     target: string | Database.Database,
@@ -94,17 +95,20 @@ export class PersistenceWriter {
     this.db = typeof target === 'string' ? openDatabase(target) : target;
     this.statements = new RowStatements(this.db, options.symbols, options.strategyIds);
     this.buffer = new Float64Array(Math.max(this.batchRows, this.maxTransactionRows) * 2 * SLOTS);
-    this.writeChunk = this.db.transaction((from: number, to: number): number => {
-      let malformed = 0;
+    const writeRows = this.db.transaction((from: number, to: number): void => {
       for (let i = from; i < to; i++) {
         const problem = this.statements.writeRecord(this.buffer, i * SLOTS);
-        if (problem !== null) {
-          malformed++;
-          this.options.onMalformed?.(problem);
-        }
+        if (problem !== null) this.problems.push(problem);
       }
-      return malformed;
     });
+    // Problems are told only once their transaction committed: a rolled-back attempt is
+    // retried, and would otherwise report the same row twice.
+    this.writeChunk = (from: number, to: number): number => {
+      this.problems.length = 0;
+      writeRows(from, to);
+      for (const problem of this.problems) this.options.onMalformed?.(problem);
+      return this.problems.length;
+    };
   }
 
   /** Buffers one record (copied: the caller's array is reused). FLUSH writes at once. */
@@ -130,11 +134,16 @@ export class PersistenceWriter {
     if (this.count === 0 && this.control.length === 0) return 0;
     if (this.failing && nowMs < this.retryAtMs) return 0;
     const due = this.failing || this.control.length > 0 || this.count >= this.batchRows || nowMs - this.oldestMs >= this.maxDelayMs;
-    return due ? this.flush() : 0;
+    return due ? this.flushAt(nowMs) : 0;
   }
 
   /** Writes everything buffered now. Returns rows written; on failure rows are kept and onError told. */
   flush(): number {
+    return this.flushAt(this.now());
+  }
+
+  /** `nowMs` is when the write happens, for the retry back-off. */
+  private flushAt(nowMs: number): number {
     let written = 0;
     try {
       written += this.flushControl();
@@ -156,7 +165,7 @@ export class PersistenceWriter {
         }
       }
     } catch (error) {
-      this.fail(error);
+      this.fail(error, nowMs);
       if (written > 0) this.options.onRowsWritten?.(written);
       return written;
     }
@@ -193,7 +202,7 @@ export class PersistenceWriter {
       const written = this.flushControl();
       if (written > 0) this.options.onRowsWritten?.(written);
     } catch (error) {
-      this.fail(error);
+      this.fail(error, this.now());
     }
   }
 
@@ -236,12 +245,12 @@ export class PersistenceWriter {
     this.stats.transactions++;
   }
 
-  private fail(error: unknown): void {
+  private fail(error: unknown, nowMs: number): void {
     const cause = error instanceof Error ? error : new Error(String(error));
     const code = (cause as { code?: unknown }).code;
     this.stats.failures++;
     this.failing = true;
-    this.retryAtMs = this.now() + this.retryDelayMs;
+    this.retryAtMs = nowMs + this.retryDelayMs;
     this.retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, Math.max(1, this.retryDelayMs * 2));
     const wrapped = new Error(
       `SQLite write to ${this.db.name} failed${typeof code === 'string' ? ` (${code})` : ''}: ${cause.message}; ${this.pendingRows()} rows kept for retry`,
