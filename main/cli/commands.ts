@@ -3,6 +3,7 @@ import { benchCommand } from './bench.js';
 import { featuresCommand } from './features.js';
 import { headlessCommand } from './headless.js';
 import { replayCommand } from './replay.js';
+import { trainModelCommand } from './train-model.js';
 
 /**
  * Every `lockstep` command, one import each. A command module exports a `CommandSpec`
@@ -13,4 +14,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   featuresCommand,
   headlessCommand,
   replayCommand,
+  trainModelCommand,
 ];
