@@ -1,0 +1,55 @@
+import type { CommandAck, EngineState } from '../../shared/api.js';
+
+/**
+ * Electron IPC between the window and the host, without importing Electron: main.ts
+ * injects `ipcMain.handle` and `webContents.send`, so this logic runs (and is tested) in
+ * plain Node. The renderer is not trusted: every command payload is validated by the
+ * host's router, and a message from any frame other than our own page is refused.
+ */
+
+/** Renderer → host: invoke with a Command payload, resolves with a CommandAck. */
+export const IPC_COMMAND_CHANNEL = 'lockstep:command';
+/** Host → renderer: the latest EngineState, at most 30 times a second. */
+export const IPC_STATE_CHANNEL = 'lockstep:state';
+
+export interface IpcBridgeHost {
+  send(command: unknown): Promise<CommandAck>;
+  onState(listener: (state: EngineState) => void): () => void;
+  latestState(): EngineState | null;
+}
+
+export interface IpcBridgeOptions<Event> {
+  readonly host: IpcBridgeHost;
+  /** `ipcMain.handle`. */
+  readonly handle: (channel: string, handler: (event: Event, payload: unknown) => Promise<CommandAck>) => void;
+  /** `ipcMain.removeHandler`. */
+  readonly removeHandler: (channel: string) => void;
+  /** `webContents.send` to the window (a no-op once it is gone). */
+  readonly send: (channel: string, message: EngineState) => void;
+  /** Whether the IPC came from our own window's top frame. */
+  readonly isTrustedSender: (event: Event) => boolean;
+}
+
+export interface IpcBridge {
+  dispose(): void;
+}
+
+export function createIpcBridge<Event>(options: IpcBridgeOptions<Event>): IpcBridge {
+  options.handle(IPC_COMMAND_CHANNEL, async (event, payload) => {
+    if (!options.isTrustedSender(event)) {
+      return { ok: false, reason: 'refused: the command did not come from the Lockstep window' };
+    }
+    const ack = await options.host.send(payload);
+    const latest = options.host.latestState();
+    // `subscribe` asks for the current state now rather than at the next tick.
+    if (ack.ok && latest && (payload as { type?: unknown }).type === 'subscribe') options.send(IPC_STATE_CHANNEL, latest);
+    return ack;
+  });
+  const stopState = options.host.onState((state) => options.send(IPC_STATE_CHANNEL, state));
+  return {
+    dispose() {
+      stopState();
+      options.removeHandler(IPC_COMMAND_CHANNEL);
+    },
+  };
+}
