@@ -77,6 +77,15 @@ interface Run {
   readonly exitWaiters: Array<() => void>;
 }
 
+/**
+ * The first line of an error, capped: the restart reason is shown in the window and stored
+ * with the kill-switch event, where a stack trace does not belong (the log keeps it).
+ */
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
 const LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
 
 function describeExit(code: number | null, signal: string | null): string {
@@ -132,8 +141,8 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
       if (line.trim() === '') continue;
       // stderr carries what the engine could not say over the protocol (uncaught
       // exceptions, native crashes), so it is a warning, not chatter.
-      if (stream === 'stderr') log.warn({ engine: true, pid, stream }, line);
-      else log.info({ engine: true, pid, stream }, line);
+      if (stream === 'stderr') log.warn({ engine: true, enginePid: pid, stream }, line);
+      else log.info({ engine: true, enginePid: pid, stream }, line);
     }
   };
 
@@ -150,7 +159,7 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
           current.ready = true;
           clock.clearTimeout(current.readyTimer);
           metricsPort = typeof message.metricsPort === 'number' ? message.metricsPort : null;
-          log.info({ pid: current.child.pid, metricsPort }, 'engine ready');
+          log.info({ enginePid: current.child.pid, metricsPort }, 'engine ready');
           if (phase === 'starting') setPhase('running');
           firstStart?.resolve();
           firstStart = null;
@@ -158,18 +167,18 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
         break;
       case 'log': {
         const level = LOG_LEVELS.has(message.level) ? message.level : 'info';
-        log[level]({ engine: true, pid: current.child.pid, ...(message.data ?? {}) }, String(message.msg));
+        log[level]({ engine: true, enginePid: current.child.pid, ...(message.data ?? {}) }, String(message.msg));
         break;
       }
       case 'fatal':
         current.fatal = String(message.error);
-        log.error({ pid: current.child.pid }, `engine fatal error: ${current.fatal}`);
+        log.error({ enginePid: current.child.pid }, `engine fatal error: ${current.fatal}`);
         // The engine should exit on its own after a fatal; one that hangs is killed so
         // the restart logic can take over.
         armKill(current, 'did not exit after reporting a fatal error');
         break;
       case 'stopped':
-        log.info({ pid: current.child.pid }, 'engine stopped');
+        log.info({ enginePid: current.child.pid }, 'engine stopped');
         break;
       default:
         break;
@@ -187,7 +196,7 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     if (current.killTimer !== null || current.exited) return;
     current.killTimer = clock.setTimeout(() => {
       if (current.exited) return;
-      log.warn({ pid: current.child.pid }, `engine ${why} within ${shutdownTimeoutMs} ms; killing it`);
+      log.warn({ enginePid: current.child.pid }, `engine ${why} within ${shutdownTimeoutMs} ms; killing it`);
       current.child.kill('SIGKILL');
     }, shutdownTimeoutMs);
   };
@@ -207,7 +216,7 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
       return;
     }
     const why = current.fatal
-      ? `the engine stopped after a fatal error: ${current.fatal}`
+      ? `the engine stopped after a fatal error: ${firstLine(current.fatal)}`
       : !current.ready
         ? `${describeExit(code, signal)} before it was ready`
         : `${describeExit(code, signal)} unexpectedly`;
@@ -264,16 +273,16 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     current.readyTimer = clock.setTimeout(() => {
       if (current.ready || current.exited) return;
       current.fatal = `the engine did not report ready within ${readyTimeoutMs} ms`;
-      log.error({ pid: child.pid }, `${current.fatal}; killing it`);
+      log.error({ enginePid: child.pid }, `${current.fatal}; killing it`);
       child.kill('SIGKILL');
     }, readyTimeoutMs);
     setPhase('starting');
-    log.info({ pid: child.pid, restartReason }, restartReason ? 'restarting the engine' : 'starting the engine');
+    log.info({ enginePid: child.pid, restartReason }, restartReason ? 'restarting the engine' : 'starting the engine');
     try {
       child.send(options.startMessage(restartReason));
     } catch (error) {
       current.fatal = `could not send the start message: ${error instanceof Error ? error.message : String(error)}`;
-      log.error({ pid: child.pid }, current.fatal);
+      log.error({ enginePid: child.pid }, current.fatal);
       child.kill('SIGKILL');
     }
   };

@@ -42,7 +42,7 @@ test('`lockstep headless --port 0` prints the URL with its token, serves it, and
 
     const enginePid = await waitFor('the engine pid in the log', () => {
       const ready = stderr.split('\n').find((line) => line.includes('"msg":"engine ready"'));
-      return ready ? (JSON.parse(ready) as { pid: number }).pid : undefined;
+      return ready ? (JSON.parse(ready) as { enginePid: number }).enginePid : undefined;
     });
     assert.ok(isAlive(enginePid));
 

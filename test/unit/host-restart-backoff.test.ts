@@ -74,6 +74,9 @@ class FakeChild implements EngineChild {
   exit(code: number | null, signal: string | null): void {
     this.exitListener(code, signal);
   }
+  emit(message: unknown): void {
+    this.messageListener(message);
+  }
 }
 
 test('the supervisor waits the backoff before each restart and counts restarts', async () => {
@@ -145,4 +148,28 @@ test('an engine that never says ready is killed after the ready timeout and rest
   await assert.rejects(started, /did not report ready within 1000 ms/);
   silent = false;
   assert.equal(supervisor.status().phase, 'stopped');
+});
+
+test('after a fatal error the restart reason is its first line, without the stack', async () => {
+  const clock = manualClock();
+  const children: FakeChild[] = [];
+  const supervisor = createEngineSupervisor({
+    fork: () => {
+      const child = new FakeChild(children.length);
+      children.push(child);
+      return child;
+    },
+    enginePath: 'engine.js',
+    logger: pino({ level: 'silent' }),
+    startMessage: (restartReason) => ({ kind: 'start', config: defaultConfig(), dataDir: '/d', ...(restartReason ? { restartReason } : {}) }),
+    clock,
+  });
+  await supervisor.start();
+  children[0]!.emit({ kind: 'fatal', error: 'market thread failed: socket closed\nError: socket closed\n    at feed.js:1:1' });
+  children[0]!.exit(1, null);
+  clock.advance(500);
+  const start = children[1]!.sent[0]!;
+  assert.ok(start.kind === 'start');
+  assert.equal(start.restartReason, 'the engine stopped after a fatal error: market thread failed: socket closed');
+  await supervisor.stop();
 });
