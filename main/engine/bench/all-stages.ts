@@ -1,10 +1,13 @@
 import type { BenchStage } from './bench-stage.js';
 import { coreBenchStages } from './core-stages.js';
+import { endToEndBenchStages } from './end-to-end-stages.js';
+import { executionBenchStages } from './execution-stages.js';
+import { strategyBenchStages } from './strategy-stages.js';
 
 /**
  * Every row of `lockstep bench`, in table order. Each area adds its own
  * `<area>BenchStages()` here (one import, one spread).
  */
 export function allBenchStages(): BenchStage[] {
-  return [...coreBenchStages()];
+  return [...coreBenchStages(), ...strategyBenchStages(), ...executionBenchStages(), ...endToEndBenchStages()];
 }

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ControlBlock } from '../core/control-block.js';
+import { monoNowUs } from '../core/clock.js';
 import type { Doorbell } from '../core/doorbell.js';
 import { SpscRing } from '../core/spsc-ring.js';
 import { EngineShared } from './engine-shared.js';
@@ -91,6 +92,36 @@ export class CounterMirror<Name extends string> {
     }
   }
 }
+
+/**
+ * The replay barrier: returns once `thread` reported a done seq ≥ atLeast, false if the
+ * engine is stopping. The two trading threads hand each tick back and forth, so a
+ * futex wake-up per tick (5–40 µs) would dominate; unless the wait strategy is `block`,
+ * poll for up to `spinUs` first, as the hybrid waiter does for rings.
+ */
+export function awaitDoneSeq(
+  control: ControlBlock,
+  thread: 'strategy' | 'execution',
+  atLeast: number,
+  spinUs: number,
+): boolean {
+  if (control.doneSeq(thread) >= atLeast) return true;
+  if (spinUs > 0) {
+    const deadline = monoNowUs() + spinUs;
+    for (let i = 1; ; i++) {
+      if (control.doneSeq(thread) >= atLeast) return true;
+      if ((i & 63) === 0 && monoNowUs() > deadline) break;
+    }
+  }
+  while (!control.waitForDoneSeq(thread, atLeast, 100)) {
+    if (control.stopRequested()) return false;
+  }
+  return true;
+}
+
+/** Spin budget for the replay barrier by wait strategy (none when blocking). */
+export const barrierSpinUs = (strategy: 'spin' | 'hybrid' | 'block'): number =>
+  strategy === 'block' ? 0 : strategy === 'spin' ? 1000 : 50;
 
 /** Calls `publish` at most every `intervalMs` (checked by the caller's loop). */
 export class Throttle {

@@ -4,7 +4,7 @@ import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
 import { PaperBroker } from '../../execution/paper-broker.js';
 import { restoreBrokerState } from '../../persistence/restore.js';
-import { attachEngine, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
+import { attachEngine, awaitDoneSeq, barrierSpinUs, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
 
 /**
  * The execution thread: the paper broker between the strategy's orders, the trader's
@@ -25,6 +25,7 @@ runWorker('execution', () => {
   const tickToTrade = control.histogram('tick_to_trade');
   const fillStage = control.histogram('fill');
   const fillsCounter = 'fills' as const;
+  const barrierSpin = barrierSpinUs(wiring.config.engine.wait_strategy);
 
   const broker = new PaperBroker(wiring.config, {
     symbols,
@@ -127,9 +128,7 @@ runWorker('execution', () => {
           broker.onMarket(records, off);
           market.release();
           // Every order answering tick `seq` is in the ring once the strategy passed it.
-          while (!control.waitForDoneSeq('strategy', seq, 100)) {
-            if (control.stopRequested()) break events;
-          }
+          if (!awaitDoneSeq(control, 'strategy', seq, barrierSpin)) break events;
           drainOrders();
           publishPositions();
           control.setDoneSeq('execution', seq);

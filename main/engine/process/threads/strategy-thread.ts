@@ -9,7 +9,7 @@ import { createWaiter } from '../../core/wait-strategy.js';
 import { StrategyCore, StrategyOutput } from '../../strategy/strategy-core.js';
 import { decodeSignalRecord } from '../../strategy/signal-record.js';
 import { loadMlSignal } from '../../strategy/signals/ml-signal.js';
-import { attachEngine, CounterMirror, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
+import { attachEngine, awaitDoneSeq, barrierSpinUs, CounterMirror, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
 
 /**
  * The strategy thread: market records in, order records and signal rows out. It wraps
@@ -65,6 +65,7 @@ runWorker('strategy', async () => {
   const orderOut = new Float64Array(OrderRecord.SLOTS);
   const signalOut = new Float64Array(PersistRecord.SLOTS);
   const records = input.records;
+  const barrierSpin = barrierSpinUs(wiring.config.engine.wait_strategy);
 
   const recentSignals: SignalView[] = [];
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
@@ -108,9 +109,7 @@ runWorker('strategy', async () => {
     }
     if (replay) {
       // Positions must reflect every order answering ticks before this one.
-      while (!control.waitForDoneSeq('execution', seq - 1, 100)) {
-        if (control.stopRequested()) break ticks;
-      }
+      if (!awaitDoneSeq(control, 'execution', seq - 1, barrierSpin)) break ticks;
     }
     for (let s = 0; s < symbols.length; s++) {
       core.setPosition(s, shared.position(s));
