@@ -55,6 +55,11 @@ export class FeatureSet {
     this.depthLevels = params.depth_levels;
   }
 
+  /**
+   * Live parameter change, between two ticks. A new depth_levels applies to snapshots from
+   * now on: the window keeps each past snapshot's imbalance as it was computed, because
+   * the levels behind it are gone.
+   */
   setParams(params: StrategyParams): void {
     this.depthLevels = params.depth_levels;
     for (const extractor of this.extractors) extractor.setParams(params);
