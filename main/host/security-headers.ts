@@ -1,8 +1,9 @@
 /**
  * The window's Content-Security-Policy and companion headers, one definition for the
  * headless server and Electron. Everything is same-origin: no inline script, no eval, no
- * third-party hosts; inline styles are allowed because the UI sets element styles from
- * script (React `style`), which CSP treats as inline.
+ * third-party hosts. Styles alone may be inline: the UI and its chart library write style
+ * attributes, and its own meta CSP allows them; script, where injection matters, stays
+ * 'self' only.
  */
 export function contentSecurityPolicy(options: { readonly webSocketOrigin?: string } = {}): string {
   const connect = ["'self'", ...(options.webSocketOrigin ? [options.webSocketOrigin] : [])].join(' ');
