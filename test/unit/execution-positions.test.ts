@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Liquidity, PositionBook } from '../../main/engine/execution/positions.js';
-import { divRoundHalfAwayNum, mulDivRoundHalfAway, weightedMean } from '../../main/engine/execution/fixed-math.js';
+import { divRoundHalfAwayNum, mulDivRoundHalfAway, mulMulDivRoundHalfAway, weightedMean } from '../../main/engine/execution/fixed-math.js';
+import { Rng } from '../../main/engine/core/rng.js';
 import { u } from './execution-fixtures.js';
 
 const BUY = 1;
@@ -128,4 +129,56 @@ test('fixed math: the double fast path and the BigInt path agree with exact rati
   }
   assert.equal(weightedMean(u('119000.01'), u('3'), u('119000.03'), u('1')), u('119000.015'));
   assert.equal(weightedMean(1, 1, 2, 1), 2); // 1.5 rounds up
+});
+
+/** Exact round-half-away-from-zero of n / d in BigInt, the reference for the double fast paths. */
+function exact(n: bigint, d: bigint): number {
+  const abs = n < 0n ? -n : n;
+  let q = abs / d;
+  if ((abs % d) * 2n >= d) q += 1n;
+  return Number(n < 0n ? -q : q);
+}
+
+test('fixed math: the double estimates never round differently from exact arithmetic, near-ties included', () => {
+  const rng = new Rng(99);
+  const big = () => 1 + rng.int(2 ** 20) * 2 ** 24 + rng.int(2 ** 24); // up to ~2^44
+  for (let i = 0; i < 20_000; i++) {
+    const a = big() * (rng.next() < 0.5 ? -1 : 1);
+    const b = 1 + rng.int(2 ** 30);
+    const d = i % 2 === 0 ? 100_000_000 : 1 + rng.int(1e8);
+    assert.equal(mulDivRoundHalfAway(a, b, d), exact(BigInt(a) * BigInt(b), BigInt(d)), `${a} × ${b} / ${d}`);
+    const c = rng.int(2_000_000_000) - 100_000_000;
+    assert.equal(mulMulDivRoundHalfAway(Math.abs(a), b, c, 1e18), exact(BigInt(Math.abs(a)) * BigInt(b) * BigInt(c), 10n ** 18n));
+    const qa = 1 + rng.int(2 ** 30);
+    const qb = 1 + rng.int(2 ** 30);
+    const pa = Math.abs(a);
+    const pb = big();
+    assert.equal(weightedMean(pa, qa, pb, qb), exact(BigInt(pa) * BigInt(qa) + BigInt(pb) * BigInt(qb), BigInt(qa + qb)));
+  }
+  // Exact ties beyond 2^51: (odd × odd) / 2 is k + 0.5 and must round away from zero.
+  for (const [a, b] of [[2 ** 26 + 1, 2 ** 26 + 3], [300_000_001, 300_000_003], [-(2 ** 27 + 5), 2 ** 27 + 7]] as const) {
+    assert.equal(mulDivRoundHalfAway(a, b, 2), exact(BigInt(a) * BigInt(b), 2n), `${a} × ${b} / 2`);
+  }
+  // Products exactly at, one unit under and one unit over a half at the 1e-8 division, at
+  // BTC magnitudes: p × q ≡ 5e7 + δ (mod 1e8), built with q's inverse modulo 1e8.
+  const M = 100_000_000n;
+  const inverse = (x: bigint): bigint => {
+    let [r0, r1, s0, s1] = [M, x % M, 0n, 1n];
+    while (r1 !== 0n) {
+      const t = r0 / r1;
+      [r0, r1, s0, s1] = [r1, r0 - t * r1, s1, s0 - t * s1];
+    }
+    return ((s0 % M) + M) % M;
+  };
+  for (const q of [14_348_907, 300_000_001, 99_999_999, 1_234_567]) {
+    const qInv = inverse(BigInt(q));
+    for (const delta of [-1n, 0n, 1n]) {
+      const residue = ((50_000_000n + delta) * qInv) % M;
+      const p = Number(residue + 119_000n * M);
+      const n = BigInt(p) * BigInt(q);
+      assert.equal(n % M, 50_000_000n + delta);
+      assert.equal(mulDivRoundHalfAway(p, q, 1e8), exact(n, M), `${p} × ${q} / 1e8`);
+      assert.equal(mulDivRoundHalfAway(-p, q, 1e8), exact(-n, M), `-${p} × ${q} / 1e8`);
+    }
+  }
 });

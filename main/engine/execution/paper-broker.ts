@@ -234,7 +234,7 @@ export class PaperBroker {
     this.latencyUs = execution.latency_us;
     this.fillProbability = execution.fill_probability;
     this.queuePower = queuePower;
-    this.slippageMicroBps = microBps(execution.slippage_bps);
+    this.slippageMicroBps = BigInt(microBps(execution.slippage_bps));
     this.hasSlippage = this.slippageMicroBps !== BigInt(0);
     const historySize = options.historySize ?? 200;
     this.pool = new OrderPool(historySize + 64);

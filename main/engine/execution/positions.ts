@@ -1,11 +1,5 @@
 import { FIXED_SCALE } from '../../../shared/domain.js';
-import {
-  MICRO_BPS_PER_UNIT,
-  divRoundHalfAway,
-  microBps,
-  mulDivRoundHalfAway,
-  weightedMean,
-} from './fixed-math.js';
+import { MICRO_BPS_PER_UNIT, microBps, mulDivRoundHalfAway, mulMulDivRoundHalfAway, weightedMean } from './fixed-math.js';
 
 /**
  * Positions and PnL per (strategy, symbol), by the AVERAGE-COST method, in exact integers:
@@ -23,9 +17,10 @@ import {
  *   1e-8 quote, subtracted from realized PnL (a negative rate is a rebate and adds).
  * - unrealized PnL: (mark − avg) × quantity, marked to the mid; a float, for display.
  *
- * Products of price × quantity exceed 2^53, so they are taken with BigInt only when they
- * do (see fixed-math.ts); the per-fill path stays on doubles otherwise and never uses
- * decimal.js.
+ * Products of price × quantity exceed 2^53; fixed-math.ts rounds them exactly anyway,
+ * deciding on doubles when the double estimate cannot be on the wrong side of a half and
+ * falling back to BigInt for the rare near-ties, so the per-fill path allocates nothing
+ * in the common case and never uses decimal.js.
  */
 
 export const Liquidity = { MAKER: 0, TAKER: 1 } as const;
@@ -60,13 +55,13 @@ export interface FeeRates {
   readonly takerFeeBps: number;
 }
 
-/** 1e-8 quote units: notional (price × qty) is in 1e-16, fee rates in 1e-6 bp. */
-const FEE_DENOMINATOR = BigInt(FIXED_SCALE) * MICRO_BPS_PER_UNIT;
+/** 1e-8 quote units: notional (price × qty) is in 1e-16, fee rates in 1e-6 bp (1e18, exact in a double). */
+const FEE_DENOMINATOR = FIXED_SCALE * Number(MICRO_BPS_PER_UNIT);
 
 export class PositionBook {
   private readonly states: PositionState[];
-  private makerMicroBps = BigInt(0);
-  private takerMicroBps = BigInt(0);
+  private makerMicroBps = 0;
+  private takerMicroBps = 0;
   private readonly outcome: FillOutcome = {
     qtyAfter: 0,
     avgCostAfter: 0,
@@ -130,7 +125,7 @@ export class PositionBook {
   applyFill(strategy: number, symbol: number, side: number, price: number, qty: number, liquidity: LiquidityCode): FillOutcome {
     const state = this.state(strategy, symbol);
     const rate = liquidity === Liquidity.MAKER ? this.makerMicroBps : this.takerMicroBps;
-    const fee = rate === BigInt(0) ? 0 : Number(divRoundHalfAway(BigInt(price) * BigInt(qty) * rate, FEE_DENOMINATOR));
+    const fee = rate === 0 ? 0 : mulMulDivRoundHalfAway(price, qty, rate, FEE_DENOMINATOR);
     const held = state.qty;
     let realizedDelta = -fee;
     if (held === 0 || (held > 0) === (side > 0)) {

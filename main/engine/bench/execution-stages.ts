@@ -1,0 +1,199 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { validateConfig } from '../../../shared/config.js';
+import { MarketKind, MarketRecord, OrderCommandKind, OrderRecord, PersistRecord, TradeRecord } from '../../../shared/records.js';
+import { monoNowNs } from '../core/clock.js';
+import { Rng } from '../core/rng.js';
+import { PaperBroker } from '../execution/paper-broker.js';
+import { Liquidity, PositionBook } from '../execution/positions.js';
+import { PersistenceWriter } from '../persistence/sqlite-writer.js';
+import type { BenchStage } from './bench-stage.js';
+import { measureBatched } from './measure.js';
+
+/** DESIGN.md §8 budgets. */
+const FILL_BUDGET_NS = 3_000;
+const POSITION_BUDGET_NS = 1_000;
+const GROUP = 'execution';
+const BTC = 11_900_000_000_000; // 119000 USDT in 1e-8 units: price × qty leaves 2^53, as live
+const LOT = 1_000_000; // 0.01 BTC
+
+/**
+ * Every section passed explicitly: zod 4 returns a section's `.default({})` as is, without
+ * the section's own defaults. Fees are on so the fee arithmetic (BigInt) is measured too.
+ */
+const benchConfig = () =>
+  validateConfig({
+    market: {},
+    strategy: { params: {}, risk_limits: {} },
+    execution: { taker_fee_bps: 1, maker_fee_bps: 0.5, fill_probability: 0.1 },
+    engine: {},
+    persistence: {},
+    metrics: {},
+  });
+
+function book(ts: number, mid: number): Float64Array {
+  const rec = new Float64Array(MarketRecord.SLOTS);
+  rec[MarketRecord.KIND] = MarketKind.BOOK;
+  rec[MarketRecord.TS_US] = ts;
+  rec[MarketRecord.SYNCED] = 1;
+  rec[MarketRecord.BID_COUNT] = 20;
+  rec[MarketRecord.ASK_COUNT] = 20;
+  for (let i = 0; i < 20; i++) {
+    rec[MarketRecord.BID_PRICE + i] = mid - (i + 1) * 1_000_000;
+    rec[MarketRecord.BID_QTY + i] = LOT * (1 + (i % 3));
+    rec[MarketRecord.ASK_PRICE + i] = mid + (i + 1) * 1_000_000;
+    rec[MarketRecord.ASK_QTY + i] = LOT * (1 + (i % 3));
+  }
+  return rec;
+}
+
+function broker(): PaperBroker {
+  return new PaperBroker(benchConfig(), { symbols: ['BTCUSDT'], strategyIds: ['imbalance_v1'], rng: new Rng(42), sink: () => {} });
+}
+
+/** A market order that walks three levels: 3 taker fills, 3 position updates, 3 FILL + 2 ORDER rows. */
+function fillSimulationStage(): BenchStage {
+  return {
+    name: 'fill simulation (market order walking 3 levels, positions and rows included)',
+    budgetNs: FILL_BUDGET_NS,
+    group: GROUP,
+    note: 'per order, timed one at a time; the book is re-sent (untimed) after each so every order walks the same levels',
+    measure() {
+      const b = broker();
+      const bookRec = book(1, BTC);
+      const order = new Float64Array(OrderRecord.SLOTS);
+      order[OrderRecord.KIND] = OrderCommandKind.NEW;
+      order[OrderRecord.TYPE] = 0;
+      order[OrderRecord.QTY] = LOT * 4; // 1 + 2 + 1 lots over three levels
+      b.onMarket(bookRec, 0);
+      return measureBatched(
+        { warmup: 20_000, samples: 20_000, batch: 1 },
+        (i) => {
+          order[OrderRecord.ORDER_ID] = i + 1;
+          order[OrderRecord.SIDE] = i % 2 === 0 ? 1 : -1; // the position swings, never grows
+          order[OrderRecord.TS_US] = bookRec[MarketRecord.TS_US]!;
+          b.onOrder(order, 0);
+        },
+        () => {
+          bookRec[MarketRecord.TS_US]!++;
+          b.onMarket(bookRec, 0);
+        },
+      );
+    },
+  };
+}
+
+/** A trade print against ten resting orders at the touch: queue updates, one fill. */
+function restingOrdersStage(): BenchStage {
+  return {
+    name: 'resting orders: trade print against 10 queued orders',
+    budgetNs: null,
+    group: GROUP,
+    note: 'per trade record; comparison only',
+    measure() {
+      const b = broker();
+      const bookRec = book(1, BTC);
+      b.onMarket(bookRec, 0);
+      const order = new Float64Array(OrderRecord.SLOTS);
+      order[OrderRecord.KIND] = OrderCommandKind.NEW;
+      order[OrderRecord.TYPE] = 1;
+      order[OrderRecord.SIDE] = 1;
+      order[OrderRecord.PRICE] = BTC - 1_000_000;
+      order[OrderRecord.QTY] = 1;
+      let nextId = 1;
+      const refill = (): void => {
+        while (b.openOrders().length < 10) {
+          order[OrderRecord.ORDER_ID] = nextId++;
+          b.onOrder(order, 0);
+        }
+      };
+      refill();
+      const trade = new Float64Array(MarketRecord.SLOTS);
+      trade[MarketRecord.KIND] = MarketKind.TRADE;
+      trade[TradeRecord.PRICE] = BTC - 1_000_000;
+      trade[TradeRecord.QTY] = LOT / 100;
+      let ts = 2;
+      return measureBatched(
+        { warmup: 5_000, samples: 5_000, batch: 1 },
+        () => {
+          trade[MarketRecord.TS_US] = ts++;
+          b.onMarket(trade, 0);
+        },
+        refill,
+      );
+    },
+  };
+}
+
+function positionUpdateStage(): BenchStage {
+  return {
+    name: 'position update (average cost, realized PnL, fee)',
+    budgetNs: POSITION_BUDGET_NS,
+    group: GROUP,
+    note: 'timed in batches of 64 and divided; BTC prices, so price × qty leaves 2^53 as it does live',
+    measure() {
+      const positions = new PositionBook(1, 1, { makerFeeBps: 0.5, takerFeeBps: 1 });
+      const rng = new Rng(7);
+      const prices = new Float64Array(4096);
+      const sizes = new Float64Array(4096);
+      for (let i = 0; i < prices.length; i++) {
+        prices[i] = BTC + rng.int(100_000) * 1_000_000;
+        sizes[i] = LOT * (1 + rng.int(50));
+      }
+      return measureBatched({ warmup: 100_000, samples: 20_000, batch: 64 }, (i) => {
+        const k = i & 4095;
+        positions.applyFill(0, 0, (i & 1) === 0 ? 1 : -1, prices[k]!, sizes[k]!, (i & 2) === 0 ? Liquidity.TAKER : Liquidity.MAKER);
+      });
+    },
+  };
+}
+
+/** Rows per transaction in the persistence row. */
+const BATCH_ROWS = 500;
+
+function persistenceStage(): BenchStage {
+  return {
+    name: `persistence batch insert (ns per FILL row, ${BATCH_ROWS}-row transactions; rows/s = 1e9 / ns)`,
+    budgetNs: null,
+    group: GROUP,
+    note: 'a trade insert + position upsert per row, WAL, synchronous = NORMAL, on the temp directory’s disk',
+    measure() {
+      const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-bench-'));
+      try {
+        const writer = new PersistenceWriter(path.join(dir, 'bench.sqlite'), { symbols: ['BTCUSDT'], strategyIds: ['imbalance_v1'], batchRows: 1000 });
+        const row = new Float64Array(PersistRecord.SLOTS);
+        row[PersistRecord.KIND] = 2; // PersistKind.FILL
+        row[PersistRecord.SIDE] = 1;
+        row[PersistRecord.ORDER_ID] = 1;
+        row[PersistRecord.PRICE] = BTC;
+        row[PersistRecord.QTY] = LOT;
+        row[PersistRecord.AMOUNT_C] = BTC;
+        let tradeId = 1;
+        const samples = new Float64Array(60);
+        for (let s = -10; s < samples.length; s++) {
+          for (let r = 0; r < BATCH_ROWS; r++) {
+            row[PersistRecord.TRADE_ID] = tradeId;
+            row[PersistRecord.TS_US] = 1_752_000_000_000_000 + tradeId;
+            row[PersistRecord.AMOUNT_B] = tradeId * LOT;
+            tradeId++;
+            writer.writeRecord(row, 0);
+          }
+          const start = monoNowNs();
+          const written = writer.flush();
+          const elapsed = monoNowNs() - start;
+          if (written !== BATCH_ROWS) throw new Error(`persistence bench wrote ${written} of ${BATCH_ROWS} rows`);
+          if (s >= 0) samples[s] = elapsed / BATCH_ROWS;
+        }
+        writer.close();
+        return samples;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export function executionBenchStages(): BenchStage[] {
+  return [fillSimulationStage(), restingOrdersStage(), positionUpdateStage(), persistenceStage()];
+}
