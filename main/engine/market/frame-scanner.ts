@@ -113,7 +113,7 @@ export class FrameScanner {
     if (this.keyIs(keyStart, keyEnd, WORD_STREAM) || this.keyIs(keyStart, keyEnd, WORD_DATA)) {
       return this.scanWrapperMembers(keyStart, keyEnd);
     }
-    return this.scanPayloadMembers(keyStart, keyEnd);
+    return this.scanPayloadMembers(keyStart, keyEnd, true);
   }
 
   /** `{"stream": "...", "data": {...}}`, keys in any order, other keys skipped. */
@@ -133,7 +133,7 @@ export class FrameScanner {
         this.pos++;
         this.skipWs();
         if (this.bytes[this.pos] === RBRACE || !this.readString()) return false;
-        if (!this.scanPayloadMembers(this.strStart, this.strEnd)) return false;
+        if (!this.scanPayloadMembers(this.strStart, this.strEnd, false)) return false;
       } else if (!this.skipValue(0)) {
         return false;
       }
@@ -146,11 +146,18 @@ export class FrameScanner {
     }
   }
 
-  /** Members of a payload object whose first key has just been read; consumes the '}'. */
-  private scanPayloadMembers(firstKeyStart: number, firstKeyEnd: number): boolean {
+  /**
+   * Members of a payload object whose first key has just been read; consumes the '}'.
+   * At the top level, a wrapper key after only unknown keys (`{"id":7,"stream":...}`)
+   * switches to the wrapper reading, as JSON.parse's reading would.
+   */
+  private scanPayloadMembers(firstKeyStart: number, firstKeyEnd: number, topLevel: boolean): boolean {
     let keyStart = firstKeyStart;
     let keyEnd = firstKeyEnd;
     for (;;) {
+      if (topLevel && (this.keyIs(keyStart, keyEnd, WORD_STREAM) || this.keyIs(keyStart, keyEnd, WORD_DATA))) {
+        return this.seen === 0 && this.scanWrapperMembers(keyStart, keyEnd);
+      }
       if (!this.expectColon()) return false;
       if (!this.payloadValue(keyStart, keyEnd)) return false;
       const more = this.afterMember();
@@ -222,8 +229,7 @@ export class FrameScanner {
     if (length === 2 && k0 === 112 /* p */ && bytes[keyStart + 1] === 117 /* u */) {
       return this.mark(SEEN_pu) && (frame.prevUpdateId = this.readUint()) >= 0;
     }
-    // A wrapper key inside a payload is ambiguous: JSON.parse decides.
-    if (this.keyIs(keyStart, keyEnd, WORD_STREAM) || this.keyIs(keyStart, keyEnd, WORD_DATA)) return false;
+    // Inside "data", "stream"/"data" are just keys the engine does not use.
     return this.skipValue(0);
   }
 
