@@ -82,7 +82,7 @@ export interface PaperBrokerOptions {
   /** Receives each PersistRecord row; the array is reused, so the sink copies it. */
   readonly sink: (rec: Float64Array) => void;
   readonly log?: (level: LogLevel, msg: string, data?: Record<string, unknown>) => void;
-  /** n of the queue model's f(x) = x^n (queue-model.ts); default 2. */
+  /** n of the queue model's f(x) = x^n (queue-model.ts); default execution.queue_power (2). */
   readonly queuePower?: number;
   /** Orders and fills kept for the window; default 200 each. */
   readonly historySize?: number;
@@ -217,7 +217,7 @@ export class PaperBroker {
   constructor(config: Config, options: PaperBrokerOptions) {
     if (options.symbols.length === 0) throw new Error('the paper broker needs at least one symbol');
     if (options.strategyIds.length === 0) throw new Error('the paper broker needs at least one strategy id');
-    const queuePower = options.queuePower ?? DEFAULT_QUEUE_POWER;
+    const queuePower = options.queuePower ?? config.execution.queue_power ?? DEFAULT_QUEUE_POWER;
     if (!Number.isFinite(queuePower) || queuePower < 0) throw new Error(`queue power must be a finite number ≥ 0, got ${queuePower}`);
     this.symbols = options.symbols;
     this.strategyIds = options.strategyIds;
@@ -820,6 +820,19 @@ export class PaperBroker {
   /** Net signed quantity of a symbol over all strategies, 1e-8 units. */
   position(symbolIndex: number): number {
     return this.positionBook.netQty(symbolIndex);
+  }
+
+  /**
+   * Remaining size of a symbol's pending and open orders on one side (1e-8 units): the
+   * strategy's risk check counts it, since resting orders fill after the check.
+   */
+  openQuantity(symbolIndex: number, side: 1 | -1): number {
+    let total = 0;
+    for (let i = 0; i < this.active.length; i++) {
+      const order = this.active[i]!;
+      if (order.symbol === symbolIndex && order.side === side) total += order.remaining;
+    }
+    return total;
   }
 
   /** Every (strategy, symbol) position with its PnL marked to the mid. */

@@ -12,19 +12,21 @@
 export class EngineShared {
   readonly buffer: SharedArrayBuffer;
   private readonly positions: Float64Array;
-  /** Signed remaining quantity of open orders per symbol (the strategy sizes net of it). */
-  private readonly openQty: Float64Array;
+  /** Remaining quantity of open buy and sell orders per symbol (risk counts the worst case). */
+  private readonly openBuy: Float64Array;
+  private readonly openSell: Float64Array;
   private readonly orderIds: Int32Array;
 
   private constructor(buffer: SharedArrayBuffer, readonly symbolCount: number) {
     this.buffer = buffer;
     this.orderIds = new Int32Array(buffer, 0, 16);
     this.positions = new Float64Array(buffer, 64, symbolCount);
-    this.openQty = new Float64Array(buffer, 64 + 8 * symbolCount, symbolCount);
+    this.openBuy = new Float64Array(buffer, 64 + 8 * symbolCount, symbolCount);
+    this.openSell = new Float64Array(buffer, 64 + 16 * symbolCount, symbolCount);
   }
 
   static create(symbolCount: number, firstOrderId = 1): EngineShared {
-    const shared = new EngineShared(new SharedArrayBuffer(64 + 16 * Math.max(1, symbolCount)), symbolCount);
+    const shared = new EngineShared(new SharedArrayBuffer(64 + 24 * Math.max(1, symbolCount)), symbolCount);
     Atomics.store(shared.orderIds, 0, firstOrderId - 1);
     return shared;
   }
@@ -50,11 +52,16 @@ export class EngineShared {
     return this.positions[symbolIndex]!;
   }
 
-  setOpenOrderQty(symbolIndex: number, signedQtyUnits: number): void {
-    this.openQty[symbolIndex] = signedQtyUnits;
+  setOpenOrders(symbolIndex: number, buyUnits: number, sellUnits: number): void {
+    this.openBuy[symbolIndex] = buyUnits;
+    this.openSell[symbolIndex] = sellUnits;
   }
 
-  openOrderQty(symbolIndex: number): number {
-    return this.openQty[symbolIndex]!;
+  openBuys(symbolIndex: number): number {
+    return this.openBuy[symbolIndex]!;
+  }
+
+  openSells(symbolIndex: number): number {
+    return this.openSell[symbolIndex]!;
   }
 }

@@ -187,6 +187,15 @@ export class StrategyCore {
     this.openOrderUnits[symbolIndex] = signedQtyUnits;
   }
 
+  /**
+   * Open orders' remaining size per side (1e-8 units): sizing nets them, the position
+   * limit counts the worst case on the order's side.
+   */
+  setOpenOrders(symbolIndex: number, buyUnits: number, sellUnits: number): void {
+    this.openOrderUnits[symbolIndex] = buyUnits - sellUnits;
+    this.risk.setOpenOrders(symbolIndex, buyUnits, sellUnits);
+  }
+
   /** Settles with the ML inference in flight (lockstep replay awaits it after each tick); null when none. */
   idle(): Promise<void> | null {
     return this.ml === null ? null : this.ml.idle();

@@ -43,7 +43,10 @@ runWorker('execution', () => {
   }
 
   const publishPositions = (): void => {
-    for (let s = 0; s < symbols.length; s++) shared.setPosition(s, broker.position(s));
+    for (let s = 0; s < symbols.length; s++) {
+      shared.setPosition(s, broker.position(s));
+      shared.setOpenOrders(s, broker.openQuantity(s, 1), broker.openQuantity(s, -1));
+    }
   };
   publishPositions();
 

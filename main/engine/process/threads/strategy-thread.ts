@@ -84,6 +84,8 @@ runWorker('strategy', async () => {
   ticks: while (!control.stopRequested() && !ended) {
     const off = input.peek();
     if (off < 0) {
+      // Live ML inference completes on this thread's event loop: let it turn.
+      if (ml !== null && core.idle() !== null) await new Promise((resolve) => setImmediate(resolve));
       waiter.idle();
       if (throttle.due(Date.now())) publish();
       continue;
@@ -113,7 +115,7 @@ runWorker('strategy', async () => {
     }
     for (let s = 0; s < symbols.length; s++) {
       core.setPosition(s, shared.position(s));
-      core.setOpenOrderQty(s, shared.openOrderQty(s));
+      core.setOpenOrders(s, shared.openBuys(s), shared.openSells(s));
     }
 
     // Replay floods the ring ahead of us, so tick-to-trade starts at our dequeue plus
@@ -121,8 +123,14 @@ runWorker('strategy', async () => {
     const dequeuedUs = monoNowUs();
     const flags = core.onMarket(records, off, orderOut, signalOut);
     input.release();
-    const inference = replay ? core.idle() : null;
-    if (inference) await inference;
+    if (ml !== null) {
+      if (replay) {
+        const inference = core.idle();
+        if (inference) await inference;
+      } else if ((seq & 15) === 0 && core.idle() !== null) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
     if ((flags & StrategyOutput.ORDER) !== 0) {
       if (replay) orderOut[OrderRecord.T0_US] = dequeuedUs - records[off + MarketRecord.MD_US]!;
       control.add('orders_submitted');

@@ -34,7 +34,10 @@ const FEED_LIVE = FEED_STATES.indexOf('live');
  *      reducing_only      trading state REDUCING: only an order on the opposite side of
  *                         the position, no larger than it, so |position| shrinks and
  *                         never flips
- *   2. position_limit     |position + signed qty| > max_position_size
+ *   2. position_limit     the worst case on the order's side exceeds max_position_size:
+ *                         |position + open same-side remaining + signed qty| (resting
+ *                         orders fill later, so counting only the position lets the
+ *                         limit be overrun by a burst of orders)
  *   3. order_size         qty > max_order_size
  *   4. notional_exposure  Σ_symbols |position|·mark + qty·price > max_notional_exposure
  *                         (mark = the symbol's latest mid; quote currency)
@@ -60,12 +63,17 @@ export class RiskValidator {
   private readonly bucket: TokenBucket;
   private tradingState: number = TradingStateCode.ACTIVE;
   private readonly positions: Float64Array;
+  /** Remaining quantity of open buy / sell orders per symbol (1e-8 units, ≥ 0). */
+  private readonly openBuys: Float64Array;
+  private readonly openSells: Float64Array;
   private readonly marks: Float64Array;
   private readonly feedStates: Int32Array;
   private readonly synced: Uint8Array;
 
   constructor(symbolCount: number, limits: RiskLimits) {
     this.positions = new Float64Array(symbolCount);
+    this.openBuys = new Float64Array(symbolCount);
+    this.openSells = new Float64Array(symbolCount);
     this.marks = new Float64Array(symbolCount);
     this.feedStates = new Int32Array(symbolCount).fill(FEED_LIVE);
     this.synced = new Uint8Array(symbolCount);
@@ -94,6 +102,12 @@ export class RiskValidator {
 
   setBookSynced(symbolIndex: number, synced: boolean): void {
     this.synced[symbolIndex] = synced ? 1 : 0;
+  }
+
+  /** Remaining size of the open orders per side (1e-8 units), from the execution side. */
+  setOpenOrders(symbolIndex: number, buyUnits: number, sellUnits: number): void {
+    this.openBuys[symbolIndex] = buyUnits;
+    this.openSells[symbolIndex] = sellUnits;
   }
 
   /** Signed position in 1e-8 base units, from the execution side. */
@@ -159,7 +173,8 @@ export class RiskValidator {
         position !== 0 && position > 0 !== signedQty > 0 && qtyUnits <= Math.abs(position);
       if (!reduces) return RejectCode.REDUCING_ONLY;
     }
-    if (Math.abs(position + signedQty) > this.maxPositionUnits) return RejectCode.POSITION_LIMIT;
+    const worstCase = side > 0 ? position + this.openBuys[symbolIndex]! + qtyUnits : position - this.openSells[symbolIndex]! - qtyUnits;
+    if (Math.abs(worstCase) > this.maxPositionUnits) return RejectCode.POSITION_LIMIT;
     if (qtyUnits > this.maxOrderUnits) return RejectCode.ORDER_SIZE;
     let exposure = (qtyUnits / FIXED_SCALE) * (priceUnits / FIXED_SCALE);
     for (let s = 0; s < this.positions.length; s++) {
