@@ -183,6 +183,11 @@ export const ConfigSchema = z
         slippage_bps: numberField('execution.slippage_bps', range(0, 1000, 'bps'), 0),
         /** The seed's `base_probability` for queue fills the model cannot decide. */
         fill_probability: numberField('execution.fill_probability', range(0, 1, 'probability'), 0.1),
+        /**
+         * n of the paper broker's queue model, f(x) = x^n: a cancellation at our price came
+         * from ahead of us with probability f(ahead) / (f(ahead) + f(behind)).
+         */
+        queue_power: numberField('execution.queue_power', range(0, 10, 'exponent'), 2),
         seed: numberField('execution.seed', range(0, 2 ** 31 - 1, 'seed', { integer: true }), 42),
       })
       .prefault({}),

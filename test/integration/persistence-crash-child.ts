@@ -15,7 +15,7 @@ const [dbPath, seedText] = process.argv.slice(2);
 if (!dbPath) throw new Error('usage: persistence-crash-child <db path> [seed]');
 const symbols = ['BTCUSDT', 'ETHUSDT'];
 const strategyIds = ['imbalance_v1'];
-const config = validateConfig({ market: {}, strategy: { params: {}, risk_limits: {} }, execution: { taker_fee_bps: 1 }, engine: {}, persistence: {}, metrics: {} });
+const config = validateConfig({ execution: { taker_fee_bps: 1 } });
 const writer = new PersistenceWriter(dbPath, {
   symbols,
   strategyIds,

@@ -93,19 +93,9 @@ export interface Harness {
   lastStatus(orderId: number): number;
 }
 
-/**
- * A full config with the given execution settings. Every section is passed explicitly:
- * zod 4 returns a section's `.default({})` as is, without filling the section's defaults.
- */
+/** A config with the given execution settings (fill_probability 0 unless asked: no random fills). */
 export function testConfig(execution: Record<string, unknown> = {}): Config {
-  return validateConfig({
-    market: {},
-    strategy: { params: {}, risk_limits: {} },
-    execution: { fill_probability: 0, ...execution },
-    engine: {},
-    persistence: {},
-    metrics: {},
-  });
+  return validateConfig({ execution: { fill_probability: 0, ...execution } });
 }
 
 export function harness(execution: Record<string, unknown> = {}, extra: Partial<PaperBrokerOptions> = {}): Harness {

@@ -11,7 +11,7 @@ import {
   tradeAtLevel,
   type QueueSlot,
 } from '../../main/engine/execution/queue-model.js';
-import { bookRecord, harness, newOrder, tradeRecord, u } from './execution-fixtures.js';
+import { bookRecord, harness, newOrder, testConfig, tradeRecord, u } from './execution-fixtures.js';
 
 const fillsOf = (rows: Float64Array[]) => rows.map((r) => [formatFixed(r[PersistRecord.PRICE]!), formatFixed(r[PersistRecord.QTY]!)]);
 const slot = (): QueueSlot => ({ ahead: 0, levelQty: NaN, tradedSinceBook: 0 });
@@ -197,4 +197,23 @@ test('latency: an order arrives at TS + latency_us and matches the book of that 
   immediate.broker.onMarket(bookRecord({ ts: 10_000, bids: [['100.00', '1']], asks: [['100.10', '1']] }), 0);
   immediate.broker.onOrder(newOrder({ id: 1, ts: 10_000, side: 'Buy', type: 'Market', qty: '1' }), 0);
   assert.deepEqual(fillsOf(immediate.fills()), [['100.1', '1']]);
+});
+
+test('broker: execution.queue_power sets the model; out-of-range values are refused by name', () => {
+  // Join behind 1, 3 join behind us, then 1 is cancelled (no trades), then a trade of 0.6 prints.
+  const run = (queuePower: number) => {
+    const h = harness({ queue_power: queuePower });
+    const book = (ts: number, bidQty: string) => bookRecord({ ts, bids: [['100.00', bidQty]], asks: [['100.10', '1']] });
+    h.broker.onMarket(book(1_000, '1'), 0);
+    h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'Limit', price: '100.00', qty: '1' }), 0);
+    h.broker.onMarket(book(2_000, '4'), 0);
+    h.broker.onMarket(book(3_000, '3'), 0);
+    h.broker.onMarket(tradeRecord({ ts: 3_100, price: '100.00', qty: '0.6', buyerMaker: true }), 0);
+    return h.fills().map((r) => r[PersistRecord.QTY]!);
+  };
+  // n = 0: P(ahead) = 1/2 → ahead 0.5 → the 0.6 trade reaches us for 0.1.
+  assert.deepEqual(run(0), [u('0.1')]);
+  // n = 2: P(ahead) = 1 / (1 + 9) → ahead 0.9 → nothing reaches us.
+  assert.deepEqual(run(2), []);
+  assert.throws(() => testConfig({ queue_power: 11 }), /execution\.queue_power must be a number with 0 ≤ queue_power ≤ 10; got 11/);
 });
