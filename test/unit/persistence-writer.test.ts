@@ -269,6 +269,13 @@ test('orders are upserted by id through their status changes, decimals exact as 
       fees: '0.00000012',
     },
   ]);
+  // The same id from a different order (a counter restarted without restore) is refused, kept aside.
+  const impostor = order(0, 0, 8_000);
+  impostor[PersistRecord.CLIENT_ID_3] = 2;
+  s.writer.writeRecord(impostor, 0);
+  s.writer.flush();
+  assert.deepEqual(s.db.prepare('SELECT status, client_order_id FROM orders').all(), [{ status: 'Cancelled', client_order_id: 'strategy_deadbeef-0000-4000-8000-000000000001' }]);
+  assert.match(s.malformed.at(-1)!, /order id reused by a different order/);
 });
 
 test('signals, parameter changes and kill-switch events land in their tables', (t) => {

@@ -812,6 +812,8 @@ export class PaperBroker {
     if (ids) {
       this.nextTradeId = Math.max(this.nextTradeId, ids.nextTradeId);
       this.nextInternalOrderId = Math.max(this.nextInternalOrderId, ids.nextInternalOrderId);
+    } else if (positions.length > 0 || openOrders.length > 0) {
+      this.log('warn', 'restore without id counters: trade ids restart at 1 and will collide with the trades already in the database; pass restoreBrokerState(...).ids');
     }
   }
 

@@ -95,7 +95,7 @@ export class RowStatements {
     this.upsertOrder = db.prepare(
       `INSERT INTO orders (order_id, client_order_id, strategy_id, symbol, side, type, price, quantity, status, filled_quantity, avg_fill_price, created_ns, updated_ns, reason, fees)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, filled_quantity = excluded.filled_quantity,
+       ON CONFLICT (order_id) DO UPDATE SET client_order_id = excluded.client_order_id, status = excluded.status, filled_quantity = excluded.filled_quantity,
          avg_fill_price = excluded.avg_fill_price, updated_ns = excluded.updated_ns, reason = excluded.reason, fees = excluded.fees`,
     );
     this.insertSignal = db.prepare(

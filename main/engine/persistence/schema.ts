@@ -63,6 +63,12 @@ const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS kill_switch_events (event_id INTEGER PRIMARY KEY, ts_ns INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT NOT NULL, source TEXT NOT NULL)`,
   /** Rows the writer could not store where they belong (undecodable, or refused by a constraint), kept with the reason instead of vanishing. */
   `CREATE TABLE IF NOT EXISTS malformed_rows (row_id INTEGER PRIMARY KEY, kind INTEGER, problem TEXT NOT NULL, content TEXT NOT NULL)`,
+  // An order id names one order for good: an update that would hand a row to a different
+  // order (a counter restarted without restore) is refused, and the writer keeps the
+  // refused row in malformed_rows, instead of silently mixing two orders in one row.
+  `CREATE TRIGGER IF NOT EXISTS orders_id_names_one_order BEFORE UPDATE OF client_order_id ON orders
+     WHEN OLD.client_order_id <> NEW.client_order_id
+     BEGIN SELECT RAISE(ABORT, 'order id reused by a different order (client order id differs)'); END`,
   // --- what the window and restore ask for
   /** Recent orders, newest update first. */
   `CREATE INDEX IF NOT EXISTS orders_by_updated ON orders (updated_ns DESC)`,
