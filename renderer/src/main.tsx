@@ -8,6 +8,7 @@ import { createParamFormStore } from './form/param-form-store.js';
 import { connectApiToStores } from './store/connect-api.js';
 import { createConnectionStore } from './store/connection-store.js';
 import { createEngineStore } from './store/engine-store.js';
+import { createAdaptiveFrameScheduler } from './store/frame-scheduler.js';
 import { createLayoutStore, type KeyValueStorage } from './store/layout-store.js';
 
 // Electron's preload provides the API; in a browser the page talks to the headless host
@@ -22,7 +23,7 @@ function browserStorage(): KeyValueStorage | null {
   }
 }
 
-const engine = createEngineStore();
+const engine = createEngineStore(createAdaptiveFrameScheduler().schedule);
 const connection = createConnectionStore();
 connectApiToStores(api, engine, connection);
 

@@ -40,6 +40,8 @@ export interface FakeHost {
   /** Invalid envelopes or commands, with the reason sent back. */
   readonly refusedPayloads: readonly string[];
   readonly openSockets: number;
+  /** States not sent to a socket because it had not drained the previous ones. */
+  readonly skippedStates: number;
   /** Resolves with the first recorded command (from now or already recorded) matching. */
   waitForCommand(match: (command: Command) => boolean, timeoutMs?: number): Promise<RecordedCommand>;
   /** The next command of `type` is refused with `reason` (and not applied). */
@@ -56,6 +58,9 @@ export interface FakeHost {
   publish(): void;
   close(): Promise<void>;
 }
+
+/** Unsent bytes above which a socket is skipped for state messages (acks always go). */
+const STATE_BACKLOG_BYTES = 128 * 1024;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -92,6 +97,7 @@ export async function startFakeHost(options: FakeHostOptions = {}): Promise<Fake
   let accepting = true;
   let timer: ReturnType<typeof setInterval> | null = null;
   let lastTickMs = Date.now();
+  let skippedStates = 0;
 
   const send = (socket: WebSocket, message: HostMessage): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -100,7 +106,16 @@ export async function startFakeHost(options: FakeHostOptions = {}): Promise<Fake
   const publish = (): void => {
     if (sockets.size === 0) return;
     const text = JSON.stringify({ kind: 'state', state: market.snapshot() } satisfies HostMessage);
-    for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
+    for (const socket of sockets) {
+      // A window that has not read the last states gets no new one until it has: states
+      // are snapshots, the next supersedes this, and queueing them would delay the acks
+      // behind seconds of stale market data.
+      if (socket.readyState !== socket.OPEN || socket.bufferedAmount > STATE_BACKLOG_BYTES) {
+        skippedStates++;
+        continue;
+      }
+      socket.send(text);
+    }
   };
 
   const tickAndPublish = (): void => {
@@ -212,6 +227,9 @@ export async function startFakeHost(options: FakeHostOptions = {}): Promise<Fake
     refusedPayloads,
     get openSockets() {
       return sockets.size;
+    },
+    get skippedStates() {
+      return skippedStates;
     },
     waitForCommand(match, timeoutMs = 10_000) {
       return new Promise<RecordedCommand>((resolveWait, reject) => {

@@ -53,14 +53,14 @@ async function chartPixels(rgb: readonly [number, number, number], tolerance = 4
 test('the order book shows 20 asks and 20 bids with prices, sizes, and spread and mid', async () => {
   const { page } = opened;
   const book = page.getByRole('table', { name: 'Order book' });
-  await book.locator('tbody.bids tr[data-level="20"] td.price').filter({ hasText: /\d/ }).waitFor();
-  assert.equal(await book.locator('tbody tr[data-side="ask"]').count(), 20);
-  assert.equal(await book.locator('tbody tr[data-side="bid"]').count(), 20);
-  const bestBid = await book.locator('tbody.bids tr[data-level="1"] td.price').textContent();
-  const bestAsk = await book.locator('tbody.asks tr[data-level="1"] td.price').textContent();
+  await book.locator('[role=row][data-side=bid][data-level="20"] .price').filter({ hasText: /\d/ }).waitFor();
+  assert.equal(await book.getByRole('row').and(book.locator('[data-side=ask]')).count(), 20);
+  assert.equal(await book.getByRole('row').and(book.locator('[data-side=bid]')).count(), 20);
+  const bestBid = await book.locator('[data-side=bid][data-level="1"] .price').textContent();
+  const bestAsk = await book.locator('[data-side=ask][data-level="1"] .price').textContent();
   assert.match(bestBid!, /^\d+\.\d{2}$/, 'BTCUSDT prices have the tick size decimals');
   assert.ok(Number(bestAsk) > Number(bestBid), `best ask ${bestAsk} above best bid ${bestBid}`);
-  const size = await book.locator('tbody.bids tr[data-level="1"] td').nth(1).textContent();
+  const size = await book.locator('[data-side=bid][data-level="1"] [role=cell]').nth(1).textContent();
   assert.match(size!, /^\d+\.\d{5}$/, 'BTCUSDT sizes have the step size decimals');
   assert.match((await book.locator('.spread-row').textContent())!, /Spread 0\.01 \(\d+\.\d{4} bps\) · Mid \d+\.\d{3}/);
 });
@@ -68,15 +68,15 @@ test('the order book shows 20 asks and 20 bids with prices, sizes, and spread an
 test('the ladder rows are updated in place: same DOM nodes, new text', async () => {
   const { page } = opened;
   const marked = await page.evaluate(() => {
-    const row = document.querySelector('tbody.bids tr[data-level="1"]') as HTMLElement;
+    const row = document.querySelector('[data-side=bid][data-level="1"]') as HTMLElement;
     row.dataset.mark = 'kept';
-    return row.querySelector('td')!.textContent;
+    return row.querySelector('.price')!.textContent;
   });
   await waitUntil(
-    async () => (await page.locator('tbody.bids tr[data-level="1"] td.price').textContent()) !== marked,
+    async () => (await page.locator('[data-side=bid][data-level="1"] .price').textContent()) !== marked,
     'the best bid to change',
   );
-  assert.equal(await page.locator('tbody.bids tr[data-level="1"]').getAttribute('data-mark'), 'kept');
+  assert.equal(await page.locator('[data-side=bid][data-level="1"]').getAttribute('data-mark'), 'kept');
 });
 
 test('signals, orders and positions tables fill from the state stream', async () => {
@@ -144,10 +144,10 @@ test("the trader's resting order is marked in the ladder and can be cancelled", 
   host.setStateHz(0);
   const order = host.market.addRestingOrder('BTCUSDT');
   host.publish();
-  const mine = page.locator('tbody.bids tr.own');
+  const mine = page.locator('[data-side=bid].own');
   await mine.waitFor();
-  assert.equal(await mine.locator('td.price').textContent(), order.price);
-  assert.equal(await mine.locator('td.own-cell').textContent(), '◆ 0.04200');
+  assert.equal(await mine.locator('.price').textContent(), order.price);
+  assert.equal(await mine.locator('.own-cell').textContent(), '◆ 0.04200');
   await saveScreenshot(page, 'window-live');
   await page.getByRole('button', { name: `Cancel order ${order.orderId}` }).click();
   const sent = await host.waitForCommand((c) => c.type === 'cancelOrder');
@@ -178,7 +178,7 @@ test('the layout (collapsed panels, PnL pane) survives a reload', async () => {
   assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
   await page.getByRole('checkbox', { name: 'PnL pane' }).uncheck();
   await page.reload();
-  await page.getByRole('table', { name: 'Order book' }).locator('tbody.bids td.price').first().filter({ hasText: /\d/ }).waitFor();
+  await page.getByRole('table', { name: 'Order book' }).locator('[data-side=bid] .price').first().filter({ hasText: /\d/ }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Signals', exact: true }).getAttribute('aria-expanded'), 'false');
   assert.equal(await page.getByRole('table', { name: 'Signals' }).isVisible(), false);
   assert.equal(await page.getByRole('checkbox', { name: 'PnL pane' }).isChecked(), false);

@@ -149,3 +149,45 @@ test('the API feeds the stores; a reconnect resets the sequence; unsubscribing s
   push.state(engineState({ seq: 2 }));
   assert.equal(frames.pending, 0);
 });
+
+test('adaptive frames leave the main thread as much time as the last frame took', async () => {
+  const { createAdaptiveFrameScheduler } = await import('../../renderer/src/store/frame-scheduler.js');
+  let now = 0;
+  const frames: (() => void)[] = [];
+  const after: (() => void)[] = [];
+  const timers: { at: number; callback: () => void }[] = [];
+  const scheduler = createAdaptiveFrameScheduler({
+    now: () => now,
+    requestFrame: (callback) => void frames.push(callback),
+    afterFrame: (callback) => void after.push(callback),
+    setTimer: (callback, ms) => void timers.push({ at: now + ms, callback }),
+  });
+  let drawn = 0;
+  // A cheap frame: 3 ms of work, the next frame is requested at once.
+  scheduler.schedule(() => {
+    drawn++;
+    now += 3;
+  });
+  assert.equal(frames.length, 1);
+  frames.shift()!();
+  after.shift()!();
+  assert.equal(scheduler.lastFrameCostMs, 3);
+  now += 16;
+  scheduler.schedule(() => {
+    drawn++;
+    now += 40; // an overloaded frame: 40 ms of layout and paint
+  });
+  assert.equal(timers.length, 0, 'a 3 ms frame 16 ms ago needs no pause');
+  frames.shift()!();
+  after.shift()!();
+  assert.equal(scheduler.lastFrameCostMs, 40);
+  now += 5;
+  scheduler.schedule(() => drawn++);
+  assert.equal(frames.length, 0, 'after a 40 ms frame the next one waits');
+  assert.equal(timers.length, 1);
+  assert.equal(timers[0].at, now + 35, 'it waits the rest of 40 ms');
+  now = timers[0].at;
+  timers.shift()!.callback();
+  frames.shift()!();
+  assert.equal(drawn, 3);
+});

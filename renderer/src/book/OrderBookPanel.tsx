@@ -5,24 +5,41 @@ import { useSelectedSymbol } from '../app/use-symbol.js';
 import { setText, useTransient } from '../app/use-transient.js';
 import { decimalsFor } from '../format/decimals.js';
 import { Panel } from '../components/Panel.js';
-import { LADDER_LEVELS, createLadder, fillLadder, ownRestingOrders, type LadderRow } from './ladder-model.js';
+import {
+  LADDER_LEVELS,
+  createLadder,
+  fillLadder,
+  ownRestingOrders,
+  type LadderRow,
+} from './ladder-model.js';
 
 /**
  * The order-book ladder: asks above (best at the bottom), spread and mid, bids below
  * (best at the top). Rows are keyed by their index and never re-rendered by React; each
  * frame writes only the cell texts that changed and the depth bars' scale, so a book
  * that moves 100 times a second neither flickers nor re-renders.
+ *
+ * It is an ARIA table of grid rows rather than a <table>: a table row cannot be a layout
+ * containment boundary, so a changed cell re-laid out the whole table every frame; a
+ * fixed-size grid row with `contain: strict` re-lays out only itself.
  */
 interface RowCells {
-  row: HTMLTableRowElement | null;
-  price: HTMLTableCellElement | null;
-  size: HTMLTableCellElement | null;
+  row: HTMLDivElement | null;
+  price: HTMLSpanElement | null;
+  size: HTMLSpanElement | null;
   cumulative: HTMLSpanElement | null;
   bar: HTMLSpanElement | null;
-  own: HTMLTableCellElement | null;
+  own: HTMLSpanElement | null;
 }
 
-const newCells = (): RowCells => ({ row: null, price: null, size: null, cumulative: null, bar: null, own: null });
+const newCells = (): RowCells => ({
+  row: null,
+  price: null,
+  size: null,
+  cumulative: null,
+  bar: null,
+  own: null,
+});
 
 function writeRow(cells: RowCells, row: LadderRow): void {
   setText(cells.price, row.priceText);
@@ -36,7 +53,8 @@ function writeRow(cells: RowCells, row: LadderRow): void {
   if (cells.row) {
     const mine = row.ownCount > 0;
     if (cells.row.classList.contains('own') !== mine) cells.row.classList.toggle('own', mine);
-    if (cells.own) cells.own.title = mine ? `${row.ownCount} of your orders rest here (${row.ownText})` : '';
+    if (cells.own)
+      cells.own.title = mine ? `${row.ownCount} of your orders rest here (${row.ownText})` : '';
   }
 }
 
@@ -48,15 +66,22 @@ function LadderRows(props: { readonly side: 'ask' | 'bid'; readonly cells: RowCe
       {order.map((index) => {
         const cells = props.cells[index];
         return (
-          <tr key={index} data-side={props.side} data-level={index + 1} ref={(el) => void (cells.row = el)}>
-            <td className="num price" ref={(el) => void (cells.price = el)} />
-            <td className="num" ref={(el) => void (cells.size = el)} />
-            <td className="num depth-cell">
+          <div
+            key={index}
+            role="row"
+            className="ladder-row"
+            data-side={props.side}
+            data-level={index + 1}
+            ref={(el) => void (cells.row = el)}
+          >
+            <span role="cell" className="num price" ref={(el) => void (cells.price = el)} />
+            <span role="cell" className="num size" ref={(el) => void (cells.size = el)} />
+            <span role="cell" className="num depth-cell">
               <span className="depth-bar" aria-hidden="true" ref={(el) => void (cells.bar = el)} />
               <span className="depth-text" ref={(el) => void (cells.cumulative = el)} />
-            </td>
-            <td className="num own-cell" ref={(el) => void (cells.own = el)} />
-          </tr>
+            </span>
+            <span role="cell" className="num own-cell" ref={(el) => void (cells.own = el)} />
+          </div>
         );
       })}
     </>
@@ -71,7 +96,11 @@ function SymbolPicker() {
   return (
     <label className="symbol-picker">
       <span className="visually-hidden">Symbol</span>
-      <select aria-label="Symbol" value={selected ?? ''} onChange={(event) => layout.setSymbol(event.target.value)}>
+      <select
+        aria-label="Symbol"
+        value={selected ?? ''}
+        onChange={(event) => layout.setSymbol(event.target.value)}
+      >
         {symbols.map((symbol) => (
           <option key={symbol} value={symbol}>
             {symbol}
@@ -109,7 +138,14 @@ export function OrderBookPanel() {
     }
     setText(spread.current, ladder.spreadText);
     setText(mid.current, ladder.midText);
-    setText(syncNote.current, book === undefined ? 'no book yet' : ladder.synced ? '' : 'NOT SYNCED — resyncing, levels may be wrong');
+    setText(
+      syncNote.current,
+      book === undefined
+        ? 'no book yet'
+        : ladder.synced
+          ? ''
+          : 'NOT SYNCED — resyncing, levels may be wrong',
+    );
   };
   useTransient(engine.store, draw);
   // A new symbol redraws at once rather than at the next state.
@@ -140,42 +176,46 @@ export function OrderBookPanel() {
   }, [layout]);
 
   return (
-    <div className="book-container" ref={container} style={width !== null ? { width: `${width}px` } : undefined}>
+    <div
+      className="book-container"
+      ref={container}
+      style={width !== null ? { width: `${width}px` } : undefined}
+    >
       <Panel id="book" title="Order book" actions={<SymbolPicker />}>
         <p className="sync-note" role="status" aria-label="Book sync">
           <span ref={syncNote} />
         </p>
-        <table className="ladder" aria-label="Order book">
-          <thead>
-            <tr>
-              <th scope="col" className="num">
+        <div className="ladder" role="table" aria-label="Order book" aria-rowcount={LADDER_LEVELS * 2 + 2}>
+          <div role="rowgroup" className="ladder-head">
+            <div role="row" className="ladder-row">
+              <span role="columnheader" className="num">
                 Price
-              </th>
-              <th scope="col" className="num">
+              </span>
+              <span role="columnheader" className="num">
                 Size
-              </th>
-              <th scope="col" className="num">
+              </span>
+              <span role="columnheader" className="num">
                 Total
-              </th>
-              <th scope="col" className="num">
+              </span>
+              <span role="columnheader" className="num">
                 Mine
-              </th>
-            </tr>
-          </thead>
-          <tbody className="asks">
+              </span>
+            </div>
+          </div>
+          <div role="rowgroup" className="asks">
             <LadderRows side="ask" cells={askCells} />
-          </tbody>
-          <tbody className="spread">
-            <tr className="spread-row">
-              <td colSpan={4}>
+          </div>
+          <div role="rowgroup" className="spread">
+            <div role="row" className="spread-row">
+              <span role="cell" aria-colspan={4}>
                 Spread <span ref={spread}>—</span> · Mid <span ref={mid}>—</span>
-              </td>
-            </tr>
-          </tbody>
-          <tbody className="bids">
+              </span>
+            </div>
+          </div>
+          <div role="rowgroup" className="bids">
             <LadderRows side="bid" cells={bidCells} />
-          </tbody>
-        </table>
+          </div>
+        </div>
       </Panel>
     </div>
   );

@@ -35,6 +35,8 @@ const COLORS = {
   suppressed: '#6e7681',
 } as const;
 
+const CHART_DRAW_EVERY_MS = 100;
+
 const toLinePoint = (point: ChartPoint) => ({ time: point.time as UTCTimestamp, value: point.value });
 
 function toSeriesMarker(marker: ChartMarker): SeriesMarker<Time> {
@@ -141,10 +143,7 @@ export function PriceChartPanel() {
 
   useEffect(redrawAll, [symbol]);
 
-  useTransient(engine.store, (current) => {
-    const state = current.state;
-    if (state === null) return;
-    history.ingest(state);
+  const drawPending = (): void => {
     const p = parts.current;
     const name = symbolRef.current;
     if (p === null || name === null) return;
@@ -152,6 +151,29 @@ export function PriceChartPanel() {
     if (history.takeMarkersChanged(name)) p.markers.setMarkers(history.markersFor(name).map(toSeriesMarker));
     if (p.pnl) sync(p.pnl, history.pnl);
     else history.pnl.takeChange();
+  };
+  // The chart's resolution is one 100 ms bucket: redrawing it more often than that only
+  // repaints the same last point. The trailing draw makes sure the newest state shows.
+  const lastDrawMs = useRef(Number.NEGATIVE_INFINITY);
+  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => {
+    if (trailing.current !== null) clearTimeout(trailing.current);
+  }, []);
+  useTransient(engine.store, (current) => {
+    const state = current.state;
+    if (state === null) return;
+    history.ingest(state);
+    const wait = CHART_DRAW_EVERY_MS - (performance.now() - lastDrawMs.current);
+    if (wait <= 0) {
+      lastDrawMs.current = performance.now();
+      drawPending();
+    } else if (trailing.current === null) {
+      trailing.current = setTimeout(() => {
+        trailing.current = null;
+        lastDrawMs.current = performance.now();
+        drawPending();
+      }, wait);
+    }
   });
 
   return (

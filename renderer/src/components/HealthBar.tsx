@@ -9,6 +9,8 @@ import type { ConnectionStatus } from '../store/connection-store.js';
  * Feed state, rates, latency, ring fill, uptime. These change every frame, so the bar
  * renders once and the numbers are written straight into their cells.
  */
+const NUMBERS_EVERY_MS = 250;
+
 export function feedText(status: ConnectionStatus, state: EngineState | null): string {
   if (status !== 'connected') return status === 'connecting' ? 'Feed: connecting to host' : 'Feed: unknown (host disconnected)';
   if (state === null) return 'Feed: waiting for engine';
@@ -34,6 +36,7 @@ export function HealthBar() {
   const orders = useRef<HTMLElement>(null);
   const rejections = useRef<HTMLElement>(null);
 
+  const lastNumbersMs = useRef(Number.NEGATIVE_INFINITY);
   const draw = (): void => {
     const state = engine.store.getState().state;
     const status = connection.getState().status;
@@ -41,6 +44,11 @@ export function HealthBar() {
     setText(feed.current, text);
     if (feed.current) feed.current.dataset.feed = status === 'connected' && state ? state.health.feed : 'unknown';
     if (state === null) return;
+    // The feed state shows at once; the numbers four times a second, which is as fast as
+    // anyone reads them and spares a header re-layout every frame.
+    const now = performance.now();
+    if (now - lastNumbersMs.current < NUMBERS_EVERY_MS) return;
+    lastNumbersMs.current = now;
     const health = state.health;
     setText(rate.current, formatRate(health.messagesPerSecond));
     setText(t2t.current, `${formatMicros(health.tickToTrade.p50Us)} / ${formatMicros(health.tickToTrade.p99Us)}`);
