@@ -265,6 +265,11 @@ export class FakeMarket {
     this.applyToPosition(sim, signedQty, sim.mid);
   }
 
+  /** Sets the sequence the next snapshot continues from (a restarted host or engine starts low). */
+  setSequence(next: number): void {
+    this.seq = next - 1;
+  }
+
   /** The engine halting on its own (restart, write error, stale feed). */
   engineHalt(reason: string): void {
     this.setTrading('HALTED', reason, 'engine');
