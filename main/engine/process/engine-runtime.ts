@@ -23,6 +23,7 @@ import { LATENCY_STAGES, type EngineThread } from '../core/control-tables.js';
 import { monoNowUs } from '../core/clock.js';
 import { SpscRing } from '../core/spsc-ring.js';
 import { EngineShared } from './engine-shared.js';
+import { restoreBrokerState } from '../persistence/restore.js';
 import { createWiring, RING_NAMES, type EngineMode, type EngineWiring, type RingName } from './engine-wiring.js';
 import type { PersistenceControl, WorkerReport } from './worker-messages.js';
 
@@ -87,8 +88,14 @@ export class EngineRuntime {
       config: options.config,
       dbPath: options.dbPath,
       ...(options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
-      firstOrderId: 1,
+      // A replay starts from nothing; live, the engine resumes what the database holds.
+      ...(options.mode === 'live'
+        ? { restored: restoreBrokerState(options.dbPath, options.config.strategy.symbols, [options.config.strategy.strategy_id]) }
+        : {}),
     });
+    for (const skipped of this.wiring.restored?.skipped ?? []) {
+      options.log?.('warn', `not restored: ${typeof skipped === 'string' ? skipped : JSON.stringify(skipped)}`);
+    }
     this.control = ControlBlockClass.attach(this.wiring.control);
     this.shared = EngineShared.attach(this.wiring.shared, this.wiring.symbols.length);
     for (const name of RING_NAMES) this.rings.set(name, SpscRing.attach(this.wiring.rings[name]));

@@ -5,6 +5,7 @@ import { MarketSnapshots } from '../core/market-snapshot.js';
 import { SpscRing } from '../core/spsc-ring.js';
 import { roundUpToPowerOfTwo } from '../core/sab-layout.js';
 import { EngineShared } from './engine-shared.js';
+import type { BrokerRestoreState } from '../persistence/restore.js';
 
 /**
  * The engine's topology (DESIGN.md §1): which rings link which threads, and the shared
@@ -33,6 +34,11 @@ export interface EngineWiring {
   readonly dbPath: string;
   /** Replay: the recording to read. */
   readonly replayFile?: string;
+  /**
+   * Live: positions, open orders and ids read from the database before any thread
+   * started, so the broker resumes them and new ids continue where the last run stopped.
+   */
+  readonly restored?: BrokerRestoreState;
   readonly control: SharedArrayBuffer;
   readonly shared: SharedArrayBuffer;
   readonly snapshots: SharedArrayBuffer;
@@ -44,7 +50,7 @@ export function createWiring(options: {
   config: Config;
   dbPath: string;
   replayFile?: string;
-  firstOrderId?: number;
+  restored?: BrokerRestoreState;
 }): EngineWiring {
   const { config } = options;
   const symbols = config.strategy.symbols;
@@ -59,8 +65,9 @@ export function createWiring(options: {
     symbols,
     dbPath: options.dbPath,
     ...(options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
+    ...(options.restored === undefined ? {} : { restored: options.restored }),
     control: control.buffer,
-    shared: EngineShared.create(symbols.length, options.firstOrderId ?? 1).buffer,
+    shared: EngineShared.create(symbols.length, (options.restored?.maxStrategyOrderId ?? 0) + 1).buffer,
     snapshots: MarketSnapshots.create(symbols.length).buffer,
     rings,
   };

@@ -3,7 +3,6 @@ import { monoNowUs } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
 import { PaperBroker } from '../../execution/paper-broker.js';
-import { restoreBrokerState } from '../../persistence/restore.js';
 import { attachEngine, awaitDoneSeq, barrierSpinUs, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
 
 /**
@@ -37,10 +36,7 @@ runWorker('execution', () => {
     },
     log: (level, msg, data) => engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) }),
   });
-  if (!replay) {
-    const restored = restoreBrokerState(wiring.dbPath, symbols, [wiring.config.strategy.strategy_id]);
-    broker.restore(restored.positions, restored.openOrders);
-  }
+  if (wiring.restored) broker.restore(wiring.restored.positions, wiring.restored.openOrders, wiring.restored.ids);
 
   const publishPositions = (): void => {
     for (let s = 0; s < symbols.length; s++) {

@@ -30,6 +30,9 @@ runWorker('persistence', async () => {
       if (!failing) engine.report({ kind: 'persistence-error', message: error.message });
       failing = true;
     },
+    // A row the database refuses (e.g. a reused id) is parked in malformed_rows, never
+    // silently lost: say so loudly.
+    onMalformed: (problem) => engine.report({ kind: 'log', level: 'error', msg: `persistence: row parked in malformed_rows: ${problem}` }),
     onRowsWritten: (rows) => {
       control.add('persistence_rows', rows);
       if (failing) engine.report({ kind: 'persistence-recovered' });
