@@ -1,0 +1,54 @@
+import type { Price, Qty } from '../../shared/domain.js';
+
+/** What a frame carries; faults treat depth diffs differently (a dropped diff is a gap). */
+export const FrameKind = {
+  DEPTH: 1,
+  TRADE: 2,
+  AGG_TRADE: 3,
+  BOOK_TICKER: 4,
+  /** A replayed frame of a stream the simulator does not generate itself. */
+  OTHER: 5,
+} as const;
+export type FrameKindCode = (typeof FrameKind)[keyof typeof FrameKind];
+
+/**
+ * Where a feed (generated or replayed) sends its frames. `wants` lets a feed skip
+ * rendering a payload nobody subscribed to; `emit` takes the payload exactly as Binance
+ * writes it (the bare `data` of a combined-stream frame).
+ */
+export interface FrameOutput {
+  wants(stream: string): boolean;
+  emit(stream: string, kind: FrameKindCode, payload: string): void;
+}
+
+/** The simulator's own view of a book, prices and quantities in 1e-8 units, best first. */
+export interface SimBookView {
+  readonly symbol: string;
+  /** The update id of the book state shown. */
+  readonly lastUpdateId: number;
+  readonly bids: Array<[Price, Qty]>;
+  readonly asks: Array<[Price, Qty]>;
+}
+
+/** Stream kinds the simulator serves, as Binance names them after `<symbol>@`. */
+export const SERVED_STREAM_SUFFIXES = ['depth@100ms', 'depth', 'trade', 'aggTrade', 'bookTicker'] as const;
+
+/** The streams of one symbol, in Binance's spelling (symbol lower-case). */
+export interface SymbolStreams {
+  readonly depth100: string;
+  readonly depth1000: string;
+  readonly trade: string;
+  readonly aggTrade: string;
+  readonly bookTicker: string;
+}
+
+export function streamsOf(symbol: string): SymbolStreams {
+  const lower = symbol.toLowerCase();
+  return {
+    depth100: `${lower}@depth@100ms`,
+    depth1000: `${lower}@depth`,
+    trade: `${lower}@trade`,
+    aggTrade: `${lower}@aggTrade`,
+    bookTicker: `${lower}@bookTicker`,
+  };
+}
