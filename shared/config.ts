@@ -244,7 +244,8 @@ export function validateConfig(raw: unknown): Config {
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const where = issue.path.join('.');
-      if (issue.code === 'custom' || issue.message.includes(where)) return issue.message;
+      // Every problem names its key: range checks already do, other rules get the path.
+      if (where === '' || issue.message.includes(where)) return issue.message;
       if (issue.code === 'unrecognized_keys') {
         return `${where ? where + ': ' : ''}unknown key(s) ${issue.keys.join(', ')}`;
       }
