@@ -6,6 +6,15 @@ import { OrderFlowModel, type OrderFlowListener } from './order-flow-model.js';
 import type { SymbolProfile } from './symbol-profiles.js';
 import { aggTradeJson, bookTickerJson, decimal8, depthSnapshotJson, depthUpdateJson, tradeJson } from './wire-format.js';
 
+export interface GeneratedMarketOptions {
+  /** Wall-clock ms of simulated time 0 (E and T are epochMs + simulated ms). */
+  readonly epochMs: number;
+  /** Interval of the `@depth@100ms` stream in simulated ms (1000 / rate). */
+  readonly diffIntervalMs: number;
+}
+
+const SLOW_DIFF_MS = 1000;
+
 /**
  * One generated symbol as Binance publishes it: the order-flow model's events numbered
  * with update ids (one id per book change), batched into `depthUpdate` diffs at fixed
@@ -17,15 +26,6 @@ import { aggTradeJson, bookTickerJson, decimal8, depthSnapshotJson, depthUpdateJ
  * simulated time. Each diff carries every level touched in its interval with the
  * level's quantity at the interval's end (0 = gone), U = previous diff's u + 1.
  */
-export interface GeneratedMarketOptions {
-  /** Wall-clock ms of simulated time 0 (E and T are epochMs + simulated ms). */
-  readonly epochMs: number;
-  /** Interval of the `@depth@100ms` stream in simulated ms (1000 / rate). */
-  readonly diffIntervalMs: number;
-}
-
-const SLOW_DIFF_MS = 1000;
-
 export class GeneratedMarket implements OrderFlowListener {
   readonly symbol: string;
   readonly streams: SymbolStreams;
