@@ -168,6 +168,7 @@ export class SimServer {
     const disconnect =
       this.faults.disconnectMs > 0
         ? setTimeout(() => {
+            if (this.faults.disconnectMs <= 0) return; // the fault was lifted meanwhile
             this.options.log('info', 'disconnect fault: dropping a client');
             ws.terminate();
           }, this.faults.disconnectMs)
