@@ -31,6 +31,14 @@ const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element to render the window into');
 createRoot(root).render(
   <StrictMode>
-    <App services={{ api, engine, connection, layout: createLayoutStore(browserStorage()), paramForm: createParamFormStore() }} />
+    <App
+      services={{
+        api,
+        engine,
+        connection,
+        layout: createLayoutStore(browserStorage()),
+        paramForm: createParamFormStore(),
+      }}
+    />
   </StrictMode>,
 );

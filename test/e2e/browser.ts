@@ -92,11 +92,16 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
 }
 
 /** Polls `condition` until it holds; throws naming `what` after `timeoutMs`. */
-export async function waitUntil(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitUntil(
+  condition: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   }
 }

@@ -68,7 +68,11 @@ export class FakeMarket {
   engineRunning = true;
   books: BookView[] = [];
 
-  constructor(symbols: readonly string[] = ['BTCUSDT', 'ETHUSDT'], seed = 7, startUs = Date.now() * 1000) {
+  constructor(
+    symbols: readonly string[] = ['BTCUSDT', 'ETHUSDT'],
+    seed = 7,
+    startUs = Date.now() * 1000,
+  ) {
     this.rng = new Rng(seed);
     this.sims = symbols.map((symbol, i) => ({
       symbol,
@@ -104,7 +108,10 @@ export class FakeMarket {
   tick(dtUs: number): void {
     this.nowUs += dtUs;
     for (const sim of this.sims) {
-      sim.mid = Math.max(TICK * 10, sim.mid + (this.rng.next() - 0.5) * 4 * TICK * (sim.mid / 1000));
+      sim.mid = Math.max(
+        TICK * 10,
+        sim.mid + (this.rng.next() - 0.5) * 4 * TICK * (sim.mid / 1000),
+      );
       sim.mid = Math.round(sim.mid / TICK) * TICK + TICK / 2;
       sim.lastUpdateId += 1 + this.rng.int(3);
       if (this.rng.next() < 0.2) {
@@ -185,7 +192,8 @@ export class FakeMarket {
       createdUs: this.nowUs,
       updatedUs: this.nowUs,
     });
-    if (this.orders.length > 150) this.orders = this.orders.filter((o, i) => isOpen(o) || i >= this.orders.length - 100);
+    if (this.orders.length > 150)
+      this.orders = this.orders.filter((o, i) => isOpen(o) || i >= this.orders.length - 100);
   }
 
   /** A resting order fills when the mid has moved through its price. */
@@ -204,7 +212,13 @@ export class FakeMarket {
   private fill(index: number, price: number): void {
     const order = this.orders[index];
     const qty = Number(order.qty);
-    this.orders[index] = { ...order, status: 'Filled', filledQty: order.qty, avgFillPrice: fix(price, 2), updatedUs: this.nowUs };
+    this.orders[index] = {
+      ...order,
+      status: 'Filled',
+      filledQty: order.qty,
+      avgFillPrice: fix(price, 2),
+      updatedUs: this.nowUs,
+    };
     this.fills.push({
       tradeId: this.nextTradeId++,
       orderId: order.orderId,
@@ -222,7 +236,8 @@ export class FakeMarket {
     const before = sim.position;
     const after = before + signedQty;
     if (before === 0 || Math.sign(before) === Math.sign(signedQty)) {
-      sim.avgCost = (sim.avgCost * Math.abs(before) + price * Math.abs(signedQty)) / Math.abs(after);
+      sim.avgCost =
+        (sim.avgCost * Math.abs(before) + price * Math.abs(signedQty)) / Math.abs(after);
     } else {
       const closed = Math.min(Math.abs(before), Math.abs(signedQty));
       sim.realized += closed * (price - sim.avgCost) * Math.sign(before);
@@ -286,13 +301,21 @@ export class FakeMarket {
   private cancelAt(index: number): boolean {
     const order = this.orders[index];
     if (!isOpen(order)) return false;
-    this.orders[index] = { ...order, status: 'Cancelled', updatedUs: this.nowUs, reason: 'cancelled' };
+    this.orders[index] = {
+      ...order,
+      status: 'Cancelled',
+      updatedUs: this.nowUs,
+      reason: 'cancelled',
+    };
     return true;
   }
 
   private applyPatch(group: 'params' | 'risk_limits', patch: Record<string, number>): CommandAck {
     const before = group === 'params' ? { ...this.params } : { ...this.riskLimits };
-    const result = applyParamsPatch(this.config, group === 'params' ? { params: patch } : { risk_limits: patch });
+    const result = applyParamsPatch(
+      this.config,
+      group === 'params' ? { params: patch } : { risk_limits: patch },
+    );
     if (!result.ok) return { ok: false, reason: result.problems.join('; ') };
     this.config = result.config;
     for (const [key, value] of Object.entries(patch)) {
@@ -319,7 +342,8 @@ export class FakeMarket {
         return this.applyPatch('risk_limits', command.patch);
       case 'cancelOrder': {
         const index = this.orders.findIndex((o) => o.orderId === command.orderId);
-        if (index < 0 || !this.cancelAt(index)) return { ok: false, reason: `order ${command.orderId} is not open` };
+        if (index < 0 || !this.cancelAt(index))
+          return { ok: false, reason: `order ${command.orderId} is not open` };
         return { ok: true };
       }
       case 'cancelAll': {
@@ -367,13 +391,22 @@ export class FakeMarket {
         realizedPnl: positions.reduce((sum, p) => sum + p.realizedPnl, 0),
         unrealizedPnl: positions.reduce((sum, p) => sum + p.unrealizedPnl, 0),
       },
-      killSwitch: { state: this.tradingState, reason: this.killReason, source: this.killSource, changedUs: this.killChangedUs },
+      killSwitch: {
+        state: this.tradingState,
+        reason: this.killReason,
+        source: this.killSource,
+        changedUs: this.killChangedUs,
+      },
       health: {
         feed: this.feed,
         messagesPerSecond: 100 + this.rng.int(20),
         tickToTrade: { p50Us: 7 + this.rng.next(), p99Us: 15 + this.rng.next() * 3 },
         latencies: [],
-        ringUtilization: { market: this.rng.next() * 0.05, orders: this.rng.next() * 0.01, persist: this.rng.next() * 0.02 },
+        ringUtilization: {
+          market: this.rng.next() * 0.05,
+          orders: this.rng.next() * 0.01,
+          persist: this.rng.next() * 0.02,
+        },
         uptimeSeconds: (this.nowUs - this.startUs) / 1e6,
         restarts: this.restarts,
         rejections: { kill_switch: this.tradingState === 'HALTED' ? 1 : 0 },

@@ -6,7 +6,13 @@ import { existsSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CommandEnvelopeSchema, parseCommand, type Command, type CommandAck, type HostMessage } from '../../shared/api.js';
+import {
+  CommandEnvelopeSchema,
+  parseCommand,
+  type Command,
+  type CommandAck,
+  type HostMessage,
+} from '../../shared/api.js';
 import { FakeMarket } from './fake-host-market.js';
 
 /**
@@ -43,7 +49,10 @@ export interface FakeHost {
   /** States not sent to a socket because it had not drained the previous ones. */
   readonly skippedStates: number;
   /** Resolves with the first recorded command (from now or already recorded) matching. */
-  waitForCommand(match: (command: Command) => boolean, timeoutMs?: number): Promise<RecordedCommand>;
+  waitForCommand(
+    match: (command: Command) => boolean,
+    timeoutMs?: number,
+  ): Promise<RecordedCommand>;
   /** The next command of `type` is refused with `reason` (and not applied). */
   refuseNext(type: Command['type'], reason: string): void;
   /** Commands of `type` wait unanswered and unapplied until the returned function is called. */
@@ -84,7 +93,9 @@ export function defaultUiDir(): string {
 export async function startFakeHost(options: FakeHostOptions = {}): Promise<FakeHost> {
   const uiDir = options.uiDir ?? defaultUiDir();
   if (!existsSync(join(uiDir, 'index.html'))) {
-    throw new Error(`the UI is not built: ${join(uiDir, 'index.html')} is missing (run npm run build)`);
+    throw new Error(
+      `the UI is not built: ${join(uiDir, 'index.html')} is missing (run npm run build)`,
+    );
   }
   const token = randomBytes(12).toString('hex');
   const market = new FakeMarket(options.symbols, options.seed);
@@ -158,7 +169,11 @@ export async function startFakeHost(options: FakeHostOptions = {}): Promise<Fake
     const parsed = parseCommand(envelope.data.command);
     if (!parsed.ok) {
       refusedPayloads.push(text);
-      send(socket, { kind: 'ack', id: envelope.data.id, ack: { ok: false, reason: parsed.reason } });
+      send(socket, {
+        kind: 'ack',
+        id: envelope.data.id,
+        ack: { ok: false, reason: parsed.reason },
+      });
       return;
     }
     commands.push({ id: envelope.data.id, command: parsed.command, atMs: Date.now() });
@@ -173,7 +188,9 @@ export async function startFakeHost(options: FakeHostOptions = {}): Promise<Fake
     let path = decodeURIComponent(url.pathname);
     if (path === '/' || path === '/index.html') {
       if (url.searchParams.get('token') !== token) {
-        response.writeHead(403, { 'content-type': 'text/plain' }).end('a valid ?token= is required');
+        response
+          .writeHead(403, { 'content-type': 'text/plain' })
+          .end('a valid ?token= is required');
         return;
       }
       path = '/index.html';
@@ -202,7 +219,11 @@ export async function startFakeHost(options: FakeHostOptions = {}): Promise<Fake
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (!accepting || url.pathname !== '/ws' || url.searchParams.get('token') !== token) {
-      socket.end(accepting ? 'HTTP/1.1 401 Unauthorized\r\n\r\n' : 'HTTP/1.1 503 Service Unavailable\r\n\r\n');
+      socket.end(
+        accepting
+          ? 'HTTP/1.1 401 Unauthorized\r\n\r\n'
+          : 'HTTP/1.1 503 Service Unavailable\r\n\r\n',
+      );
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -244,7 +265,11 @@ export async function startFakeHost(options: FakeHostOptions = {}): Promise<Fake
         const wake = (): void => void check();
         const deadline = setTimeout(() => {
           commandWaiters.delete(wake);
-          reject(new Error(`no matching command within ${timeoutMs} ms; got ${JSON.stringify(commands.map((c) => c.command))}`));
+          reject(
+            new Error(
+              `no matching command within ${timeoutMs} ms; got ${JSON.stringify(commands.map((c) => c.command))}`,
+            ),
+          );
         }, timeoutMs);
         if (!check()) commandWaiters.add(wake);
       });

@@ -12,7 +12,10 @@ before(async () => {
   host = await startFakeHost({ stateHz: 50 });
   browser = await launchBrowser();
   opened = await openPage(host.url, { browser });
-  await opened.page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Feed: live' }).waitFor();
+  await opened.page
+    .getByRole('status', { name: 'Connection' })
+    .filter({ hasText: 'Feed: live' })
+    .waitFor();
 });
 
 after(async () => {
@@ -40,7 +43,14 @@ test('a dropped connection shows the banner; it clears when the host is back', a
   const connection = page.getByRole('status', { name: 'Connection' });
   assert.equal(await connection.textContent(), 'Feed: unknown (host disconnected)');
   // The last numbers stay on screen (marked not live), rather than vanishing.
-  assert.equal(await page.getByRole('table', { name: 'Order book' }).locator('[data-side=bid][data-level="1"] .price').textContent().then((t) => /\d/.test(t ?? '')), true);
+  assert.equal(
+    await page
+      .getByRole('table', { name: 'Order book' })
+      .locator('[data-side=bid][data-level="1"] .price')
+      .textContent()
+      .then((t) => /\d/.test(t ?? '')),
+    true,
+  );
   await saveScreenshot(page, 'disconnected');
 
   // While down, a command is refused at once with the reason, not left spinning.
@@ -85,10 +95,19 @@ test('an engine restart behind a live connection: not-running banner, then the n
   host.market.engineRunning = true;
   host.market.engineHalt('engine restarted; positions restored from SQLite');
   await down.waitFor({ state: 'detached' });
-  await page.getByRole('alert').filter({ hasText: 'engine restarted; positions restored from SQLite' }).waitFor();
-  assert.equal(await page.getByRole('switch', { name: 'Kill switch' }).getAttribute('aria-checked'), 'true');
+  await page
+    .getByRole('alert')
+    .filter({ hasText: 'engine restarted; positions restored from SQLite' })
+    .waitFor();
+  assert.equal(
+    await page.getByRole('switch', { name: 'Kill switch' }).getAttribute('aria-checked'),
+    'true',
+  );
   await waitUntil(
-    async () => /restarts 1/.test((await page.getByRole('group', { name: 'Engine health' }).textContent()) ?? ''),
+    async () =>
+      /restarts 1/.test(
+        (await page.getByRole('group', { name: 'Engine health' }).textContent()) ?? '',
+      ),
     'the health bar to count the restart',
   );
   await saveScreenshot(page, 'engine-restarted');

@@ -33,16 +33,26 @@ test('one click halts: the switch flips only once the host acked and the state s
   const release = host.holdAcks('setKillSwitch');
   await button.click();
   const sent = await host.waitForCommand((c) => c.type === 'setKillSwitch');
-  assert.equal(sent.command.type === 'setKillSwitch' && sent.command.on, true, 'the command is setKillSwitch on');
+  assert.equal(
+    sent.command.type === 'setKillSwitch' && sent.command.on,
+    true,
+    'the command is setKillSwitch on',
+  );
   assert.equal(await page.getByRole('dialog').count(), 0, 'halting asks no question');
   // Not acknowledged, not applied: the switch must not pretend.
   await page.waitForTimeout(300);
   assert.equal(await button.getAttribute('aria-checked'), 'false');
   assert.match((await button.textContent())!, /halting…/);
   release();
-  await waitUntil(async () => (await button.getAttribute('aria-checked')) === 'true', 'aria-checked to turn true');
+  await waitUntil(
+    async () => (await button.getAttribute('aria-checked')) === 'true',
+    'aria-checked to turn true',
+  );
   assert.match((await button.textContent())!, /HALTED/);
-  assert.match((await page.locator('#kill-switch-detail').textContent())!, /halted by the trader from the window — by trader at \d\d:\d\d:\d\d\.\d{3}/);
+  assert.match(
+    (await page.locator('#kill-switch-detail').textContent())!,
+    /halted by the trader from the window — by trader at \d\d:\d\d:\d\d\.\d{3}/,
+  );
   assert.equal(host.market.trading, 'HALTED');
   await saveScreenshot(page, 'kill-switch-halted');
 });
@@ -77,7 +87,10 @@ test('re-arming with Escape also sends nothing; confirming sends setKillSwitch o
   await waitUntil(() => killCommands().length === before + 1, 'the re-arm command');
   const sent = killCommands()[before].command;
   assert.equal(sent.type === 'setKillSwitch' && sent.on, false);
-  await waitUntil(async () => (await killSwitch(page).getAttribute('aria-checked')) === 'false', 'aria-checked to turn false');
+  await waitUntil(
+    async () => (await killSwitch(page).getAttribute('aria-checked')) === 'false',
+    'aria-checked to turn false',
+  );
   assert.match((await killSwitch(page).textContent())!, /TRADING/);
   assert.equal(host.market.trading, 'ACTIVE');
 });
@@ -90,7 +103,10 @@ test('Ctrl+Shift+K halts from anywhere in the window, without a dialog', async (
   await waitUntil(() => killCommands().length === before + 1, 'the hotkey command');
   const sent = killCommands()[before].command;
   assert.equal(sent.type === 'setKillSwitch' && sent.on, true);
-  await waitUntil(async () => (await killSwitch(page).getAttribute('aria-checked')) === 'true', 'HALTED');
+  await waitUntil(
+    async () => (await killSwitch(page).getAttribute('aria-checked')) === 'true',
+    'HALTED',
+  );
   // The hotkey never re-arms.
   await page.keyboard.press('Control+Shift+K');
   await page.waitForTimeout(200);
@@ -98,8 +114,14 @@ test('Ctrl+Shift+K halts from anywhere in the window, without a dialog', async (
   assert.equal(await page.getByRole('dialog').count(), 0);
   // Back to trading for the next test.
   await killSwitch(page).click();
-  await page.getByRole('dialog', { name: 'Re-arm trading?' }).getByRole('button', { name: 'Re-arm trading' }).click();
-  await waitUntil(async () => (await killSwitch(page).getAttribute('aria-checked')) === 'false', 'ACTIVE again');
+  await page
+    .getByRole('dialog', { name: 'Re-arm trading?' })
+    .getByRole('button', { name: 'Re-arm trading' })
+    .click();
+  await waitUntil(
+    async () => (await killSwitch(page).getAttribute('aria-checked')) === 'false',
+    'ACTIVE again',
+  );
 });
 
 test('a refused kill switch command says why and leaves the switch as the engine reports it', async () => {
@@ -108,21 +130,32 @@ test('a refused kill switch command says why and leaves the switch as the engine
   await killSwitch(page).click();
   const alert = page.getByRole('alert').filter({ hasText: 'Kill switch not changed' });
   await alert.waitFor();
-  assert.equal(await alert.textContent(), 'Kill switch not changed: the engine process is restarting');
+  assert.equal(
+    await alert.textContent(),
+    'Kill switch not changed: the engine process is restarting',
+  );
   assert.equal(await killSwitch(page).getAttribute('aria-checked'), 'false');
 });
 
 test('when the engine halts on its own, the window says so prominently, with the reason', async () => {
   const { page } = opened;
   host.market.engineHalt('market data feed stale for 5 s');
-  const banner = page.getByRole('alert').filter({ hasText: 'The engine halted trading on its own' });
+  const banner = page
+    .getByRole('alert')
+    .filter({ hasText: 'The engine halted trading on its own' });
   await banner.waitFor();
-  assert.match((await banner.textContent())!, /at \d\d:\d\d:\d\d\.\d{3}: market data feed stale for 5 s\. Trading stays halted until you re-arm it/);
+  assert.match(
+    (await banner.textContent())!,
+    /at \d\d:\d\d:\d\d\.\d{3}: market data feed stale for 5 s\. Trading stays halted until you re-arm it/,
+  );
   assert.equal(await killSwitch(page).getAttribute('aria-checked'), 'true');
   assert.match((await page.locator('#kill-switch-detail').textContent())!, /by engine/);
   await saveScreenshot(page, 'kill-switch-engine-halt');
   await killSwitch(page).click();
-  await page.getByRole('dialog', { name: 'Re-arm trading?' }).getByRole('button', { name: 'Re-arm trading' }).click();
+  await page
+    .getByRole('dialog', { name: 'Re-arm trading?' })
+    .getByRole('button', { name: 'Re-arm trading' })
+    .click();
   await banner.waitFor({ state: 'detached' });
 });
 

@@ -13,7 +13,9 @@ before(async () => {
   host = await startFakeHost({ stateHz: 100 });
   browser = await launchBrowser();
   opened = await openPage(host.url, { browser });
-  await param(opened.page, 'params', 'imbalance_threshold').and(opened.page.locator(':enabled')).waitFor();
+  await param(opened.page, 'params', 'imbalance_threshold')
+    .and(opened.page.locator(':enabled'))
+    .waitFor();
 });
 
 after(async () => {
@@ -25,18 +27,29 @@ after(async () => {
 const param = (page: Page, group: 'params' | 'risk_limits', key: string) =>
   page.locator(`fieldset[name="${group}"] input[name="${key}"]`);
 const editCommands = () =>
-  host.commands.filter((c) => c.command.type === 'updateParams' || c.command.type === 'updateRiskLimits');
+  host.commands.filter(
+    (c) => c.command.type === 'updateParams' || c.command.type === 'updateRiskLimits',
+  );
 const apply = (page: Page) => page.getByRole('button', { name: 'Apply' });
 
 test('the form has one input per parameter, named by its key, in fieldsets params and risk_limits', async () => {
   const { page } = opened;
-  for (const key of Object.keys(STRATEGY_PARAM_SPECS)) assert.equal(await param(page, 'params', key).count(), 1, key);
-  for (const key of Object.keys(RISK_LIMIT_SPECS)) assert.equal(await param(page, 'risk_limits', key).count(), 1, key);
+  for (const key of Object.keys(STRATEGY_PARAM_SPECS))
+    assert.equal(await param(page, 'params', key).count(), 1, key);
+  for (const key of Object.keys(RISK_LIMIT_SPECS))
+    assert.equal(await param(page, 'risk_limits', key).count(), 1, key);
   assert.equal(await page.getByRole('group', { name: 'params', exact: true }).count(), 1);
   assert.equal(await page.getByRole('group', { name: 'risk_limits', exact: true }).count(), 1);
-  assert.equal(await param(page, 'params', 'imbalance_threshold').inputValue(), '0.3', 'current values from the engine');
+  assert.equal(
+    await param(page, 'params', 'imbalance_threshold').inputValue(),
+    '0.3',
+    'current values from the engine',
+  );
   assert.equal(await param(page, 'risk_limits', 'max_order_size').inputValue(), '0.5');
-  assert.match((await page.locator('#param-params-imbalance_threshold-hint').textContent())!, /^0 < x < 1/);
+  assert.match(
+    (await page.locator('#param-params-imbalance_threshold-hint').textContent())!,
+    /^0 < x < 1/,
+  );
 });
 
 test('an invalid value is refused as typed, in the engine’s words, and Apply sends nothing', async () => {
@@ -44,11 +57,18 @@ test('an invalid value is refused as typed, in the engine’s words, and Apply s
   const input = param(page, 'params', 'imbalance_threshold');
   await input.fill('1.5');
   assert.equal(await input.getAttribute('aria-invalid'), 'true');
-  const expected = checkNumber('strategy.params.imbalance_threshold', STRATEGY_PARAM_SPECS.imbalance_threshold, 1.5)!;
+  const expected = checkNumber(
+    'strategy.params.imbalance_threshold',
+    STRATEGY_PARAM_SPECS.imbalance_threshold,
+    1.5,
+  )!;
   const fieldAlert = page.locator('#param-params-imbalance_threshold-error');
   assert.equal(await fieldAlert.getAttribute('role'), 'alert');
   assert.equal(await fieldAlert.textContent(), expected);
-  assert.match((await input.getAttribute('aria-describedby'))!, /param-params-imbalance_threshold-error/);
+  assert.match(
+    (await input.getAttribute('aria-describedby'))!,
+    /param-params-imbalance_threshold-error/,
+  );
   await input.fill('abc');
   assert.equal(await fieldAlert.textContent(), `${expected.split(';')[0]}; got "abc"`);
   const before = editCommands().length;
@@ -86,18 +106,34 @@ test('a valid value is sent with only the changed key; the acknowledged value sh
   const sent = await host.waitForCommand((c) => c.type === 'updateParams');
   assert.deepEqual(sent.command, { type: 'updateParams', patch: { imbalance_threshold: 0.45 } });
   const notice = page.locator('.form-notice');
-  await waitUntil(async () => (await notice.textContent()) === 'Applied: strategy.params.imbalance_threshold 0.3 → 0.45', 'the applied notice');
+  await waitUntil(
+    async () =>
+      (await notice.textContent()) === 'Applied: strategy.params.imbalance_threshold 0.3 → 0.45',
+    'the applied notice',
+  );
   assert.equal(await input.inputValue(), '0.45');
-  assert.equal(await param(page, 'params', 'min_confidence').inputValue(), '0.7', 'the unchanged field shows the engine value');
+  assert.equal(
+    await param(page, 'params', 'min_confidence').inputValue(),
+    '0.7',
+    'the unchanged field shows the engine value',
+  );
   assert.equal(host.market.params.imbalance_threshold, 0.45);
   // Still shown once the stream has reported it (no draft, no override left).
   await page.waitForTimeout(300);
   assert.equal(await input.inputValue(), '0.45');
   await page.getByRole('button', { name: 'Parameter history' }).click();
   const history = page.getByRole('table', { name: 'Parameter history' });
-  await history.locator('tbody tr').filter({ hasText: 'strategy.params.imbalance_threshold' }).waitFor();
+  await history
+    .locator('tbody tr')
+    .filter({ hasText: 'strategy.params.imbalance_threshold' })
+    .waitFor();
   const cells = await history.locator('tbody tr').first().locator('td').allTextContents();
-  assert.deepEqual(cells.slice(1), ['strategy.params.imbalance_threshold', '0.3', '0.45', 'trader']);
+  assert.deepEqual(cells.slice(1), [
+    'strategy.params.imbalance_threshold',
+    '0.3',
+    '0.45',
+    'trader',
+  ]);
   await saveScreenshot(page, 'params-applied');
 });
 
@@ -110,7 +146,9 @@ test('max_position_size in risk_limits is its own field and command', async () =
   await waitUntil(() => editCommands().length === before + 2, 'two edit commands');
   // The limit is raised first so the strategy size that needs it passes on its own.
   assert.deepEqual(
-    editCommands().slice(before).map((c) => c.command),
+    editCommands()
+      .slice(before)
+      .map((c) => c.command),
     [
       { type: 'updateRiskLimits', patch: { max_position_size: 2 } },
       { type: 'updateParams', patch: { max_position_size: 1.5 } },
@@ -128,7 +166,10 @@ test('a refused edit shows the engine’s reason and keeps the old value', async
   await apply(page).click();
   const refusal = page.getByRole('alert').filter({ hasText: 'The engine refused the change' });
   await refusal.waitFor();
-  assert.equal(await refusal.textContent(), 'The engine refused the change: risk limits are locked while positions are open');
+  assert.equal(
+    await refusal.textContent(),
+    'The engine refused the change: risk limits are locked while positions are open',
+  );
   assert.equal(await input.inputValue(), '0.5');
   assert.equal(host.market.riskLimits.max_order_size, 0.5);
   await saveScreenshot(page, 'params-refused');

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUCKET_US, ChartHistory, MAX_MARKERS, MAX_POINTS, PointSeries, bucketTime, priceOf } from '../../renderer/src/chart/chart-history.js';
+import {
+  BUCKET_US,
+  ChartHistory,
+  MAX_MARKERS,
+  MAX_POINTS,
+  PointSeries,
+  bucketTime,
+  priceOf,
+} from '../../renderer/src/chart/chart-history.js';
 import type { FillView, SignalView } from '../../shared/api.js';
 import { book, engineState } from './renderer-fixtures.js';
 
@@ -28,7 +36,10 @@ test('a clock that goes back restarts the series instead of feeding the chart ou
   series.add(T0 + 10 * BUCKET_US, 1);
   series.add(T0, 2);
   assert.equal(series.takeChange(), 'reset');
-  assert.deepEqual(series.points.map((p) => p.value), [2]);
+  assert.deepEqual(
+    series.points.map((p) => p.value),
+    [2],
+  );
 });
 
 test('history is capped: the oldest tenth goes and the chart redraws', () => {
@@ -75,18 +86,35 @@ const signal = (tsUs: number, suppressed: boolean): SignalView => ({
 
 test('fills and signals become markers once each, in time order, per symbol', () => {
   const history = new ChartHistory();
-  history.ingest(engineState({ tsUs: T0, fills: [fill(1, 'Buy', T0)], signals: [signal(T0, false)] }));
+  history.ingest(
+    engineState({ tsUs: T0, fills: [fill(1, 'Buy', T0)], signals: [signal(T0, false)] }),
+  );
   assert.equal(history.takeMarkersChanged('BTCUSDT'), true);
   // The same fills and signals arrive again in every state: no duplicates, no redraw.
-  history.ingest(engineState({ seq: 2, tsUs: T0 + 1, fills: [fill(1, 'Buy', T0)], signals: [signal(T0, false)] }));
+  history.ingest(
+    engineState({
+      seq: 2,
+      tsUs: T0 + 1,
+      fills: [fill(1, 'Buy', T0)],
+      signals: [signal(T0, false)],
+    }),
+  );
   assert.equal(history.takeMarkersChanged('BTCUSDT'), false);
   history.ingest(
-    engineState({ seq: 3, tsUs: T0 + 2 * BUCKET_US, fills: [fill(2, 'Sell', T0 + 2 * BUCKET_US), fill(3, 'Buy', T0 - BUCKET_US)], signals: [signal(T0 + BUCKET_US, true)] }),
+    engineState({
+      seq: 3,
+      tsUs: T0 + 2 * BUCKET_US,
+      fills: [fill(2, 'Sell', T0 + 2 * BUCKET_US), fill(3, 'Buy', T0 - BUCKET_US)],
+      signals: [signal(T0 + BUCKET_US, true)],
+    }),
   );
   const kinds = history.markersFor('BTCUSDT').map((m) => m.kind);
   assert.deepEqual(kinds, ['buy', 'buy', 'signal-sell', 'signal-suppressed', 'sell']);
   const times = history.markersFor('BTCUSDT').map((m) => m.time);
-  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+  );
   assert.equal(history.markersFor('BTCUSDT')[0].text, 'B 0.01');
   assert.equal(history.markersFor('ETHUSDT').length, 0);
   // Three states in two 100 ms buckets.
@@ -96,7 +124,9 @@ test('fills and signals become markers once each, in time order, per symbol', ()
 
 test('markers are capped, dropping the oldest', () => {
   const history = new ChartHistory();
-  const fills = Array.from({ length: MAX_MARKERS + 20 }, (_, i) => fill(i + 1, 'Buy', T0 + i * BUCKET_US));
+  const fills = Array.from({ length: MAX_MARKERS + 20 }, (_, i) =>
+    fill(i + 1, 'Buy', T0 + i * BUCKET_US),
+  );
   history.ingest(engineState({ fills }));
   const markers = history.markersFor('BTCUSDT');
   assert.equal(markers.length, MAX_MARKERS);

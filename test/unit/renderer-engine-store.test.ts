@@ -45,7 +45,11 @@ test('an older state is ignored, before or after publication', () => {
 
 test('a restarted engine (more restarts, sequence from 1) is accepted; a late state of the old run is not', () => {
   const base = engineState();
-  const run = (restarts: number, seq: number): EngineState => ({ ...base, seq, health: { ...base.health, restarts } });
+  const run = (restarts: number, seq: number): EngineState => ({
+    ...base,
+    seq,
+    health: { ...base.health, restarts },
+  });
   assert.equal(isNewer(run(1, 1), run(0, 500)), true);
   assert.equal(isNewer(run(0, 501), run(1, 1)), false);
   const frames = createManualScheduler();
@@ -99,13 +103,18 @@ test('slices keep their identity while their content is unchanged, so tables ski
   assert.equal(second.params, first.params);
   assert.equal(second.killSwitch, first.killSwitch);
   assert.equal(second.positions, first.positions);
-  engine.receive(engineState({ seq: 3, orders: [{ ...order, status: 'Filled', filledQty: '0.01' }] }));
+  engine.receive(
+    engineState({ seq: 3, orders: [{ ...order, status: 'Filled', filledQty: '0.01' }] }),
+  );
   frames.runFrame();
   const third = engine.store.getState();
   assert.notEqual(third.orders, first.orders);
   assert.equal(third.orders[0].status, 'Filled');
   engine.receive(
-    engineState({ seq: 4, killSwitch: { state: 'HALTED', reason: 'stale feed', source: 'engine', changedUs: 2 } }),
+    engineState({
+      seq: 4,
+      killSwitch: { state: 'HALTED', reason: 'stale feed', source: 'engine', changedUs: 2 },
+    }),
   );
   frames.runFrame();
   assert.equal(engine.store.getState().killSwitch?.state, 'HALTED');
@@ -144,14 +153,36 @@ test('the API feeds the stores; a reconnect resets the sequence; unsubscribing s
   push.connection(true);
   push.state(engineState({ seq: 1 }));
   frames.runFrame();
-  assert.equal(engine.store.getState().state?.seq, 1, 'the restarted host counts from 1 and is shown');
+  assert.equal(
+    engine.store.getState().state?.seq,
+    1,
+    'the restarted host counts from 1 and is shown',
+  );
   stop();
   push.state(engineState({ seq: 2 }));
   assert.equal(frames.pending, 0);
 });
 
+test('an API that never reports its connection counts as connected once a state arrives', () => {
+  const frames = createManualScheduler();
+  const engine = createEngineStore(frames.schedule);
+  const connection = createConnectionStore();
+  const push = pushApi();
+  connectApiToStores(push.api, engine, connection);
+  push.state(engineState({ seq: 1 }));
+  assert.equal(connection.getState().status, 'connected');
+  push.connection(false);
+  push.state(engineState({ seq: 2 }));
+  assert.equal(
+    connection.getState().status,
+    'disconnected',
+    'a reported drop is not overridden by a late state',
+  );
+});
+
 test('adaptive frames leave the main thread as much time as the last frame took', async () => {
-  const { createAdaptiveFrameScheduler } = await import('../../renderer/src/store/frame-scheduler.js');
+  const { createAdaptiveFrameScheduler } =
+    await import('../../renderer/src/store/frame-scheduler.js');
   let now = 0;
   const frames: (() => void)[] = [];
   const after: (() => void)[] = [];

@@ -15,7 +15,12 @@ export function engineState(overrides: Partial<EngineState> = {}): EngineState {
     fills: [],
     positions: [],
     totals: { realizedPnl: 0, unrealizedPnl: 0 },
-    killSwitch: { state: 'ACTIVE', reason: 'armed at start', source: 'trader', changedUs: 1_752_000_000_000_000 },
+    killSwitch: {
+      state: 'ACTIVE',
+      reason: 'armed at start',
+      source: 'trader',
+      changedUs: 1_752_000_000_000_000,
+    },
     health: {
       feed: 'live',
       messagesPerSecond: 10,

@@ -31,9 +31,17 @@ test('decimal strings are shown with fixed decimals, exactly and rounded half aw
   assert.equal(formatDecimalText('5', 2), '5.00');
   assert.equal(formatDecimalText('0.125', 2), '0.13');
   assert.equal(formatDecimalText('-0.125', 2), '-0.13');
-  assert.equal(formatDecimalText('-0.001', 2), '0.00', 'a value that rounds to zero shows no minus sign');
+  assert.equal(
+    formatDecimalText('-0.001', 2),
+    '0.00',
+    'a value that rounds to zero shows no minus sign',
+  );
   assert.equal(formatDecimalText('1.5', 0), '2');
-  assert.equal(formatUnits(30_000_000 + 10_000_000, 1), '0.4', 'integer arithmetic: 0.3 + 0.1 is 0.4');
+  assert.equal(
+    formatUnits(30_000_000 + 10_000_000, 1),
+    '0.4',
+    'integer arithmetic: 0.3 + 0.1 is 0.4',
+  );
 });
 
 test('text that is not a decimal is shown as it came, not hidden', () => {

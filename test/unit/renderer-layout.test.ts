@@ -8,9 +8,15 @@ import {
   type KeyValueStorage,
 } from '../../renderer/src/store/layout-store.js';
 
-function memoryStorage(initial: Record<string, string> = {}): KeyValueStorage & { data: Record<string, string> } {
+function memoryStorage(
+  initial: Record<string, string> = {},
+): KeyValueStorage & { data: Record<string, string> } {
   const data = { ...initial };
-  return { data, getItem: (key) => data[key] ?? null, setItem: (key, value) => void (data[key] = value) };
+  return {
+    data,
+    getItem: (key) => data[key] ?? null,
+    setItem: (key, value) => void (data[key] = value),
+  };
 }
 
 test('the layout survives a restart through storage', () => {
@@ -33,7 +39,12 @@ test('corrupt or foreign stored layouts fall back field by field, never break th
   assert.deepEqual(parseLayout('{not json'), DEFAULT_LAYOUT);
   assert.deepEqual(parseLayout('[1,2]'), DEFAULT_LAYOUT);
   const mixed = parseLayout(
-    JSON.stringify({ collapsed: { book: true, chart: 'yes', nonsense: true }, pnlPane: 3, symbol: 'bad symbol', bookWidthPx: 5 }),
+    JSON.stringify({
+      collapsed: { book: true, chart: 'yes', nonsense: true },
+      pnlPane: 3,
+      symbol: 'bad symbol',
+      bookWidthPx: 5,
+    }),
   );
   assert.equal(mixed.collapsed.book, true);
   assert.equal(mixed.collapsed.chart, DEFAULT_LAYOUT.collapsed.chart);

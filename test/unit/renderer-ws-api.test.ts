@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { createWsApi, wsUrlFor, type WebSocketLike, type WsLockstepApi } from '../../renderer/src/api/ws-api.js';
+import {
+  createWsApi,
+  wsUrlFor,
+  type WebSocketLike,
+  type WsLockstepApi,
+} from '../../renderer/src/api/ws-api.js';
 import { reconnectDelayMs, BACKOFF_MAX_MS } from '../../renderer/src/api/backoff.js';
 import { parseHostMessage } from '../../renderer/src/api/host-message.js';
 import type { EngineState } from '../../shared/api.js';
@@ -32,7 +37,8 @@ async function startHost() {
       return received[count - 1];
     },
     broadcast(message: unknown) {
-      for (const client of server.clients) client.send(typeof message === 'string' ? message : JSON.stringify(message));
+      for (const client of server.clients)
+        client.send(typeof message === 'string' ? message : JSON.stringify(message));
     },
     dropAll() {
       for (const client of server.clients) client.terminate();
@@ -63,7 +69,10 @@ test('the socket URL keeps the page host and its token', () => {
 });
 
 test('backoff doubles from 250 ms up to a 5 s ceiling, jitter only shortens', () => {
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 10, 50].map((n) => reconnectDelayMs(n)), [250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 10, 50].map((n) => reconnectDelayMs(n)),
+    [250, 500, 1000, 2000, 4000, 5000, 5000, 5000],
+  );
   assert.equal(reconnectDelayMs(3, 0.999), Math.round(2000 * (1 - 0.2 * 0.999)));
   assert.ok(reconnectDelayMs(20, 0.5) <= BACKOFF_MAX_MS);
 });
@@ -74,7 +83,11 @@ test('commands travel as {id, command}; acks resolve the matching command; state
   try {
     await nextConnection(api, true);
     const subscribe = await host.waitForMessages(1);
-    assert.deepEqual(subscribe.command, { type: 'subscribe' }, 'the client asks for state when it connects');
+    assert.deepEqual(
+      subscribe.command,
+      { type: 'subscribe' },
+      'the client asks for state when it connects',
+    );
     const states: EngineState[] = [];
     api.onState((state) => states.push(state));
     const first = api.send({ type: 'setKillSwitch', on: true, reason: 'test' });
@@ -99,7 +112,11 @@ test('commands travel as {id, command}; acks resolve the matching command; state
 test('malformed host messages are reported and dropped; the connection keeps working', async () => {
   const host = await startHost();
   const problems: string[] = [];
-  const api = createWsApi({ url: host.url, createSocket: nodeSocket, onProtocolError: (p) => problems.push(p) });
+  const api = createWsApi({
+    url: host.url,
+    createSocket: nodeSocket,
+    onProtocolError: (p) => problems.push(p),
+  });
   try {
     await nextConnection(api, true);
     await host.waitForMessages(1);
@@ -136,7 +153,11 @@ test('a dropped socket refuses waiting commands, reports disconnected, and recon
     assert.equal(ack.ok, false);
     assert.match(!ack.ok ? ack.reason : '', /connection to the engine host was lost/);
     const whileDown = await api.send({ type: 'cancelAll' });
-    assert.equal(whileDown.ok, false, 'a command while disconnected is refused at once, not queued');
+    assert.equal(
+      whileDown.ok,
+      false,
+      'a command while disconnected is refused at once, not queued',
+    );
     await nextConnection(api, true);
     const resubscribe = await host.waitForMessages(3);
     assert.equal(resubscribe.command.type, 'subscribe');
@@ -153,7 +174,10 @@ test('a host that never answers turns into a refusal after the ack timeout', asy
   try {
     await nextConnection(api, true);
     const ack = await api.send({ type: 'cancelOrder', orderId: 4 });
-    assert.deepEqual(ack, { ok: false, reason: 'no acknowledgement from the engine host within 0.05 s' });
+    assert.deepEqual(ack, {
+      ok: false,
+      reason: 'no acknowledgement from the engine host within 0.05 s',
+    });
   } finally {
     api.close();
     await host.close();
@@ -195,10 +219,20 @@ test('host messages are checked down to the fields the window indexes', () => {
   assert.equal(good.ok, true);
   const noBooks = { ...engineState(), books: [{ symbol: 'BTCUSDT' }] };
   const bad = parseHostMessage(JSON.stringify({ kind: 'state', state: noBooks }));
-  assert.deepEqual(bad, { ok: false, reason: 'host state message refused: state.books holds an entry without symbol, bids and asks' });
+  assert.deepEqual(bad, {
+    ok: false,
+    reason: 'host state message refused: state.books holds an entry without symbol, bids and asks',
+  });
   const kill = { ...engineState(), killSwitch: { state: 'OFF' } };
-  assert.match((parseHostMessage(JSON.stringify({ kind: 'state', state: kill })) as { reason: string }).reason, /not ACTIVE, REDUCING or HALTED/);
-  assert.equal(parseHostMessage('{"kind":"ack","id":1,"ack":{"ok":false}}').ok, false, 'a refusal must carry its reason');
+  assert.match(
+    (parseHostMessage(JSON.stringify({ kind: 'state', state: kill })) as { reason: string }).reason,
+    /not ACTIVE, REDUCING or HALTED/,
+  );
+  assert.equal(
+    parseHostMessage('{"kind":"ack","id":1,"ack":{"ok":false}}').ok,
+    false,
+    'a refusal must carry its reason',
+  );
   assert.equal(parseHostMessage('{"kind":"ack","id":1,"ack":{"ok":true}}').ok, true);
   assert.equal(parseHostMessage('{"kind":"config"}').ok, false);
 });

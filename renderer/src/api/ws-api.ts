@@ -1,4 +1,10 @@
-import type { Command, CommandAck, EngineState, HostMessage, LockstepApi } from '../../../shared/api.js';
+import type {
+  Command,
+  CommandAck,
+  EngineState,
+  HostMessage,
+  LockstepApi,
+} from '../../../shared/api.js';
 import type { Config } from '../../../shared/config.js';
 import { reconnectDelayMs } from './backoff.js';
 import { parseHostMessage } from './host-message.js';
@@ -43,7 +49,11 @@ export interface WsLockstepApi extends LockstepApi {
 }
 
 /** `ws://<host>/ws?token=<token>` for the page at `location`. */
-export function wsUrlFor(location: { readonly protocol: string; readonly host: string; readonly search: string }): string {
+export function wsUrlFor(location: {
+  readonly protocol: string;
+  readonly host: string;
+  readonly search: string;
+}): string {
   const token = new URLSearchParams(location.search).get('token') ?? '';
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`;
@@ -59,8 +69,10 @@ const defaultSocket: WebSocketFactory = (url) => new WebSocket(url) as unknown a
 export function createWsApi(options: WsApiOptions): WsLockstepApi {
   const createSocket = options.createSocket ?? defaultSocket;
   const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
-  const backoff = options.backoff ?? ((attempt: number) => reconnectDelayMs(attempt, Math.random()));
-  const reportProtocolError = options.onProtocolError ?? ((reason: string) => console.warn(`lockstep: ${reason}`));
+  const backoff =
+    options.backoff ?? ((attempt: number) => reconnectDelayMs(attempt, Math.random()));
+  const reportProtocolError =
+    options.onProtocolError ?? ((reason: string) => console.warn(`lockstep: ${reason}`));
 
   const stateListeners = new Set<(state: EngineState) => void>();
   const connectionListeners = new Set<(connected: boolean) => void>();
@@ -112,7 +124,9 @@ export function createWsApi(options: WsApiOptions): WsLockstepApi {
     try {
       ws = createSocket(options.url);
     } catch (error) {
-      reportProtocolError(`cannot open ${options.url}: ${error instanceof Error ? error.message : String(error)}`);
+      reportProtocolError(
+        `cannot open ${options.url}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       scheduleReconnect();
       return;
     }
@@ -149,7 +163,11 @@ export function createWsApi(options: WsApiOptions): WsLockstepApi {
   };
 
   const sendRaw = (command: Command): Promise<CommandAck> => {
-    if (closed) return Promise.resolve({ ok: false, reason: 'the window is closing; the command was not sent' });
+    if (closed)
+      return Promise.resolve({
+        ok: false,
+        reason: 'the window is closing; the command was not sent',
+      });
     if (socket === null || socket.readyState !== OPEN) {
       return Promise.resolve({
         ok: false,
@@ -160,14 +178,21 @@ export function createWsApi(options: WsApiOptions): WsLockstepApi {
     const ws = socket;
     return new Promise<CommandAck>((resolve) => {
       const timer = setTimeout(
-        () => settle(id, { ok: false, reason: `no acknowledgement from the engine host within ${ackTimeoutMs / 1000} s` }),
+        () =>
+          settle(id, {
+            ok: false,
+            reason: `no acknowledgement from the engine host within ${ackTimeoutMs / 1000} s`,
+          }),
         ackTimeoutMs,
       );
       pending.set(id, { resolve, timer });
       try {
         ws.send(JSON.stringify({ id, command }));
       } catch (error) {
-        settle(id, { ok: false, reason: `sending failed: ${error instanceof Error ? error.message : String(error)}` });
+        settle(id, {
+          ok: false,
+          reason: `sending failed: ${error instanceof Error ? error.message : String(error)}`,
+        });
       }
     });
   };

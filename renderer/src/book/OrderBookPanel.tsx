@@ -185,7 +185,12 @@ export function OrderBookPanel() {
         <p className="sync-note" role="status" aria-label="Book sync">
           <span ref={syncNote} />
         </p>
-        <div className="ladder" role="table" aria-label="Order book" aria-rowcount={LADDER_LEVELS * 2 + 2}>
+        <div
+          className="ladder"
+          role="table"
+          aria-label="Order book"
+          aria-rowcount={LADDER_LEVELS * 2 + 2}
+        >
           <div role="rowgroup" className="ladder-head">
             <div role="row" className="ladder-row">
               <span role="columnheader" className="num">

@@ -28,7 +28,14 @@ export interface Ladder {
   synced: boolean;
 }
 
-const emptyRow = (): LadderRow => ({ priceText: '', sizeText: '', cumulativeText: '', depth: 0, ownText: '', ownCount: 0 });
+const emptyRow = (): LadderRow => ({
+  priceText: '',
+  sizeText: '',
+  cumulativeText: '',
+  depth: 0,
+  ownText: '',
+  ownCount: 0,
+});
 
 export function createLadder(levels = LADDER_LEVELS): Ladder {
   return {

@@ -18,7 +18,12 @@ import { useSelectedSymbol } from '../app/use-symbol.js';
 import { useTransient } from '../app/use-transient.js';
 import { decimalsFor } from '../format/decimals.js';
 import { Panel } from '../components/Panel.js';
-import { ChartHistory, type ChartMarker, type ChartPoint, type PointSeries } from './chart-history.js';
+import {
+  ChartHistory,
+  type ChartMarker,
+  type ChartPoint,
+  type PointSeries,
+} from './chart-history.js';
 
 /**
  * Mid price over time with the trader's fills and the strategy's signals as markers, and
@@ -37,21 +42,59 @@ const COLORS = {
 
 const CHART_DRAW_EVERY_MS = 100;
 
-const toLinePoint = (point: ChartPoint) => ({ time: point.time as UTCTimestamp, value: point.value });
+const toLinePoint = (point: ChartPoint) => ({
+  time: point.time as UTCTimestamp,
+  value: point.value,
+});
 
 function toSeriesMarker(marker: ChartMarker): SeriesMarker<Time> {
   const time = marker.time as UTCTimestamp;
   switch (marker.kind) {
     case 'buy':
-      return { time, position: 'belowBar', shape: 'arrowUp', color: COLORS.buy, text: marker.text, id: marker.id };
+      return {
+        time,
+        position: 'belowBar',
+        shape: 'arrowUp',
+        color: COLORS.buy,
+        text: marker.text,
+        id: marker.id,
+      };
     case 'sell':
-      return { time, position: 'aboveBar', shape: 'arrowDown', color: COLORS.sell, text: marker.text, id: marker.id };
+      return {
+        time,
+        position: 'aboveBar',
+        shape: 'arrowDown',
+        color: COLORS.sell,
+        text: marker.text,
+        id: marker.id,
+      };
     case 'signal-buy':
-      return { time, position: 'inBar', shape: 'circle', color: COLORS.buy, size: 0.6, id: marker.id };
+      return {
+        time,
+        position: 'inBar',
+        shape: 'circle',
+        color: COLORS.buy,
+        size: 0.6,
+        id: marker.id,
+      };
     case 'signal-sell':
-      return { time, position: 'inBar', shape: 'circle', color: COLORS.sell, size: 0.6, id: marker.id };
+      return {
+        time,
+        position: 'inBar',
+        shape: 'circle',
+        color: COLORS.sell,
+        size: 0.6,
+        id: marker.id,
+      };
     case 'signal-suppressed':
-      return { time, position: 'inBar', shape: 'square', color: COLORS.suppressed, size: 0.4, id: marker.id };
+      return {
+        time,
+        position: 'inBar',
+        shape: 'square',
+        color: COLORS.suppressed,
+        size: 0.4,
+        id: marker.id,
+      };
   }
 }
 
@@ -87,7 +130,9 @@ export function PriceChartPanel() {
     series.takeChange();
     p.mid.setData(series.points.map(toLinePoint));
     const decimals = decimalsFor(name).price;
-    p.mid.applyOptions({ priceFormat: { type: 'price', precision: decimals, minMove: 10 ** -decimals } });
+    p.mid.applyOptions({
+      priceFormat: { type: 'price', precision: decimals, minMove: 10 ** -decimals },
+    });
     history.takeMarkersChanged(name);
     p.markers.setMarkers(history.markersFor(name).map(toSeriesMarker));
     if (p.pnl) {
@@ -109,7 +154,12 @@ export function PriceChartPanel() {
       },
       grid: { vertLines: { color: COLORS.grid }, horzLines: { color: COLORS.grid } },
       crosshair: { mode: CrosshairMode.Normal },
-      timeScale: { timeVisible: true, secondsVisible: true, rightOffset: 5, shiftVisibleRangeOnNewBar: true },
+      timeScale: {
+        timeVisible: true,
+        secondsVisible: true,
+        rightOffset: 5,
+        shiftVisibleRangeOnNewBar: true,
+      },
       rightPriceScale: { borderColor: COLORS.grid },
       handleScroll: true,
       handleScale: true,
@@ -130,7 +180,12 @@ export function PriceChartPanel() {
     if (pnlPane && p.pnl === null) {
       p.pnl = p.chart.addSeries(
         LineSeries,
-        { color: COLORS.pnl, lineWidth: 2, title: 'PnL', priceFormat: { type: 'price', precision: 2, minMove: 0.01 } },
+        {
+          color: COLORS.pnl,
+          lineWidth: 2,
+          title: 'PnL',
+          priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
+        },
         1,
       );
       p.pnl.setData(history.pnl.points.map(toLinePoint));
@@ -148,7 +203,8 @@ export function PriceChartPanel() {
     const name = symbolRef.current;
     if (p === null || name === null) return;
     sync(p.mid, history.priceSeries(name));
-    if (history.takeMarkersChanged(name)) p.markers.setMarkers(history.markersFor(name).map(toSeriesMarker));
+    if (history.takeMarkersChanged(name))
+      p.markers.setMarkers(history.markersFor(name).map(toSeriesMarker));
     if (p.pnl) sync(p.pnl, history.pnl);
     else history.pnl.takeChange();
   };
@@ -156,9 +212,12 @@ export function PriceChartPanel() {
   // repaints the same last point. The trailing draw makes sure the newest state shows.
   const lastDrawMs = useRef(Number.NEGATIVE_INFINITY);
   const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (trailing.current !== null) clearTimeout(trailing.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (trailing.current !== null) clearTimeout(trailing.current);
+    },
+    [],
+  );
   useTransient(engine.store, (current) => {
     const state = current.state;
     if (state === null) return;
@@ -183,12 +242,25 @@ export function PriceChartPanel() {
       actions={
         <>
           <label className="check">
-            <input type="checkbox" checked={pnlPane} onChange={(event) => layout.setPnlPane(event.target.checked)} /> PnL pane
+            <input
+              type="checkbox"
+              checked={pnlPane}
+              onChange={(event) => layout.setPnlPane(event.target.checked)}
+            />{' '}
+            PnL pane
           </label>
-          <button type="button" onClick={() => parts.current?.chart.timeScale().scrollToRealTime()} title="Scroll back to the newest data">
+          <button
+            type="button"
+            onClick={() => parts.current?.chart.timeScale().scrollToRealTime()}
+            title="Scroll back to the newest data"
+          >
             Live
           </button>
-          <button type="button" onClick={() => parts.current?.chart.timeScale().fitContent()} title="Zoom to show all history">
+          <button
+            type="button"
+            onClick={() => parts.current?.chart.timeScale().fitContent()}
+            title="Zoom to show all history"
+          >
             Fit
           </button>
         </>
@@ -201,8 +273,10 @@ export function PriceChartPanel() {
         aria-label={`Price chart of ${symbol ?? 'no symbol'}: mid price with fills and signals${pnlPane ? ', and total PnL below' : ''}. Drag to scroll, wheel to zoom.`}
       />
       <p className="chart-legend" aria-hidden="true">
-        <span style={{ color: COLORS.buy }}>▲ buy fill</span> <span style={{ color: COLORS.sell }}>▼ sell fill</span>{' '}
-        <span style={{ color: COLORS.buy }}>● buy signal</span> <span style={{ color: COLORS.sell }}>● sell signal</span>{' '}
+        <span style={{ color: COLORS.buy }}>▲ buy fill</span>{' '}
+        <span style={{ color: COLORS.sell }}>▼ sell fill</span>{' '}
+        <span style={{ color: COLORS.buy }}>● buy signal</span>{' '}
+        <span style={{ color: COLORS.sell }}>● sell signal</span>{' '}
         <span style={{ color: COLORS.suppressed }}>■ suppressed</span>
       </p>
     </Panel>

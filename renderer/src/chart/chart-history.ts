@@ -27,7 +27,8 @@ export interface ChartMarker {
   readonly id: string;
 }
 
-export const bucketTime = (tsUs: number): number => Math.floor(tsUs / BUCKET_US) / (1_000_000 / BUCKET_US);
+export const bucketTime = (tsUs: number): number =>
+  Math.floor(tsUs / BUCKET_US) / (1_000_000 / BUCKET_US);
 
 /** How a series changed since it was last drawn. */
 export type SeriesChange = 'none' | 'update' | 'reset';
@@ -86,7 +87,11 @@ function fillMarker(fill: FillView): ChartMarker {
 function signalMarker(signal: SignalView): ChartMarker {
   return {
     time: bucketTime(signal.tsUs),
-    kind: signal.suppressed ? 'signal-suppressed' : signal.side === 'Buy' ? 'signal-buy' : 'signal-sell',
+    kind: signal.suppressed
+      ? 'signal-suppressed'
+      : signal.side === 'Buy'
+        ? 'signal-buy'
+        : 'signal-sell',
     text: '',
     id: `signal-${signal.symbol}-${signal.tsUs}-${signal.side}`,
   };
@@ -146,7 +151,8 @@ export class ChartHistory {
     while (at > 0 && list[at - 1].time > marker.time) at--;
     list.splice(at, 0, marker);
     if (list.length > MAX_MARKERS) {
-      for (const dropped of list.splice(0, list.length - MAX_MARKERS)) this.seenMarkers.delete(dropped.id);
+      for (const dropped of list.splice(0, list.length - MAX_MARKERS))
+        this.seenMarkers.delete(dropped.id);
     }
     this.markersChanged.add(symbol);
   }

@@ -16,7 +16,8 @@ export function ConnectionBanner() {
   }
   return (
     <div className="banner banner-danger" role="alert">
-      Disconnected from the engine host — reconnecting… The numbers below are the last received and are not live.
+      Disconnected from the engine host — reconnecting… The numbers below are the last received and
+      are not live.
     </div>
   );
 }
@@ -33,13 +34,15 @@ export function EngineHaltBanner() {
     <>
       {!running ? (
         <div className="banner banner-danger" role="alert">
-          The engine is not running — the host is restarting it. Trading stays halted until you re-arm it.
+          The engine is not running — the host is restarting it. Trading stays halted until you
+          re-arm it.
         </div>
       ) : null}
       {killSwitch !== null && killSwitch.state === 'HALTED' && killSwitch.source === 'engine' ? (
         <div className="banner banner-danger banner-engine-halt" role="alert">
-          The engine halted trading on its own at {formatClockUs(killSwitch.changedUs)}: {killSwitch.reason || 'no reason given'}.
-          Trading stays halted until you re-arm it with the kill switch.
+          The engine halted trading on its own at {formatClockUs(killSwitch.changedUs)}:{' '}
+          {killSwitch.reason || 'no reason given'}. Trading stays halted until you re-arm it with
+          the kill switch.
         </div>
       ) : null}
     </>

@@ -12,12 +12,17 @@ import type { ConnectionStatus } from '../store/connection-store.js';
 const NUMBERS_EVERY_MS = 250;
 
 export function feedText(status: ConnectionStatus, state: EngineState | null): string {
-  if (status !== 'connected') return status === 'connecting' ? 'Feed: connecting to host' : 'Feed: unknown (host disconnected)';
+  if (status !== 'connected')
+    return status === 'connecting'
+      ? 'Feed: connecting to host'
+      : 'Feed: unknown (host disconnected)';
   if (state === null) return 'Feed: waiting for engine';
   return `Feed: ${state.health.feed}`;
 }
 
-export function busiestRing(utilization: Readonly<Record<string, number>>): { name: string; ratio: number } | null {
+export function busiestRing(
+  utilization: Readonly<Record<string, number>>,
+): { name: string; ratio: number } | null {
   let best: { name: string; ratio: number } | null = null;
   for (const [name, ratio] of Object.entries(utilization)) {
     if (Number.isFinite(ratio) && (best === null || ratio > best.ratio)) best = { name, ratio };
@@ -42,7 +47,8 @@ export function HealthBar() {
     const status = connection.getState().status;
     const text = feedText(status, state);
     setText(feed.current, text);
-    if (feed.current) feed.current.dataset.feed = status === 'connected' && state ? state.health.feed : 'unknown';
+    if (feed.current)
+      feed.current.dataset.feed = status === 'connected' && state ? state.health.feed : 'unknown';
     if (state === null) return;
     // The feed state shows at once; the numbers four times a second, which is as fast as
     // anyone reads them and spares a header re-layout every frame.
@@ -51,7 +57,10 @@ export function HealthBar() {
     lastNumbersMs.current = now;
     const health = state.health;
     setText(rate.current, formatRate(health.messagesPerSecond));
-    setText(t2t.current, `${formatMicros(health.tickToTrade.p50Us)} / ${formatMicros(health.tickToTrade.p99Us)}`);
+    setText(
+      t2t.current,
+      `${formatMicros(health.tickToTrade.p50Us)} / ${formatMicros(health.tickToTrade.p99Us)}`,
+    );
     const busiest = busiestRing(health.ringUtilization);
     setText(ring.current, busiest ? `${formatRatioPercent(busiest.ratio)} (${busiest.name})` : '—');
     if (ring.current) {
@@ -62,7 +71,10 @@ export function HealthBar() {
     setText(uptime.current, formatDuration(health.uptimeSeconds));
     setText(restarts.current, String(health.restarts));
     setText(orders.current, String(health.ordersSubmitted));
-    const rejected = Object.values(health.rejections).reduce((sum, n) => sum + (Number.isFinite(n) ? n : 0), 0);
+    const rejected = Object.values(health.rejections).reduce(
+      (sum, n) => sum + (Number.isFinite(n) ? n : 0),
+      0,
+    );
     setText(rejections.current, String(rejected));
     if (rejections.current) {
       rejections.current.title = Object.entries(health.rejections)
@@ -75,7 +87,13 @@ export function HealthBar() {
 
   return (
     <div className="health-bar" aria-label="Engine health" role="group">
-      <span role="status" aria-label="Connection" aria-live="polite" className="feed-state" ref={feed}>
+      <span
+        role="status"
+        aria-label="Connection"
+        aria-live="polite"
+        className="feed-state"
+        ref={feed}
+      >
         Feed: connecting to host
       </span>
       <span className="metric">

@@ -15,10 +15,22 @@ export const KILL_HOTKEY_LABEL = 'Ctrl+Shift+K';
 const ENGAGE_REASON = 'halted by the trader from the window';
 const REARM_REASON = 're-armed by the trader from the window';
 
-const LABELS: Record<TradingState, string> = { ACTIVE: 'TRADING', REDUCING: 'REDUCING', HALTED: 'HALTED' };
+const LABELS: Record<TradingState, string> = {
+  ACTIVE: 'TRADING',
+  REDUCING: 'REDUCING',
+  HALTED: 'HALTED',
+};
 
-export function isKillHotkey(event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>): boolean {
-  return event.ctrlKey && event.shiftKey && !event.altKey && !event.metaKey && event.key.toLowerCase() === 'k';
+export function isKillHotkey(
+  event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
+): boolean {
+  return (
+    event.ctrlKey &&
+    event.shiftKey &&
+    !event.altKey &&
+    !event.metaKey &&
+    event.key.toLowerCase() === 'k'
+  );
 }
 
 export function KillSwitch() {
@@ -35,10 +47,16 @@ export function KillSwitch() {
     setPending(on ? 'engage' : 'rearm');
     setFailure(null);
     try {
-      const ack = await api.send({ type: 'setKillSwitch', on, reason: on ? ENGAGE_REASON : REARM_REASON });
+      const ack = await api.send({
+        type: 'setKillSwitch',
+        on,
+        reason: on ? ENGAGE_REASON : REARM_REASON,
+      });
       if (!ack.ok) setFailure(`Kill switch not changed: ${ack.reason}`);
     } catch (error) {
-      setFailure(`Kill switch not changed: ${error instanceof Error ? error.message : String(error)}`);
+      setFailure(
+        `Kill switch not changed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       setPending(null);
     }
@@ -84,7 +102,13 @@ export function KillSwitch() {
         <span className="kill-switch-title">KILL SWITCH</span>
         <span className="kill-switch-state">{label}</span>
         <span className="kill-switch-hint">
-          {pending === 'engage' ? 'halting…' : pending === 'rearm' ? 're-arming…' : halted ? 'click to re-arm' : `click or ${KILL_HOTKEY_LABEL} to halt`}
+          {pending === 'engage'
+            ? 'halting…'
+            : pending === 'rearm'
+              ? 're-arming…'
+              : halted
+                ? 'click to re-arm'
+                : `click or ${KILL_HOTKEY_LABEL} to halt`}
         </span>
       </button>
       <p id="kill-switch-detail" className="kill-switch-detail">

@@ -13,11 +13,20 @@ export const isOpenOrder = (order: OrderView): boolean => OPEN_STATUSES.has(orde
 
 export function ordersForDisplay(orders: readonly OrderView[], limit = ORDERS_SHOWN): OrderView[] {
   return [...orders]
-    .sort((a, b) => Number(isOpenOrder(b)) - Number(isOpenOrder(a)) || b.updatedUs - a.updatedUs || b.orderId - a.orderId)
+    .sort(
+      (a, b) =>
+        Number(isOpenOrder(b)) - Number(isOpenOrder(a)) ||
+        b.updatedUs - a.updatedUs ||
+        b.orderId - a.orderId,
+    )
     .slice(0, limit);
 }
 
-function OrderRow(props: { readonly order: OrderView; readonly pending: boolean; readonly onCancel: () => void }) {
+function OrderRow(props: {
+  readonly order: OrderView;
+  readonly pending: boolean;
+  readonly onCancel: () => void;
+}) {
   const { order } = props;
   const decimals = decimalsFor(order.symbol);
   const open = isOpenOrder(order);
@@ -29,13 +38,22 @@ function OrderRow(props: { readonly order: OrderView; readonly pending: boolean;
       <td className={order.side === 'Buy' ? 'buy' : 'sell'}>{order.side}</td>
       <td>{order.type}</td>
       <td title={order.reason}>{order.status}</td>
-      <td className="num">{order.type === 'Market' ? 'market' : formatDecimalText(order.price, decimals.price)}</td>
+      <td className="num">
+        {order.type === 'Market' ? 'market' : formatDecimalText(order.price, decimals.price)}
+      </td>
       <td className="num">{formatDecimalText(order.qty, decimals.qty)}</td>
       <td className="num">{formatDecimalText(order.filledQty, decimals.qty)}</td>
-      <td className="num">{filled ? formatDecimalText(order.avgFillPrice, decimals.price) : '—'}</td>
+      <td className="num">
+        {filled ? formatDecimalText(order.avgFillPrice, decimals.price) : '—'}
+      </td>
       <td>
         {open ? (
-          <button type="button" aria-label={`Cancel order ${order.orderId}`} disabled={props.pending} onClick={props.onCancel}>
+          <button
+            type="button"
+            aria-label={`Cancel order ${order.orderId}`}
+            disabled={props.pending}
+            onClick={props.onCancel}
+          >
             {props.pending ? 'Cancelling…' : 'Cancel'}
           </button>
         ) : null}
@@ -108,7 +126,12 @@ export function OrdersPanel() {
                   key={order.orderId}
                   order={order}
                   pending={pendingKey === `Cancel order ${order.orderId}`}
-                  onCancel={() => void run(`Cancel order ${order.orderId}`, { type: 'cancelOrder', orderId: order.orderId })}
+                  onCancel={() =>
+                    void run(`Cancel order ${order.orderId}`, {
+                      type: 'cancelOrder',
+                      orderId: order.orderId,
+                    })
+                  }
                 />
               ))
             )}

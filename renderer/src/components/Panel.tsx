@@ -14,7 +14,10 @@ export function Panel(props: {
   const collapsed = useStore(layout, (l) => l.collapsed[props.id]);
   const bodyId = `panel-${props.id}-body`;
   return (
-    <section className={`panel panel-${props.id}${collapsed ? ' collapsed' : ''}`} aria-labelledby={`panel-${props.id}-title`}>
+    <section
+      className={`panel panel-${props.id}${collapsed ? ' collapsed' : ''}`}
+      aria-labelledby={`panel-${props.id}-title`}
+    >
       <header className="panel-header">
         <h2 id={`panel-${props.id}-title`}>
           <button
@@ -31,7 +34,9 @@ export function Panel(props: {
             {props.title}
           </button>
         </h2>
-        {props.actions !== undefined && !collapsed ? <div className="panel-actions">{props.actions}</div> : null}
+        {props.actions !== undefined && !collapsed ? (
+          <div className="panel-actions">{props.actions}</div>
+        ) : null}
       </header>
       <div id={bodyId} className="panel-body" hidden={collapsed}>
         {props.children}

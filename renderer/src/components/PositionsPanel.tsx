@@ -6,7 +6,8 @@ import { formatFixedNumber, formatMoney } from '../format/numbers.js';
 import { Panel } from './Panel.js';
 import { useCommand } from './use-command.js';
 
-const pnlClass = (value: number): string => (value > 0 ? 'num gain' : value < 0 ? 'num loss' : 'num');
+const pnlClass = (value: number): string =>
+  value > 0 ? 'num gain' : value < 0 ? 'num loss' : 'num';
 
 const isFlat = (position: PositionView): boolean => {
   const units = parseSignedFixed(position.qty);
@@ -85,10 +86,16 @@ export function PositionsPanel() {
                 <tr key={position.symbol} data-symbol={position.symbol}>
                   <th scope="row">{position.symbol}</th>
                   <td className="num">{formatDecimalText(position.qty, decimals.qty)}</td>
-                  <td className="num">{isFlat(position) ? '—' : formatDecimalText(position.avgCost, decimals.price)}</td>
+                  <td className="num">
+                    {isFlat(position) ? '—' : formatDecimalText(position.avgCost, decimals.price)}
+                  </td>
                   <td className="num">{formatFixedNumber(position.mark, decimals.price)}</td>
-                  <td className={pnlClass(position.realizedPnl)}>{formatMoney(position.realizedPnl)}</td>
-                  <td className={pnlClass(position.unrealizedPnl)}>{formatMoney(position.unrealizedPnl)}</td>
+                  <td className={pnlClass(position.realizedPnl)}>
+                    {formatMoney(position.realizedPnl)}
+                  </td>
+                  <td className={pnlClass(position.unrealizedPnl)}>
+                    {formatMoney(position.unrealizedPnl)}
+                  </td>
                   <td className={pnlClass(rowTotal)}>{formatMoney(rowTotal)}</td>
                   <td>
                     <button

@@ -36,8 +36,8 @@ export function RearmDialog(props: {
     >
       <h2 id="rearm-title">Re-arm trading?</h2>
       <p id="rearm-text">
-        The strategy will send orders again as soon as the engine is ACTIVE. Trading was halted because:{' '}
-        <strong>{props.reason || 'no reason given'}</strong>
+        The strategy will send orders again as soon as the engine is ACTIVE. Trading was halted
+        because: <strong>{props.reason || 'no reason given'}</strong>
       </p>
       <div className="dialog-buttons">
         <button type="button" ref={cancel} onClick={props.onCancel}>

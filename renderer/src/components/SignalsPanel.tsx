@@ -55,7 +55,10 @@ export function SignalsPanel() {
               </tr>
             ) : (
               shown.map((signal, index) => (
-                <tr key={`${signal.symbol}-${signal.tsUs}-${index}`} className={signal.suppressed ? 'suppressed' : ''}>
+                <tr
+                  key={`${signal.symbol}-${signal.tsUs}-${index}`}
+                  className={signal.suppressed ? 'suppressed' : ''}
+                >
                   <td className="num">{formatClockUs(signal.tsUs)}</td>
                   <td>{signal.symbol}</td>
                   <td className={signal.side === 'Buy' ? 'buy' : 'sell'}>{signal.side}</td>

@@ -3,7 +3,13 @@ import { useStore } from 'zustand';
 import { useServices } from '../app/app-context.js';
 import { Panel } from '../components/Panel.js';
 import { displayValue } from './param-form-store.js';
-import { fieldsInGroup, rangeLabel, type EngineValues, type ParamField, type ParamGroup } from './param-fields.js';
+import {
+  fieldsInGroup,
+  rangeLabel,
+  type EngineValues,
+  type ParamField,
+  type ParamGroup,
+} from './param-fields.js';
 import { checkForm } from './param-validation.js';
 
 /**
@@ -86,7 +92,12 @@ export function ParamsPanel() {
     <Panel id="params" title="Parameters">
       <form className="param-form" aria-label="Parameters" onSubmit={onSubmit} noValidate>
         {(['params', 'risk_limits'] as const).map((group) => (
-          <fieldset key={group} name={group} aria-label={group} className={`param-group param-group-${group}`}>
+          <fieldset
+            key={group}
+            name={group}
+            aria-label={group}
+            className={`param-group param-group-${group}`}
+          >
             <legend>{GROUP_TITLES[group]}</legend>
             {fieldsInGroup(group).map((field) => (
               <ParamInput
@@ -120,10 +131,19 @@ export function ParamsPanel() {
           {form.notice ?? ''}
         </p>
         <div className="form-buttons">
-          <button type="submit" className="primary" disabled={current === null} aria-busy={form.submitting}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={current === null}
+            aria-busy={form.submitting}
+          >
             {form.submitting ? 'Applying…' : 'Apply'}
           </button>
-          <button type="button" disabled={dirtyCount === 0 && form.refusal === null} onClick={() => paramForm.revertAll()}>
+          <button
+            type="button"
+            disabled={dirtyCount === 0 && form.refusal === null}
+            onClick={() => paramForm.revertAll()}
+          >
             Revert
           </button>
         </div>

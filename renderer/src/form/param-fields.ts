@@ -50,7 +50,8 @@ export interface EngineValues {
 }
 
 export function engineValue(values: EngineValues, field: ParamField): number {
-  const record: Readonly<Record<string, number>> = field.group === 'params' ? values.params : values.riskLimits;
+  const record: Readonly<Record<string, number>> =
+    field.group === 'params' ? values.params : values.riskLimits;
   return record[field.key];
 }
 

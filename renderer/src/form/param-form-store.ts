@@ -33,7 +33,11 @@ export type ParamFormStore = StoreApi<ParamFormState> & {
 /** How long an acknowledged value is shown before the stream must have reported it. */
 const ACK_HOLD_MS = 3000;
 
-export function displayValue(state: ParamFormState, field: ParamField, current: EngineValues | null): string {
+export function displayValue(
+  state: ParamFormState,
+  field: ParamField,
+  current: EngineValues | null,
+): string {
   const draft = state.drafts[field.id];
   if (draft !== undefined) return draft;
   const acked = state.acked[field.id];
@@ -44,12 +48,17 @@ export function displayValue(state: ParamFormState, field: ParamField, current: 
 const fieldById = new Map(PARAM_FIELDS.map((field) => [field.id, field]));
 
 function idsOf(command: Command): string[] {
-  if (command.type === 'updateParams') return Object.keys(command.patch).map((key) => `params.${key}`);
-  if (command.type === 'updateRiskLimits') return Object.keys(command.patch).map((key) => `risk_limits.${key}`);
+  if (command.type === 'updateParams')
+    return Object.keys(command.patch).map((key) => `params.${key}`);
+  if (command.type === 'updateRiskLimits')
+    return Object.keys(command.patch).map((key) => `risk_limits.${key}`);
   return [];
 }
 
-const without = <T>(record: Readonly<Record<string, T>>, ids: readonly string[]): Record<string, T> => {
+const without = <T>(
+  record: Readonly<Record<string, T>>,
+  ids: readonly string[],
+): Record<string, T> => {
   const copy = { ...record };
   for (const id of ids) delete copy[id];
   return copy;
@@ -79,11 +88,18 @@ export function createParamFormStore(now: () => number = Date.now): ParamFormSto
       return;
     }
     if (check.changedIds.length === 0) {
-      store.setState({ drafts: {}, blocked: null, refusal: null, notice: 'Nothing to apply: the values are those the engine runs with.' });
+      store.setState({
+        drafts: {},
+        blocked: null,
+        refusal: null,
+        notice: 'Nothing to apply: the values are those the engine runs with.',
+      });
       return;
     }
     // Drafts that equal what the engine runs with have nothing to send: drop them now.
-    const unchanged = Object.keys(store.getState().drafts).filter((id) => !check.changedIds.includes(id));
+    const unchanged = Object.keys(store.getState().drafts).filter(
+      (id) => !check.changedIds.includes(id),
+    );
     store.setState({
       drafts: without(store.getState().drafts, unchanged),
       submitting: true,
@@ -128,7 +144,11 @@ export function createParamFormStore(now: () => number = Date.now): ParamFormSto
     edit(id: string, text: string) {
       if (!fieldById.has(id)) throw new Error(`unknown parameter field ${id}`);
       const state = store.getState();
-      store.setState({ drafts: { ...state.drafts, [id]: text }, acked: without(state.acked, [id]), blocked: null });
+      store.setState({
+        drafts: { ...state.drafts, [id]: text },
+        acked: without(state.acked, [id]),
+        blocked: null,
+      });
     },
     revertAll() {
       store.setState({ drafts: {}, blocked: null, refusal: null, notice: null });
@@ -136,7 +156,10 @@ export function createParamFormStore(now: () => number = Date.now): ParamFormSto
     reconcile(current: EngineValues, nowMs: number) {
       const { acked } = store.getState();
       const done = Object.entries(acked)
-        .filter(([id, entry]) => entry.value === engineValue(current, fieldById.get(id)!) || nowMs > entry.untilMs)
+        .filter(
+          ([id, entry]) =>
+            entry.value === engineValue(current, fieldById.get(id)!) || nowMs > entry.untilMs,
+        )
         .map(([id]) => id);
       if (done.length > 0) store.setState({ acked: without(acked, done) });
     },

@@ -38,7 +38,10 @@ export interface FormCheck {
   /** Refusals that name no single field. */
   readonly formErrors: readonly string[];
   /** Only the keys whose value differs from what the engine runs with. */
-  readonly patch: { readonly params: Record<string, number>; readonly risk_limits: Record<string, number> };
+  readonly patch: {
+    readonly params: Record<string, number>;
+    readonly risk_limits: Record<string, number>;
+  };
   readonly changedIds: readonly string[];
 }
 
@@ -50,7 +53,14 @@ let baseConfig: Config | null = null;
  * unfilled; naming each section makes them parse with their own defaults.
  */
 export function baseEngineConfig(): Config {
-  baseConfig ??= validateConfig({ market: {}, strategy: {}, execution: {}, engine: {}, persistence: {}, metrics: {} });
+  baseConfig ??= validateConfig({
+    market: {},
+    strategy: {},
+    execution: {},
+    engine: {},
+    persistence: {},
+    metrics: {},
+  });
   return baseConfig;
 }
 
@@ -59,7 +69,11 @@ export function configWith(values: EngineValues): Config {
   const baseConfig = baseEngineConfig();
   return {
     ...baseConfig,
-    strategy: { ...baseConfig.strategy, params: { ...values.params }, risk_limits: { ...values.riskLimits } },
+    strategy: {
+      ...baseConfig.strategy,
+      params: { ...values.params },
+      risk_limits: { ...values.riskLimits },
+    },
   };
 }
 
@@ -67,7 +81,9 @@ function fieldNamedBy(problem: string): ParamField | undefined {
   // Longest full key first: no key is a prefix of another today, but keep it unambiguous.
   return [...PARAM_FIELDS]
     .sort((a, b) => b.fullKey.length - a.fullKey.length)
-    .find((field) => problem.startsWith(field.fullKey + ' ') || problem.startsWith(field.fullKey + ':'));
+    .find(
+      (field) => problem.startsWith(field.fullKey + ' ') || problem.startsWith(field.fullKey + ':'),
+    );
 }
 
 export function checkForm(current: EngineValues, drafts: Drafts): FormCheck {
@@ -114,9 +130,13 @@ function toParamsPatch(patch: FormCheck['patch']): ParamsPatch {
  */
 export function commandsFor(current: EngineValues, patch: FormCheck['patch']): Command[] {
   const params: Command | null =
-    Object.keys(patch.params).length > 0 ? { type: 'updateParams', patch: { ...patch.params } } : null;
+    Object.keys(patch.params).length > 0
+      ? { type: 'updateParams', patch: { ...patch.params } }
+      : null;
   const limits: Command | null =
-    Object.keys(patch.risk_limits).length > 0 ? { type: 'updateRiskLimits', patch: { ...patch.risk_limits } } : null;
+    Object.keys(patch.risk_limits).length > 0
+      ? { type: 'updateRiskLimits', patch: { ...patch.risk_limits } }
+      : null;
   if (params === null) return limits === null ? [] : [limits];
   if (limits === null) return [params];
   const limitsAlone = applyParamsPatch(configWith(current), { risk_limits: patch.risk_limits });

@@ -1,4 +1,10 @@
-import { FIXED_DECIMALS, FIXED_SCALE, formatFixed, parseFixed, symbolSpecFor } from '../../../shared/domain.js';
+import {
+  FIXED_DECIMALS,
+  FIXED_SCALE,
+  formatFixed,
+  parseFixed,
+  symbolSpecFor,
+} from '../../../shared/domain.js';
 
 /**
  * Fixed decimals per symbol, derived from the exchange's tick and step sizes, so a price

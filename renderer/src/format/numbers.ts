@@ -36,7 +36,8 @@ export function formatMicros(us: number | null | undefined): string {
 }
 
 export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return DASH;
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0)
+    return DASH;
   const total = Math.floor(seconds);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

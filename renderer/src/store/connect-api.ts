@@ -6,8 +6,15 @@ import type { EngineStore } from './engine-store.js';
  * Feeds the stores from the API. On every reconnect the sequence watermark is forgotten:
  * the host may have restarted and begun its sequence again.
  */
-export function connectApiToStores(api: LockstepApi, engine: EngineStore, connection: ConnectionStore): () => void {
+export function connectApiToStores(
+  api: LockstepApi,
+  engine: EngineStore,
+  connection: ConnectionStore,
+): () => void {
   const offState = api.onState((state) => {
+    // A state proves the transport works: an API that never reports its connection
+    // (a preload that is simply always connected) must not leave "Connecting…" up.
+    if (connection.getState().status === 'connecting') connection.report(true);
     engine.receive(state);
   });
   const offConnection = api.onConnection((connected) => {

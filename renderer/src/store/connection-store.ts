@@ -17,7 +17,11 @@ export type ConnectionStore = StoreApi<ConnectionState> & {
 };
 
 export function createConnectionStore(now: () => number = Date.now): ConnectionStore {
-  const store = createStore<ConnectionState>()(() => ({ status: 'connecting', drops: 0, sinceMs: now() }));
+  const store = createStore<ConnectionState>()(() => ({
+    status: 'connecting',
+    drops: 0,
+    sinceMs: now(),
+  }));
   return Object.assign(store, {
     report(connected: boolean) {
       const current = store.getState();

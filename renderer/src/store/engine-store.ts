@@ -99,7 +99,8 @@ export function isNewer(next: EngineState, latest: EngineState | null): boolean 
 
 /** Keeps the previous slice object where the new one has the same content. */
 export function mergeState(previous: EngineStoreState, state: EngineState): EngineStoreState {
-  const keep = <T>(old: T, fresh: T, same: (a: T, b: T) => boolean): T => (same(old, fresh) ? old : fresh);
+  const keep = <T>(old: T, fresh: T, same: (a: T, b: T) => boolean): T =>
+    same(old, fresh) ? old : fresh;
   return {
     state,
     orders: keep(previous.orders, state.orders, sameOrders),
@@ -114,7 +115,9 @@ export function mergeState(previous: EngineStoreState, state: EngineState): Engi
         ? previous.killSwitch
         : state.killSwitch,
     params:
-      previous.params !== null && sameNumberRecord(previous.params, state.params) ? previous.params : state.params,
+      previous.params !== null && sameNumberRecord(previous.params, state.params)
+        ? previous.params
+        : state.params,
     riskLimits:
       previous.riskLimits !== null && sameNumberRecord(previous.riskLimits, state.riskLimits)
         ? previous.riskLimits

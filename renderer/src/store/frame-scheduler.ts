@@ -79,7 +79,9 @@ function browserFrameClock(): FrameClock {
  * and the newest state always get through; coalescing means nothing is lost but
  * intermediate frames.
  */
-export function createAdaptiveFrameScheduler(clock: FrameClock = browserFrameClock()): AdaptiveFrameScheduler {
+export function createAdaptiveFrameScheduler(
+  clock: FrameClock = browserFrameClock(),
+): AdaptiveFrameScheduler {
   let costMs = 0;
   let lastEndMs = Number.NEGATIVE_INFINITY;
   const run = (callback: () => void): void => {

@@ -6,7 +6,15 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
  * width. A stored value that is missing, corrupt or from an older layout falls back
  * field by field to the default rather than breaking the window.
  */
-export const PANEL_IDS = ['book', 'chart', 'signals', 'orders', 'positions', 'params', 'history'] as const;
+export const PANEL_IDS = [
+  'book',
+  'chart',
+  'signals',
+  'orders',
+  'positions',
+  'params',
+  'history',
+] as const;
 export type PanelId = (typeof PANEL_IDS)[number];
 
 export interface Layout {
@@ -21,7 +29,15 @@ export interface Layout {
 export const LAYOUT_STORAGE_KEY = 'lockstep.layout.v1';
 
 export const DEFAULT_LAYOUT: Layout = {
-  collapsed: { book: false, chart: false, signals: false, orders: false, positions: false, params: false, history: true },
+  collapsed: {
+    book: false,
+    chart: false,
+    signals: false,
+    orders: false,
+    positions: false,
+    params: false,
+    history: true,
+  },
   pnlPane: true,
   symbol: null,
   bookWidthPx: null,
@@ -52,9 +68,13 @@ export function parseLayout(text: string | null): Layout {
       if (typeof value === 'boolean') collapsed[id] = value;
     }
   }
-  const symbol = typeof raw.symbol === 'string' && /^[A-Z0-9]{2,20}$/.test(raw.symbol) ? raw.symbol : null;
+  const symbol =
+    typeof raw.symbol === 'string' && /^[A-Z0-9]{2,20}$/.test(raw.symbol) ? raw.symbol : null;
   const width = raw.bookWidthPx;
-  const bookWidthPx = typeof width === 'number' && Number.isFinite(width) && width >= 200 && width <= 2000 ? width : null;
+  const bookWidthPx =
+    typeof width === 'number' && Number.isFinite(width) && width >= 200 && width <= 2000
+      ? width
+      : null;
   return {
     collapsed,
     pnlPane: typeof raw.pnlPane === 'boolean' ? raw.pnlPane : DEFAULT_LAYOUT.pnlPane,

@@ -48,19 +48,24 @@ const sameSignal = (x: SignalView, y: SignalView): boolean =>
   x.suppressed === y.suppressed &&
   x.holdingPeriodMs === y.holdingPeriodMs;
 
-const sameFill = (x: FillView, y: FillView): boolean => x.tradeId === y.tradeId && x.orderId === y.orderId;
+const sameFill = (x: FillView, y: FillView): boolean =>
+  x.tradeId === y.tradeId && x.orderId === y.orderId;
 
 const sameParamChange = (x: ParamChangeView, y: ParamChangeView): boolean =>
   x.tsUs === y.tsUs && x.key === y.key && x.newValue === y.newValue && x.oldValue === y.oldValue;
 
-export const sameOrders = (a: readonly OrderView[], b: readonly OrderView[]): boolean => sameList(a, b, sameOrder);
+export const sameOrders = (a: readonly OrderView[], b: readonly OrderView[]): boolean =>
+  sameList(a, b, sameOrder);
 export const samePositions = (a: readonly PositionView[], b: readonly PositionView[]): boolean =>
   sameList(a, b, samePosition);
 export const sameSignals = (a: readonly SignalView[], b: readonly SignalView[]): boolean =>
   sameList(a, b, sameSignal);
-export const sameFills = (a: readonly FillView[], b: readonly FillView[]): boolean => sameList(a, b, sameFill);
-export const sameParamHistory = (a: readonly ParamChangeView[], b: readonly ParamChangeView[]): boolean =>
-  sameList(a, b, sameParamChange);
+export const sameFills = (a: readonly FillView[], b: readonly FillView[]): boolean =>
+  sameList(a, b, sameFill);
+export const sameParamHistory = (
+  a: readonly ParamChangeView[],
+  b: readonly ParamChangeView[],
+): boolean => sameList(a, b, sameParamChange);
 export const sameStrings = (a: readonly string[], b: readonly string[]): boolean =>
   sameList(a, b, (x, y) => x === y);
 
@@ -68,7 +73,10 @@ export const sameSignalCounts = (a: SignalCounts, b: SignalCounts): boolean =>
   a.fired === b.fired && a.suppressed === b.suppressed && a.none === b.none;
 
 export const sameKillSwitch = (a: KillSwitchView, b: KillSwitchView): boolean =>
-  a.state === b.state && a.reason === b.reason && a.source === b.source && a.changedUs === b.changedUs;
+  a.state === b.state &&
+  a.reason === b.reason &&
+  a.source === b.source &&
+  a.changedUs === b.changedUs;
 
 /** Flat records of numbers (params, risk limits, totals). */
 export function sameNumberRecord<T extends object>(a: T, b: T): boolean {
