@@ -2,7 +2,7 @@ import type { Command } from '../../../shared/api.js';
 import {
   applyParamsPatch,
   checkNumber,
-  validateConfig,
+  defaultConfig,
   type Config,
   type ParamsPatch,
 } from '../../../shared/config.js';
@@ -47,20 +47,9 @@ export interface FormCheck {
 
 let baseConfig: Config | null = null;
 
-/**
- * The default config, every section spelled out: zod 4 returns a `.default({})` value
- * without parsing it, so `defaultConfig()` (validating `{}`) leaves the nested sections
- * unfilled; naming each section makes them parse with their own defaults.
- */
+/** The default config, parsed once: the base the engine's numbers are laid over. */
 export function baseEngineConfig(): Config {
-  baseConfig ??= validateConfig({
-    market: {},
-    strategy: {},
-    execution: {},
-    engine: {},
-    persistence: {},
-    metrics: {},
-  });
+  baseConfig ??= defaultConfig();
   return baseConfig;
 }
 
