@@ -1,8 +1,5 @@
 import { booleanOption, numberOption, stringOption, UsageError, type CommandSpec } from './args.js';
-import { MarketPipeline } from '../engine/market/market-pipeline.js';
-import { ExchangeClient } from '../engine/market/exchange-client.js';
-import { splitCombinedFrame } from '../engine/recording/json-extract.js';
-import { RecordingWriter } from '../engine/recording/recording-writer.js';
+import { recordMarket, type RecordProgress } from '../engine/recording/recorder.js';
 
 /**
  * `lockstep record`: connects like the engine does (same client, same sync procedure) and
@@ -34,51 +31,34 @@ export const recordCommand: CommandSpec = {
     const limit = numberOption(options, 'snapshot-limit') ?? 1000;
     if (!Number.isInteger(limit) || limit < 5 || limit > 5000) throw new UsageError(`record: --snapshot-limit must be an integer from 5 to 5000, got ${limit}`);
     const restUrl = stringOption(options, 'rest-url') ?? url.replace(/^ws/, 'http');
+    if (!/^https?:\/\//.test(restUrl)) throw new UsageError(`record: --rest-url must start with http:// or https://, got "${restUrl}"`);
     const out = stringOption(options, 'out')!;
 
-    const writer = new RecordingWriter(out);
-    const pipeline = new MarketPipeline(symbols, { depthLevelsForRecord: 0 }, () => undefined);
-    let unsplittable = 0;
-    const client = new ExchangeClient({
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const describe = (p: RecordProgress) =>
+      `record: ${p.frames} frames, ${p.snapshots} snapshots, ${p.gaps} gaps, ${p.malformed} malformed, ${(p.bytes / 1e6).toFixed(2)} MB, feed ${p.feed}`;
+    const result = await recordMarket({
       url,
       restUrl,
       symbols,
-      pipeline,
+      out,
       snapshotLimit: limit,
       bookTicker: booleanOption(options, 'book-ticker'),
-      nowMonoUs: () => performance.now() * 1000,
-      handleFrame: (data, tsUs, t0Us) => {
-        const frame = splitCombinedFrame(data.toString('utf8'));
-        if (typeof frame === 'string') unsplittable++;
-        else writer.writeFrame(tsUs, frame.stream, frame.data);
-        pipeline.onFrame(data, tsUs, t0Us);
-      },
-      onSnapshotBody: (symbol, body, tsUs) => writer.writeSnapshot(tsUs, symbol, body),
+      durationMs: duration === undefined ? undefined : duration * 1000,
+      signal: stop.signal,
       log: (level, message) => {
         if (level !== 'debug') console.error(`record ${level}: ${message}`);
       },
+      onProgress: (p) => console.error(describe(p)),
     });
-    const progress = () => {
-      const c = pipeline.counters;
-      console.error(
-        `record: ${writer.frames} frames, ${writer.snapshots} snapshots, ${c.gaps} gaps, ${c.malformed} malformed, ` +
-          `${(writer.bytes / 1e6).toFixed(2)} MB, feed ${client.state}`,
-      );
-    };
-    const timer = setInterval(progress, 5000);
-    client.start();
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      if (duration !== undefined) setTimeout(stop, duration * 1000).unref();
-    });
-    clearInterval(timer);
-    await client.close();
-    await writer.close();
-    progress();
-    if (unsplittable > 0) console.error(`record: ${unsplittable} frames were not combined-stream frames and were not written`);
-    console.log(`recorded ${writer.frames} frames and ${writer.snapshots} snapshots to ${out}`);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    console.error(describe(result));
+    if (result.unsplittable > 0) console.error(`record: ${result.unsplittable} frames were not combined-stream frames and were not written`);
+    console.log(`recorded ${result.frames} frames and ${result.snapshots} snapshots to ${out}`);
     return 0;
   },
 };
