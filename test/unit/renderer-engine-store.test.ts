@@ -180,6 +180,21 @@ test('an API that never reports its connection counts as connected once a state 
   );
 });
 
+test('a malformed state from any transport is reported and dropped, the next good one shown', () => {
+  const frames = createManualScheduler();
+  const engine = createEngineStore(frames.schedule);
+  const connection = createConnectionStore();
+  const push = pushApi();
+  const problems: string[] = [];
+  connectApiToStores(push.api, engine, connection, (p) => problems.push(p));
+  push.state({ ...engineState({ seq: 1 }), books: 'none' } as unknown as EngineState);
+  assert.deepEqual(problems, ['state from the host dropped: state.books is not an array']);
+  assert.equal(frames.pending, 0);
+  push.state(engineState({ seq: 2 }));
+  frames.runFrame();
+  assert.equal(engine.store.getState().state?.seq, 2);
+});
+
 test('adaptive frames leave the main thread as much time as the last frame took', async () => {
   const { createAdaptiveFrameScheduler } =
     await import('../../renderer/src/store/frame-scheduler.js');
