@@ -19,6 +19,8 @@ export type FrameKindCode = (typeof FrameKind)[keyof typeof FrameKind];
 export interface FrameOutput {
   wants(stream: string): boolean;
   emit(stream: string, kind: FrameKindCode, payload: string): void;
+  /** Bytes queued for the slowest connection (a replay at full speed waits on it). */
+  backlogBytes?(): number;
 }
 
 /** The simulator's own view of a book, prices and quantities in 1e-8 units, best first. */
@@ -26,6 +28,8 @@ export interface SimBookView {
   readonly symbol: string;
   /** The update id of the book state shown. */
   readonly lastUpdateId: number;
+  /** False when the view may be wrong (a replayed recording after a gap, before its next snapshot). */
+  readonly synced: boolean;
   readonly bids: Array<[Price, Qty]>;
   readonly asks: Array<[Price, Qty]>;
 }

@@ -125,6 +125,17 @@ export class GeneratedMarket implements OrderFlowListener {
     this.out = null;
   }
 
+  /**
+   * Jumps simulated time forward with no events in between (after a stall). Changes not
+   * yet published go out in the next diff, so update ids stay continuous.
+   */
+  skipTo(simMs: number): void {
+    if (simMs <= this.model.timeMs) return;
+    this.model.skipTo(simMs);
+    this.nextFastMs = (Math.floor(simMs / this.fastMs) + 1) * this.fastMs;
+    this.nextSlowMs = (Math.floor(simMs / SLOW_DIFF_MS) + 1) * SLOW_DIFF_MS;
+  }
+
   /** REST depth snapshot body of the current book (best `limit` levels a side). */
   snapshotJson(limit: number): string {
     const m = this.model;
@@ -134,7 +145,7 @@ export class GeneratedMarket implements OrderFlowListener {
   /** The current book, every level (for tests and the sample recorder). */
   currentBook(): SimBookView {
     const m = this.model;
-    return { symbol: this.symbol, lastUpdateId: this.lastUpdateId, bids: this.viewOf(m.bids), asks: this.viewOf(m.asks) };
+    return { symbol: this.symbol, lastUpdateId: this.lastUpdateId, synced: true, bids: this.viewOf(m.bids), asks: this.viewOf(m.asks) };
   }
 
   /**
@@ -151,6 +162,7 @@ export class GeneratedMarket implements OrderFlowListener {
     return {
       symbol: this.symbol,
       lastUpdateId: this.publishedUpdateId,
+      synced: true,
       bids: side(p.bids, p.bidQtys, p.bidCount),
       asks: side(p.asks, p.askQtys, p.askCount),
     };

@@ -69,6 +69,18 @@ export class LevelLadder {
     return qty;
   }
 
+  /** Sets the quantity at a price; 0 removes the level. */
+  set(price: number, qty: number): void {
+    const key = this.isBid ? -price : price;
+    const index = this.search(key);
+    if (index >= 0) {
+      if (qty === 0) this.removeAt(index);
+      else this.qtys[index] = qty;
+    } else if (qty !== 0) {
+      this.insertAt(-index - 1, key, qty);
+    }
+  }
+
   /** Removes up to qty from the level at index; the level goes when it reaches 0. Returns the removed amount. */
   takeAt(index: number, qty: number): number {
     const have = this.qtys[index]!;

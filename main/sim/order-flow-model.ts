@@ -164,6 +164,16 @@ export class OrderFlowModel {
     return changed;
   }
 
+  /**
+   * Moves the clock to simMs with nothing happening meanwhile. Waiting times are
+   * memoryless, so drawing the next one afresh from here is exact.
+   */
+  skipTo(simMs: number): void {
+    if (simMs <= this.timeMs) return;
+    this.timeMs = simMs;
+    this.nextEventMs = simMs + this.rng.exponential(this.totalRate) * 1000;
+  }
+
   private drawKind(): FlowEventCode {
     let u = this.rng.next() * this.totalRate;
     const rates = this.rates;
