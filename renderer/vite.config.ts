@@ -12,5 +12,13 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // zod's own /* @__PURE__ */ comments sit where Rollup cannot use them; Rollup drops
+        // them harmlessly, and a warning per comment on every build hides real ones.
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
+        warn(warning);
+      },
+    },
   },
 });
