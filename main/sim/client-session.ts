@@ -28,6 +28,8 @@ export interface SessionHooks {
   subscribe(session: ClientSession, stream: string): void;
   unsubscribe(session: ClientSession, stream: string): void;
   closed(session: ClientSession): void;
+  /** Whether the disconnect fault is still in force when its timer fires. */
+  disconnectActive(): boolean;
   log(level: 'info' | 'warn', message: string): void;
 }
 
@@ -65,7 +67,11 @@ export class ClientSession implements ControlTarget {
     this.timers.push(setInterval(() => this.sendPing(), rules.pingIntervalMs));
     this.timers.push(setTimeout(() => this.end('connection lifetime reached', 1001), rules.maxConnectionMs));
     if (rules.disconnectAfterMs !== null) {
-      this.timers.push(setTimeout(() => this.cut('disconnect fault'), rules.disconnectAfterMs));
+      this.timers.push(
+        setTimeout(() => {
+          if (hooks.disconnectActive()) this.cut('disconnect fault');
+        }, rules.disconnectAfterMs),
+      );
     }
   }
 

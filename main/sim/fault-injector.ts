@@ -1,5 +1,5 @@
 import type { Rng } from '../engine/core/rng.js';
-import type { FaultSpec } from './fault-grammar.js';
+import type { FaultSpec } from './fault-spec.js';
 import { FrameKind, type FrameKindCode } from './frame-output.js';
 
 export const Corruption = {
@@ -38,9 +38,15 @@ export class FaultInjector {
   readonly counters: FaultCounters = { dropped: 0, duplicated: 0, reordered: 0, malformed: 0, silenced: 0 };
 
   constructor(
-    readonly spec: FaultSpec,
+    /** The faults in force; replaced whole by setFaults (a test lifts them mid-run). */
+    public spec: FaultSpec,
     private readonly rng: Rng,
   ) {}
+
+  /** A REST depth request fails (the `rest_error` fault). */
+  restFails(): boolean {
+    return this.spec.restError > 0 && this.rng.next() < this.spec.restError;
+  }
 
   /** True while the spec's silence window covers feed time `feedMs`. */
   silenced(feedMs: number): boolean {

@@ -1,5 +1,3 @@
-import type { Price, Qty } from '../../shared/domain.js';
-
 /** What a frame carries; faults treat depth diffs differently (a dropped diff is a gap). */
 export const FrameKind = {
   DEPTH: 1,
@@ -23,15 +21,18 @@ export interface FrameOutput {
   backlogBytes?(): number;
 }
 
-/** The simulator's own view of a book, prices and quantities in 1e-8 units, best first. */
+/**
+ * The simulator's own view of a book, best first, prices and quantities as Binance writes
+ * them (8 decimals), i.e. the shape of a REST depth snapshot.
+ */
 export interface SimBookView {
   readonly symbol: string;
   /** The update id of the book state shown. */
   readonly lastUpdateId: number;
   /** False when the view may be wrong (a replayed recording after a gap, before its next snapshot). */
   readonly synced: boolean;
-  readonly bids: Array<[Price, Qty]>;
-  readonly asks: Array<[Price, Qty]>;
+  readonly bids: Array<[string, string]>;
+  readonly asks: Array<[string, string]>;
 }
 
 /** Stream kinds the simulator serves, as Binance names them after `<symbol>@`. */

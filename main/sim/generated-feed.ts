@@ -35,6 +35,7 @@ export class GeneratedFeed implements MarketFeed {
   private advancedToMs = 0;
   private out: FrameOutput | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private pausedAt: number | null = null;
 
   constructor(options: GeneratedFeedOptions) {
     if (!(options.rate > 0 && options.rate <= 1000)) throw new Error(`rate must be from 0 to 1000 diffs a second, got ${options.rate}`);
@@ -59,7 +60,22 @@ export class GeneratedFeed implements MarketFeed {
   clientConnected(): void {}
 
   feedTimeMs(): number {
-    return this.out === null ? 0 : (performance.now() - this.wallStart) * this.speed;
+    if (this.out === null) return 0;
+    return ((this.pausedAt ?? performance.now()) - this.wallStart) * this.speed;
+  }
+
+  pause(): void {
+    if (this.pausedAt !== null) return;
+    this.advance();
+    if (this.out !== null) for (const market of this.markets.values()) market.flushNow(this.out);
+    this.pausedAt = performance.now();
+  }
+
+  resume(): void {
+    if (this.pausedAt === null) return;
+    // Simulated time carries on from where it stopped.
+    this.wallStart += performance.now() - this.pausedAt;
+    this.pausedAt = null;
   }
 
   depthBody(symbol: string, limit: number): string {
@@ -88,7 +104,7 @@ export class GeneratedFeed implements MarketFeed {
 
   private advance(): void {
     const out = this.out;
-    if (out === null) return;
+    if (out === null || this.pausedAt !== null) return;
     const target = this.feedTimeMs();
     const behindMs = (target - this.advancedToMs) / this.speed;
     if (behindMs > MAX_CATCH_UP_MS) {

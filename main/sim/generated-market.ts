@@ -1,4 +1,3 @@
-import { asPrice, asQty, type Price, type Qty } from '../../shared/domain.js';
 import { Rng } from '../engine/core/rng.js';
 import { FrameKind, streamsOf, type FrameOutput, type SimBookView, type SymbolStreams } from './frame-output.js';
 import type { LevelLadder } from './level-ladder.js';
@@ -126,6 +125,19 @@ export class GeneratedMarket implements OrderFlowListener {
   }
 
   /**
+   * Publishes the changes since the last boundary now, as one more diff (pausing the
+   * market): afterwards the stream, REST snapshots and publishedBook() all show the same
+   * book, so a client can catch up with a paused simulator exactly.
+   */
+  flushNow(out: FrameOutput): void {
+    this.out = out;
+    const nowMs = this.model.timeMs;
+    this.flushFast(nowMs);
+    this.flushSlow(nowMs);
+    this.out = null;
+  }
+
+  /**
    * Jumps simulated time forward with no events in between (after a stall). Changes not
    * yet published go out in the next diff, so update ids stay continuous.
    */
@@ -154,9 +166,9 @@ export class GeneratedMarket implements OrderFlowListener {
    */
   publishedBook(): SimBookView {
     const p = this.published;
-    const side = (prices: Float64Array, qtys: Float64Array, count: number): Array<[Price, Qty]> => {
-      const out: Array<[Price, Qty]> = [];
-      for (let i = 0; i < count; i++) out.push([asPrice(prices[i]! * this.tickUnits), asQty(qtys[i]! * this.stepUnits)]);
+    const side = (prices: Float64Array, qtys: Float64Array, count: number): Array<[string, string]> => {
+      const out: Array<[string, string]> = [];
+      for (let i = 0; i < count; i++) out.push([decimal8(prices[i]! * this.tickUnits), decimal8(qtys[i]! * this.stepUnits)]);
       return out;
     };
     return {
@@ -293,9 +305,9 @@ export class GeneratedMarket implements OrderFlowListener {
     return text + ']';
   }
 
-  private viewOf(side: LevelLadder): Array<[Price, Qty]> {
-    const out: Array<[Price, Qty]> = [];
-    for (let i = 0; i < side.count; i++) out.push([asPrice(side.priceAt(i) * this.tickUnits), asQty(side.qtyAt(i) * this.stepUnits)]);
+  private viewOf(side: LevelLadder): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (let i = 0; i < side.count; i++) out.push([decimal8(side.priceAt(i) * this.tickUnits), decimal8(side.qtyAt(i) * this.stepUnits)]);
     return out;
   }
 

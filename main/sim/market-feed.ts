@@ -18,6 +18,9 @@ export interface MarketFeed {
   feedTimeMs(): number;
   /** The REST depth snapshot body for a symbol this feed serves. */
   depthBody(symbol: string, limit: number): string | Promise<string>;
+  /** Freezes the market (no events, no frames) until resume(); the clock does not run. */
+  pause(): void;
+  resume(): void;
   /** The feed's own book (see each feed for which state it shows). */
   book(symbol: string): SimBookView;
   /** Resolves when a replay has sent its last line; never for a generated market. */

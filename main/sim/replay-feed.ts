@@ -3,7 +3,6 @@ import { symbolOfStream } from '../engine/recording/recording-line.js';
 import { FrameKind, type FrameKindCode, type FrameOutput, type SimBookView } from './frame-output.js';
 import type { MarketFeed } from './market-feed.js';
 import { ReplayMirror } from './replay-mirror.js';
-import { decimal8 } from './wire-format.js';
 
 /**
  * Serves a recording (DESIGN.md §4) as the exchange sent it: each frame line goes out on
@@ -59,6 +58,8 @@ export class ReplayFeed implements MarketFeed {
   private done = false;
   private finish: () => void = () => undefined;
   private sleepTimer: NodeJS.Timeout | null = null;
+  private paused = false;
+  private pausedMs = 0;
   private wake: (() => void) | null = null;
 
   private constructor(
@@ -146,6 +147,15 @@ export class ReplayFeed implements MarketFeed {
     return Promise.reject(new Error(`the recording has no snapshot of ${symbol} and its book is not synced`));
   }
 
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+
   /** The book the recording describes at the current position. */
   book(symbol: string): SimBookView {
     const mirror = this.mirrors.get(symbol);
@@ -169,14 +179,20 @@ export class ReplayFeed implements MarketFeed {
       if (event.kind === 'malformed') continue;
       const offsetUs = event.tsUs - this.firstTsUs;
       if (speed === 'max') {
+        await this.waitWhilePaused();
         if (++sinceTurn >= LINES_PER_TURN) {
           sinceTurn = 0;
           await this.sleep(0);
           while (!this.closed && (this.out?.backlogBytes?.() ?? 0) > MAX_BACKLOG_BYTES) await this.sleep(5);
         }
       } else {
-        const waitMs = wallStart + offsetUs / 1000 / speed - performance.now();
-        if (waitMs >= 1) await this.sleep(waitMs);
+        // Short naps, so a pause or close is seen soon even before a long quiet stretch.
+        for (;;) {
+          await this.waitWhilePaused();
+          const waitMs = wallStart + this.pausedMs + offsetUs / 1000 / speed - performance.now();
+          if (waitMs < 1 || this.closed) break;
+          await this.sleep(Math.min(waitMs, 250));
+        }
       }
       if (this.closed) return;
       if (offsetUs > this.positionUs) this.positionUs = offsetUs;
@@ -217,6 +233,14 @@ export class ReplayFeed implements MarketFeed {
     this.finish();
   }
 
+  /** Holds playback while paused; the pause does not count as recording time. */
+  private async waitWhilePaused(): Promise<void> {
+    if (!this.paused) return;
+    const pausedAt = performance.now();
+    while (this.paused && !this.closed) await this.sleep(50);
+    this.pausedMs += performance.now() - pausedAt;
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       this.wake = resolve;
@@ -246,7 +270,5 @@ function cut(data: string, limit: number): string {
 }
 
 function mirrorBody(view: SimBookView, limit: number): string {
-  const side = (levels: ReadonlyArray<readonly [number, number]>): string[][] =>
-    levels.slice(0, limit).map(([price, qty]) => [decimal8(price), decimal8(qty)]);
-  return JSON.stringify({ lastUpdateId: view.lastUpdateId, bids: side(view.bids), asks: side(view.asks) });
+  return JSON.stringify({ lastUpdateId: view.lastUpdateId, bids: view.bids.slice(0, limit), asks: view.asks.slice(0, limit) });
 }

@@ -1,6 +1,7 @@
-import { asPrice, asQty, parseFixed, type Price, type Qty } from '../../shared/domain.js';
+import { parseFixed } from '../../shared/domain.js';
 import type { SimBookView } from './frame-output.js';
 import { LevelLadder } from './level-ladder.js';
+import { decimal8 } from './wire-format.js';
 
 /**
  * The book a replayed recording describes, rebuilt on the simulator's side so `book()`
@@ -72,9 +73,9 @@ export class ReplayMirror {
   }
 
   view(): SimBookView {
-    const side = (ladder: LevelLadder): Array<[Price, Qty]> => {
-      const out: Array<[Price, Qty]> = [];
-      for (let i = 0; i < ladder.count; i++) out.push([asPrice(ladder.priceAt(i)), asQty(ladder.qtyAt(i))]);
+    const side = (ladder: LevelLadder): Array<[string, string]> => {
+      const out: Array<[string, string]> = [];
+      for (let i = 0; i < ladder.count; i++) out.push([decimal8(ladder.priceAt(i)), decimal8(ladder.qtyAt(i))]);
       return out;
     };
     return { symbol: this.symbol, lastUpdateId: this.lastUpdateId, synced: this.synced, bids: side(this.bids), asks: side(this.asks) };

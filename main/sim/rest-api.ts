@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_DEPTH_LIMIT, MAX_DEPTH_LIMIT, type MarketFeed } from './market-feed.js';
+import type { FaultInjector } from './fault-injector.js';
 import type { SymbolProfile } from './symbol-profiles.js';
 import { decimal8, restErrorJson } from './wire-format.js';
 
@@ -13,10 +14,13 @@ import { decimal8, restErrorJson } from './wire-format.js';
  *   invalid symbol (HTTP 400); -1003 over the request-weight limit (HTTP 429, with
  *   Retry-After). Every answer carries x-mbx-used-weight(-1m) like Binance's.
  * The `slow_snapshot` fault delays the depth answer; its content is taken on arrival, so
- * the client receives a book that is already that much behind the stream.
+ * the client receives a book that is already that much behind the stream. The
+ * `rest_error` fault fails a depth request with HTTP 500 (-1001), as an overloaded
+ * exchange does.
  */
 export interface RestOptions {
-  readonly slowSnapshotMs: number;
+  /** Faults in force now: `slow_snapshot` delays depth answers, `rest_error` fails them. */
+  readonly faults: FaultInjector;
   /** Request weight allowed per minute (Binance: 6000); 0 = unlimited. */
   readonly weightPerMinute: number;
   /** Grid of a symbol, for exchangeInfo (null when unknown, e.g. a replayed symbol). */
@@ -103,6 +107,10 @@ export class RestApi {
     }
     if (!this.charge(res, depthWeight(limit))) return;
     this.counters.depthRequests++;
+    if (this.options.faults.restFails()) {
+      this.fail(res, 500, -1001, 'Internal error; unable to process your request. Please try again.');
+      return;
+    }
     Promise.resolve(this.feed.depthBody(symbol, limit)).then(
       (body) => this.later(res, 200, body),
       (error: unknown) => this.fail(res, 503, -1001, `snapshot unavailable: ${error instanceof Error ? error.message : String(error)}`),
@@ -134,7 +142,7 @@ export class RestApi {
   }
 
   private later(res: ServerResponse, status: number, body: string): void {
-    const delay = this.options.slowSnapshotMs;
+    const delay = this.options.faults.spec.slowSnapshotMs;
     if (delay <= 0) {
       this.reply(res, status, body);
       return;
