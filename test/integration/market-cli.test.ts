@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { startSimulator } from '../../main/sim/start-simulator.js';
 
 const ROOT = join(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/main/cli/index.js');
@@ -116,32 +117,13 @@ test('convert turns the hftbacktest ETHUSDT file into a recording that book repl
   }
 });
 
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} in: ${seen}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = pattern.exec(seen);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before printing ${pattern}: ${seen}`)));
-  });
-}
-
-test('sim and record end to end: the recording holds frames and re-fetched snapshots, and book rebuilds it', async () => {
+test('record end to end against the simulator: frames and re-fetched snapshots, and book rebuilds the file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'market-cli-'));
-  const sim = spawn(process.execPath, [CLI, 'sim', '--port', '0', '--seed', '3', '--symbols', 'BTCUSDT', '--faults', 'drop=0.2'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const sim = await startSimulator({ port: 0, seed: 3, symbols: ['BTCUSDT'], faults: 'drop=0.2' });
   try {
-    const [, url] = await waitForLine(sim, /streams (ws:\/\/127\.0\.0\.1:\d+)\//);
     const out = join(dir, 'rec.jsonl');
     const record = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'record', '--url', url!, '--symbols', 'BTCUSDT', '--out', out, '--duration', '4'], {
+      const child = spawn(process.execPath, [CLI, 'record', '--url', sim.url, '--symbols', 'BTCUSDT', '--out', out, '--duration', '4'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
@@ -152,6 +134,7 @@ test('sim and record end to end: the recording holds frames and re-fetched snaps
     });
     assert.equal(record.code, 0, record.stderr);
     assert.match(record.stdout, /recorded \d+ frames and \d+ snapshots/);
+    assert.match(record.stderr, /record: \d+ frames, \d+ snapshots, \d+ gaps/);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     const snapshots = lines.filter((line) => line.includes('"snapshot":"BTCUSDT"'));
     assert.ok(snapshots.length >= 2, `a first snapshot and at least one after a gap: ${snapshots.length}`);
@@ -160,27 +143,25 @@ test('sim and record end to end: the recording holds frames and re-fetched snaps
     assert.equal(book.status, 0, book.stderr);
     const parsed = JSON.parse(book.stdout) as typeof HANDMADE_BOOK;
     assert.ok(parsed.gaps >= 1);
-    // Every gap the replay sees was seen live too, and answered by a snapshot line
-    // (unless the recording stopped first: then the book says it is not synced).
+    // Every gap the replay sees was seen live too and answered by a snapshot line (unless
+    // the recording stopped first: then the book says it is not synced).
     assert.ok(snapshots.length >= parsed.gaps + (parsed.synced ? 1 : 0), `${snapshots.length} snapshots, ${parsed.gaps} gaps`);
   } finally {
-    sim.kill('SIGINT');
-    await new Promise((resolve) => sim.once('exit', resolve));
+    await sim.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.equal(sim.exitCode, 0);
 });
 
 test('bad options are refused with a sentence and a non-zero exit', () => {
-  const faults = cli('sim', '--faults', 'bogus=1');
-  assert.equal(faults.status, 2);
-  assert.match(faults.stderr, /unknown fault "bogus"/);
-  const prob = cli('sim', '--faults', 'drop=2');
-  assert.equal(prob.status, 2);
-  assert.match(prob.stderr, /drop must be a probability between 0 and 1, got "2"/);
   const url = cli('record', '--url', 'http://x', '--symbols', 'BTCUSDT', '--out', '/tmp/x');
   assert.equal(url.status, 2);
   assert.match(url.stderr, /--url must start with ws:\/\/ or wss:\/\//);
+  const duration = cli('record', '--url', 'ws://127.0.0.1:1', '--symbols', 'BTCUSDT', '--out', '/tmp/x', '--duration', '-1');
+  assert.equal(duration.status, 2);
+  assert.match(duration.stderr, /--duration must be a positive number of seconds/);
+  const depth = cli('book', '--data', SAMPLE, '--depth', '0');
+  assert.equal(depth.status, 2);
+  assert.match(depth.stderr, /--depth must be a positive integer/);
   const required = cli('book');
   assert.equal(required.status, 2);
   assert.match(required.stderr, /--data FILE is required/);

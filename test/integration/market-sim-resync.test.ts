@@ -9,10 +9,10 @@ import { formatFixed, parseFixed, type FeedState } from '../../shared/domain.js'
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
 
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000, detail = (): string => ''): Promise<void> {
   const started = Date.now();
   while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what} ${detail()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -45,8 +45,12 @@ async function assertBooksEqualSimulator(sim: SimulatorHandle, pipeline: MarketP
   // next one arrives; let the market run until every book is synced and current.
   await waitFor('synced books after the faults stop', () => SYMBOLS.every((s) => pipeline.book(s).synced));
   sim.pause();
-  await waitFor('the client to catch up with the paused simulator', () =>
-    SYMBOLS.every((s) => pipeline.book(s).synced && pipeline.book(s).lastUpdateId === sim.book(s).lastUpdateId),
+  await waitFor(
+    'the client to catch up with the paused simulator',
+    () => SYMBOLS.every((s) => pipeline.book(s).synced && pipeline.book(s).lastUpdateId === sim.book(s).lastUpdateId),
+    30_000,
+    () =>
+      SYMBOLS.map((s) => `${s}: client ${pipeline.book(s).synced ? 'synced' : 'unsynced'} at ${pipeline.book(s).lastUpdateId}, simulator at ${sim.book(s).lastUpdateId}`).join('; '),
   );
   const canonical = (levels: [string, string][]) => levels.map(([p, q]) => [formatFixed(parseFixed(p)), formatFixed(parseFixed(q))]);
   for (const symbol of SYMBOLS) {
@@ -148,4 +152,23 @@ test('closing the client stops reconnecting and fetching', async () => {
   assert.equal(client.stats.snapshotErrors, errors);
   assert.equal(sim.connectionCount(), 0);
   await sim.close();
+});
+
+test('a quiet market (no diff at all) still syncs from the snapshot fetched on connect', async () => {
+  const sim = await startSimulator({ port: 0, seed: 4 });
+  await waitFor('some market history', () => sim.book('BTCUSDT').lastUpdateId > 0 && sim.book('BTCUSDT').bids.length > 0);
+  sim.pause();
+  const { pipeline, client } = clientFor(sim);
+  try {
+    client.start();
+    await waitFor('live without a single diff', () => client.state === 'live');
+    assert.equal(pipeline.counters.depthFrames, 0);
+    for (const symbol of SYMBOLS) assert.equal(pipeline.book(symbol).lastUpdateId, sim.book(symbol).lastUpdateId);
+    sim.resume();
+    await waitFor('diffs applied on top of that snapshot', () => pipeline.counters.applied > 4);
+    assert.equal(pipeline.counters.gaps, 0);
+  } finally {
+    await client.close();
+    await sim.close();
+  }
 });

@@ -56,8 +56,8 @@ export interface ExchangeClientStats {
  * Binance spot market data over `ws`: one combined-stream connection for all symbols
  * (depth@100ms + trade [+ bookTicker]) and REST depth snapshots, driving a MarketPipeline.
  *
- * - Snapshots are fetched when the pipeline asks (first diff buffered after a (re)connect,
- *   a gap, a crossed book, a snapshot older than the buffered diffs), retried with backoff
+ * - Snapshots are fetched on every (re)connect and whenever the pipeline asks (a gap, a
+ *   crossed book, a snapshot older than the buffered diffs), retried with backoff
  *   on REST errors, and dropped if they belong to a connection that has since been replaced.
  * - The server's pings are answered by `ws`; the client pings too, and a link silent past
  *   `deadAfterMs` is torn down. A feed without market data past `staleAfterMs` is `stale`.
@@ -150,6 +150,10 @@ export class ExchangeClient {
       this.options.pipeline.resetForReconnect();
       this.fetching.clear();
       this.setState('syncing', 'connected; waiting for the first diffs and a snapshot');
+      // Fetch at once rather than on the first diff: a quiet symbol may send no diff for a
+      // long time. The stream is already subscribed, so the snapshot is never older than
+      // what follows it; one older than diffs buffered meanwhile is refetched (TOO_OLD).
+      for (const symbol of this.options.symbols) this.requestSnapshot(symbol);
     });
     ws.on('message', (data: Buffer) => {
       if (generation !== this.generation) return;
