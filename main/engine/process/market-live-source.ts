@@ -1,6 +1,36 @@
 import type { Config } from '../../../shared/config.js';
-import type { MarketPipeline } from '../market/market-pipeline.js';
-export interface LiveFeed { close(): Promise<void> }
-export function startLiveFeed(_c: Config, _p: MarketPipeline, _f: (d: Uint8Array | string, ts: number, t0: number) => void, _l: unknown): LiveFeed {
-  throw new Error('TEMP');
+import { monoNowUs } from '../core/clock.js';
+import { ExchangeClient } from '../market/exchange-client.js';
+import type { MarketLog, MarketPipeline } from '../market/market-pipeline.js';
+
+export interface LiveFeed {
+  close(): Promise<void>;
+}
+
+/**
+ * Connects the market-data thread to the exchange named in the config (Binance or the
+ * built-in simulator): frames go through the thread's timed handler into the pipeline;
+ * reconnects, snapshots after gaps and stale detection are the client's.
+ */
+export function startLiveFeed(
+  config: Config,
+  pipeline: MarketPipeline,
+  onFrame: (data: Buffer, tsUs: number, t0Us: number) => void,
+  log: MarketLog,
+): LiveFeed {
+  const client = new ExchangeClient({
+    url: config.market.url,
+    restUrl: config.market.rest_url,
+    symbols: config.strategy.symbols,
+    pipeline,
+    nowMonoUs: monoNowUs,
+    snapshotLimit: config.market.snapshot_limit,
+    staleAfterMs: config.market.stale_after_ms,
+    bookTicker: config.market.book_ticker,
+    seed: config.execution.seed,
+    handleFrame: onFrame,
+    log,
+  });
+  client.start();
+  return { close: async () => client.close() };
 }

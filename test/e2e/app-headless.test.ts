@@ -1,0 +1,108 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage, saveScreenshot, waitUntil, type OpenedPage } from './browser.js';
+import { startHeadlessApp, type HeadlessApp } from './headless-app.js';
+
+// The whole app as a trader runs it headless: built-in simulator → engine process (four
+// threads) → host → the React window in Chromium. Thresholds are low so the simulated
+// market makes the strategy trade within seconds.
+const CONFIG = `
+[strategy]
+symbols = ["BTCUSDT"]
+[strategy.params]
+imbalance_threshold = 0.2
+min_confidence = 0.2
+[strategy.risk_limits]
+max_orders_per_second = 20
+[metrics]
+port = 0
+`;
+
+let app: HeadlessApp;
+let browser: Browser;
+let opened: OpenedPage;
+let page: Page;
+
+before(async () => {
+  app = await startHeadlessApp(CONFIG);
+  browser = await launchBrowser();
+  opened = await openPage(app.url, { browser });
+  page = opened.page;
+});
+
+after(async () => {
+  await opened?.close();
+  await browser?.close();
+  await app?.close();
+});
+
+const ordersSubmitted = (): number => app.latest()?.health.ordersSubmitted ?? 0;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('the window fills from the live engine: book, connection, chart, and the strategy trades', async () => {
+  const book = page.getByRole('table', { name: 'Order book' });
+  // 20 ask rows + 20 bid rows + the header and spread rows.
+  await waitUntil(async () => (await book.getByRole('row').filter({ hasText: /\d/ }).count()) >= 40, 'the order book ladder to show 20 levels a side', 60_000);
+  await waitUntil(async () => /live/i.test((await page.getByRole('status', { name: 'Connection' }).textContent()) ?? ''), 'the feed to be live', 30_000);
+  await waitUntil(() => ordersSubmitted() > 0, 'the strategy to submit orders on the simulated market', 60_000);
+  const bodyRows = (name: string) => page.getByRole('table', { name }).getByRole('row').filter({ has: page.getByRole('cell') });
+  await waitUntil(async () => (await bodyRows('Orders').count()) > 0, 'the Orders table to fill', 20_000);
+  await waitUntil(async () => (await bodyRows('Signals').count()) > 0, 'the Signals table to fill', 20_000);
+  assert.ok((await page.locator('canvas').count()) > 0, 'the price chart draws on a canvas');
+  await saveScreenshot(page, 'app-trading');
+  assert.deepEqual(opened.errors, []);
+});
+
+test('the kill switch halts trading in the engine and re-arms only after confirmation', async () => {
+  const killSwitch = page.getByRole('switch', { name: 'Kill switch' });
+  await killSwitch.click();
+  await waitUntil(async () => (await killSwitch.getAttribute('aria-checked')) === 'true', 'the switch to show halted');
+  await waitUntil(() => app.latest()?.killSwitch.state === 'HALTED', 'the engine to report HALTED');
+  await sleep(1000); // orders already in flight settle
+  const frozen = ordersSubmitted();
+  await waitUntil(() => (app.latest()?.orders ?? []).every((o) => o.status !== 'Open' && o.status !== 'Pending' && o.status !== 'PartiallyFilled'), 'every open order to be cancelled');
+  await sleep(3000);
+  assert.equal(ordersSubmitted(), frozen, 'no order is submitted while halted');
+  await saveScreenshot(page, 'app-halted');
+
+  await killSwitch.click();
+  const confirm = page.getByRole('button', { name: 'Re-arm trading' });
+  await confirm.waitFor({ state: 'visible' });
+  assert.equal(await killSwitch.getAttribute('aria-checked'), 'true', 'still halted until confirmed');
+  await confirm.click();
+  await waitUntil(async () => (await killSwitch.getAttribute('aria-checked')) === 'false', 'the switch to show trading');
+  await waitUntil(() => ordersSubmitted() > frozen, 'orders to flow again after re-arming', 60_000);
+});
+
+test('an invalid parameter is refused visibly; a valid one is applied and changes what the engine does', async () => {
+  const params = page.getByRole('group', { name: 'params' });
+  const threshold = params.locator('input[name="imbalance_threshold"]');
+  await threshold.fill('1.5');
+  await waitUntil(async () => (await threshold.getAttribute('aria-invalid')) === 'true', 'the field to be marked invalid');
+  assert.ok(await page.getByRole('alert').filter({ hasText: 'imbalance_threshold' }).first().isVisible());
+  assert.equal(app.latest()?.params.imbalance_threshold, 0.2, 'nothing reached the engine');
+
+  // A threshold no imbalance reaches: signals stop firing, so orders stop.
+  await threshold.fill('0.999');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await waitUntil(() => app.latest()?.params.imbalance_threshold === 0.999, 'the engine to acknowledge the new threshold');
+  await sleep(1500);
+  const firedAfter = app.latest()!.signalCounts.fired;
+  await sleep(4000);
+  assert.ok(app.latest()!.signalCounts.fired - firedAfter <= 2, 'with the threshold at 0.999 the strategy (almost) stops firing');
+  assert.ok((app.latest()?.paramHistory ?? []).some((c) => c.key.endsWith('imbalance_threshold') && c.newValue === 0.999));
+  await saveScreenshot(page, 'app-params-applied');
+});
+
+test('the engine killed under the window comes back with the kill switch on', async () => {
+  const pid = app.enginePid();
+  assert.ok(pid, 'the engine process is running');
+  process.kill(pid!, 'SIGKILL');
+  await waitUntil(() => (app.latest()?.health.restarts ?? 0) >= 1 && app.latest()?.engineRunning === true, 'the host to restart the engine', 60_000);
+  await waitUntil(() => app.latest()?.killSwitch.state === 'HALTED', 'the restarted engine to be halted');
+  assert.equal(app.latest()?.killSwitch.source, 'engine');
+  const killSwitch = page.getByRole('switch', { name: 'Kill switch' });
+  await waitUntil(async () => (await killSwitch.getAttribute('aria-checked')) === 'true', 'the window to show halted');
+  await saveScreenshot(page, 'app-restarted-halted');
+});
