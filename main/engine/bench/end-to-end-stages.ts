@@ -7,6 +7,7 @@ import { PaperBroker } from '../execution/paper-broker.js';
 import { MarketPipeline } from '../market/market-pipeline.js';
 import { StrategyCore, StrategyOutput } from '../strategy/strategy-core.js';
 import type { BenchStage } from './bench-stage.js';
+import { killSwitchBenchStage } from './kill-switch-stage.js';
 
 const FRAMES = 30_000;
 const TICK = 1_000_000; // 0.01 in 1e-8 units
@@ -95,5 +96,5 @@ function inlineTickToTrade(): BenchStage {
 }
 
 export function endToEndBenchStages(): BenchStage[] {
-  return [inlineTickToTrade()];
+  return [inlineTickToTrade(), killSwitchBenchStage()];
 }
