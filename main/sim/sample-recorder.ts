@@ -78,12 +78,7 @@ export async function recordSample(options: SampleRecordingOptions): Promise<Sam
   const pending: PendingSnapshot[] = symbols.map((symbol, i) => ({ symbol, serverMs: FIRST_SNAPSHOT_MS + 30 * i + REST_OUT_MS }));
 
   const endMs = options.durationS * 1000;
-  for (let t = 1; t <= endMs; t++) {
-    recorder.nowMs = t;
-    for (const market of markets) market.advanceTo(t, recorder);
-    for (const symbol of recorder.takeGapSymbols()) {
-      if (!pending.some((p) => p.symbol === symbol)) pending.push({ symbol, serverMs: t + REST_OUT_MS });
-    }
+  const takeDueSnapshots = (t: number): void => {
     for (let i = pending.length - 1; i >= 0; i--) {
       const request = pending[i]!;
       if (request.serverMs > t) continue;
@@ -95,6 +90,21 @@ export async function recordSample(options: SampleRecordingOptions): Promise<Sam
       const market = markets[symbols.indexOf(request.symbol)]!;
       recorder.snapshot(request.symbol, t + REST_BACK_MS + faults.slowSnapshotMs, market.snapshotJson(5000));
     }
+  };
+  for (let t = 1; t <= endMs; t++) {
+    recorder.nowMs = t;
+    for (const market of markets) market.advanceTo(t, recorder);
+    for (const symbol of recorder.takeGapSymbols()) {
+      if (!pending.some((p) => p.symbol === symbol)) pending.push({ symbol, serverMs: t + REST_OUT_MS });
+    }
+    takeDueSnapshots(t);
+  }
+  // Stopping records no more frames but lets snapshots already asked for arrive, so a
+  // recording never ends on a gap it could not answer.
+  const quiet: FrameOutput = { wants: () => false, emit: () => undefined };
+  for (let t = endMs + 1; pending.length > 0; t++) {
+    for (const market of markets) market.advanceTo(t, quiet);
+    takeDueSnapshots(t);
   }
   return recorder.write(options.out);
 }
