@@ -22,10 +22,17 @@ export class BookSide {
   /** Key of window index 0. */
   private base = 0;
   private bestIdx = -1;
+  /**
+   * Best price in 1e-8 units (NaN when empty), kept as a field so the crossed-book check
+   * reads it without a call that would return (and box) a double.
+   */
+  best = NaN;
   private windowCount = 0;
   private readonly sparse = new SparseLevels();
   /** Window index where re-centring puts the best level: room to improve, depth behind. */
   private readonly anchor: number;
+  private readonly scratchPrice = new Float64Array(1);
+  private readonly scratchQty = new Float64Array(1);
 
   constructor(
     readonly isBid: boolean,
@@ -57,12 +64,13 @@ export class BookSide {
     }
     this.windowCount = 0;
     this.bestIdx = -1;
+    this.best = NaN;
     this.sparse.clear();
   }
 
   /** Best price in 1e-8 units, NaN when the side is empty. */
   bestPrice(): number {
-    return this.bestIdx < 0 ? NaN : this.priceOf(this.base + this.bestIdx);
+    return this.best;
   }
 
   bestQty(): number {
@@ -71,6 +79,19 @@ export class BookSide {
 
   /** Sets the quantity at a price (both 1e-8 units); 0 removes the level. */
   set(price: number, qty: number): void {
+    this.scratchPrice[0] = price;
+    this.scratchQty[0] = qty;
+    this.setAt(this.scratchPrice, this.scratchQty, 0);
+  }
+
+  /**
+   * Sets level i of parallel price/quantity arrays (a parsed frame's levels). The hot
+   * path: values are read here rather than passed in, because doubles passed to a call
+   * that V8 does not inline are boxed on the heap.
+   */
+  setAt(prices: Float64Array, qtys: Float64Array, i: number): void {
+    const price = prices[i]!;
+    const qty = qtys[i]!;
     if (price % this.tick !== 0) this.retick(gcd(this.tick, price));
     const key = this.isBid ? -price / this.tick : price / this.tick;
     if (this.windowCount === 0) {
@@ -91,21 +112,24 @@ export class BookSide {
       this.sparse.set(key, qty);
       return;
     }
-    const qtys = this.qtys;
-    const old = qtys[idx]!;
+    const dense = this.qtys;
+    const old = dense[idx]!;
     if (qty === 0) {
       if (old === 0) return;
-      qtys[idx] = 0;
+      dense[idx] = 0;
       this.bits[idx >> 5]! &= ~(1 << (idx & 31));
       this.windowCount--;
       if (idx === this.bestIdx) this.afterBestRemoved();
       return;
     }
-    qtys[idx] = qty;
+    dense[idx] = qty;
     if (old === 0) {
       this.bits[idx >> 5]! |= 1 << (idx & 31);
       this.windowCount++;
-      if (this.bestIdx < 0 || idx < this.bestIdx) this.bestIdx = idx;
+      if (this.bestIdx < 0 || idx < this.bestIdx) {
+        this.bestIdx = idx;
+        this.best = price;
+      }
     }
   }
 
@@ -161,10 +185,12 @@ export class BookSide {
   private afterBestRemoved(): void {
     if (this.windowCount === 0) {
       this.bestIdx = -1;
+      this.best = NaN;
       if (this.sparse.count > 0) this.moveWindow(this.sparse.nearestKey() - this.anchor);
       return;
     }
     this.bestIdx = this.nextOccupied(this.bestIdx + 1);
+    this.best = this.priceOf(this.base + this.bestIdx);
     // The touch drifted deep into the window: slide it so depth behind the best stays dense.
     if (this.bestIdx > this.width >> 1) this.moveWindow(this.base + this.bestIdx - this.anchor);
   }
@@ -237,6 +263,7 @@ export class BookSide {
     }
     this.windowCount = count;
     this.bestIdx = best;
+    this.best = best < 0 ? NaN : this.priceOf(this.base + best);
   }
 
   /** A price off the tick grid: re-key every level on the finer common grid. */

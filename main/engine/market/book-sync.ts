@@ -122,7 +122,8 @@ export class BookSync implements BookState {
       this.counters.stale++;
       return DiffOutcome.STALE;
     }
-    if (!this.continues(U)) {
+    // The continuity rule, written out: a call taking U (a double past 2^31) would box it.
+    if (this.awaitingFirst ? U > this.lastUpdateId + 1 : U !== this.lastUpdateId + 1) {
       this.loseSync(`gap: expected U ${this.awaitingFirst ? '<=' : '='} ${this.lastUpdateId + 1}, got U=${U} u=${u}`);
       this.counters.gaps++;
       this.buffer.clear();
@@ -131,8 +132,8 @@ export class BookSync implements BookState {
       return DiffOutcome.GAP;
     }
     const book = this.book;
-    for (let i = 0; i < frame.bidCount; i++) book.bids.set(frame.bidPrices[i]!, frame.bidQtys[i]!);
-    for (let i = 0; i < frame.askCount; i++) book.asks.set(frame.askPrices[i]!, frame.askQtys[i]!);
+    for (let i = 0; i < frame.bidCount; i++) book.bids.setAt(frame.bidPrices, frame.bidQtys, i);
+    for (let i = 0; i < frame.askCount; i++) book.asks.setAt(frame.askPrices, frame.askQtys, i);
     this.lastUpdateId = u;
     this.awaitingFirst = false;
     this.counters.applied++;
@@ -159,8 +160,8 @@ export class BookSync implements BookState {
     }
     const book = this.book;
     book.clear();
-    for (let i = 0; i < snapshot.bidCount; i++) book.bids.set(snapshot.bidPrices[i]!, snapshot.bidQtys[i]!);
-    for (let i = 0; i < snapshot.askCount; i++) book.asks.set(snapshot.askPrices[i]!, snapshot.askQtys[i]!);
+    for (let i = 0; i < snapshot.bidCount; i++) book.bids.setAt(snapshot.bidPrices, snapshot.bidQtys, i);
+    for (let i = 0; i < snapshot.askCount; i++) book.asks.setAt(snapshot.askPrices, snapshot.askQtys, i);
     this.lastUpdateId = L;
     this.synced = true;
     this.awaitingFirst = true;

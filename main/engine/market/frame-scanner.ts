@@ -59,6 +59,7 @@ const RBRACE = 125;
 const BACKSLASH = 92;
 
 const MAX_SKIP_DEPTH = 32;
+const POWERS_OF_TEN = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 /** 15 digits always fit a double exactly; longer ids go to the authoritative path. */
 const MAX_UINT_DIGITS = 15;
 
@@ -78,6 +79,11 @@ export class FrameScanner {
   private event = EVENT_NONE;
   private bType = 0;
   private aType = 0;
+  /**
+   * Result of readDecimal / readUint. Numbers travel through this field rather than as
+   * return values: a double returned from a call V8 does not inline is boxed on the heap.
+   */
+  private num = 0;
   /** Content span of the last string read by readString. */
   private strStart = 0;
   private strEnd = 0;
@@ -186,16 +192,16 @@ export class FrameScanner {
           return true;
         }
         case 69 /* E */:
-          return this.mark(SEEN_E) && (frame.eventTime = this.readUint()) >= 0;
+          return this.mark(SEEN_E) && this.readUint() && ((frame.eventTime = this.num), true);
         case 115 /* s */: {
           if (!this.mark(SEEN_s) || !this.readString() || this.strEnd === this.strStart) return false;
           frame.symbolIndex = this.symbols.indexOfBytes(bytes, this.strStart, this.strEnd);
           return true;
         }
         case 85 /* U */:
-          return this.mark(SEEN_U) && (frame.firstUpdateId = this.readUint()) >= 0;
+          return this.mark(SEEN_U) && this.readUint() && ((frame.firstUpdateId = this.num), true);
         case 117 /* u */:
-          return this.mark(SEEN_u) && (frame.lastUpdateId = this.readUint()) >= 0;
+          return this.mark(SEEN_u) && this.readUint() && ((frame.lastUpdateId = this.num), true);
         case 98 /* b */:
           if (!this.mark(SEEN_b)) return false;
           return (this.bType = this.readSideValue(true)) !== 0;
@@ -203,13 +209,13 @@ export class FrameScanner {
           if (!this.mark(SEEN_a)) return false;
           return (this.aType = this.readSideValue(false)) !== 0;
         case 116 /* t */:
-          return this.mark(SEEN_t) && (frame.tradeId = this.readUint()) >= 0;
+          return this.mark(SEEN_t) && this.readUint() && ((frame.tradeId = this.num), true);
         case 112 /* p */:
-          return this.mark(SEEN_p) && this.readString() && !Number.isNaN((frame.price = this.stringFixed()));
+          return this.mark(SEEN_p) && this.readDecimal() && ((frame.price = this.num), true);
         case 113 /* q */:
-          return this.mark(SEEN_q) && this.readString() && !Number.isNaN((frame.qty = this.stringFixed()));
+          return this.mark(SEEN_q) && this.readDecimal() && ((frame.qty = this.num), true);
         case 84 /* T */:
-          return this.mark(SEEN_T) && (frame.tradeTime = this.readUint()) >= 0;
+          return this.mark(SEEN_T) && this.readUint() && ((frame.tradeTime = this.num), true);
         case 109 /* m */: {
           if (!this.mark(SEEN_m)) return false;
           const flag = this.readBool();
@@ -219,15 +225,15 @@ export class FrameScanner {
         case 77 /* M */:
           return this.mark(SEEN_M) && this.readBool() >= 0;
         case 66 /* B */:
-          return this.mark(SEEN_B) && this.readString() && !Number.isNaN((frame.bestBidQty = this.stringFixed()));
+          return this.mark(SEEN_B) && this.readDecimal() && ((frame.bestBidQty = this.num), true);
         case 65 /* A */:
-          return this.mark(SEEN_A) && this.readString() && !Number.isNaN((frame.bestAskQty = this.stringFixed()));
+          return this.mark(SEEN_A) && this.readDecimal() && ((frame.bestAskQty = this.num), true);
         default:
           return this.skipValue(0);
       }
     }
     if (length === 2 && k0 === 112 /* p */ && bytes[keyStart + 1] === 117 /* u */) {
-      return this.mark(SEEN_pu) && (frame.prevUpdateId = this.readUint()) >= 0;
+      return this.mark(SEEN_pu) && this.readUint() && ((frame.prevUpdateId = this.num), true);
     }
     // Inside "data", "stream"/"data" are just keys the engine does not use.
     return this.skipValue(0);
@@ -238,14 +244,13 @@ export class FrameScanner {
     const c = this.bytes[this.pos];
     if (c === LBRACKET) return this.readLevels(isBid) ? VALUE_ARRAY : 0;
     if (c === QUOTE) {
-      if (!this.readString()) return 0;
-      const value = this.stringFixed();
-      if (Number.isNaN(value)) return 0;
+      if (!this.readDecimal()) return 0;
+      const value = this.num;
       if (isBid) this.frame.bestBidPrice = value;
       else this.frame.bestAskPrice = value;
       return VALUE_STRING;
     }
-    return this.readUint() >= 0 ? VALUE_NUMBER : 0;
+    return this.readUint() ? VALUE_NUMBER : 0;
   }
 
   /** `[["price","qty"], ...]` with positive prices and valid quantities. */
@@ -259,30 +264,47 @@ export class FrameScanner {
       return true;
     }
     for (;;) {
+      // The exchange writes `["p","q"]` with no blanks: test for a blank before paying
+      // for a skip; other spellings still work.
       if (bytes[this.pos] !== LBRACKET) return false;
       this.pos++;
-      this.skipWs();
-      if (!this.readString()) return false;
-      const price = this.stringFixed();
+      if (bytes[this.pos] !== QUOTE) this.skipWs();
+      if (!this.readDecimal()) return false;
+      const price = this.num;
       if (!(price > 0)) return false;
-      this.skipWs();
-      if (bytes[this.pos] !== COMMA) return false;
+      if (bytes[this.pos] !== COMMA) {
+        this.skipWs();
+        if (bytes[this.pos] !== COMMA) return false;
+      }
       this.pos++;
-      this.skipWs();
-      if (!this.readString()) return false;
-      const qty = this.stringFixed();
-      if (Number.isNaN(qty)) return false;
-      this.skipWs();
-      if (bytes[this.pos] !== RBRACKET) return false;
+      if (bytes[this.pos] !== QUOTE) this.skipWs();
+      if (!this.readDecimal()) return false;
+      const qty = this.num;
+      if (bytes[this.pos] !== RBRACKET) {
+        this.skipWs();
+        if (bytes[this.pos] !== RBRACKET) return false;
+      }
       this.pos++;
-      if (isBid) frame.pushBid(price, qty);
-      else frame.pushAsk(price, qty);
-      this.skipWs();
-      const c = bytes[this.pos];
+      // Stored here rather than through frame.pushBid(price, qty): a call that V8 does
+      // not inline would box both doubles, 32 bytes of garbage per level.
+      if (isBid) {
+        if (frame.bidCount === frame.bidPrices.length) frame.growBids();
+        frame.bidPrices[frame.bidCount] = price;
+        frame.bidQtys[frame.bidCount++] = qty;
+      } else {
+        if (frame.askCount === frame.askPrices.length) frame.growAsks();
+        frame.askPrices[frame.askCount] = price;
+        frame.askQtys[frame.askCount++] = qty;
+      }
+      let c = bytes[this.pos];
+      if (c !== COMMA && c !== RBRACKET) {
+        this.skipWs();
+        c = bytes[this.pos];
+      }
       this.pos++;
       if (c === RBRACKET) return true;
       if (c !== COMMA) return false;
-      this.skipWs();
+      if (bytes[this.pos] !== LBRACKET) this.skipWs();
     }
   }
 
@@ -390,12 +412,53 @@ export class FrameScanner {
     return false;
   }
 
-  private stringFixed(): number {
-    return parseFixedBytes(this.bytes, this.strStart, this.strEnd);
+  /**
+   * A quoted decimal at pos → 1e-8 units, or NaN. One pass for the exchange's usual
+   * spelling ("61837.63000000"); anything else goes through readString + parseFixedBytes,
+   * which implement shared/domain.ts parseFixed's rules exactly.
+   */
+  private readDecimal(): boolean {
+    const bytes = this.bytes;
+    const start = this.pos;
+    if (bytes[start] !== QUOTE) return false;
+    let p = start + 1;
+    let c = bytes[p]!;
+    // Integer and fraction digits in two int32 chains (shorter dependency chains than one
+    // double multiply-add per digit); more than 9 integer digits takes the slow path.
+    let whole = 0;
+    let intDigits = 0;
+    while (c >= 48 && c <= 57 && intDigits < 9) {
+      whole = (whole * 10 + (c - 48)) | 0;
+      c = bytes[++p]!;
+      intDigits++;
+    }
+    let frac = 0;
+    let fracDigits = 0;
+    if (c === 46 /* . */) {
+      c = bytes[++p]!;
+      while (fracDigits < 8 && c >= 48 && c <= 57) {
+        frac = (frac * 10 + (c - 48)) | 0;
+        c = bytes[++p]!;
+        fracDigits++;
+      }
+      while (c === 48) c = bytes[++p]!;
+    }
+    if (c === QUOTE && p < this.end && intDigits + fracDigits > 0) {
+      const units = whole * 100_000_000 + frac * POWERS_OF_TEN[8 - fracDigits]!;
+      if (intDigits > 7 && !Number.isSafeInteger(units)) return false;
+      this.pos = p + 1;
+      this.num = units;
+      return true;
+    }
+    // Unusual spelling (escapes, a digit after 8 decimals, a sign, long integers...): the
+    // exact slow path.
+    if (!this.readString()) return false;
+    this.num = parseFixedBytes(bytes, this.strStart, this.strEnd);
+    return this.num === this.num; // false for NaN
   }
 
-  /** A plain non-negative integer of at most 15 digits, else -1. */
-  private readUint(): number {
+  /** A plain non-negative integer of at most 15 digits into `num`; false otherwise. */
+  private readUint(): boolean {
     const bytes = this.bytes;
     let pos = this.pos;
     const start = pos;
@@ -407,12 +470,13 @@ export class FrameScanner {
       pos++;
     }
     const digits = pos - start;
-    if (digits === 0 || digits > MAX_UINT_DIGITS) return -1;
-    if (digits > 1 && bytes[start] === 48) return -1;
+    if (digits === 0 || digits > MAX_UINT_DIGITS) return false;
+    if (digits > 1 && bytes[start] === 48) return false;
     const next = bytes[pos];
-    if (next === 46 /* . */ || next === 101 /* e */ || next === 69 /* E */) return -1;
+    if (next === 46 /* . */ || next === 101 /* e */ || next === 69 /* E */) return false;
     this.pos = pos;
-    return value;
+    this.num = value;
+    return true;
   }
 
   /** 1 for true, 0 for false, -1 otherwise. */

@@ -42,6 +42,7 @@ export class OrderBook {
 
   /** Best bid at or above best ask: the book cannot be right. */
   isCrossed(): boolean {
-    return this.bids.count > 0 && this.asks.count > 0 && this.bids.bestPrice() >= this.asks.bestPrice();
+    // NaN (an empty side) compares false: a one-sided book is not crossed.
+    return this.bids.best >= this.asks.best;
   }
 }

@@ -75,21 +75,26 @@ export class ParsedFrame {
     this.bestAskQty = 0;
   }
 
+  /** Doubles the bid arrays (a frame wider than any before). */
+  growBids(): void {
+    this.bidPrices = grow(this.bidPrices);
+    this.bidQtys = grow(this.bidQtys);
+  }
+
+  growAsks(): void {
+    this.askPrices = grow(this.askPrices);
+    this.askQtys = grow(this.askQtys);
+  }
+
   pushBid(price: number, qty: number): void {
-    if (this.bidCount === this.bidPrices.length) {
-      this.bidPrices = grow(this.bidPrices);
-      this.bidQtys = grow(this.bidQtys);
-    }
+    if (this.bidCount === this.bidPrices.length) this.growBids();
     this.bidPrices[this.bidCount] = price;
     this.bidQtys[this.bidCount] = qty;
     this.bidCount++;
   }
 
   pushAsk(price: number, qty: number): void {
-    if (this.askCount === this.askPrices.length) {
-      this.askPrices = grow(this.askPrices);
-      this.askQtys = grow(this.askQtys);
-    }
+    if (this.askCount === this.askPrices.length) this.growAsks();
     this.askPrices[this.askCount] = price;
     this.askQtys[this.askCount] = qty;
     this.askCount++;
