@@ -172,3 +172,32 @@ test('a quiet market (no diff at all) still syncs from the snapshot fetched on c
     await sim.close();
   }
 });
+
+test('a refused stream connection is logged with the exchange\'s reason and retried with backoff', async () => {
+  const { createServer } = await import('node:http');
+  let upgrades = 0;
+  const server = createServer((_req, res) => res.writeHead(503).end());
+  server.on('upgrade', (_req, socket) => {
+    upgrades++;
+    socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 27\r\n\r\n{"msg":"Invalid request."}\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const logs: string[] = [];
+  const { client } = clientFor(
+    { url: `ws://127.0.0.1:${port}`, restUrl: `http://127.0.0.1:${port}` },
+    { log: (_level, message) => logs.push(message) },
+  );
+  try {
+    client.start();
+    await waitFor('three attempts', () => upgrades >= 3, 10_000);
+    assert.ok(logs.some((m) => m.includes('HTTP 400') && m.includes('Invalid request.')), logs.join('\n'));
+    assert.ok(logs.some((m) => /reconnecting in \d+ ms/.test(m)));
+    assert.equal(client.stats.connects, 0);
+    assert.notEqual(client.state, 'live');
+  } finally {
+    await client.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

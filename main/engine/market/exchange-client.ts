@@ -169,8 +169,12 @@ export class ExchangeClient {
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => this.log('warn', `exchange refused the stream connection: HTTP ${res.statusCode} ${body.slice(0, 300)}`));
-      ws.terminate();
+      // Read the refusal's body first (it says why), then give up on this attempt.
+      res.on('end', () => {
+        this.log('warn', `exchange refused the stream connection: HTTP ${res.statusCode} ${body.slice(0, 300)}`);
+        ws.terminate();
+      });
+      res.on('error', () => ws.terminate());
     });
     ws.on('error', (error) => this.log('warn', `stream connection error: ${error.message}`));
     ws.on('close', (code, reason) => {
