@@ -13,7 +13,10 @@ export const MarketRecord = {
   /** One of MarketKind. */
   KIND: 0,
   SYMBOL: 1,
-  /** Per-symbol book update sequence: the tick an order answers. */
+  /**
+   * Sequence of every record the pipeline emits, across symbols, from 1: the tick an
+   * order answers, and the replay barrier's position.
+   */
   SEQ: 2,
   /** Receive time on the recording's clock, µs since epoch (replay: the file's `ts`). */
   TS_US: 3,

@@ -25,7 +25,7 @@ export const bookCommand: CommandSpec = {
     const path = stringOption(options, 'data')!;
     const depth = numberOption(options, 'depth') ?? 10;
     if (!Number.isInteger(depth) || depth < 1) throw new UsageError(`book: --depth must be a positive integer, got ${depth}`);
-    const symbol = stringOption(options, 'symbol') ?? (await onlySymbol(path));
+    const symbol = stringOption(options, 'symbol') ?? (await defaultSymbol(path));
     if (!/^[A-Z0-9]{2,20}$/.test(symbol)) throw new UsageError(`book: --symbol must be like BTCUSDT, got "${symbol}"`);
 
     const pipeline = new MarketPipeline([symbol], { depthLevelsForRecord: 0 }, () => undefined);
@@ -76,14 +76,19 @@ export const bookCommand: CommandSpec = {
   },
 };
 
-/** The recording's only symbol, or a usage error listing them. */
-async function onlySymbol(path: string): Promise<string> {
-  const symbols = new Set<string>();
+/**
+ * Without --symbol: the recording's first symbol, so `book --data FILE --json` always
+ * prints the one object DESIGN.md §3 promises; the others are named on stderr.
+ */
+async function defaultSymbol(path: string): Promise<string> {
+  const symbols: string[] = [];
   for await (const event of readRecording(path)) {
-    if (event.kind === 'frame') symbols.add(symbolOfStream(event.stream));
-    else if (event.kind === 'snapshot') symbols.add(event.symbol);
+    const symbol = event.kind === 'frame' ? symbolOfStream(event.stream) : event.kind === 'snapshot' ? event.symbol : null;
+    if (symbol !== null && !symbols.includes(symbol)) symbols.push(symbol);
   }
-  if (symbols.size === 1) return [...symbols][0]!;
-  if (symbols.size === 0) throw new Error(`${path} holds no frames or snapshots`);
-  throw new UsageError(`book: ${path} holds ${[...symbols].sort().join(', ')}; choose one with --symbol`);
+  if (symbols.length === 0) throw new Error(`${path} holds no frames or snapshots`);
+  if (symbols.length > 1) {
+    process.stderr.write(`book: ${path} holds ${symbols.join(', ')}; showing ${symbols[0]} (choose with --symbol)\n`);
+  }
+  return symbols[0]!;
 }

@@ -2,6 +2,7 @@ import type { BenchStage } from './bench-stage.js';
 import { coreBenchStages } from './core-stages.js';
 import { endToEndBenchStages } from './end-to-end-stages.js';
 import { executionBenchStages } from './execution-stages.js';
+import { marketBenchStages } from './market-stages.js';
 import { strategyBenchStages } from './strategy-stages.js';
 
 /**
@@ -9,5 +10,5 @@ import { strategyBenchStages } from './strategy-stages.js';
  * `<area>BenchStages()` here (one import, one spread).
  */
 export function allBenchStages(): BenchStage[] {
-  return [...coreBenchStages(), ...strategyBenchStages(), ...executionBenchStages(), ...endToEndBenchStages()];
+  return [...coreBenchStages(), ...marketBenchStages(), ...strategyBenchStages(), ...executionBenchStages(), ...endToEndBenchStages()];
 }
