@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage, saveScreenshot, waitUntil, type OpenedPage } from './browser.js';
 import { startHeadlessApp, type HeadlessApp } from './headless-app.js';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 
 // The whole app as a trader runs it headless: built-in simulator → engine process (four
 // threads) → host → the React window in Chromium. Thresholds are low so the simulated
@@ -105,4 +107,16 @@ test('the engine killed under the window comes back with the kill switch on', as
   const killSwitch = page.getByRole('switch', { name: 'Kill switch' });
   await waitUntil(async () => (await killSwitch.getAttribute('aria-checked')) === 'true', 'the window to show halted');
   await saveScreenshot(page, 'app-restarted-halted');
+
+  // Positions came back from SQLite: what the restarted engine holds is what the
+  // database holds, and that is the sum of the trades (nothing trades while halted).
+  const db = new Database(join(app.dataDir, 'lockstep.sqlite'), { readonly: true });
+  const stored = db.prepare(`SELECT quantity FROM positions WHERE symbol = 'BTCUSDT'`).get() as { quantity: number } | undefined;
+  const traded = db.prepare(`SELECT COALESCE(SUM(CASE WHEN side = 'Buy' THEN quantity ELSE -quantity END), 0) AS q FROM trades WHERE symbol = 'BTCUSDT'`).get() as { q: number };
+  db.close();
+  assert.ok(stored, 'the engine traded before it was killed, so a position row exists');
+  assert.ok(Math.abs(stored!.quantity - traded.q) < 1e-9, `position ${stored!.quantity} equals the sum of trades ${traded.q}`);
+  await waitUntil(() => (app.latest()?.positions.length ?? 0) > 0, 'the restarted engine to report positions');
+  const shown = Number(app.latest()!.positions.find((p) => p.symbol === 'BTCUSDT')?.qty ?? 0);
+  assert.ok(Math.abs(shown - stored!.quantity) < 1e-9, `restored position ${shown} equals the stored ${stored!.quantity}`);
 });
