@@ -15,4 +15,12 @@ function run(label, command, args) {
 
 const only = process.argv[2];
 if (only !== 'renderer') run('tsc', 'npx', ['tsc', '-p', 'tsconfig.json']);
-if (only !== 'main') run('vite', 'npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+if (only !== 'main')
+  run('vite', 'npx', [
+    'vite',
+    'build',
+    '--config',
+    'renderer/vite.config.ts',
+    '--logLevel',
+    'warn',
+  ]);

@@ -19,6 +19,8 @@ const stamp = 'dist/.tsbuildinfo';
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 const sources = Math.max(...['main', 'shared', 'renderer', 'test'].map(newestMtime));
 if (sources > built || !existsSync('dist/ui/index.html')) {
-  const result = spawnSync('node', ['scripts/build.mjs'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync('node', ['scripts/build.mjs'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

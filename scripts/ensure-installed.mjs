@@ -7,7 +7,8 @@ export function ensureInstalled({ quiet = false } = {}) {
   const marker = 'node_modules/.package-lock.json';
   const fresh =
     existsSync(marker) &&
-    (!existsSync('package-lock.json') || statSync(marker).mtimeMs >= statSync('package-lock.json').mtimeMs);
+    (!existsSync('package-lock.json') ||
+      statSync(marker).mtimeMs >= statSync('package-lock.json').mtimeMs);
   if (fresh) return;
   const command = existsSync('package-lock.json') ? 'ci' : 'install';
   if (!quiet) console.error(`lockstep: installing dependencies (npm ${command}) …`);

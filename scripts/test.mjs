@@ -23,7 +23,9 @@ function testFiles(dir) {
 }
 
 // `npm test -- unit` (or integration, e2e) runs one suite.
-const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'integration', 'e2e'];
+const suites = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : ['unit', 'integration', 'e2e'];
 // Only compiled tests whose source still exists: tsc never deletes the output of a test
 // file that was removed or renamed, and a stale copy must not run (or fail) forever.
 const files = suites

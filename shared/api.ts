@@ -25,7 +25,10 @@ export const CommandSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('flatten'),
-    symbol: z.string().regex(/^[A-Z0-9]{2,20}$/).optional(),
+    symbol: z
+      .string()
+      .regex(/^[A-Z0-9]{2,20}$/)
+      .optional(),
   }),
   z.strictObject({ type: z.literal('cancelAll') }),
   z.strictObject({ type: z.literal('cancelOrder'), orderId: z.number().int().positive() }),
@@ -41,11 +44,12 @@ export const CommandEnvelopeSchema = z.strictObject({
 });
 
 export type CommandAck =
-  | { readonly ok: true; readonly detail?: string }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly detail?: string } | { readonly ok: false; readonly reason: string };
 
 /** Validates an incoming payload; the reason names what was wrong. */
-export function parseCommand(payload: unknown): { ok: true; command: Command } | { ok: false; reason: string } {
+export function parseCommand(
+  payload: unknown,
+): { ok: true; command: Command } | { ok: false; reason: string } {
   const result = CommandSchema.safeParse(payload);
   if (result.success) return { ok: true, command: result.data };
   const reason = result.error.issues

@@ -8,7 +8,9 @@ export function parseConfigToml(text: string): Config {
     raw = parse(text);
   } catch (error) {
     if (error instanceof TomlError) {
-      throw new ConfigError([`TOML syntax error at line ${error.line}, column ${error.column}: ${error.message.split('\n')[0]}`]);
+      throw new ConfigError([
+        `TOML syntax error at line ${error.line}, column ${error.column}: ${error.message.split('\n')[0]}`,
+      ]);
     }
     throw error;
   }

@@ -138,13 +138,16 @@ const symbolName = z
   .regex(/^[A-Z0-9]{2,20}$/, 'a symbol is 2–20 upper-case letters or digits, e.g. BTCUSDT');
 
 const url = (protocols: readonly string[]) =>
-  z.string().refine((text) => {
-    try {
-      return protocols.includes(new URL(text).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`);
+  z.string().refine(
+    (text) => {
+      try {
+        return protocols.includes(new URL(text).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`,
+  );
 
 export const ConfigSchema = z
   .strictObject({
@@ -153,19 +156,32 @@ export const ConfigSchema = z
         url: url(['ws:', 'wss:']).default('ws://127.0.0.1:9443'),
         rest_url: url(['http:', 'https:']).default('http://127.0.0.1:9443'),
         /** Snapshot depth requested from REST (Binance allows up to 5000). */
-        snapshot_limit: numberField('market.snapshot_limit', range(5, 5000, 'levels', { integer: true }), 1000),
+        snapshot_limit: numberField(
+          'market.snapshot_limit',
+          range(5, 5000, 'levels', { integer: true }),
+          1000,
+        ),
         /** A feed silent this long is `stale`. */
-        stale_after_ms: numberField('market.stale_after_ms', range(100, 600_000, 'ms', { integer: true }), 5000),
+        stale_after_ms: numberField(
+          'market.stale_after_ms',
+          range(100, 600_000, 'ms', { integer: true }),
+          5000,
+        ),
         book_ticker: z.boolean().default(false),
       })
       .prefault({}),
     strategy: z
       .strictObject({
-        strategy_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('imbalance_v1'),
+        strategy_id: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/)
+          .default('imbalance_v1'),
         symbols: z.array(symbolName).min(1).max(8).default(['BTCUSDT']),
-        paper_trading: z.literal(true, {
-          error: 'strategy.paper_trading must be true: Lockstep only trades on paper',
-        }).default(true),
+        paper_trading: z
+          .literal(true, {
+            error: 'strategy.paper_trading must be true: Lockstep only trades on paper',
+          })
+          .default(true),
         enable_ml: z.boolean().default(false),
         model_path: z.string().default('assets/models/imbalance_logreg.onnx'),
         order_type: z.enum(['Market', 'Limit', 'PostOnly', 'IOC', 'FOK']).default('Limit'),
@@ -176,13 +192,21 @@ export const ConfigSchema = z
     execution: z
       .strictObject({
         /** Simulated order-to-exchange latency, µs on the recording's clock. */
-        latency_us: numberField('execution.latency_us', range(0, 10_000_000, 'µs', { integer: true }), 0),
+        latency_us: numberField(
+          'execution.latency_us',
+          range(0, 10_000_000, 'µs', { integer: true }),
+          0,
+        ),
         maker_fee_bps: numberField('execution.maker_fee_bps', range(-10, 100, 'bps'), 0),
         taker_fee_bps: numberField('execution.taker_fee_bps', range(-10, 100, 'bps'), 0),
         /** Adverse price move applied to every taker fill, in bps of the fill price. */
         slippage_bps: numberField('execution.slippage_bps', range(0, 1000, 'bps'), 0),
         /** The seed's `base_probability` for queue fills the model cannot decide. */
-        fill_probability: numberField('execution.fill_probability', range(0, 1, 'probability'), 0.1),
+        fill_probability: numberField(
+          'execution.fill_probability',
+          range(0, 1, 'probability'),
+          0.1,
+        ),
         /**
          * n of the paper broker's queue model, f(x) = x^n: a cancellation at our price came
          * from ahead of us with probability f(ahead) / (f(ahead) + f(behind)).
@@ -194,7 +218,11 @@ export const ConfigSchema = z
     engine: z
       .strictObject({
         wait_strategy: z.enum(WAIT_STRATEGIES).default('hybrid'),
-        ring_capacity: numberField('engine.ring_capacity', range(64, 1 << 20, 'records', { integer: true }), 8192),
+        ring_capacity: numberField(
+          'engine.ring_capacity',
+          range(64, 1 << 20, 'records', { integer: true }),
+          8192,
+        ),
         /** State published to the UI at most this often. */
         ui_hz: numberField('engine.ui_hz', range(1, 30, 'Hz', { integer: true }), 30),
       })

@@ -25,6 +25,11 @@ export type EngineToHost =
   | { readonly kind: 'ack'; readonly id: number; readonly ack: CommandAck }
   /** A validated live edit, so the host persists it to the TOML file. */
   | { readonly kind: 'configChanged'; readonly config: Config }
-  | { readonly kind: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly msg: string; readonly data?: Record<string, unknown> }
+  | {
+      readonly kind: 'log';
+      readonly level: 'debug' | 'info' | 'warn' | 'error';
+      readonly msg: string;
+      readonly data?: Record<string, unknown>;
+    }
   | { readonly kind: 'fatal'; readonly error: string }
   | { readonly kind: 'stopped' };

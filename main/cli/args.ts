@@ -39,7 +39,9 @@ export function parseOptions(spec: CommandSpec, argv: readonly string[]): Parsed
     const name = arg.slice(2, eq >= 0 ? eq : undefined);
     const option = byName.get(name);
     if (!option) {
-      throw new UsageError(`${spec.name}: unknown option --${name}; see \`lockstep ${spec.name} --help\``);
+      throw new UsageError(
+        `${spec.name}: unknown option --${name}; see \`lockstep ${spec.name} --help\``,
+      );
     }
     if (option.kind === 'boolean') {
       parsed[name] = eq >= 0 ? arg.slice(eq + 1) !== 'false' : true;
@@ -47,7 +49,9 @@ export function parseOptions(spec: CommandSpec, argv: readonly string[]): Parsed
     }
     const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (raw === undefined || (eq < 0 && raw.startsWith('--'))) {
-      throw new UsageError(`${spec.name}: --${name} needs a value (${option.value ?? option.kind})`);
+      throw new UsageError(
+        `${spec.name}: --${name} needs a value (${option.value ?? option.kind})`,
+      );
     }
     if (option.kind === 'number') {
       const value = Number(raw);
@@ -61,7 +65,9 @@ export function parseOptions(spec: CommandSpec, argv: readonly string[]): Parsed
   }
   for (const option of spec.options) {
     if (option.required && parsed[option.name] === undefined) {
-      throw new UsageError(`${spec.name}: --${option.name} ${option.value ?? ''} is required`.trimEnd());
+      throw new UsageError(
+        `${spec.name}: --${option.name} ${option.value ?? ''} is required`.trimEnd(),
+      );
     }
   }
   return parsed;
@@ -72,7 +78,11 @@ export function helpText(spec: CommandSpec): string {
   if (spec.options.length > 0) lines.push('Options:');
   for (const option of spec.options) {
     const flag = `--${option.name}${option.kind === 'boolean' ? '' : ' ' + (option.value ?? option.kind.toUpperCase())}`;
-    const extra = option.required ? ' (required)' : option.default !== undefined ? ` (default ${option.default})` : '';
+    const extra = option.required
+      ? ' (required)'
+      : option.default !== undefined
+        ? ` (default ${option.default})`
+        : '';
     lines.push(`  ${flag.padEnd(28)} ${option.description}${extra}`);
   }
   lines.push(`  ${'--help'.padEnd(28)} show this help`);
@@ -87,4 +97,5 @@ export const numberOption = (options: ParsedOptions, name: string): number | und
   const value = options[name];
   return typeof value === 'number' ? value : undefined;
 };
-export const booleanOption = (options: ParsedOptions, name: string): boolean => options[name] === true;
+export const booleanOption = (options: ParsedOptions, name: string): boolean =>
+  options[name] === true;

@@ -12,21 +12,45 @@ import { symbolOfStream } from '../engine/recording/recording-line.js';
  */
 export const bookCommand: CommandSpec = {
   name: 'book',
-  summary: 'rebuild the order book from a recording with the documented sync procedure, print the final book',
+  summary:
+    'rebuild the order book from a recording with the documented sync procedure, print the final book',
   usage: 'book --data FILE [--depth N] [--json] [--symbol S]',
   options: [
-    { name: 'data', kind: 'string', value: 'FILE', required: true, description: 'recording (.jsonl or .jsonl.gz)' },
-    { name: 'depth', kind: 'number', value: 'N', default: 10, description: 'levels per side to print' },
-    { name: 'json', kind: 'boolean', description: 'print {"symbol","last_update_id","synced","gaps","bids","asks"}' },
-    { name: 'symbol', kind: 'string', value: 'SYMBOL', description: 'which book, when the recording holds several symbols' },
+    {
+      name: 'data',
+      kind: 'string',
+      value: 'FILE',
+      required: true,
+      description: 'recording (.jsonl or .jsonl.gz)',
+    },
+    {
+      name: 'depth',
+      kind: 'number',
+      value: 'N',
+      default: 10,
+      description: 'levels per side to print',
+    },
+    {
+      name: 'json',
+      kind: 'boolean',
+      description: 'print {"symbol","last_update_id","synced","gaps","bids","asks"}',
+    },
+    {
+      name: 'symbol',
+      kind: 'string',
+      value: 'SYMBOL',
+      description: 'which book, when the recording holds several symbols',
+    },
   ],
 
   async run(options) {
     const path = stringOption(options, 'data')!;
     const depth = numberOption(options, 'depth') ?? 10;
-    if (!Number.isInteger(depth) || depth < 1) throw new UsageError(`book: --depth must be a positive integer, got ${depth}`);
+    if (!Number.isInteger(depth) || depth < 1)
+      throw new UsageError(`book: --depth must be a positive integer, got ${depth}`);
     const symbol = stringOption(options, 'symbol') ?? (await defaultSymbol(path));
-    if (!/^[A-Z0-9]{2,20}$/.test(symbol)) throw new UsageError(`book: --symbol must be like BTCUSDT, got "${symbol}"`);
+    if (!/^[A-Z0-9]{2,20}$/.test(symbol))
+      throw new UsageError(`book: --symbol must be like BTCUSDT, got "${symbol}"`);
 
     const pipeline = new MarketPipeline([symbol], { depthLevelsForRecord: 0 }, () => undefined);
     let seen = false;
@@ -42,17 +66,20 @@ export const bookCommand: CommandSpec = {
         if (event.symbol !== symbol) continue;
         seen = true;
         const outcome = pipeline.onSnapshot(symbol, event.data, event.tsUs);
-        if (outcome === SnapshotOutcome.MALFORMED) report(`skipped malformed snapshot: ${pipeline.lastError}`);
+        if (outcome === SnapshotOutcome.MALFORMED)
+          report(`skipped malformed snapshot: ${pipeline.lastError}`);
         continue;
       }
       if (symbolOfStream(event.stream) === symbol) seen = true;
       const outcome = pipeline.onFrame(event.data, event.tsUs, 0);
-      if (outcome === FrameOutcome.MALFORMED) report(`skipped malformed frame: ${pipeline.lastError}`);
+      if (outcome === FrameOutcome.MALFORMED)
+        report(`skipped malformed frame: ${pipeline.lastError}`);
     }
     if (!seen) throw new Error(`${path} holds nothing for ${symbol}`);
 
     const state = pipeline.book(symbol);
-    const side = (levels: [number, number][]) => levels.slice(0, depth).map(([p, q]) => [formatFixed(p), formatFixed(q)]);
+    const side = (levels: [number, number][]) =>
+      levels.slice(0, depth).map(([p, q]) => [formatFixed(p), formatFixed(q)]);
     const result = {
       symbol,
       last_update_id: state.lastUpdateId,
@@ -65,8 +92,12 @@ export const bookCommand: CommandSpec = {
       console.log(JSON.stringify(result));
       return 0;
     }
-    console.log(`${symbol}  last update ${result.last_update_id}  ${result.synced ? 'synced' : 'NOT SYNCED (a gap was not followed by a snapshot)'}  gaps ${result.gaps}`);
-    console.log(`${'bid qty'.padStart(16)} ${'bid'.padStart(14)} | ${'ask'.padEnd(14)} ${'ask qty'.padEnd(16)}`);
+    console.log(
+      `${symbol}  last update ${result.last_update_id}  ${result.synced ? 'synced' : 'NOT SYNCED (a gap was not followed by a snapshot)'}  gaps ${result.gaps}`,
+    );
+    console.log(
+      `${'bid qty'.padStart(16)} ${'bid'.padStart(14)} | ${'ask'.padEnd(14)} ${'ask qty'.padEnd(16)}`,
+    );
     for (let i = 0; i < Math.max(result.bids.length, result.asks.length); i++) {
       const [bp, bq] = result.bids[i] ?? ['', ''];
       const [ap, aq] = result.asks[i] ?? ['', ''];
@@ -83,12 +114,19 @@ export const bookCommand: CommandSpec = {
 async function defaultSymbol(path: string): Promise<string> {
   const symbols: string[] = [];
   for await (const event of readRecording(path)) {
-    const symbol = event.kind === 'frame' ? symbolOfStream(event.stream) : event.kind === 'snapshot' ? event.symbol : null;
+    const symbol =
+      event.kind === 'frame'
+        ? symbolOfStream(event.stream)
+        : event.kind === 'snapshot'
+          ? event.symbol
+          : null;
     if (symbol !== null && !symbols.includes(symbol)) symbols.push(symbol);
   }
   if (symbols.length === 0) throw new Error(`${path} holds no frames or snapshots`);
   if (symbols.length > 1) {
-    process.stderr.write(`book: ${path} holds ${symbols.join(', ')}; showing ${symbols[0]} (choose with --symbol)\n`);
+    process.stderr.write(
+      `book: ${path} holds ${symbols.join(', ')}; showing ${symbols[0]} (choose with --symbol)\n`,
+    );
   }
   return symbols[0]!;
 }

@@ -7,7 +7,11 @@ import { startHeadlessServer, type HeadlessServer } from '../host/headless-serve
 import { createHost, type Host } from '../host/host.js';
 import { createHostLogger } from '../host/logger.js';
 import { forkNodeEngine } from '../host/node-fork.js';
-import { loadSimulator, pointAtSimulator, type RunningSimulator } from '../host/simulator-loader.js';
+import {
+  loadSimulator,
+  pointAtSimulator,
+  type RunningSimulator,
+} from '../host/simulator-loader.js';
 
 /**
  * `lockstep headless`: the engine and the window's UI on 127.0.0.1, without Electron.
@@ -39,11 +43,36 @@ export const headlessCommand: CommandSpec = {
   summary: 'run the engine and the web UI on 127.0.0.1; prints the URL with its access token',
   usage: 'headless [--config FILE] [--port 5173] [--data-dir DIR] [--sim]',
   options: [
-    { name: 'config', kind: 'string', value: 'FILE', description: `config file (default DIR/${CONFIG_FILE_NAME}; created on the first live edit)` },
-    { name: 'port', kind: 'number', value: 'PORT', default: 5173, description: 'web UI port on 127.0.0.1 (0 picks a free one)' },
-    { name: 'data-dir', kind: 'string', value: 'DIR', description: 'database and config folder (default $LOCKSTEP_DATA_DIR or ~/.lockstep)' },
-    { name: 'sim', kind: 'boolean', description: 'also run the built-in exchange simulator and trade against it' },
-    { name: 'engine', kind: 'string', value: 'FILE', description: 'engine module to run (default: the built engine; for development)' },
+    {
+      name: 'config',
+      kind: 'string',
+      value: 'FILE',
+      description: `config file (default DIR/${CONFIG_FILE_NAME}; created on the first live edit)`,
+    },
+    {
+      name: 'port',
+      kind: 'number',
+      value: 'PORT',
+      default: 5173,
+      description: 'web UI port on 127.0.0.1 (0 picks a free one)',
+    },
+    {
+      name: 'data-dir',
+      kind: 'string',
+      value: 'DIR',
+      description: 'database and config folder (default $LOCKSTEP_DATA_DIR or ~/.lockstep)',
+    },
+    {
+      name: 'sim',
+      kind: 'boolean',
+      description: 'also run the built-in exchange simulator and trade against it',
+    },
+    {
+      name: 'engine',
+      kind: 'string',
+      value: 'FILE',
+      description: 'engine module to run (default: the built engine; for development)',
+    },
   ],
 
   async run(options) {
@@ -52,7 +81,9 @@ export const headlessCommand: CommandSpec = {
       throw new UsageError(`headless: --port must be an integer from 0 to 65535, got ${port}`);
     }
     const dataDir = path.resolve(stringOption(options, 'data-dir') ?? defaultDataDir());
-    const configPath = path.resolve(stringOption(options, 'config') ?? path.join(dataDir, CONFIG_FILE_NAME));
+    const configPath = path.resolve(
+      stringOption(options, 'config') ?? path.join(dataDir, CONFIG_FILE_NAME),
+    );
     const enginePath = path.resolve(stringOption(options, 'engine') ?? DEFAULT_ENGINE);
     if (!existsSync(enginePath)) {
       throw new Error(`the engine is not built (${enginePath} is missing); run \`npm run build\``);
@@ -93,7 +124,9 @@ export const headlessCommand: CommandSpec = {
       throw error;
     }
     if (!existsSync(path.join(UI_DIR, 'index.html'))) {
-      logger.warn(`the UI is not built (${UI_DIR}); the page will say so until \`npm run build\` is run`);
+      logger.warn(
+        `the UI is not built (${UI_DIR}); the page will say so until \`npm run build\` is run`,
+      );
     }
     console.log(`Lockstep headless UI: ${server.url}`);
 

@@ -11,27 +11,76 @@ export const recordCommand: CommandSpec = {
   summary: 'record frames and snapshots to a recording file',
   usage: 'record --url URL --symbols S --out FILE [--duration S] [--rest-url URL]',
   options: [
-    { name: 'url', kind: 'string', value: 'URL', required: true, description: 'WebSocket base, e.g. ws://127.0.0.1:9443 or wss://stream.binance.com:9443' },
-    { name: 'symbols', kind: 'string', value: 'LIST', required: true, description: 'comma-separated symbols, e.g. BTCUSDT,ETHUSDT' },
-    { name: 'out', kind: 'string', value: 'FILE', required: true, description: 'recording to write (.gz to compress)' },
-    { name: 'duration', kind: 'number', value: 'S', description: 'stop after this many seconds (default: until Ctrl-C)' },
-    { name: 'rest-url', kind: 'string', value: 'URL', description: 'REST base for snapshots (default: the --url host over http(s); https://api.binance.com for Binance)' },
-    { name: 'snapshot-limit', kind: 'number', value: 'N', default: 1000, description: 'levels per side in each REST snapshot (≤ 5000)' },
+    {
+      name: 'url',
+      kind: 'string',
+      value: 'URL',
+      required: true,
+      description: 'WebSocket base, e.g. ws://127.0.0.1:9443 or wss://stream.binance.com:9443',
+    },
+    {
+      name: 'symbols',
+      kind: 'string',
+      value: 'LIST',
+      required: true,
+      description: 'comma-separated symbols, e.g. BTCUSDT,ETHUSDT',
+    },
+    {
+      name: 'out',
+      kind: 'string',
+      value: 'FILE',
+      required: true,
+      description: 'recording to write (.gz to compress)',
+    },
+    {
+      name: 'duration',
+      kind: 'number',
+      value: 'S',
+      description: 'stop after this many seconds (default: until Ctrl-C)',
+    },
+    {
+      name: 'rest-url',
+      kind: 'string',
+      value: 'URL',
+      description:
+        'REST base for snapshots (default: the --url host over http(s); https://api.binance.com for Binance)',
+    },
+    {
+      name: 'snapshot-limit',
+      kind: 'number',
+      value: 'N',
+      default: 1000,
+      description: 'levels per side in each REST snapshot (≤ 5000)',
+    },
     { name: 'book-ticker', kind: 'boolean', description: 'also record <symbol>@bookTicker' },
   ],
 
   async run(options) {
     const url = stringOption(options, 'url')!;
-    if (!/^wss?:\/\//.test(url)) throw new UsageError(`record: --url must start with ws:// or wss://, got "${url}"`);
-    const symbols = stringOption(options, 'symbols')!.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!/^wss?:\/\//.test(url))
+      throw new UsageError(`record: --url must start with ws:// or wss://, got "${url}"`);
+    const symbols = stringOption(options, 'symbols')!
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = symbols.find((s) => !/^[A-Z0-9]{2,20}$/.test(s));
-    if (bad !== undefined || symbols.length === 0) throw new UsageError(`record: --symbols must list symbols like BTCUSDT,ETHUSDT`);
+    if (bad !== undefined || symbols.length === 0)
+      throw new UsageError(`record: --symbols must list symbols like BTCUSDT,ETHUSDT`);
     const duration = numberOption(options, 'duration');
-    if (duration !== undefined && !(duration > 0)) throw new UsageError(`record: --duration must be a positive number of seconds, got ${duration}`);
+    if (duration !== undefined && !(duration > 0))
+      throw new UsageError(
+        `record: --duration must be a positive number of seconds, got ${duration}`,
+      );
     const limit = numberOption(options, 'snapshot-limit') ?? 1000;
-    if (!Number.isInteger(limit) || limit < 5 || limit > 5000) throw new UsageError(`record: --snapshot-limit must be an integer from 5 to 5000, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 5 || limit > 5000)
+      throw new UsageError(
+        `record: --snapshot-limit must be an integer from 5 to 5000, got ${limit}`,
+      );
     const restUrl = stringOption(options, 'rest-url') ?? url.replace(/^ws/, 'http');
-    if (!/^https?:\/\//.test(restUrl)) throw new UsageError(`record: --rest-url must start with http:// or https://, got "${restUrl}"`);
+    if (!/^https?:\/\//.test(restUrl))
+      throw new UsageError(
+        `record: --rest-url must start with http:// or https://, got "${restUrl}"`,
+      );
     const out = stringOption(options, 'out')!;
 
     const stop = new AbortController();
@@ -57,7 +106,10 @@ export const recordCommand: CommandSpec = {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     console.error(describe(result));
-    if (result.unsplittable > 0) console.error(`record: ${result.unsplittable} frames were not combined-stream frames and were not written`);
+    if (result.unsplittable > 0)
+      console.error(
+        `record: ${result.unsplittable} frames were not combined-stream frames and were not written`,
+      );
     console.log(`recorded ${result.frames} frames and ${result.snapshots} snapshots to ${out}`);
     return 0;
   },

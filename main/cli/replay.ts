@@ -7,9 +7,25 @@ export const replayCommand: CommandSpec = {
   summary: 'run a recording through the full engine, deterministic, as fast as possible',
   usage: 'replay --data FILE [--config FILE] [--db FILE] [--json]',
   options: [
-    { name: 'data', kind: 'string', value: 'FILE', required: true, description: 'recording (DESIGN.md §4 JSON Lines, .gz allowed)' },
-    { name: 'config', kind: 'string', value: 'FILE', description: 'TOML configuration (defaults when absent)' },
-    { name: 'db', kind: 'string', value: 'FILE', description: 'SQLite file for orders, fills, positions, signals (default: in memory)' },
+    {
+      name: 'data',
+      kind: 'string',
+      value: 'FILE',
+      required: true,
+      description: 'recording (DESIGN.md §4 JSON Lines, .gz allowed)',
+    },
+    {
+      name: 'config',
+      kind: 'string',
+      value: 'FILE',
+      description: 'TOML configuration (defaults when absent)',
+    },
+    {
+      name: 'db',
+      kind: 'string',
+      value: 'FILE',
+      description: 'SQLite file for orders, fills, positions, signals (default: in memory)',
+    },
     { name: 'overwrite', kind: 'boolean', description: 'replace --db if it exists' },
     { name: 'json', kind: 'boolean', description: 'print the summary object only' },
   ],
@@ -26,7 +42,10 @@ export const replayCommand: CommandSpec = {
         if (level === 'warn' || level === 'error') process.stderr.write(`${msg}\n`);
       },
       ...(showProgress
-        ? { onProgress: (messages: number) => process.stderr.write(`\rreplay: ${messages.toLocaleString('en-US')} messages`) }
+        ? {
+            onProgress: (messages: number) =>
+              process.stderr.write(`\rreplay: ${messages.toLocaleString('en-US')} messages`),
+          }
         : {}),
     });
     if (showProgress) process.stderr.write('\n');
@@ -36,17 +55,28 @@ export const replayCommand: CommandSpec = {
     }
     const seconds = (Date.now() - started) / 1000;
     const rows: Array<[string, string]> = [
-      ['messages', `${summary.messages} (${Math.round(summary.messages / Math.max(seconds, 1e-3)).toLocaleString('en-US')}/s)`],
+      [
+        'messages',
+        `${summary.messages} (${Math.round(summary.messages / Math.max(seconds, 1e-3)).toLocaleString('en-US')}/s)`,
+      ],
       ['book updates', String(summary.book_updates)],
       ['trades', String(summary.trades)],
       ['signals', `${summary.signals} fired, ${summary.suppressed_signals} suppressed`],
       ['orders', String(summary.orders)],
       ['fills', String(summary.fills)],
       ['rejections', `${summary.rejections} ${JSON.stringify(summary.rejections_by_reason)}`],
-      ['positions', Object.entries(summary.positions).map(([s, q]) => `${s} ${q}`).join(', ')],
+      [
+        'positions',
+        Object.entries(summary.positions)
+          .map(([s, q]) => `${s} ${q}`)
+          .join(', '),
+      ],
       ['realized PnL', summary.realized_pnl.toFixed(2)],
       ['unrealized PnL', summary.unrealized_pnl.toFixed(2)],
-      ['tick-to-trade µs', `p50 ${summary.tick_to_trade_us.p50}  p99 ${summary.tick_to_trade_us.p99}  p99.9 ${summary.tick_to_trade_us.p999}`],
+      [
+        'tick-to-trade µs',
+        `p50 ${summary.tick_to_trade_us.p50}  p99 ${summary.tick_to_trade_us.p99}  p99.9 ${summary.tick_to_trade_us.p999}`,
+      ],
       ['gaps / resyncs / malformed', `${summary.gaps} / ${summary.resyncs} / ${summary.malformed}`],
       ['time', `${seconds.toFixed(2)} s`],
     ];

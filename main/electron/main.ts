@@ -8,7 +8,11 @@ import { createHost, type Host } from '../host/host.js';
 import { createIpcBridge, type IpcBridge } from '../host/ipc-bridge.js';
 import { createHostLogger } from '../host/logger.js';
 import { contentSecurityPolicy } from '../host/security-headers.js';
-import { loadSimulator, pointAtSimulator, type RunningSimulator } from '../host/simulator-loader.js';
+import {
+  loadSimulator,
+  pointAtSimulator,
+  type RunningSimulator,
+} from '../host/simulator-loader.js';
 import { forkUtilityEngine } from './utility-fork.js';
 
 /**
@@ -47,7 +51,9 @@ function hardenSession(): void {
       },
     });
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false),
+  );
 }
 
 function createWindow(): BrowserWindow {
@@ -81,7 +87,8 @@ async function start(): Promise<void> {
   const win = createWindow();
   window = win;
   const pageUrl = pathToFileURL(UI_INDEX).href;
-  const withoutFragment = (url: string | undefined): string | undefined => url?.split('#')[0]?.split('?')[0];
+  const withoutFragment = (url: string | undefined): string | undefined =>
+    url?.split('#')[0]?.split('?')[0];
 
   if (args.sim) {
     // The config is read first so the simulator serves the symbols the engine will ask for.
@@ -102,19 +109,23 @@ async function start(): Promise<void> {
   host = started;
   bridge = createIpcBridge<IpcMainInvokeEvent>({
     host: started,
-    handle: (channel, handler) => ipcMain.handle(channel, (event, payload: unknown) => handler(event, payload)),
+    handle: (channel, handler) =>
+      ipcMain.handle(channel, (event, payload: unknown) => handler(event, payload)),
     removeHandler: (channel) => ipcMain.removeHandler(channel),
     send: (channel, message) => {
       if (!win.isDestroyed()) win.webContents.send(channel, message);
     },
-    isTrustedSender: (event) => event.sender === win.webContents && withoutFragment(event.senderFrame?.url) === pageUrl,
+    isTrustedSender: (event) =>
+      event.sender === win.webContents && withoutFragment(event.senderFrame?.url) === pageUrl,
   });
   await win.loadFile(UI_INDEX);
   await started.start();
 
   if (args.selfTest) {
     const exposed = await win.webContents.executeJavaScript('typeof window.lockstep?.send', true);
-    console.log(`lockstep self-test: preload ${exposed === 'function' ? 'ok' : 'missing'}, engine ${started.engineStatus().phase}`);
+    console.log(
+      `lockstep self-test: preload ${exposed === 'function' ? 'ok' : 'missing'}, engine ${started.engineStatus().phase}`,
+    );
     app.quit();
   }
 }
@@ -137,15 +148,18 @@ app.on('before-quit', (event) => {
 
 app.on('window-all-closed', () => app.quit());
 
-app.whenReady().then(start).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  logger.error({ err: error }, 'Lockstep could not start');
-  if (args.selfTest) {
-    console.log(`lockstep self-test: failed: ${message}`);
-    app.exit(1);
-    return;
-  }
-  dialog.showErrorBox('Lockstep could not start', message);
-  if (window && !window.isDestroyed()) window.destroy();
-  app.quit();
-});
+app
+  .whenReady()
+  .then(start)
+  .catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error({ err: error }, 'Lockstep could not start');
+    if (args.selfTest) {
+      console.log(`lockstep self-test: failed: ${message}`);
+      app.exit(1);
+      return;
+    }
+    dialog.showErrorBox('Lockstep could not start', message);
+    if (window && !window.isDestroyed()) window.destroy();
+    app.quit();
+  });

@@ -21,8 +21,10 @@ export interface IpcRendererLike {
 function asAck(value: unknown): CommandAck {
   if (typeof value === 'object' && value !== null) {
     const ack = value as { ok?: unknown; reason?: unknown; detail?: unknown };
-    if (ack.ok === true) return typeof ack.detail === 'string' ? { ok: true, detail: ack.detail } : { ok: true };
-    if (ack.ok === false && typeof ack.reason === 'string') return { ok: false, reason: ack.reason };
+    if (ack.ok === true)
+      return typeof ack.detail === 'string' ? { ok: true, detail: ack.detail } : { ok: true };
+    if (ack.ok === false && typeof ack.reason === 'string')
+      return { ok: false, reason: ack.reason };
   }
   return { ok: false, reason: 'the host answered with something that is not an acknowledgement' };
 }
@@ -33,7 +35,10 @@ export function createPreloadApi(ipc: IpcRendererLike): LockstepApi {
       try {
         return asAck(await ipc.invoke(COMMAND_CHANNEL, command));
       } catch (error) {
-        return { ok: false, reason: `the command could not be sent to the host: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+          ok: false,
+          reason: `the command could not be sent to the host: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
     },
     onState(listener) {

@@ -1,5 +1,10 @@
 import { parseCommand, type Command, type CommandAck } from '../../shared/api.js';
-import { checkNumber, RISK_LIMIT_SPECS, STRATEGY_PARAM_SPECS, type NumberSpec } from '../../shared/config.js';
+import {
+  checkNumber,
+  RISK_LIMIT_SPECS,
+  STRATEGY_PARAM_SPECS,
+  type NumberSpec,
+} from '../../shared/config.js';
 import type { HostToEngine } from '../../shared/engine-protocol.js';
 
 /**
@@ -47,7 +52,8 @@ function patchProblem(command: Command): string | null {
       ? [STRATEGY_PARAM_SPECS as Record<string, NumberSpec>, 'strategy.params', 'parameter']
       : [RISK_LIMIT_SPECS as Record<string, NumberSpec>, 'strategy.risk_limits', 'risk limit'];
   const entries = Object.entries(command.patch);
-  if (entries.length === 0) return `invalid command: patch is empty; name at least one ${noun} to change`;
+  if (entries.length === 0)
+    return `invalid command: patch is empty; name at least one ${noun} to change`;
   const problems: string[] = [];
   for (const [key, value] of entries) {
     const spec = Object.prototype.hasOwnProperty.call(specs, key) ? specs[key] : undefined;
@@ -62,7 +68,9 @@ function patchProblem(command: Command): string | null {
 }
 
 /** Validates a payload: the command, or the reason it is refused. */
-export function validateCommand(payload: unknown): { ok: true; command: Command } | { ok: false; reason: string } {
+export function validateCommand(
+  payload: unknown,
+): { ok: true; command: Command } | { ok: false; reason: string } {
   const parsed = parseCommand(payload);
   if (!parsed.ok) return parsed;
   const problem = patchProblem(parsed.command);
@@ -88,9 +96,11 @@ export function createCommandRouter(options: CommandRouterOptions): CommandRoute
       const validated = validateCommand(payload);
       if (!validated.ok) return Promise.resolve({ ok: false, reason: validated.reason });
       // The host holds the latest state; the transport that asked pushes it right away.
-      if (validated.command.type === 'subscribe') return Promise.resolve({ ok: true, detail: 'subscribed' });
+      if (validated.command.type === 'subscribe')
+        return Promise.resolve({ ok: true, detail: 'subscribed' });
       const unavailable = options.engineUnavailable();
-      if (unavailable !== null) return Promise.resolve({ ok: false, reason: `${unavailable}; the command was not sent` });
+      if (unavailable !== null)
+        return Promise.resolve({ ok: false, reason: `${unavailable}; the command was not sent` });
       const id = nextId++;
       return new Promise<CommandAck>((resolve) => {
         const timer = setTimeout(

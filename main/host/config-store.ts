@@ -155,7 +155,11 @@ export function createConfigStore(file: string): ConfigStore {
       } catch (error) {
         // The engine validated the edit already; a config that fails here is refused
         // rather than written, so the file never holds what the reader would reject.
-        return Promise.reject(error instanceof ConfigError ? new ConfigError(['live edit not saved', ...error.problems]) : error);
+        return Promise.reject(
+          error instanceof ConfigError
+            ? new ConfigError(['live edit not saved', ...error.problems])
+            : error,
+        );
       }
       config = next;
       pending = next;
@@ -163,9 +167,10 @@ export function createConfigStore(file: string): ConfigStore {
       return writing;
     },
 
-    flush: () => writing.then(
-      () => undefined,
-      () => undefined,
-    ),
+    flush: () =>
+      writing.then(
+        () => undefined,
+        () => undefined,
+      ),
   };
 }

@@ -1,7 +1,11 @@
 import type { EngineToHost, HostToEngine } from '../../shared/engine-protocol.js';
 import { asEngineMessage, type EngineChild, type ForkEngine } from './engine-child.js';
 import type { HostLogger } from './logger.js';
-import { DEFAULT_RESTART_BACKOFF, RestartBackoff, type RestartBackoffOptions } from './restart-backoff.js';
+import {
+  DEFAULT_RESTART_BACKOFF,
+  RestartBackoff,
+  type RestartBackoffOptions,
+} from './restart-backoff.js';
 
 /**
  * Runs the engine process and keeps it running. The engine crashing must never take the
@@ -41,7 +45,9 @@ export interface EngineSupervisorOptions {
   readonly fork: ForkEngine;
   readonly enginePath: string;
   /** Builds the 'start' message; called for every (re)start so it carries the latest config. */
-  readonly startMessage: (restartReason: string | undefined) => Extract<HostToEngine, { kind: 'start' }>;
+  readonly startMessage: (
+    restartReason: string | undefined,
+  ) => Extract<HostToEngine, { kind: 'start' }>;
   readonly logger: HostLogger;
   readonly env?: NodeJS.ProcessEnv;
   readonly execArgv?: readonly string[];
@@ -136,7 +142,11 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     publishStatus();
   };
 
-  const routeOutput = (stream: 'stdout' | 'stderr', text: string, pid: number | undefined): void => {
+  const routeOutput = (
+    stream: 'stdout' | 'stderr',
+    text: string,
+    pid: number | undefined,
+  ): void => {
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
       // stderr carries what the engine could not say over the protocol (uncaught
@@ -150,7 +160,10 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     if (run !== current) return;
     const message = asEngineMessage(raw);
     if (!message) {
-      log.warn({ received: typeof raw }, 'the engine sent a message the host does not understand; ignored');
+      log.warn(
+        { received: typeof raw },
+        'the engine sent a message the host does not understand; ignored',
+      );
       return;
     }
     switch (message.kind) {
@@ -167,7 +180,10 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
         break;
       case 'log': {
         const level = LOG_LEVELS.has(message.level) ? message.level : 'info';
-        log[level]({ engine: true, enginePid: current.child.pid, ...(message.data ?? {}) }, String(message.msg));
+        log[level](
+          { engine: true, enginePid: current.child.pid, ...(message.data ?? {}) },
+          String(message.msg),
+        );
         break;
       }
       case 'fatal':
@@ -196,7 +212,10 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     if (current.killTimer !== null || current.exited) return;
     current.killTimer = clock.setTimeout(() => {
       if (current.exited) return;
-      log.warn({ enginePid: current.child.pid }, `engine ${why} within ${shutdownTimeoutMs} ms; killing it`);
+      log.warn(
+        { enginePid: current.child.pid },
+        `engine ${why} within ${shutdownTimeoutMs} ms; killing it`,
+      );
       current.child.kill('SIGKILL');
     }, shutdownTimeoutMs);
   };
@@ -277,7 +296,10 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
       child.kill('SIGKILL');
     }, readyTimeoutMs);
     setPhase('starting');
-    log.info({ enginePid: child.pid, restartReason }, restartReason ? 'restarting the engine' : 'starting the engine');
+    log.info(
+      { enginePid: child.pid, restartReason },
+      restartReason ? 'restarting the engine' : 'starting the engine',
+    );
     try {
       child.send(options.startMessage(restartReason));
     } catch (error) {

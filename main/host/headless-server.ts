@@ -75,25 +75,41 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     return host === `127.0.0.1:${port}` || host === `localhost:${port}` ? host : null;
   };
 
-  const servePage = async (response: http.ServerResponse, host: string, head: boolean): Promise<void> => {
+  const servePage = async (
+    response: http.ServerResponse,
+    host: string,
+    head: boolean,
+  ): Promise<void> => {
     const page = await readStaticFile(path.join(uiDir, 'index.html'));
     if (!page) {
       response.writeHead(503, { ...COMMON_SECURITY_HEADERS, ...TEXT });
-      response.end(`the UI is not built (no ${path.join(uiDir, 'index.html')}); run \`npm run build\` and reload\n`);
+      response.end(
+        `the UI is not built (no ${path.join(uiDir, 'index.html')}); run \`npm run build\` and reload\n`,
+      );
       return;
     }
-    response.writeHead(200, { ...pageSecurityHeaders(`ws://${host}`), 'Content-Type': 'text/html; charset=utf-8' });
+    response.writeHead(200, {
+      ...pageSecurityHeaders(`ws://${host}`),
+      'Content-Type': 'text/html; charset=utf-8',
+    });
     response.end(head ? undefined : page);
   };
 
-  const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+  const handle = async (
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+  ): Promise<void> => {
     const host = ownHost(request.headers.host);
     if (!host) {
-      response.writeHead(403, { ...COMMON_SECURITY_HEADERS, ...TEXT }).end('this server answers only to 127.0.0.1\n');
+      response
+        .writeHead(403, { ...COMMON_SECURITY_HEADERS, ...TEXT })
+        .end('this server answers only to 127.0.0.1\n');
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { ...COMMON_SECURITY_HEADERS, ...TEXT, Allow: 'GET, HEAD' }).end('only GET is served here\n');
+      response
+        .writeHead(405, { ...COMMON_SECURITY_HEADERS, ...TEXT, Allow: 'GET, HEAD' })
+        .end('only GET is served here\n');
       return;
     }
     const url = new URL(request.url ?? '/', `http://${host}`);
@@ -101,7 +117,11 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     if (url.pathname === '/' || url.pathname === '/index.html') {
       const offered = url.searchParams.get('token');
       if (!tokenMatches(token, offered)) {
-        response.writeHead(401, { ...COMMON_SECURITY_HEADERS, ...TEXT, 'Cache-Control': 'no-store' });
+        response.writeHead(401, {
+          ...COMMON_SECURITY_HEADERS,
+          ...TEXT,
+          'Cache-Control': 'no-store',
+        });
         response.end(
           offered === null
             ? 'this page needs the access token: open the full URL printed by `lockstep headless`\n'
@@ -114,7 +134,8 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     }
     const file = resolveUnder(uiDir, url.pathname);
     // HTML other than the page could carry script under the page's origin: never without the token.
-    const body = file && path.extname(file).toLowerCase() !== '.html' ? await readStaticFile(file) : null;
+    const body =
+      file && path.extname(file).toLowerCase() !== '.html' ? await readStaticFile(file) : null;
     if (!file || !body) {
       response.writeHead(404, { ...COMMON_SECURITY_HEADERS, ...TEXT }).end('not found\n');
       return;
@@ -124,7 +145,9 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       'Content-Type': contentTypeFor(file),
       'Content-Length': String(body.length),
       // Vite names assets by content hash; anything else is re-checked.
-      'Cache-Control': url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'Cache-Control': url.pathname.startsWith('/assets/')
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache',
     });
     response.end(head ? undefined : body);
   };
@@ -173,7 +196,9 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     const onError = (error: NodeJS.ErrnoException): void =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`port ${options.port} is already in use on 127.0.0.1; pass --port 0 to pick a free one`)
+          ? new Error(
+              `port ${options.port} is already in use on 127.0.0.1; pass --port 0 to pick a free one`,
+            )
           : error,
       );
     server.once('error', onError);
@@ -190,7 +215,8 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     url: `http://127.0.0.1:${port}/?token=${token}`,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const client of sockets.clients) client.close(1001, 'the Lockstep host is shutting down');
+        for (const client of sockets.clients)
+          client.close(1001, 'the Lockstep host is shutting down');
         sockets.close();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -64,7 +64,8 @@ export function createHost(options: HostOptions): Host {
   let running: Config | null = null;
 
   const runningConfig = (): Config => {
-    if (running === null) throw new Error('the host has not been started; its configuration is not loaded yet');
+    if (running === null)
+      throw new Error('the host has not been started; its configuration is not loaded yet');
     return running;
   };
 
@@ -82,7 +83,9 @@ export function createHost(options: HostOptions): Host {
     ...(options.engineEnv ? { env: options.engineEnv } : {}),
     ...(options.engineExecArgv ? { execArgv: options.engineExecArgv } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
-    ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
+    ...(options.shutdownTimeoutMs !== undefined
+      ? { shutdownTimeoutMs: options.shutdownTimeoutMs }
+      : {}),
     ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
   });
 
@@ -92,7 +95,9 @@ export function createHost(options: HostOptions): Host {
       case 'running':
         return null;
       case 'starting':
-        return status.restarts > 0 ? 'the engine is restarting after a failure' : 'the engine is starting';
+        return status.restarts > 0
+          ? 'the engine is restarting after a failure'
+          : 'the engine is starting';
       case 'restarting':
         return `the engine is restarting after a failure (${status.lastFailure ?? 'unknown cause'}); it comes back with the kill switch on`;
       default:
@@ -121,7 +126,10 @@ export function createHost(options: HostOptions): Host {
       case 'state':
         // The host counts restarts (the engine cannot), and the window orders engine runs
         // by that count, so it is stamped on every state.
-        states.publish({ ...message.state, health: { ...message.state.health, restarts: supervisor.status().restarts } });
+        states.publish({
+          ...message.state,
+          health: { ...message.state.health, restarts: supervisor.status().restarts },
+        });
         break;
       case 'ack':
         router.handleAck(message.id, message.ack);
@@ -131,7 +139,11 @@ export function createHost(options: HostOptions): Host {
         publishConfig(message.config);
         store.persistLiveEdit(message.config).then(
           () => log.info({ file: store.path }, 'live edit saved to the config file'),
-          (error: unknown) => log.error({ err: error, file: store.path }, 'could not save the live edit to the config file'),
+          (error: unknown) =>
+            log.error(
+              { err: error, file: store.path },
+              'could not save the live edit to the config file',
+            ),
         );
         break;
       default:
@@ -150,7 +162,8 @@ export function createHost(options: HostOptions): Host {
     // The window keeps showing the last state, marked as not running, rather than a
     // frozen picture that looks alive. seq + 1 so it supersedes that last state.
     const last = states.latest();
-    if (last && last.engineRunning) states.publish({ ...last, seq: last.seq + 1, engineRunning: false });
+    if (last && last.engineRunning)
+      states.publish({ ...last, seq: last.seq + 1, engineRunning: false });
   });
 
   return {
@@ -160,9 +173,15 @@ export function createHost(options: HostOptions): Host {
       const overridden = options.configOverrides ? options.configOverrides(fileConfig) : fileConfig;
       running = {
         ...overridden,
-        persistence: { ...overridden.persistence, path: resolvePersistencePath(overridden, dataDir) },
+        persistence: {
+          ...overridden.persistence,
+          path: resolvePersistencePath(overridden, dataDir),
+        },
       };
-      log.info({ configFile: store.path, dataDir, database: running.persistence.path }, 'starting the host');
+      log.info(
+        { configFile: store.path, dataDir, database: running.persistence.path },
+        'starting the host',
+      );
       publishConfig(running);
       await supervisor.start();
     },

@@ -21,7 +21,10 @@ export interface IpcBridgeHost {
 export interface IpcBridgeOptions<Event> {
   readonly host: IpcBridgeHost;
   /** `ipcMain.handle`. */
-  readonly handle: (channel: string, handler: (event: Event, payload: unknown) => Promise<CommandAck>) => void;
+  readonly handle: (
+    channel: string,
+    handler: (event: Event, payload: unknown) => Promise<CommandAck>,
+  ) => void;
   /** `ipcMain.removeHandler`. */
   readonly removeHandler: (channel: string) => void;
   /** `webContents.send` to the window (a no-op once it is gone). */
@@ -42,7 +45,8 @@ export function createIpcBridge<Event>(options: IpcBridgeOptions<Event>): IpcBri
     const ack = await options.host.send(payload);
     const latest = options.host.latestState();
     // `subscribe` asks for the current state now rather than at the next tick.
-    if (ack.ok && latest && (payload as { type?: unknown }).type === 'subscribe') options.send(IPC_STATE_CHANNEL, latest);
+    if (ack.ok && latest && (payload as { type?: unknown }).type === 'subscribe')
+      options.send(IPC_STATE_CHANNEL, latest);
     return ack;
   });
   const stopState = options.host.onState((state) => options.send(IPC_STATE_CHANNEL, state));

@@ -54,7 +54,12 @@ export function createLatestFanout<T>(options: {
       for (const subscriber of subscribers) offer(subscriber);
     },
     subscribe(listener) {
-      const subscriber: Subscriber<T> = { listener, lastDeliveredAt: -Infinity, timer: null, delivered: null };
+      const subscriber: Subscriber<T> = {
+        listener,
+        lastDeliveredAt: -Infinity,
+        timer: null,
+        delivered: null,
+      };
       subscribers.add(subscriber);
       offer(subscriber);
       return () => {

@@ -17,7 +17,10 @@ export function logLevelFromEnv(value: string | undefined): LevelName {
 
 export function createHostLogger(options: { level?: string; name?: string } = {}): HostLogger {
   return pino(
-    { name: options.name ?? 'lockstep-host', level: logLevelFromEnv(options.level ?? process.env.LOG_LEVEL) },
+    {
+      name: options.name ?? 'lockstep-host',
+      level: logLevelFromEnv(options.level ?? process.env.LOG_LEVEL),
+    },
     pino.destination({ fd: 2, sync: true }),
   );
 }

@@ -10,7 +10,11 @@ export interface RestartBackoffOptions {
   readonly stableMs: number;
 }
 
-export const DEFAULT_RESTART_BACKOFF: RestartBackoffOptions = { initialMs: 500, maxMs: 10_000, stableMs: 60_000 };
+export const DEFAULT_RESTART_BACKOFF: RestartBackoffOptions = {
+  initialMs: 500,
+  maxMs: 10_000,
+  stableMs: 60_000,
+};
 
 export class RestartBackoff {
   private consecutive = 0;

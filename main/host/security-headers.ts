@@ -6,7 +6,9 @@
  * 'self' only.
  */
 export function contentSecurityPolicy(options: { readonly webSocketOrigin?: string } = {}): string {
-  const connect = ["'self'", ...(options.webSocketOrigin ? [options.webSocketOrigin] : [])].join(' ');
+  const connect = ["'self'", ...(options.webSocketOrigin ? [options.webSocketOrigin] : [])].join(
+    ' ',
+  );
   return [
     "default-src 'self'",
     "script-src 'self'",

@@ -26,9 +26,17 @@ export interface SimulatorStartOptions {
 export type StartSimulator = (options: SimulatorStartOptions) => Promise<RunningSimulator>;
 
 /** Files of dist/main/sim that may export `startSimulator`, most likely first. */
-const CANDIDATES = ['index.js', 'simulator.js', 'start-simulator.js', 'sim-server.js', 'exchange-simulator.js'];
+const CANDIDATES = [
+  'index.js',
+  'simulator.js',
+  'start-simulator.js',
+  'sim-server.js',
+  'exchange-simulator.js',
+];
 
-export async function loadSimulator(simDir = path.join(__dirname, '..', 'sim')): Promise<StartSimulator> {
+export async function loadSimulator(
+  simDir = path.join(__dirname, '..', 'sim'),
+): Promise<StartSimulator> {
   for (const name of CANDIDATES) {
     const file = path.join(simDir, name);
     if (!existsSync(file)) continue;
@@ -43,5 +51,8 @@ export async function loadSimulator(simDir = path.join(__dirname, '..', 'sim')):
 
 /** The config pointed at a running simulator (run-only: the config store never saves it). */
 export function pointAtSimulator(config: Config, simulator: RunningSimulator): Config {
-  return { ...config, market: { ...config.market, url: simulator.url, rest_url: simulator.restUrl } };
+  return {
+    ...config,
+    market: { ...config.market, url: simulator.url, rest_url: simulator.restUrl },
+  };
 }

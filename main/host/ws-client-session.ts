@@ -1,5 +1,10 @@
 import type { WebSocket, RawData } from 'ws';
-import { CommandEnvelopeSchema, type CommandAck, type EngineState, type HostMessage } from '../../shared/api.js';
+import {
+  CommandEnvelopeSchema,
+  type CommandAck,
+  type EngineState,
+  type HostMessage,
+} from '../../shared/api.js';
 import type { Config } from '../../shared/config.js';
 import type { HostLogger } from './logger.js';
 
@@ -36,7 +41,8 @@ function stateJson(state: EngineState): string {
 }
 
 /** Close reasons are limited to 123 bytes by the protocol. */
-const closeReason = (text: string): string => (Buffer.byteLength(text) <= 123 ? text : text.slice(0, 120) + '...');
+const closeReason = (text: string): string =>
+  Buffer.byteLength(text) <= 123 ? text : text.slice(0, 120) + '...';
 
 export function attachSession(socket: WebSocket, host: SessionHost, logger: HostLogger): void {
   let writingState = false;
@@ -81,13 +87,17 @@ export function attachSession(socket: WebSocket, host: SessionHost, logger: Host
         .map((issue) => `${issue.path.length ? issue.path.join('.') + ': ' : ''}${issue.message}`)
         .join('; ')}`;
       // With a usable id the sender can be told why; without one there is nobody to answer.
-      if (typeof id === 'number' && Number.isInteger(id) && id >= 0) sendAck(id, { ok: false, reason });
+      if (typeof id === 'number' && Number.isInteger(id) && id >= 0)
+        sendAck(id, { ok: false, reason });
       else socket.close(1008, closeReason(`${reason} (expected {"id": number, "command": {...}})`));
       return;
     }
     const { id, command } = envelope.data;
     if (pending >= MAX_PENDING_COMMANDS) {
-      sendAck(id, { ok: false, reason: `too many commands waiting (${MAX_PENDING_COMMANDS}); wait for their acknowledgements` });
+      sendAck(id, {
+        ok: false,
+        reason: `too many commands waiting (${MAX_PENDING_COMMANDS}); wait for their acknowledgements`,
+      });
       return;
     }
     pending++;
@@ -97,11 +107,15 @@ export function attachSession(socket: WebSocket, host: SessionHost, logger: Host
         sendAck(id, ack);
         // `subscribe` asks for the current state now rather than at the next tick.
         const latest = host.latestState();
-        if (ack.ok && (command as { type?: unknown }).type === 'subscribe' && latest) sendState(latest);
+        if (ack.ok && (command as { type?: unknown }).type === 'subscribe' && latest)
+          sendState(latest);
       },
       (error: unknown) => {
         pending--;
-        sendAck(id, { ok: false, reason: `the host failed to handle the command: ${error instanceof Error ? error.message : String(error)}` });
+        sendAck(id, {
+          ok: false,
+          reason: `the host failed to handle the command: ${error instanceof Error ? error.message : String(error)}`,
+        });
       },
     );
   };

@@ -65,7 +65,9 @@ export class ClientSession implements ControlTarget {
     ws.on('close', () => this.onClose());
     ws.on('error', (error) => hooks.log('warn', `connection ${id}: ${error.message}`));
     this.timers.push(setInterval(() => this.sendPing(), rules.pingIntervalMs));
-    this.timers.push(setTimeout(() => this.end('connection lifetime reached', 1001), rules.maxConnectionMs));
+    this.timers.push(
+      setTimeout(() => this.end('connection lifetime reached', 1001), rules.maxConnectionMs),
+    );
     if (rules.disconnectAfterMs !== null) {
       this.timers.push(
         setTimeout(() => {
@@ -181,7 +183,10 @@ export class ClientSession implements ControlTarget {
     if (this.pings.length > 8) this.pings.shift();
     this.ws.ping(payload);
     if (this.pongDeadline === null) {
-      this.pongDeadline = setTimeout(() => this.cut(`no pong within ${this.rules.pongTimeoutMs} ms`), this.rules.pongTimeoutMs);
+      this.pongDeadline = setTimeout(
+        () => this.cut(`no pong within ${this.rules.pongTimeoutMs} ms`),
+        this.rules.pongTimeoutMs,
+      );
     }
   }
 

@@ -34,8 +34,19 @@ export interface FaultCounters {
  * one run see the same faults and a seed reproduces them.
  */
 export class FaultInjector {
-  readonly fault: FrameFault = { dup: false, reorder: false, corruption: Corruption.NONE, cutFraction: 0 };
-  readonly counters: FaultCounters = { dropped: 0, duplicated: 0, reordered: 0, malformed: 0, silenced: 0 };
+  readonly fault: FrameFault = {
+    dup: false,
+    reorder: false,
+    corruption: Corruption.NONE,
+    cutFraction: 0,
+  };
+  readonly counters: FaultCounters = {
+    dropped: 0,
+    duplicated: 0,
+    reordered: 0,
+    malformed: 0,
+    silenced: 0,
+  };
 
   constructor(
     /** The faults in force; replaced whole by setFaults (a test lifts them mid-run). */
@@ -51,7 +62,9 @@ export class FaultInjector {
   /** True while the spec's silence window covers feed time `feedMs`. */
   silenced(feedMs: number): boolean {
     const silence = this.spec.silence;
-    return silence !== null && feedMs >= silence.startMs && feedMs < silence.startMs + silence.durationMs;
+    return (
+      silence !== null && feedMs >= silence.startMs && feedMs < silence.startMs + silence.durationMs
+    );
   }
 
   /**

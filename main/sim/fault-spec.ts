@@ -47,10 +47,17 @@ export class FaultSpecError extends Error {
 }
 
 const PROBABILITY_KEYS = ['drop', 'dup', 'reorder', 'malformed'] as const;
-const FAULT_KEYS = [...PROBABILITY_KEYS, 'rest_error', 'disconnect', 'silence', 'slow_snapshot'] as const;
+const FAULT_KEYS = [
+  ...PROBABILITY_KEYS,
+  'rest_error',
+  'disconnect',
+  'silence',
+  'slow_snapshot',
+] as const;
 type FaultKey = (typeof FAULT_KEYS)[number];
 
-const EXAMPLE = 'e.g. drop=0.01,dup=0.01,reorder=0.01,malformed=0.005,disconnect=30s,silence=10s@60s,slow_snapshot=2000ms';
+const EXAMPLE =
+  'e.g. drop=0.01,dup=0.01,reorder=0.01,malformed=0.005,disconnect=30s,silence=10s@60s,slow_snapshot=2000ms';
 const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
 const DURATION = /^((?:\d+(?:\.\d*)?|\.\d+))(ms|s|m)$/;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
@@ -63,15 +70,19 @@ export function parseFaultSpec(text: string | undefined): FaultSpec {
   const parts = trimmed.split(',');
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index]!.trim();
-    if (part === '') throw new FaultSpecError(`faults: part ${index + 1} is empty (a stray comma?); ${EXAMPLE}`);
+    if (part === '')
+      throw new FaultSpecError(`faults: part ${index + 1} is empty (a stray comma?); ${EXAMPLE}`);
     const eq = part.indexOf('=');
     if (eq < 0) throw new FaultSpecError(`faults: "${part}" needs the form key=value; ${EXAMPLE}`);
     const key = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
     if (!isFaultKey(key)) {
-      throw new FaultSpecError(`faults: unknown fault "${key}" in "${part}"; known faults: ${FAULT_KEYS.join(', ')}`);
+      throw new FaultSpecError(
+        `faults: unknown fault "${key}" in "${part}"; known faults: ${FAULT_KEYS.join(', ')}`,
+      );
     }
-    if (seen.has(key)) throw new FaultSpecError(`faults: "${key}" is given twice; give each fault once`);
+    if (seen.has(key))
+      throw new FaultSpecError(`faults: "${key}" is given twice; give each fault once`);
     seen.add(key);
     if (value === '') throw new FaultSpecError(`faults: "${part}" has no value`);
     switch (key) {
@@ -86,16 +97,21 @@ export function parseFaultSpec(text: string | undefined): FaultSpec {
         break;
       case 'disconnect': {
         const ms = parseDuration(part, value);
-        if (ms <= 0) throw new FaultSpecError(`faults: "${part}": the disconnect period must be longer than 0`);
+        if (ms <= 0)
+          throw new FaultSpecError(
+            `faults: "${part}": the disconnect period must be longer than 0`,
+          );
         spec.disconnectMs = ms;
         break;
       }
       case 'silence': {
         const at = value.indexOf('@');
-        if (at < 0) throw new FaultSpecError(`faults: "${part}" needs DURATION@START, e.g. silence=10s@60s`);
+        if (at < 0)
+          throw new FaultSpecError(`faults: "${part}" needs DURATION@START, e.g. silence=10s@60s`);
         const durationMs = parseDuration(part, value.slice(0, at).trim());
         const startMs = parseDuration(part, value.slice(at + 1).trim());
-        if (durationMs <= 0) throw new FaultSpecError(`faults: "${part}": the silence must last longer than 0`);
+        if (durationMs <= 0)
+          throw new FaultSpecError(`faults: "${part}": the silence must last longer than 0`);
         spec.silence = { startMs, durationMs };
         break;
       }
@@ -113,20 +129,34 @@ export function validateFaultSpec(input: Partial<FaultSpec>): FaultSpec {
   for (const key of [...PROBABILITY_KEYS, 'restError'] as const) {
     const value = spec[key];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-      throw new FaultSpecError(`faults: ${key} must be a probability from 0 to 1, got ${String(value)}`);
+      throw new FaultSpecError(
+        `faults: ${key} must be a probability from 0 to 1, got ${String(value)}`,
+      );
     }
   }
-  if (spec.disconnectMs !== null && !(Number.isFinite(spec.disconnectMs) && spec.disconnectMs > 0)) {
-    throw new FaultSpecError(`faults: disconnectMs must be a positive number of ms or null, got ${String(spec.disconnectMs)}`);
+  if (
+    spec.disconnectMs !== null &&
+    !(Number.isFinite(spec.disconnectMs) && spec.disconnectMs > 0)
+  ) {
+    throw new FaultSpecError(
+      `faults: disconnectMs must be a positive number of ms or null, got ${String(spec.disconnectMs)}`,
+    );
   }
   if (spec.silence !== null) {
     const { startMs, durationMs } = spec.silence;
-    if (!(Number.isFinite(startMs) && startMs >= 0) || !(Number.isFinite(durationMs) && durationMs > 0)) {
-      throw new FaultSpecError(`faults: silence needs startMs >= 0 and durationMs > 0, got ${JSON.stringify(spec.silence)}`);
+    if (
+      !(Number.isFinite(startMs) && startMs >= 0) ||
+      !(Number.isFinite(durationMs) && durationMs > 0)
+    ) {
+      throw new FaultSpecError(
+        `faults: silence needs startMs >= 0 and durationMs > 0, got ${JSON.stringify(spec.silence)}`,
+      );
     }
   }
   if (!(Number.isFinite(spec.slowSnapshotMs) && spec.slowSnapshotMs >= 0)) {
-    throw new FaultSpecError(`faults: slowSnapshotMs must be 0 or more ms, got ${String(spec.slowSnapshotMs)}`);
+    throw new FaultSpecError(
+      `faults: slowSnapshotMs must be 0 or more ms, got ${String(spec.slowSnapshotMs)}`,
+    );
   }
   return spec;
 }
@@ -137,7 +167,8 @@ export function describeFaults(spec: FaultSpec): string {
   for (const key of PROBABILITY_KEYS) if (spec[key] > 0) parts.push(`${key}=${spec[key]}`);
   if (spec.restError > 0) parts.push(`rest_error=${spec.restError}`);
   if (spec.disconnectMs !== null) parts.push(`disconnect=${spec.disconnectMs}ms`);
-  if (spec.silence !== null) parts.push(`silence=${spec.silence.durationMs}ms@${spec.silence.startMs}ms`);
+  if (spec.silence !== null)
+    parts.push(`silence=${spec.silence.durationMs}ms@${spec.silence.startMs}ms`);
   if (spec.slowSnapshotMs > 0) parts.push(`slow_snapshot=${spec.slowSnapshotMs}ms`);
   return parts.length === 0 ? 'none' : parts.join(',');
 }
@@ -149,7 +180,9 @@ function isFaultKey(key: string): key is FaultKey {
 function parseProbability(part: string, value: string): number {
   const n = Number(value);
   if (!DECIMAL.test(value) || !Number.isFinite(n) || n > 1) {
-    throw new FaultSpecError(`faults: "${part}": the value must be a probability from 0 to 1, e.g. 0.01`);
+    throw new FaultSpecError(
+      `faults: "${part}": the value must be a probability from 0 to 1, e.g. 0.01`,
+    );
   }
   return n;
 }
@@ -158,7 +191,9 @@ function parseDuration(part: string, value: string): number {
   const match = DURATION.exec(value);
   if (!match) {
     const hint = DECIMAL.test(value) ? ` (a unit is needed: ${value}ms or ${value}s?)` : '';
-    throw new FaultSpecError(`faults: "${part}": "${value}" is not a duration like 250ms, 30s or 1.5m${hint}`);
+    throw new FaultSpecError(
+      `faults: "${part}": "${value}" is not a duration like 250ms, 30s or 1.5m${hint}`,
+    );
   }
   return Number(match[1]) * UNIT_MS[match[2]!]!;
 }

@@ -36,7 +36,13 @@ export interface SimBookView {
 }
 
 /** Stream kinds the simulator serves, as Binance names them after `<symbol>@`. */
-export const SERVED_STREAM_SUFFIXES = ['depth@100ms', 'depth', 'trade', 'aggTrade', 'bookTicker'] as const;
+export const SERVED_STREAM_SUFFIXES = [
+  'depth@100ms',
+  'depth',
+  'trade',
+  'aggTrade',
+  'bookTicker',
+] as const;
 
 /** The streams of one symbol, in Binance's spelling (symbol lower-case). */
 export interface SymbolStreams {

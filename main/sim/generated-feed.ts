@@ -38,14 +38,22 @@ export class GeneratedFeed implements MarketFeed {
   private pausedAt: number | null = null;
 
   constructor(options: GeneratedFeedOptions) {
-    if (!(options.rate > 0 && options.rate <= 1000)) throw new Error(`rate must be from 0 to 1000 diffs a second, got ${options.rate}`);
-    if (!(options.speed > 0 && Number.isFinite(options.speed))) throw new Error(`speed must be a positive number, got ${options.speed}`);
+    if (!(options.rate > 0 && options.rate <= 1000))
+      throw new Error(`rate must be from 0 to 1000 diffs a second, got ${options.rate}`);
+    if (!(options.speed > 0 && Number.isFinite(options.speed)))
+      throw new Error(`speed must be a positive number, got ${options.speed}`);
     this.speed = options.speed;
     this.tickMs = options.tickMs ?? 10;
     const epochMs = Date.now();
     for (const symbol of options.symbols) {
       if (this.markets.has(symbol)) throw new Error(`symbol ${symbol} is listed twice`);
-      this.markets.set(symbol, new GeneratedMarket(profileFor(symbol), options.seed, { epochMs, diffIntervalMs: 1000 / options.rate }));
+      this.markets.set(
+        symbol,
+        new GeneratedMarket(profileFor(symbol), options.seed, {
+          epochMs,
+          diffIntervalMs: 1000 / options.rate,
+        }),
+      );
     }
     if (this.markets.size === 0) throw new Error('the simulator needs at least one symbol');
     this.symbols = [...this.markets.keys()];
@@ -92,7 +100,10 @@ export class GeneratedFeed implements MarketFeed {
   /** The market of one symbol (tests and the sample recorder look inside). */
   market(symbol: string): GeneratedMarket {
     const market = this.markets.get(symbol);
-    if (!market) throw new Error(`the simulator does not generate ${symbol}; it generates ${this.symbols.join(', ')}`);
+    if (!market)
+      throw new Error(
+        `the simulator does not generate ${symbol}; it generates ${this.symbols.join(', ')}`,
+      );
     return market;
   }
 

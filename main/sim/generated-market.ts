@@ -1,9 +1,22 @@
 import { Rng } from '../engine/core/rng.js';
-import { FrameKind, streamsOf, type FrameOutput, type SimBookView, type SymbolStreams } from './frame-output.js';
+import {
+  FrameKind,
+  streamsOf,
+  type FrameOutput,
+  type SimBookView,
+  type SymbolStreams,
+} from './frame-output.js';
 import type { LevelLadder } from './level-ladder.js';
 import { OrderFlowModel, type OrderFlowListener } from './order-flow-model.js';
 import type { SymbolProfile } from './symbol-profiles.js';
-import { aggTradeJson, bookTickerJson, decimal8, depthSnapshotJson, depthUpdateJson, tradeJson } from './wire-format.js';
+import {
+  aggTradeJson,
+  bookTickerJson,
+  decimal8,
+  depthSnapshotJson,
+  depthUpdateJson,
+  tradeJson,
+} from './wire-format.js';
 
 export interface GeneratedMarketOptions {
   /** Wall-clock ms of simulated time 0 (E and T are epochMs + simulated ms). */
@@ -52,7 +65,14 @@ export class GeneratedMarket implements OrderFlowListener {
   private topBidQty = 0;
   private topAsk = NaN;
   private topAskQty = 0;
-  private published: { bids: Float64Array; bidQtys: Float64Array; bidCount: number; asks: Float64Array; askQtys: Float64Array; askCount: number } = {
+  private published: {
+    bids: Float64Array;
+    bidQtys: Float64Array;
+    bidCount: number;
+    asks: Float64Array;
+    askQtys: Float64Array;
+    askCount: number;
+  } = {
     bids: new Float64Array(0),
     bidQtys: new Float64Array(0),
     bidCount: 0,
@@ -66,7 +86,8 @@ export class GeneratedMarket implements OrderFlowListener {
     seed: number,
     options: GeneratedMarketOptions,
   ) {
-    if (!(options.diffIntervalMs >= 1)) throw new Error(`diff interval must be at least 1 ms, got ${options.diffIntervalMs}`);
+    if (!(options.diffIntervalMs >= 1))
+      throw new Error(`diff interval must be at least 1 ms, got ${options.diffIntervalMs}`);
     this.symbol = profile.symbol;
     this.streams = streamsOf(profile.symbol);
     this.tickUnits = profile.tickUnits;
@@ -151,13 +172,23 @@ export class GeneratedMarket implements OrderFlowListener {
   /** REST depth snapshot body of the current book (best `limit` levels a side). */
   snapshotJson(limit: number): string {
     const m = this.model;
-    return depthSnapshotJson(this.lastUpdateId, this.levelsJsonOf(m.bids, limit), this.levelsJsonOf(m.asks, limit));
+    return depthSnapshotJson(
+      this.lastUpdateId,
+      this.levelsJsonOf(m.bids, limit),
+      this.levelsJsonOf(m.asks, limit),
+    );
   }
 
   /** The current book, every level (for tests and the sample recorder). */
   currentBook(): SimBookView {
     const m = this.model;
-    return { symbol: this.symbol, lastUpdateId: this.lastUpdateId, synced: true, bids: this.viewOf(m.bids), asks: this.viewOf(m.asks) };
+    return {
+      symbol: this.symbol,
+      lastUpdateId: this.lastUpdateId,
+      synced: true,
+      bids: this.viewOf(m.bids),
+      asks: this.viewOf(m.asks),
+    };
   }
 
   /**
@@ -166,9 +197,14 @@ export class GeneratedMarket implements OrderFlowListener {
    */
   publishedBook(): SimBookView {
     const p = this.published;
-    const side = (prices: Float64Array, qtys: Float64Array, count: number): Array<[string, string]> => {
+    const side = (
+      prices: Float64Array,
+      qtys: Float64Array,
+      count: number,
+    ): Array<[string, string]> => {
       const out: Array<[string, string]> = [];
-      for (let i = 0; i < count; i++) out.push([decimal8(prices[i]! * this.tickUnits), decimal8(qtys[i]! * this.stepUnits)]);
+      for (let i = 0; i < count; i++)
+        out.push([decimal8(prices[i]! * this.tickUnits), decimal8(qtys[i]! * this.stepUnits)]);
       return out;
     };
     return {
@@ -192,7 +228,13 @@ export class GeneratedMarket implements OrderFlowListener {
     }
   }
 
-  levelFilled(priceTicks: number, qtySteps: number, buyerIsMaker: boolean, makerQtys: Float64Array, makers: number): void {
+  levelFilled(
+    priceTicks: number,
+    qtySteps: number,
+    buyerIsMaker: boolean,
+    makerQtys: Float64Array,
+    makers: number,
+  ): void {
     const out = this.out;
     const timeMs = Math.floor(this.epochMs + this.model.timeMs);
     const price = priceTicks * this.tickUnits;
@@ -201,7 +243,19 @@ export class GeneratedMarket implements OrderFlowListener {
     for (let i = 0; i < makers; i++) {
       this.tradeId++;
       if (wantTrades) {
-        out!.emit(this.streams.trade, FrameKind.TRADE, tradeJson(this.symbol, timeMs, this.tradeId, price, makerQtys[i]! * this.stepUnits, timeMs, buyerIsMaker));
+        out!.emit(
+          this.streams.trade,
+          FrameKind.TRADE,
+          tradeJson(
+            this.symbol,
+            timeMs,
+            this.tradeId,
+            price,
+            makerQtys[i]! * this.stepUnits,
+            timeMs,
+            buyerIsMaker,
+          ),
+        );
       }
     }
     this.aggTradeId++;
@@ -209,7 +263,17 @@ export class GeneratedMarket implements OrderFlowListener {
       out.emit(
         this.streams.aggTrade,
         FrameKind.AGG_TRADE,
-        aggTradeJson(this.symbol, timeMs, this.aggTradeId, price, qtySteps * this.stepUnits, firstTradeId, this.tradeId, timeMs, buyerIsMaker),
+        aggTradeJson(
+          this.symbol,
+          timeMs,
+          this.aggTradeId,
+          price,
+          qtySteps * this.stepUnits,
+          firstTradeId,
+          this.tradeId,
+          timeMs,
+          buyerIsMaker,
+        ),
       );
     }
   }
@@ -220,7 +284,13 @@ export class GeneratedMarket implements OrderFlowListener {
     const bidQty = m.bids.bestQty();
     const ask = m.asks.bestPrice();
     const askQty = m.asks.bestQty();
-    if (bid === this.topBid && bidQty === this.topBidQty && ask === this.topAsk && askQty === this.topAskQty) return;
+    if (
+      bid === this.topBid &&
+      bidQty === this.topBidQty &&
+      ask === this.topAsk &&
+      askQty === this.topAskQty
+    )
+      return;
     this.rememberTop();
     // A side that emptied has no ticker to show; Binance never shows an empty top either.
     if (Number.isNaN(bid) || Number.isNaN(ask)) return;
@@ -229,7 +299,14 @@ export class GeneratedMarket implements OrderFlowListener {
       out.emit(
         this.streams.bookTicker,
         FrameKind.BOOK_TICKER,
-        bookTickerJson(this.symbol, this.lastUpdateId, bid * this.tickUnits, bidQty * this.stepUnits, ask * this.tickUnits, askQty * this.stepUnits),
+        bookTickerJson(
+          this.symbol,
+          this.lastUpdateId,
+          bid * this.tickUnits,
+          bidQty * this.stepUnits,
+          ask * this.tickUnits,
+          askQty * this.stepUnits,
+        ),
       );
     }
   }
@@ -307,7 +384,11 @@ export class GeneratedMarket implements OrderFlowListener {
 
   private viewOf(side: LevelLadder): Array<[string, string]> {
     const out: Array<[string, string]> = [];
-    for (let i = 0; i < side.count; i++) out.push([decimal8(side.priceAt(i) * this.tickUnits), decimal8(side.qtyAt(i) * this.stepUnits)]);
+    for (let i = 0; i < side.count; i++)
+      out.push([
+        decimal8(side.priceAt(i) * this.tickUnits),
+        decimal8(side.qtyAt(i) * this.stepUnits),
+      ]);
     return out;
   }
 
@@ -332,6 +413,7 @@ export class GeneratedMarket implements OrderFlowListener {
 /** Per-symbol seed: the same run seed gives each symbol its own, stable stream of draws. */
 export function mixSeed(seed: number, symbol: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < symbol.length; i++) hash = Math.imul(hash ^ symbol.charCodeAt(i), 0x01000193) >>> 0;
+  for (let i = 0; i < symbol.length; i++)
+    hash = Math.imul(hash ^ symbol.charCodeAt(i), 0x01000193) >>> 0;
   return (Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ hash) >>> 0;
 }

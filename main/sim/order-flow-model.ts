@@ -84,7 +84,13 @@ export interface OrderFlowListener {
    * A market order took `qtySteps` at one level; `makerQtys[0..makers)` are the maker
    * orders it filled there (one trade each), in queue order.
    */
-  levelFilled(priceTicks: number, qtySteps: number, buyerIsMaker: boolean, makerQtys: Float64Array, makers: number): void;
+  levelFilled(
+    priceTicks: number,
+    qtySteps: number,
+    buyerIsMaker: boolean,
+    makerQtys: Float64Array,
+    makers: number,
+  ): void;
 }
 
 export class OrderFlowModel {
@@ -182,7 +188,8 @@ export class OrderFlowModel {
       if (u < 0) return kind as FlowEventCode;
     }
     // Rounding left a sliver: the last kind with a rate.
-    for (let kind = rates.length - 1; kind > 0; kind--) if (rates[kind]! > 0) return kind as FlowEventCode;
+    for (let kind = rates.length - 1; kind > 0; kind--)
+      if (rates[kind]! > 0) return kind as FlowEventCode;
     return FlowEvent.NONE;
   }
 
@@ -225,8 +232,14 @@ export class OrderFlowModel {
     r[FlowEvent.LIMIT_ASK] = FLOW.limitRate * a;
     r[FlowEvent.CANCEL_BID] = (FLOW.cancelRate * a * this.nearBidQty) / median;
     r[FlowEvent.CANCEL_ASK] = (FLOW.cancelRate * a * this.nearAskQty) / median;
-    r[FlowEvent.MARKET_BUY] = this.nearAskQty > 0 ? FLOW.marketRate * a * Math.max(0.05, 1 + FLOW.imbalanceTilt * imbalance) : 0;
-    r[FlowEvent.MARKET_SELL] = this.nearBidQty > 0 ? FLOW.marketRate * a * Math.max(0.05, 1 - FLOW.imbalanceTilt * imbalance) : 0;
+    r[FlowEvent.MARKET_BUY] =
+      this.nearAskQty > 0
+        ? FLOW.marketRate * a * Math.max(0.05, 1 + FLOW.imbalanceTilt * imbalance)
+        : 0;
+    r[FlowEvent.MARKET_SELL] =
+      this.nearBidQty > 0
+        ? FLOW.marketRate * a * Math.max(0.05, 1 - FLOW.imbalanceTilt * imbalance)
+        : 0;
     r[FlowEvent.FAR_BID] = FLOW.farRate * a;
     r[FlowEvent.FAR_ASK] = FLOW.farRate * a;
     r[FlowEvent.FAR_CANCEL_BID] = FLOW.farCancelRate * a * (this.bids.count - this.nearBidLevels);
@@ -311,7 +324,10 @@ export class OrderFlowModel {
     let left = qty;
     let makers = 0;
     while (left > 0) {
-      const part = makers === FLOW.maxMakersPerLevel - 1 ? left : Math.min(left, this.drawSize(this.logSizeMedian, FLOW.sizeSigma));
+      const part =
+        makers === FLOW.maxMakersPerLevel - 1
+          ? left
+          : Math.min(left, this.drawSize(this.logSizeMedian, FLOW.sizeSigma));
       this.makerQtys[makers++] = part;
       left -= part;
     }
@@ -321,7 +337,9 @@ export class OrderFlowModel {
   private placeFar(side: LevelLadder): boolean {
     const best = side.bestPrice();
     const anchor = Number.isNaN(best) ? this.profile.startTicks : best;
-    const distance = Math.round(Math.exp(this.logFarMin + this.rng.next() * (this.logFarMax - this.logFarMin)));
+    const distance = Math.round(
+      Math.exp(this.logFarMin + this.rng.next() * (this.logFarMax - this.logFarMin)),
+    );
     const price = side.isBid ? anchor - distance : anchor + distance;
     if (price <= 0) return false;
     side.add(price, this.drawSize(this.logFarMedian, FLOW.farSizeSigma));

@@ -1,6 +1,11 @@
 import { readRecording } from '../engine/recording/recording-reader.js';
 import { symbolOfStream } from '../engine/recording/recording-line.js';
-import { FrameKind, type FrameKindCode, type FrameOutput, type SimBookView } from './frame-output.js';
+import {
+  FrameKind,
+  type FrameKindCode,
+  type FrameOutput,
+  type SimBookView,
+} from './frame-output.js';
 import type { MarketFeed } from './market-feed.js';
 import { ReplayMirror } from './replay-mirror.js';
 
@@ -64,7 +69,13 @@ export class ReplayFeed implements MarketFeed {
 
   private constructor(
     private readonly options: ReplayFeedOptions,
-    scan: { symbols: string[]; streams: Set<string>; snapshots: Map<string, SnapshotLine[]>; firstTsUs: number; malformed: number },
+    scan: {
+      symbols: string[];
+      streams: Set<string>;
+      snapshots: Map<string, SnapshotLine[]>;
+      firstTsUs: number;
+      malformed: number;
+    },
   ) {
     this.symbols = scan.symbols;
     this.extraStreams = scan.streams;
@@ -109,7 +120,13 @@ export class ReplayFeed implements MarketFeed {
       }
     }
     if (frames === 0) throw new Error(`${options.path} has no stream frames to replay`);
-    return new ReplayFeed(options, { symbols: [...symbols], streams, snapshots, firstTsUs, malformed });
+    return new ReplayFeed(options, {
+      symbols: [...symbols],
+      streams,
+      snapshots,
+      firstTsUs,
+      malformed,
+    });
   }
 
   start(out: FrameOutput): void {
@@ -120,7 +137,10 @@ export class ReplayFeed implements MarketFeed {
     if (this.playing || this.closed || this.out === null) return;
     this.playing = true;
     this.play().catch((error: unknown) => {
-      this.options.log('warn', `replay stopped: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log(
+        'warn',
+        `replay stopped: ${error instanceof Error ? error.message : String(error)}`,
+      );
       this.end();
     });
   }
@@ -144,7 +164,9 @@ export class ReplayFeed implements MarketFeed {
     const mirror = this.mirrors.get(symbol)!.view();
     if (mirror.synced) return Promise.resolve(mirrorBody(mirror, limit));
     if (lines.length > 0) return Promise.resolve(cut(lines[lines.length - 1]!.data, limit));
-    return Promise.reject(new Error(`the recording has no snapshot of ${symbol} and its book is not synced`));
+    return Promise.reject(
+      new Error(`the recording has no snapshot of ${symbol} and its book is not synced`),
+    );
   }
 
   pause(): void {
@@ -159,7 +181,8 @@ export class ReplayFeed implements MarketFeed {
   /** The book the recording describes at the current position. */
   book(symbol: string): SimBookView {
     const mirror = this.mirrors.get(symbol);
-    if (!mirror) throw new Error(`the recording has no ${symbol}; it has ${this.symbols.join(', ')}`);
+    if (!mirror)
+      throw new Error(`the recording has no ${symbol}; it has ${this.symbols.join(', ')}`);
     return mirror.view();
   }
 
@@ -183,7 +206,8 @@ export class ReplayFeed implements MarketFeed {
         if (++sinceTurn >= LINES_PER_TURN) {
           sinceTurn = 0;
           await this.sleep(0);
-          while (!this.closed && (this.out?.backlogBytes?.() ?? 0) > MAX_BACKLOG_BYTES) await this.sleep(5);
+          while (!this.closed && (this.out?.backlogBytes?.() ?? 0) > MAX_BACKLOG_BYTES)
+            await this.sleep(5);
         }
       } else {
         // Short naps, so a pause or close is seen soon even before a long quiet stretch.
@@ -201,7 +225,8 @@ export class ReplayFeed implements MarketFeed {
         continue;
       }
       const kind = kindOfStream(event.stream);
-      if (kind === FrameKind.DEPTH) this.mirrors.get(symbolOfStream(event.stream))?.onDiff(event.data);
+      if (kind === FrameKind.DEPTH)
+        this.mirrors.get(symbolOfStream(event.stream))?.onDiff(event.data);
       this.framesPlayed++;
       const out = this.out;
       if (out?.wants(event.stream)) out.emit(event.stream, kind, event.data);
@@ -214,7 +239,8 @@ export class ReplayFeed implements MarketFeed {
     const index = this.passed.get(symbol)!;
     this.passed.set(symbol, index + 1);
     const problem = this.mirrors.get(symbol)!.onSnapshot(data);
-    if (problem !== null) this.options.log('warn', `${symbol}: snapshot line not usable: ${problem}`);
+    if (problem !== null)
+      this.options.log('warn', `${symbol}: snapshot line not usable: ${problem}`);
     const list = this.waiters.get(symbol);
     if (!list) return;
     for (const waiter of list.splice(0)) waiter.resolve(data);
@@ -266,9 +292,17 @@ export function kindOfStream(stream: string): FrameKindCode {
 function cut(data: string, limit: number): string {
   const parsed = JSON.parse(data) as { lastUpdateId: number; bids: unknown[]; asks: unknown[] };
   if (parsed.bids.length <= limit && parsed.asks.length <= limit) return data;
-  return JSON.stringify({ lastUpdateId: parsed.lastUpdateId, bids: parsed.bids.slice(0, limit), asks: parsed.asks.slice(0, limit) });
+  return JSON.stringify({
+    lastUpdateId: parsed.lastUpdateId,
+    bids: parsed.bids.slice(0, limit),
+    asks: parsed.asks.slice(0, limit),
+  });
 }
 
 function mirrorBody(view: SimBookView, limit: number): string {
-  return JSON.stringify({ lastUpdateId: view.lastUpdateId, bids: view.bids.slice(0, limit), asks: view.asks.slice(0, limit) });
+  return JSON.stringify({
+    lastUpdateId: view.lastUpdateId,
+    bids: view.bids.slice(0, limit),
+    asks: view.asks.slice(0, limit),
+  });
 }

@@ -39,7 +39,11 @@ export class ReplayMirror {
       return 'snapshot is not valid JSON';
     }
     const snapshot = parsed as { lastUpdateId?: unknown; bids?: unknown; asks?: unknown };
-    if (typeof snapshot.lastUpdateId !== 'number' || !isLevels(snapshot.bids) || !isLevels(snapshot.asks)) {
+    if (
+      typeof snapshot.lastUpdateId !== 'number' ||
+      !isLevels(snapshot.bids) ||
+      !isLevels(snapshot.asks)
+    ) {
       return 'snapshot needs lastUpdateId and bids/asks as [price, qty] string pairs';
     }
     this.bids.clear();
@@ -62,7 +66,8 @@ export class ReplayMirror {
       return; // a malformed frame changes nothing
     }
     const d = parsed as { U?: unknown; u?: unknown; b?: unknown; a?: unknown };
-    if (typeof d.U !== 'number' || typeof d.u !== 'number' || !isLevels(d.b) || !isLevels(d.a)) return;
+    if (typeof d.U !== 'number' || typeof d.u !== 'number' || !isLevels(d.b) || !isLevels(d.a))
+      return;
     const diff: DepthDiff = { first: d.U, last: d.u, bids: d.b, asks: d.a };
     if (!this.synced) {
       this.waiting.push(diff);
@@ -75,10 +80,17 @@ export class ReplayMirror {
   view(): SimBookView {
     const side = (ladder: LevelLadder): Array<[string, string]> => {
       const out: Array<[string, string]> = [];
-      for (let i = 0; i < ladder.count; i++) out.push([decimal8(ladder.priceAt(i)), decimal8(ladder.qtyAt(i))]);
+      for (let i = 0; i < ladder.count; i++)
+        out.push([decimal8(ladder.priceAt(i)), decimal8(ladder.qtyAt(i))]);
       return out;
     };
-    return { symbol: this.symbol, lastUpdateId: this.lastUpdateId, synced: this.synced, bids: side(this.bids), asks: side(this.asks) };
+    return {
+      symbol: this.symbol,
+      lastUpdateId: this.lastUpdateId,
+      synced: this.synced,
+      bids: side(this.bids),
+      asks: side(this.asks),
+    };
   }
 
   private apply(diff: DepthDiff): void {
@@ -96,5 +108,8 @@ export class ReplayMirror {
 }
 
 function isLevels(value: unknown): value is Array<[string, string]> {
-  return Array.isArray(value) && value.every((l) => Array.isArray(l) && typeof l[0] === 'string' && typeof l[1] === 'string');
+  return (
+    Array.isArray(value) &&
+    value.every((l) => Array.isArray(l) && typeof l[0] === 'string' && typeof l[1] === 'string')
+  );
 }

@@ -51,7 +51,14 @@ export class RestApi {
   handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method !== 'GET') {
-      this.reply(res, 405, restErrorJson(-1000, `${req.method ?? 'this method'} is not supported; the simulator serves GET only`));
+      this.reply(
+        res,
+        405,
+        restErrorJson(
+          -1000,
+          `${req.method ?? 'this method'} is not supported; the simulator serves GET only`,
+        ),
+      );
       return;
     }
     switch (url.pathname) {
@@ -68,7 +75,14 @@ export class RestApi {
         if (this.charge(res, 20)) this.reply(res, 200, this.exchangeInfo());
         return;
       default:
-        this.reply(res, 404, restErrorJson(-1000, `no such endpoint ${url.pathname}; the simulator serves /api/v3/depth, /api/v3/ping, /api/v3/time, /api/v3/exchangeInfo`));
+        this.reply(
+          res,
+          404,
+          restErrorJson(
+            -1000,
+            `no such endpoint ${url.pathname}; the simulator serves /api/v3/depth, /api/v3/ping, /api/v3/time, /api/v3/exchangeInfo`,
+          ),
+        );
     }
   }
 
@@ -81,23 +95,43 @@ export class RestApi {
   private depth(params: URLSearchParams, res: ServerResponse): void {
     const symbol = params.get('symbol');
     if (symbol === null || symbol === '') {
-      this.fail(res, 400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+      this.fail(
+        res,
+        400,
+        -1102,
+        "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.",
+      );
       return;
     }
     if (!SYMBOL_PARAM.test(symbol)) {
-      this.fail(res, 400, -1100, "Illegal characters found in parameter 'symbol'; legal range is '^[A-Z0-9-_.]{1,20}$'.");
+      this.fail(
+        res,
+        400,
+        -1100,
+        "Illegal characters found in parameter 'symbol'; legal range is '^[A-Z0-9-_.]{1,20}$'.",
+      );
       return;
     }
     const limitText = params.get('limit');
     let limit = DEFAULT_DEPTH_LIMIT;
     if (limitText !== null) {
       if (!LIMIT_PARAM.test(limitText)) {
-        this.fail(res, 400, -1100, "Illegal characters found in parameter 'limit'; legal range is '^[0-9]{1,20}$'.");
+        this.fail(
+          res,
+          400,
+          -1100,
+          "Illegal characters found in parameter 'limit'; legal range is '^[0-9]{1,20}$'.",
+        );
         return;
       }
       limit = Math.min(MAX_DEPTH_LIMIT, Number(limitText));
       if (limit < 1) {
-        this.fail(res, 400, -1100, "Illegal characters found in parameter 'limit'; legal range is '1 to 5000'.");
+        this.fail(
+          res,
+          400,
+          -1100,
+          "Illegal characters found in parameter 'limit'; legal range is '1 to 5000'.",
+        );
         return;
       }
     }
@@ -108,12 +142,23 @@ export class RestApi {
     if (!this.charge(res, depthWeight(limit))) return;
     this.counters.depthRequests++;
     if (this.options.faults.restFails()) {
-      this.fail(res, 500, -1001, 'Internal error; unable to process your request. Please try again.');
+      this.fail(
+        res,
+        500,
+        -1001,
+        'Internal error; unable to process your request. Please try again.',
+      );
       return;
     }
     Promise.resolve(this.feed.depthBody(symbol, limit)).then(
       (body) => this.later(res, 200, body),
-      (error: unknown) => this.fail(res, 503, -1001, `snapshot unavailable: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) =>
+        this.fail(
+          res,
+          503,
+          -1001,
+          `snapshot unavailable: ${error instanceof Error ? error.message : String(error)}`,
+        ),
     );
   }
 
@@ -173,7 +218,10 @@ export class RestApi {
   private exchangeInfo(): string {
     const symbols = this.feed.symbols.map((symbol) => {
       const profile = this.options.profileOf(symbol);
-      const quote = ['USDT', 'USDC', 'FDUSD', 'BTC', 'ETH', 'BNB'].find((q) => symbol.endsWith(q) && symbol.length > q.length) ?? 'USDT';
+      const quote =
+        ['USDT', 'USDC', 'FDUSD', 'BTC', 'ETH', 'BNB'].find(
+          (q) => symbol.endsWith(q) && symbol.length > q.length,
+        ) ?? 'USDT';
       const tick = profile?.tickUnits ?? 1;
       const step = profile?.stepUnits ?? 1;
       return {
@@ -182,15 +230,32 @@ export class RestApi {
         baseAsset: symbol.slice(0, symbol.length - quote.length),
         quoteAsset: quote,
         filters: [
-          { filterType: 'PRICE_FILTER', minPrice: decimal8(tick), maxPrice: '1000000.00000000', tickSize: decimal8(tick) },
-          { filterType: 'LOT_SIZE', minQty: decimal8(step), maxQty: '9000.00000000', stepSize: decimal8(step) },
+          {
+            filterType: 'PRICE_FILTER',
+            minPrice: decimal8(tick),
+            maxPrice: '1000000.00000000',
+            tickSize: decimal8(tick),
+          },
+          {
+            filterType: 'LOT_SIZE',
+            minQty: decimal8(step),
+            maxQty: '9000.00000000',
+            stepSize: decimal8(step),
+          },
         ],
       };
     });
     return JSON.stringify({
       timezone: 'UTC',
       serverTime: Date.now(),
-      rateLimits: [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: this.options.weightPerMinute }],
+      rateLimits: [
+        {
+          rateLimitType: 'REQUEST_WEIGHT',
+          interval: 'MINUTE',
+          intervalNum: 1,
+          limit: this.options.weightPerMinute,
+        },
+      ],
       exchangeFilters: [],
       symbols,
     });

@@ -66,16 +66,36 @@ interface Line {
   readonly data: string;
 }
 
-export async function recordSample(options: SampleRecordingOptions): Promise<SampleRecordingResult> {
-  if (!(options.durationS > 0 && options.durationS <= 3600)) throw new Error(`duration must be from 0 to 3600 s, got ${options.durationS}`);
+export async function recordSample(
+  options: SampleRecordingOptions,
+): Promise<SampleRecordingResult> {
+  if (!(options.durationS > 0 && options.durationS <= 3600))
+    throw new Error(`duration must be from 0 to 3600 s, got ${options.durationS}`);
   const faults = parseFaultSpec(options.faults ?? DEFAULT_SAMPLE_FAULTS);
-  if (faults.disconnectMs !== null) throw new Error('the disconnect fault has no meaning for a sample recording (there is no connection to cut)');
+  if (faults.disconnectMs !== null)
+    throw new Error(
+      'the disconnect fault has no meaning for a sample recording (there is no connection to cut)',
+    );
   const symbols = options.symbols ?? ['BTCUSDT', 'ETHUSDT'];
   const startMs = options.startMs ?? DEFAULT_START_MS;
-  const markets = symbols.map((symbol) => new GeneratedMarket(profileFor(symbol), options.seed, { epochMs: startMs, diffIntervalMs: 100 }));
+  const markets = symbols.map(
+    (symbol) =>
+      new GeneratedMarket(profileFor(symbol), options.seed, {
+        epochMs: startMs,
+        diffIntervalMs: 100,
+      }),
+  );
   const injector = new FaultInjector(faults, new Rng(mixSeed(options.seed, '#faults')));
-  const recorder = new Recorder(startMs, new Rng(mixSeed(options.seed, '#recorder')), injector, symbols);
-  const pending: PendingSnapshot[] = symbols.map((symbol, i) => ({ symbol, serverMs: FIRST_SNAPSHOT_MS + 30 * i + REST_OUT_MS }));
+  const recorder = new Recorder(
+    startMs,
+    new Rng(mixSeed(options.seed, '#recorder')),
+    injector,
+    symbols,
+  );
+  const pending: PendingSnapshot[] = symbols.map((symbol, i) => ({
+    symbol,
+    serverMs: FIRST_SNAPSHOT_MS + 30 * i + REST_OUT_MS,
+  }));
 
   const endMs = options.durationS * 1000;
   const takeDueSnapshots = (t: number): void => {
@@ -88,14 +108,19 @@ export async function recordSample(options: SampleRecordingOptions): Promise<Sam
         continue;
       }
       const market = markets[symbols.indexOf(request.symbol)]!;
-      recorder.snapshot(request.symbol, t + REST_BACK_MS + faults.slowSnapshotMs, market.snapshotJson(5000));
+      recorder.snapshot(
+        request.symbol,
+        t + REST_BACK_MS + faults.slowSnapshotMs,
+        market.snapshotJson(5000),
+      );
     }
   };
   for (let t = 1; t <= endMs; t++) {
     recorder.nowMs = t;
     for (const market of markets) market.advanceTo(t, recorder);
     for (const symbol of recorder.takeGapSymbols()) {
-      if (!pending.some((p) => p.symbol === symbol)) pending.push({ symbol, serverMs: t + REST_OUT_MS });
+      if (!pending.some((p) => p.symbol === symbol))
+        pending.push({ symbol, serverMs: t + REST_OUT_MS });
     }
     takeDueSnapshots(t);
   }
@@ -160,7 +185,12 @@ class Recorder implements FrameOutput {
   }
 
   snapshot(symbol: string, arriveMs: number, body: string): void {
-    this.lines.push({ tsUs: (this.startMs + arriveMs) * 1000 + this.rng.int(1000), kind: 'snapshot', name: symbol, data: body });
+    this.lines.push({
+      tsUs: (this.startMs + arriveMs) * 1000 + this.rng.int(1000),
+      kind: 'snapshot',
+      name: symbol,
+      data: body,
+    });
   }
 
   takeGapSymbols(): string[] {
@@ -173,7 +203,9 @@ class Recorder implements FrameOutput {
   async write(path: string): Promise<SampleRecordingResult> {
     if (this.held !== null) this.push(this.held);
     // Frames are already in arrival order; snapshots (another connection) slot in by time.
-    const ordered = this.lines.map((line, index) => ({ line, index })).sort((a, b) => a.line.tsUs - b.line.tsUs || a.index - b.index);
+    const ordered = this.lines
+      .map((line, index) => ({ line, index }))
+      .sort((a, b) => a.line.tsUs - b.line.tsUs || a.index - b.index);
     const writer = new RecordingWriter(path);
     try {
       for (const { line } of ordered) {
@@ -183,7 +215,13 @@ class Recorder implements FrameOutput {
     } finally {
       await writer.close();
     }
-    return { lines: ordered.length, frames: writer.frames, snapshots: writer.snapshots, gaps: { ...this.gaps }, bytes: writer.bytes };
+    return {
+      lines: ordered.length,
+      frames: writer.frames,
+      snapshots: writer.snapshots,
+      gaps: { ...this.gaps },
+      bytes: writer.bytes,
+    };
   }
 
   private push(line: Line): void {
@@ -193,7 +231,10 @@ class Recorder implements FrameOutput {
   /** One connection: latency wanders (0.3–3 ms) but frames never overtake each other. */
   private receiveTimeUs(): number {
     this.latencyUs = Math.min(3000, Math.max(300, this.latencyUs + (this.rng.next() - 0.5) * 200));
-    const ts = Math.max(this.lastFrameTsUs, Math.round((this.startMs + this.nowMs) * 1000 + this.latencyUs));
+    const ts = Math.max(
+      this.lastFrameTsUs,
+      Math.round((this.startMs + this.nowMs) * 1000 + this.latencyUs),
+    );
     this.lastFrameTsUs = ts;
     return ts;
   }

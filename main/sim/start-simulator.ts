@@ -99,11 +99,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const log: SimulatorLog = options.log ?? (() => undefined);
   const host = options.host ?? '127.0.0.1';
-  if (host !== '127.0.0.1') throw new Error(`the simulator listens on 127.0.0.1 only, not ${String(host)}`);
+  if (host !== '127.0.0.1')
+    throw new Error(`the simulator listens on 127.0.0.1 only, not ${String(host)}`);
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port must be an integer from 0 to 65535, got ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`port must be an integer from 0 to 65535, got ${port}`);
   const seed = (options.seed ?? Date.now()) >>> 0;
-  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new Error(`seed must be an integer, got ${options.seed}`);
+  if (options.seed !== undefined && !Number.isInteger(options.seed))
+    throw new Error(`seed must be an integer, got ${options.seed}`);
   const readFaults = (spec: string | Partial<FaultSpec> | undefined): FaultSpec =>
     typeof spec === 'string' || spec === undefined ? parseFaultSpec(spec) : validateFaultSpec(spec);
   const faults = readFaults(options.faults);
@@ -128,9 +131,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const warnedSymbols = new Set<string>();
   const checkStream = (stream: string): StreamCheck => {
     const verdict = checkStreamName(stream, feed.extraStreams);
-    if (verdict.ok && !feed.symbols.includes(verdict.symbol) && !warnedSymbols.has(verdict.symbol)) {
+    if (
+      verdict.ok &&
+      !feed.symbols.includes(verdict.symbol) &&
+      !warnedSymbols.has(verdict.symbol)
+    ) {
       warnedSymbols.add(verdict.symbol);
-      log('warn', `a client asked for ${stream}, but the simulator serves ${feed.symbols.join(', ')}: that stream stays silent`);
+      log(
+        'warn',
+        `a client asked for ${stream}, but the simulator serves ${feed.symbols.join(', ')}: that stream stays silent`,
+      );
     }
     return verdict;
   };
@@ -160,7 +170,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const session = new ClientSession(ws, route.combined, { ...rules, disconnectAfterMs: injector.spec.disconnectMs }, hooks, ++nextSessionId);
+      const session = new ClientSession(
+        ws,
+        route.combined,
+        { ...rules, disconnectAfterMs: injector.spec.disconnectMs },
+        hooks,
+        ++nextSessionId,
+      );
       sessions.add(session);
       for (const stream of route.streams) session.subscribe(stream);
       feed.clientConnected();
@@ -170,7 +186,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   await listen(server, port, host);
   feed.start(hub);
   const actualPort = (server.address() as AddressInfo).port;
-  log('info', `simulator on 127.0.0.1:${actualPort}, ${options.replay ? `replaying ${options.replay}` : `generating ${feed.symbols.join(', ')} (seed ${seed})`}`);
+  log(
+    'info',
+    `simulator on 127.0.0.1:${actualPort}, ${options.replay ? `replaying ${options.replay}` : `generating ${feed.symbols.join(', ')} (seed ${seed})`}`,
+  );
 
   let closing: Promise<void> | null = null;
   return {
@@ -185,7 +204,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     book: (symbol) => feed.book(symbol),
     finished: feed.finished,
-    stats: () => ({ connections: sessions.size, framesSent: hub.framesSent, faults: { ...injector.counters }, rest: { ...rest.counters } }),
+    stats: () => ({
+      connections: sessions.size,
+      framesSent: hub.framesSent,
+      faults: { ...injector.counters },
+      rest: { ...rest.counters },
+    }),
     setFaults: (spec) => {
       injector.spec = readFaults(spec);
       log('info', `faults now: ${describeFaults(injector.spec)}`);
@@ -210,12 +234,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 }
 
-async function openFeed(options: SimulatorOptions, seed: number, log: SimulatorLog): Promise<MarketFeed> {
+async function openFeed(
+  options: SimulatorOptions,
+  seed: number,
+  log: SimulatorLog,
+): Promise<MarketFeed> {
   if (options.replay !== undefined) {
     return ReplayFeed.open({ path: options.replay, speed: options.speed ?? 1, log });
   }
   const speed = options.speed ?? 1;
-  if (speed === 'max') throw new Error('speed "max" applies to a replay only; a generated market runs at a number of simulated seconds per second');
+  if (speed === 'max')
+    throw new Error(
+      'speed "max" applies to a replay only; a generated market runs at a number of simulated seconds per second',
+    );
   const symbols = options.symbols ?? DEFAULT_SYMBOLS;
   for (const symbol of symbols) profileFor(symbol); // a bad symbol fails here, with its name
   return new GeneratedFeed({ symbols, seed, rate: options.rate ?? 10, speed });
@@ -249,7 +280,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     const onError = (error: NodeJS.ErrnoException): void => {
       reject(
         new Error(
-          error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (another simulator?); pick another with --port` : `cannot listen on ${host}:${port}: ${error.message}`,
+          error.code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is already in use (another simulator?); pick another with --port`
+            : `cannot listen on ${host}:${port}: ${error.message}`,
         ),
       );
     };
@@ -262,6 +295,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 function positive(name: string, value: number): number {
-  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) throw new Error(`${name} must be a positive number, got ${String(value)}`);
+  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value)))
+    throw new Error(`${name} must be a positive number, got ${String(value)}`);
   return value;
 }

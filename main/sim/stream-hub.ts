@@ -40,7 +40,8 @@ export class StreamHub implements FrameOutput {
 
   backlogBytes(): number {
     let most = 0;
-    for (const subs of this.subscribers.values()) for (const session of subs) most = Math.max(most, session.bufferedBytes);
+    for (const subs of this.subscribers.values())
+      for (const session of subs) most = Math.max(most, session.bufferedBytes);
     return most;
   }
 

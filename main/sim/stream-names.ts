@@ -8,12 +8,16 @@ import { SERVED_STREAM_SUFFIXES } from './frame-output.js';
  */
 const WELL_FORMED = /^[a-z0-9]{2,20}@[A-Za-z0-9_@!]+$/;
 
-export type StreamCheck = { readonly ok: true; readonly symbol: string } | { readonly ok: false; readonly reason: string };
+export type StreamCheck =
+  { readonly ok: true; readonly symbol: string } | { readonly ok: false; readonly reason: string };
 
 /** `alsoServed`: streams a replayed recording carries beyond the generated kinds. */
 export function checkStreamName(stream: string, alsoServed?: ReadonlySet<string>): StreamCheck {
   if (!WELL_FORMED.test(stream)) {
-    return { ok: false, reason: `invalid stream name "${stream}" (expected <symbol>@<stream> with a lower-case symbol, e.g. btcusdt@depth@100ms)` };
+    return {
+      ok: false,
+      reason: `invalid stream name "${stream}" (expected <symbol>@<stream> with a lower-case symbol, e.g. btcusdt@depth@100ms)`,
+    };
   }
   const at = stream.indexOf('@');
   const suffix = stream.slice(at + 1);

@@ -37,7 +37,13 @@ const PROFILE_SEEDS: Readonly<Record<string, ProfileSeed>> = {
   ETHUSDT: { price: 3_000, stepUnits: 10_000, orderMedian: 0.2, activity: 0.7 },
   SOLUSDT: { price: 150, stepUnits: 1_000_000, orderMedian: 5, activity: 0.5 },
   BNBUSDT: { price: 600, stepUnits: 100_000, orderMedian: 1, activity: 0.4 },
-  XRPUSDT: { price: 0.6, tickUnits: 10_000, stepUnits: 100_000_000, orderMedian: 500, activity: 0.4 },
+  XRPUSDT: {
+    price: 0.6,
+    tickUnits: 10_000,
+    stepUnits: 100_000_000,
+    orderMedian: 500,
+    activity: 0.4,
+  },
 };
 
 /** Any other symbol: a 100 USDT-like instrument on a 0.01 / 0.001 grid. */
@@ -48,7 +54,9 @@ export const SYMBOL_PATTERN = /^[A-Z0-9]{2,20}$/;
 
 export function profileFor(symbol: string): SymbolProfile {
   if (!SYMBOL_PATTERN.test(symbol)) {
-    throw new Error(`symbol "${symbol}" is not a Binance symbol (upper-case letters and digits, e.g. BTCUSDT)`);
+    throw new Error(
+      `symbol "${symbol}" is not a Binance symbol (upper-case letters and digits, e.g. BTCUSDT)`,
+    );
   }
   const seed = PROFILE_SEEDS[symbol] ?? DEFAULT_SEED;
   const known = KNOWN_SYMBOL_SPECS[symbol];

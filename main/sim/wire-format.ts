@@ -12,7 +12,11 @@ export function decimal8(units: number): string {
 }
 
 /** Levels as Binance writes them: `[["price","qty"],...]`, from parallel unit arrays. */
-export function levelsJson(prices: ArrayLike<number>, qtys: ArrayLike<number>, count: number): string {
+export function levelsJson(
+  prices: ArrayLike<number>,
+  qtys: ArrayLike<number>,
+  count: number,
+): string {
   if (count === 0) return '[]';
   let text = '[';
   for (let i = 0; i < count; i++) {
@@ -23,12 +27,27 @@ export function levelsJson(prices: ArrayLike<number>, qtys: ArrayLike<number>, c
 }
 
 /** `depthUpdate` (diff depth stream payload); levels already rendered with levelsJson. */
-export function depthUpdateJson(symbol: string, eventMs: number, firstId: number, lastId: number, bids: string, asks: string): string {
+export function depthUpdateJson(
+  symbol: string,
+  eventMs: number,
+  firstId: number,
+  lastId: number,
+  bids: string,
+  asks: string,
+): string {
   return `{"e":"depthUpdate","E":${eventMs},"s":"${symbol}","U":${firstId},"u":${lastId},"b":${bids},"a":${asks}}`;
 }
 
 /** `trade`: one fill between a taker and one maker order. */
-export function tradeJson(symbol: string, eventMs: number, tradeId: number, price: number, qty: number, tradeMs: number, buyerIsMaker: boolean): string {
+export function tradeJson(
+  symbol: string,
+  eventMs: number,
+  tradeId: number,
+  price: number,
+  qty: number,
+  tradeMs: number,
+  buyerIsMaker: boolean,
+): string {
   return `{"e":"trade","E":${eventMs},"s":"${symbol}","t":${tradeId},"p":"${decimal8(price)}","q":"${decimal8(qty)}","T":${tradeMs},"m":${buyerIsMaker},"M":true}`;
 }
 
@@ -48,7 +67,14 @@ export function aggTradeJson(
 }
 
 /** `bookTicker`: best bid and ask after the book change with update id `updateId`. */
-export function bookTickerJson(symbol: string, updateId: number, bidPrice: number, bidQty: number, askPrice: number, askQty: number): string {
+export function bookTickerJson(
+  symbol: string,
+  updateId: number,
+  bidPrice: number,
+  bidQty: number,
+  askPrice: number,
+  askQty: number,
+): string {
   return `{"u":${updateId},"s":"${symbol}","b":"${decimal8(bidPrice)}","B":"${decimal8(bidQty)}","a":"${decimal8(askPrice)}","A":"${decimal8(askQty)}"}`;
 }
 

@@ -45,12 +45,37 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 test('the window fills from the live engine: book, connection, chart, and the strategy trades', async () => {
   const book = page.getByRole('table', { name: 'Order book' });
   // 20 ask rows + 20 bid rows + the header and spread rows.
-  await waitUntil(async () => (await book.getByRole('row').filter({ hasText: /\d/ }).count()) >= 40, 'the order book ladder to show 20 levels a side', 60_000);
-  await waitUntil(async () => /live/i.test((await page.getByRole('status', { name: 'Connection' }).textContent()) ?? ''), 'the feed to be live', 30_000);
-  await waitUntil(() => ordersSubmitted() > 0, 'the strategy to submit orders on the simulated market', 60_000);
-  const bodyRows = (name: string) => page.getByRole('table', { name }).getByRole('row').filter({ has: page.getByRole('cell') });
-  await waitUntil(async () => (await bodyRows('Orders').count()) > 0, 'the Orders table to fill', 20_000);
-  await waitUntil(async () => (await bodyRows('Signals').count()) > 0, 'the Signals table to fill', 20_000);
+  await waitUntil(
+    async () => (await book.getByRole('row').filter({ hasText: /\d/ }).count()) >= 40,
+    'the order book ladder to show 20 levels a side',
+    60_000,
+  );
+  await waitUntil(
+    async () =>
+      /live/i.test((await page.getByRole('status', { name: 'Connection' }).textContent()) ?? ''),
+    'the feed to be live',
+    30_000,
+  );
+  await waitUntil(
+    () => ordersSubmitted() > 0,
+    'the strategy to submit orders on the simulated market',
+    60_000,
+  );
+  const bodyRows = (name: string) =>
+    page
+      .getByRole('table', { name })
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell') });
+  await waitUntil(
+    async () => (await bodyRows('Orders').count()) > 0,
+    'the Orders table to fill',
+    20_000,
+  );
+  await waitUntil(
+    async () => (await bodyRows('Signals').count()) > 0,
+    'the Signals table to fill',
+    20_000,
+  );
   assert.ok((await page.locator('canvas').count()) > 0, 'the price chart draws on a canvas');
   await saveScreenshot(page, 'app-trading');
   assert.deepEqual(opened.errors, []);
@@ -59,11 +84,20 @@ test('the window fills from the live engine: book, connection, chart, and the st
 test('the kill switch halts trading in the engine and re-arms only after confirmation', async () => {
   const killSwitch = page.getByRole('switch', { name: 'Kill switch' });
   await killSwitch.click();
-  await waitUntil(async () => (await killSwitch.getAttribute('aria-checked')) === 'true', 'the switch to show halted');
+  await waitUntil(
+    async () => (await killSwitch.getAttribute('aria-checked')) === 'true',
+    'the switch to show halted',
+  );
   await waitUntil(() => app.latest()?.killSwitch.state === 'HALTED', 'the engine to report HALTED');
   await sleep(1000); // orders already in flight settle
   const frozen = ordersSubmitted();
-  await waitUntil(() => (app.latest()?.orders ?? []).every((o) => o.status !== 'Open' && o.status !== 'Pending' && o.status !== 'PartiallyFilled'), 'every open order to be cancelled');
+  await waitUntil(
+    () =>
+      (app.latest()?.orders ?? []).every(
+        (o) => o.status !== 'Open' && o.status !== 'Pending' && o.status !== 'PartiallyFilled',
+      ),
+    'every open order to be cancelled',
+  );
   await sleep(3000);
   assert.equal(ordersSubmitted(), frozen, 'no order is submitted while halted');
   await saveScreenshot(page, 'app-halted');
@@ -71,9 +105,16 @@ test('the kill switch halts trading in the engine and re-arms only after confirm
   await killSwitch.click();
   const confirm = page.getByRole('button', { name: 'Re-arm trading' });
   await confirm.waitFor({ state: 'visible' });
-  assert.equal(await killSwitch.getAttribute('aria-checked'), 'true', 'still halted until confirmed');
+  assert.equal(
+    await killSwitch.getAttribute('aria-checked'),
+    'true',
+    'still halted until confirmed',
+  );
   await confirm.click();
-  await waitUntil(async () => (await killSwitch.getAttribute('aria-checked')) === 'false', 'the switch to show trading');
+  await waitUntil(
+    async () => (await killSwitch.getAttribute('aria-checked')) === 'false',
+    'the switch to show trading',
+  );
   await waitUntil(() => ordersSubmitted() > frozen, 'orders to flow again after re-arming', 60_000);
 });
 
@@ -81,19 +122,34 @@ test('an invalid parameter is refused visibly; a valid one is applied and change
   const params = page.getByRole('group', { name: 'params' });
   const threshold = params.locator('input[name="imbalance_threshold"]');
   await threshold.fill('1.5');
-  await waitUntil(async () => (await threshold.getAttribute('aria-invalid')) === 'true', 'the field to be marked invalid');
-  assert.ok(await page.getByRole('alert').filter({ hasText: 'imbalance_threshold' }).first().isVisible());
+  await waitUntil(
+    async () => (await threshold.getAttribute('aria-invalid')) === 'true',
+    'the field to be marked invalid',
+  );
+  assert.ok(
+    await page.getByRole('alert').filter({ hasText: 'imbalance_threshold' }).first().isVisible(),
+  );
   assert.equal(app.latest()?.params.imbalance_threshold, 0.2, 'nothing reached the engine');
 
   // A threshold no imbalance reaches: signals stop firing, so orders stop.
   await threshold.fill('0.999');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await waitUntil(() => app.latest()?.params.imbalance_threshold === 0.999, 'the engine to acknowledge the new threshold');
+  await waitUntil(
+    () => app.latest()?.params.imbalance_threshold === 0.999,
+    'the engine to acknowledge the new threshold',
+  );
   await sleep(1500);
   const firedAfter = app.latest()!.signalCounts.fired;
   await sleep(4000);
-  assert.ok(app.latest()!.signalCounts.fired - firedAfter <= 2, 'with the threshold at 0.999 the strategy (almost) stops firing');
-  assert.ok((app.latest()?.paramHistory ?? []).some((c) => c.key.endsWith('imbalance_threshold') && c.newValue === 0.999));
+  assert.ok(
+    app.latest()!.signalCounts.fired - firedAfter <= 2,
+    'with the threshold at 0.999 the strategy (almost) stops firing',
+  );
+  assert.ok(
+    (app.latest()?.paramHistory ?? []).some(
+      (c) => c.key.endsWith('imbalance_threshold') && c.newValue === 0.999,
+    ),
+  );
   await saveScreenshot(page, 'app-params-applied');
 });
 
@@ -101,22 +157,46 @@ test('the engine killed under the window comes back with the kill switch on', as
   const pid = app.enginePid();
   assert.ok(pid, 'the engine process is running');
   process.kill(pid!, 'SIGKILL');
-  await waitUntil(() => (app.latest()?.health.restarts ?? 0) >= 1 && app.latest()?.engineRunning === true, 'the host to restart the engine', 60_000);
-  await waitUntil(() => app.latest()?.killSwitch.state === 'HALTED', 'the restarted engine to be halted');
+  await waitUntil(
+    () => (app.latest()?.health.restarts ?? 0) >= 1 && app.latest()?.engineRunning === true,
+    'the host to restart the engine',
+    60_000,
+  );
+  await waitUntil(
+    () => app.latest()?.killSwitch.state === 'HALTED',
+    'the restarted engine to be halted',
+  );
   assert.equal(app.latest()?.killSwitch.source, 'engine');
   const killSwitch = page.getByRole('switch', { name: 'Kill switch' });
-  await waitUntil(async () => (await killSwitch.getAttribute('aria-checked')) === 'true', 'the window to show halted');
+  await waitUntil(
+    async () => (await killSwitch.getAttribute('aria-checked')) === 'true',
+    'the window to show halted',
+  );
   await saveScreenshot(page, 'app-restarted-halted');
 
   // Positions came back from SQLite: what the restarted engine holds is what the
   // database holds, and that is the sum of the trades (nothing trades while halted).
   const db = new Database(join(app.dataDir, 'lockstep.sqlite'), { readonly: true });
-  const stored = db.prepare(`SELECT quantity FROM positions WHERE symbol = 'BTCUSDT'`).get() as { quantity: number } | undefined;
-  const traded = db.prepare(`SELECT COALESCE(SUM(CASE WHEN side = 'Buy' THEN quantity ELSE -quantity END), 0) AS q FROM trades WHERE symbol = 'BTCUSDT'`).get() as { q: number };
+  const stored = db.prepare(`SELECT quantity FROM positions WHERE symbol = 'BTCUSDT'`).get() as
+    { quantity: number } | undefined;
+  const traded = db
+    .prepare(
+      `SELECT COALESCE(SUM(CASE WHEN side = 'Buy' THEN quantity ELSE -quantity END), 0) AS q FROM trades WHERE symbol = 'BTCUSDT'`,
+    )
+    .get() as { q: number };
   db.close();
   assert.ok(stored, 'the engine traded before it was killed, so a position row exists');
-  assert.ok(Math.abs(stored!.quantity - traded.q) < 1e-9, `position ${stored!.quantity} equals the sum of trades ${traded.q}`);
-  await waitUntil(() => (app.latest()?.positions.length ?? 0) > 0, 'the restarted engine to report positions');
+  assert.ok(
+    Math.abs(stored!.quantity - traded.q) < 1e-9,
+    `position ${stored!.quantity} equals the sum of trades ${traded.q}`,
+  );
+  await waitUntil(
+    () => (app.latest()?.positions.length ?? 0) > 0,
+    'the restarted engine to report positions',
+  );
   const shown = Number(app.latest()!.positions.find((p) => p.symbol === 'BTCUSDT')?.qty ?? 0);
-  assert.ok(Math.abs(shown - stored!.quantity) < 1e-9, `restored position ${shown} equals the stored ${stored!.quantity}`);
+  assert.ok(
+    Math.abs(shown - stored!.quantity) < 1e-9,
+    `restored position ${shown} equals the stored ${stored!.quantity}`,
+  );
 });

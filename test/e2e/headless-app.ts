@@ -24,16 +24,25 @@ export interface HeadlessApp {
 export async function startHeadlessApp(configToml: string): Promise<HeadlessApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lockstep-e2e-'));
   writeFileSync(join(dataDir, 'lockstep.toml'), configToml);
-  const child = spawn(process.execPath, [CLI, 'headless', '--sim', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'headless', '--sim', '--port', '0', '--data-dir', dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    },
+  );
   const output: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`headless did not print its URL:\n${output.join('')}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`headless did not print its URL:\n${output.join('')}`)),
+      60_000,
+    );
     const onData = (chunk: Buffer): void => {
       output.push(chunk.toString());
-      const match = /Lockstep headless UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output.join(''));
+      const match = /Lockstep headless UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(
+        output.join(''),
+      );
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
@@ -41,7 +50,9 @@ export async function startHeadlessApp(configToml: string): Promise<HeadlessApp>
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`headless exited with ${code}:\n${output.join('')}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`headless exited with ${code}:\n${output.join('')}`)),
+    );
   });
   const wsUrl = url.replace('http://', 'ws://').replace('/?token=', '/ws?token=');
   const socket = new WebSocket(wsUrl);
@@ -70,7 +81,9 @@ export async function startHeadlessApp(configToml: string): Promise<HeadlessApp>
     },
     enginePid() {
       try {
-        const pids = execFileSync('pgrep', ['-P', String(child.pid), '-f', 'engine-main'], { encoding: 'utf8' }).trim();
+        const pids = execFileSync('pgrep', ['-P', String(child.pid), '-f', 'engine-main'], {
+          encoding: 'utf8',
+        }).trim();
         return pids ? Number(pids.split('\n')[0]) : null;
       } catch {
         return null;

@@ -19,8 +19,15 @@ const config: Config = validateConfig({
 
 before(async () => {
   const full = join(dir, 'btc-full.jsonl');
-  await convertHftbacktest(join(repoRoot, '..', 'shared', 'data', 'hftbacktest-binance-spot-btcusdt-20240808.gz'), 'BTCUSDT', full);
-  writeFileSync(recording, readFileSync(full, 'utf8').split('\n').slice(0, 12000).join('\n') + '\n');
+  await convertHftbacktest(
+    join(repoRoot, '..', 'shared', 'data', 'hftbacktest-binance-spot-btcusdt-20240808.gz'),
+    'BTCUSDT',
+    full,
+  );
+  writeFileSync(
+    recording,
+    readFileSync(full, 'utf8').split('\n').slice(0, 12000).join('\n') + '\n',
+  );
 });
 
 const withoutLatency = (summary: ReplaySummary): Omit<ReplaySummary, 'tick_to_trade_us'> => {
@@ -40,7 +47,10 @@ function tableRows(dbPath: string, table: string): unknown[] {
 test('the same recording and config give the same summary and the same rows, every time', async () => {
   const first = await runReplay({ dataFile: recording, config, dbPath: join(dir, 'a.sqlite') });
   const second = await runReplay({ dataFile: recording, config, dbPath: join(dir, 'b.sqlite') });
-  assert.ok(first.orders > 0 && first.fills > 0, `the replay must trade to prove anything: ${JSON.stringify(first)}`);
+  assert.ok(
+    first.orders > 0 && first.fills > 0,
+    `the replay must trade to prove anything: ${JSON.stringify(first)}`,
+  );
   assert.deepEqual(withoutLatency(second), withoutLatency(first));
   for (const table of ['trades', 'positions', 'orders', 'signals']) {
     const a = tableRows(join(dir, 'a.sqlite'), table);
@@ -53,14 +63,21 @@ test('a replay keeps every position equal to the sum of its trades and within th
   const dbPath = join(dir, 'c.sqlite');
   const summary = await runReplay({ dataFile: recording, config, dbPath });
   const db = new Database(dbPath, { readonly: true });
-  const positions = db.prepare('SELECT strategy_id, symbol, quantity FROM positions').all() as Array<{ symbol: string; quantity: number }>;
+  const positions = db
+    .prepare('SELECT strategy_id, symbol, quantity FROM positions')
+    .all() as Array<{ symbol: string; quantity: number }>;
   const sums = db
-    .prepare(`SELECT symbol, SUM(CASE WHEN side = 'Buy' THEN quantity ELSE -quantity END) AS q FROM trades GROUP BY symbol`)
+    .prepare(
+      `SELECT symbol, SUM(CASE WHEN side = 'Buy' THEN quantity ELSE -quantity END) AS q FROM trades GROUP BY symbol`,
+    )
     .all() as Array<{ symbol: string; q: number }>;
   db.close();
   for (const position of positions) {
     const sum = sums.find((s) => s.symbol === position.symbol)?.q ?? 0;
-    assert.ok(Math.abs(position.quantity - sum) < 1e-9, `${position.symbol}: position ${position.quantity} vs trades ${sum}`);
+    assert.ok(
+      Math.abs(position.quantity - sum) < 1e-9,
+      `${position.symbol}: position ${position.quantity} vs trades ${sum}`,
+    );
     assert.ok(
       Math.abs(position.quantity) <= config.strategy.risk_limits.max_position_size + 1e-12,
       `${position.symbol}: |position| ${position.quantity} exceeds max_position_size ${config.strategy.risk_limits.max_position_size}`,
@@ -72,7 +89,11 @@ test('a replay keeps every position equal to the sum of its trades and within th
 test('a malformed line is counted, reported and skipped without changing the book', async () => {
   const lines = readFileSync(recording, 'utf8').trimEnd().split('\n');
   const broken = join(dir, 'broken.jsonl');
-  lines.splice(500, 0, '{"ts": 1, "stream": "btcusdt@depth@100ms", "data": {"e":"depthUpdate", "U": tru');
+  lines.splice(
+    500,
+    0,
+    '{"ts": 1, "stream": "btcusdt@depth@100ms", "data": {"e":"depthUpdate", "U": tru',
+  );
   writeFileSync(broken, lines.join('\n') + '\n');
   const clean = await runReplay({ dataFile: recording, config, dbPath: ':memory:' });
   const dirty = await runReplay({ dataFile: broken, config, dbPath: ':memory:' });
@@ -83,5 +104,8 @@ test('a malformed line is counted, reported and skipped without changing the boo
 });
 
 test('a missing recording is a clear error', async () => {
-  await assert.rejects(runReplay({ dataFile: join(dir, 'nope.jsonl'), config, dbPath: ':memory:' }), /no recording at/);
+  await assert.rejects(
+    runReplay({ dataFile: join(dir, 'nope.jsonl'), config, dbPath: ':memory:' }),
+    /no recording at/,
+  );
 });

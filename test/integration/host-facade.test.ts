@@ -7,7 +7,13 @@ import type { EngineState } from '../../shared/api.js';
 import { ConfigError } from '../../shared/config.js';
 import { createHost, type HostOptions } from '../../main/host/host.js';
 import { readConfigText } from '../../main/host/config-store.js';
-import { captureLogger, FAKE_ENGINE_PATH, fakeEngineEnv, recordingFork, waitFor } from './host-helpers.js';
+import {
+  captureLogger,
+  FAKE_ENGINE_PATH,
+  fakeEngineEnv,
+  recordingFork,
+  waitFor,
+} from './host-helpers.js';
 
 function hostWith(overrides: Partial<HostOptions> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-host-facade-'));
@@ -73,7 +79,10 @@ test('malformed commands are refused with a reason and never reach the engine', 
 
 test('a live edit is acked, persisted to the TOML file, and survives a new host; run-only overrides are not saved', async () => {
   const { host, dir } = hostWith({
-    configOverrides: (config) => ({ ...config, market: { ...config.market, url: 'ws://127.0.0.1:1' } }),
+    configOverrides: (config) => ({
+      ...config,
+      market: { ...config.market, url: 'ws://127.0.0.1:1' },
+    }),
   });
   const configPath = path.join(dir, 'lockstep.toml');
   writeFileSync(configPath, '# trader file\n[strategy.params]\nimbalance_threshold = 0.3\n');
@@ -82,14 +91,26 @@ test('a live edit is acked, persisted to the TOML file, and survives a new host;
   const configs: number[] = [];
   host.onConfig((config) => configs.push(config.strategy.params.imbalance_threshold));
 
-  assert.deepEqual(await host.send({ type: 'updateParams', patch: { imbalance_threshold: 0.45 } }), { ok: true, detail: 'applied' });
-  await waitFor('the edit on disk', () => readConfigText(readFileSync(configPath, 'utf8')).strategy.params.imbalance_threshold === 0.45);
+  assert.deepEqual(
+    await host.send({ type: 'updateParams', patch: { imbalance_threshold: 0.45 } }),
+    { ok: true, detail: 'applied' },
+  );
+  await waitFor(
+    'the edit on disk',
+    () =>
+      readConfigText(readFileSync(configPath, 'utf8')).strategy.params.imbalance_threshold === 0.45,
+  );
   assert.deepEqual(configs, [0.45]);
   assert.equal(host.config().strategy.params.imbalance_threshold, 0.45);
 
   // A cross-field violation is refused by the engine with the key named, and not saved.
   const refused = await host.send({ type: 'updateRiskLimits', patch: { max_order_size: 2 } });
-  assert.ok(!refused.ok && /max_order_size \(2\) must not exceed strategy\.risk_limits\.max_position_size/.test(refused.reason));
+  assert.ok(
+    !refused.ok &&
+      /max_order_size \(2\) must not exceed strategy\.risk_limits\.max_position_size/.test(
+        refused.reason,
+      ),
+  );
   await host.stop();
 
   const saved = readConfigText(readFileSync(configPath, 'utf8'));
@@ -129,13 +150,25 @@ test('a crash refuses waiting commands, marks the state not running, refuses com
   assert.ok(!ack.ok && /engine stopped before it acknowledged/.test(ack.reason));
   await waitFor('a not-running state', () => host.latestState()?.engineRunning === false);
   const duringRestart = await host.send({ type: 'cancelAll' });
-  assert.ok(!duringRestart.ok && /restarting after a failure \(the engine process was killed by SIGKILL unexpectedly\)/.test(duringRestart.reason));
+  assert.ok(
+    !duringRestart.ok &&
+      /restarting after a failure \(the engine process was killed by SIGKILL unexpectedly\)/.test(
+        duringRestart.reason,
+      ),
+  );
 
   await waitFor('the restarted engine', () => host.engineStatus().phase === 'running');
-  await waitFor('a state from the new run', () => host.latestState()?.health.restarts === 1 && host.latestState()?.engineRunning);
+  await waitFor(
+    'a state from the new run',
+    () => host.latestState()?.health.restarts === 1 && host.latestState()?.engineRunning,
+  );
   assert.equal(host.latestState()!.killSwitch.state, 'HALTED');
   const restart = sent.filter((m) => m.kind === 'start')[1];
-  assert.ok(restart?.kind === 'start' && restart.restarts === 1 && /SIGKILL/.test(restart.restartReason ?? ''));
+  assert.ok(
+    restart?.kind === 'start' &&
+      restart.restarts === 1 &&
+      /SIGKILL/.test(restart.restartReason ?? ''),
+  );
   await host.stop();
 });
 
@@ -151,7 +184,10 @@ test('subscribe is acked by the host at once', async () => {
 test('a bad config file stops the start with the key named, and no engine is started', async () => {
   const { host, dir, pids } = hostWith();
   writeFileSync(path.join(dir, 'lockstep.toml'), '[strategy.risk_limits]\nmax_order_size = -1\n');
-  await assert.rejects(host.start(), (error: unknown) => error instanceof ConfigError && /max_order_size/.test(error.message));
+  await assert.rejects(
+    host.start(),
+    (error: unknown) => error instanceof ConfigError && /max_order_size/.test(error.message),
+  );
   assert.equal(pids.length, 0);
   assert.equal(existsSync(path.join(dir, 'data', 'lockstep.sqlite')), false);
 });

@@ -49,7 +49,12 @@ function state(): EngineState {
     fills: [],
     positions: [],
     totals: { realizedPnl: 0, unrealizedPnl: 0 },
-    killSwitch: { state: tradingState, reason: killReason, source: killSource, changedUs: startedAt * 1000 },
+    killSwitch: {
+      state: tradingState,
+      reason: killReason,
+      source: killSource,
+      changedUs: startedAt * 1000,
+    },
     health: {
       feed: 'live',
       messagesPerSecond: 10,
@@ -77,7 +82,10 @@ function execute(command: Command): CommandAck {
       return { ok: true };
     case 'updateParams':
     case 'updateRiskLimits': {
-      const patch = command.type === 'updateParams' ? { params: command.patch } : { risk_limits: command.patch };
+      const patch =
+        command.type === 'updateParams'
+          ? { params: command.patch }
+          : { risk_limits: command.patch };
       const result = applyParamsPatch(config!, patch);
       if (!result.ok) return { ok: false, reason: result.problems.join('; ') };
       config = result.config;
@@ -106,7 +114,12 @@ function onMessage(message: HostToEngine): void {
         killSource = 'engine';
       }
       process.stderr.write(`fake engine on stderr: started pid ${process.pid}\n`);
-      port.send({ kind: 'log', level: 'info', msg: 'fake engine started', data: { dataDir: message.dataDir } });
+      port.send({
+        kind: 'log',
+        level: 'info',
+        msg: 'fake engine started',
+        data: { dataDir: message.dataDir },
+      });
       port.send({ kind: 'ready', metricsPort: 0 });
       port.send({ kind: 'state', state: state() });
       ticker = setInterval(() => port.send({ kind: 'state', state: state() }), 33);

@@ -21,7 +21,10 @@ before(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-headless-'));
   uiDir = path.join(dir, 'ui');
   mkdirSync(path.join(uiDir, 'assets'), { recursive: true });
-  writeFileSync(path.join(uiDir, 'index.html'), '<!doctype html><title>Lockstep</title><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(
+    path.join(uiDir, 'index.html'),
+    '<!doctype html><title>Lockstep</title><script type="module" src="./assets/app.js"></script>',
+  );
   writeFileSync(path.join(uiDir, 'assets', 'app.js'), 'console.log("ui");');
   writeFileSync(path.join(uiDir, 'other.html'), '<script>alert(1)</script>');
   writeFileSync(path.join(dir, 'secret.txt'), 'outside the UI folder');
@@ -49,15 +52,26 @@ interface Reply {
   readonly body: string;
 }
 
-function request(pathAndQuery: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+function request(
+  pathAndQuery: string,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: server.port, path: pathAndQuery, method: options.method ?? 'GET', headers: options.headers ?? {} },
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: pathAndQuery,
+        method: options.method ?? 'GET',
+        headers: options.headers ?? {},
+      },
       (response) => {
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+        );
       },
     );
     req.on('error', reject);
@@ -68,9 +82,15 @@ function request(pathAndQuery: string, options: { method?: string; headers?: Rec
 const pageOrigin = (): string => `http://127.0.0.1:${server.port}`;
 
 /** Opens a socket; resolves with it once open, or with the HTTP status that refused it. */
-function connect(query: string, origin?: string): Promise<{ socket: WebSocket; messages: HostMessage[] } | { refused: number }> {
+function connect(
+  query: string,
+  origin?: string,
+): Promise<{ socket: WebSocket; messages: HostMessage[] } | { refused: number }> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, origin ? { origin } : {});
+    const socket = new WebSocket(
+      `ws://127.0.0.1:${server.port}/ws${query}`,
+      origin ? { origin } : {},
+    );
     const messages: HostMessage[] = [];
     socket.on('message', (data) => {
       const parsed = parseHostMessage(data.toString());
@@ -89,7 +109,9 @@ function connect(query: string, origin?: string): Promise<{ socket: WebSocket; m
 }
 
 const closed = (socket: WebSocket): Promise<{ code: number; reason: string }> =>
-  new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  new Promise((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
 
 test('the page needs the token: none → 401, wrong → 401, right → the page with a strict CSP', async () => {
   const none = await request('/');
@@ -141,18 +163,31 @@ test('static assets are served without the token; other HTML and anything outsid
 });
 
 test('a foreign Host header (DNS rebinding) and non-GET methods are refused', async () => {
-  assert.equal((await request(`/?token=${server.token}`, { headers: { Host: `evil.example:${server.port}` } })).status, 403);
+  assert.equal(
+    (await request(`/?token=${server.token}`, { headers: { Host: `evil.example:${server.port}` } }))
+      .status,
+    403,
+  );
   assert.equal((await request('/', { method: 'POST' })).status, 405);
-  const viaLocalhost = await request(`/?token=${server.token}`, { headers: { Host: `localhost:${server.port}` } });
+  const viaLocalhost = await request(`/?token=${server.token}`, {
+    headers: { Host: `localhost:${server.port}` },
+  });
   assert.equal(viaLocalhost.status, 200);
-  assert.match(String(viaLocalhost.headers['content-security-policy']), new RegExp(`connect-src 'self' ws://localhost:${server.port}`));
+  assert.match(
+    String(viaLocalhost.headers['content-security-policy']),
+    new RegExp(`connect-src 'self' ws://localhost:${server.port}`),
+  );
 });
 
 test('WebSocket: no token → 401, wrong token → 401, wrong Origin → 403, wrong path → 404', async () => {
   assert.deepEqual(await connect(''), { refused: 401 });
   assert.deepEqual(await connect('?token=wrong'), { refused: 401 });
-  assert.deepEqual(await connect(`?token=${server.token}`, 'http://evil.example'), { refused: 403 });
-  assert.deepEqual(await connect(`?token=${server.token}`, `http://127.0.0.1:${server.port + 1}`), { refused: 403 });
+  assert.deepEqual(await connect(`?token=${server.token}`, 'http://evil.example'), {
+    refused: 403,
+  });
+  assert.deepEqual(await connect(`?token=${server.token}`, `http://127.0.0.1:${server.port + 1}`), {
+    refused: 403,
+  });
   const wrongPath = await new Promise<number>((resolve) => {
     const socket = new WebSocket(`ws://127.0.0.1:${server.port}/other?token=${server.token}`);
     socket.on('unexpected-response', (_req, response) => resolve(response.statusCode ?? 0));
@@ -167,16 +202,30 @@ test('WebSocket with the right token and Origin: config, then state, commands ac
   const { socket, messages } = opened;
   await waitFor('config and a state', () => messages.some((m) => m.kind === 'state'));
   assert.equal(messages[0]!.kind, 'config');
-  assert.ok(messages[0]!.kind === 'config' && messages[0]!.config.strategy.symbols[0] === 'BTCUSDT');
+  assert.ok(
+    messages[0]!.kind === 'config' && messages[0]!.config.strategy.symbols[0] === 'BTCUSDT',
+  );
 
-  socket.send(JSON.stringify({ id: 41, command: { type: 'setKillSwitch', on: true, reason: 'from the browser' } }));
+  socket.send(
+    JSON.stringify({
+      id: 41,
+      command: { type: 'setKillSwitch', on: true, reason: 'from the browser' },
+    }),
+  );
   const ack = await waitFor('the ack', () => messages.find((m) => m.kind === 'ack' && m.id === 41));
   assert.deepEqual(ack, { kind: 'ack', id: 41, ack: { ok: true } });
   await waitFor('a halted state', () =>
-    messages.some((m) => m.kind === 'state' && m.state.killSwitch.state === 'HALTED' && m.state.killSwitch.reason === 'from the browser'),
+    messages.some(
+      (m) =>
+        m.kind === 'state' &&
+        m.state.killSwitch.state === 'HALTED' &&
+        m.state.killSwitch.reason === 'from the browser',
+    ),
   );
   // Re-arm so other tests start from ACTIVE.
-  socket.send(JSON.stringify({ id: 42, command: { type: 'setKillSwitch', on: false, reason: 'reviewed' } }));
+  socket.send(
+    JSON.stringify({ id: 42, command: { type: 'setKillSwitch', on: false, reason: 'reviewed' } }),
+  );
   await waitFor('the re-arm ack', () => messages.find((m) => m.kind === 'ack' && m.id === 42));
 
   const before = messages.length;
@@ -188,8 +237,11 @@ test('WebSocket with the right token and Origin: config, then state, commands ac
   });
 
   // Latest-only delivery never sends an older snapshot after a newer one.
-  const seqs = messages.filter((m): m is Extract<HostMessage, { kind: 'state' }> => m.kind === 'state').map((m) => m.state.seq);
-  for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! >= seqs[i - 1]!, `seq went back: ${seqs.join(',')}`);
+  const seqs = messages
+    .filter((m): m is Extract<HostMessage, { kind: 'state' }> => m.kind === 'state')
+    .map((m) => m.state.seq);
+  for (let i = 1; i < seqs.length; i++)
+    assert.ok(seqs[i]! >= seqs[i - 1]!, `seq went back: ${seqs.join(',')}`);
   socket.close();
 });
 
@@ -197,7 +249,12 @@ test('WebSocket bad input: a bad command gets a refusal ack; non-JSON, binary an
   const commandsBefore = sent.filter((m) => m.kind === 'command').length;
   const opened = await connect(`?token=${server.token}`, pageOrigin());
   assert.ok('socket' in opened);
-  opened.socket.send(JSON.stringify({ id: 7, command: { type: 'updateParams', patch: { imbalance_threshold: 'NaN' } } }));
+  opened.socket.send(
+    JSON.stringify({
+      id: 7,
+      command: { type: 'updateParams', patch: { imbalance_threshold: 'NaN' } },
+    }),
+  );
   opened.socket.send(JSON.stringify({ id: 8, command: { type: 'cancelAll' }, extra: true }));
   const refused = await waitFor('two refusals', () => {
     const acks = opened.messages.filter((m) => m.kind === 'ack');
@@ -205,14 +262,24 @@ test('WebSocket bad input: a bad command gets a refusal ack; non-JSON, binary an
   });
   for (const message of refused) {
     assert.ok(message.kind === 'ack' && !message.ack.ok);
-    assert.ok(message.kind === 'ack' && !message.ack.ok && /^invalid command/.test(message.ack.reason));
+    assert.ok(
+      message.kind === 'ack' && !message.ack.ok && /^invalid command/.test(message.ack.reason),
+    );
   }
-  assert.equal(sent.filter((m) => m.kind === 'command').length, commandsBefore, 'nothing reached the engine');
+  assert.equal(
+    sent.filter((m) => m.kind === 'command').length,
+    commandsBefore,
+    'nothing reached the engine',
+  );
   const stillOpen = opened.socket.readyState === WebSocket.OPEN;
   assert.ok(stillOpen, 'a refused command does not close the socket');
 
   const closeCodes: Array<{ code: number; reason: string }> = [];
-  for (const payload of ['not json', Buffer.from([1, 2, 3]), JSON.stringify({ command: { type: 'cancelAll' } })]) {
+  for (const payload of [
+    'not json',
+    Buffer.from([1, 2, 3]),
+    JSON.stringify({ command: { type: 'cancelAll' } }),
+  ]) {
     const next = await connect(`?token=${server.token}`, pageOrigin());
     assert.ok('socket' in next);
     const done = closed(next.socket);
@@ -231,11 +298,16 @@ test('an oversized message is refused by closing the socket (1009)', async () =>
   const opened = await connect(`?token=${server.token}`, pageOrigin());
   assert.ok('socket' in opened);
   const done = closed(opened.socket);
-  opened.socket.send(JSON.stringify({ id: 1, command: { type: 'setKillSwitch', on: true, reason: 'x'.repeat(70_000) } }));
+  opened.socket.send(
+    JSON.stringify({
+      id: 1,
+      command: { type: 'setKillSwitch', on: true, reason: 'x'.repeat(70_000) },
+    }),
+  );
   assert.equal((await done).code, 1009);
 });
 
-test('the renderer\'s own WebSocket client talks to this server: state arrives and commands are acknowledged', async () => {
+test("the renderer's own WebSocket client talks to this server: state arrives and commands are acknowledged", async () => {
   const api = createWsApi({
     url: `ws://127.0.0.1:${server.port}/ws?token=${encodeURIComponent(server.token)}`,
     createSocket: (url) => new WebSocket(url, { origin: pageOrigin() }) as unknown as WebSocketLike,
@@ -262,14 +334,22 @@ test('a busy port is refused with a sentence that says what to do', async () => 
 
 test('an unbuilt UI gives a 503 that says how to build it', async () => {
   const empty = mkdtempSync(path.join(tmpdir(), 'lockstep-noui-'));
-  const bare = await startHeadlessServer({ host, uiDir: empty, port: 0, logger: captureLogger().logger, token: 't'.repeat(43) });
+  const bare = await startHeadlessServer({
+    host,
+    uiDir: empty,
+    port: 0,
+    logger: captureLogger().logger,
+    token: 't'.repeat(43),
+  });
   try {
     const reply = await new Promise<Reply>((resolve, reject) => {
       http
         .get(`${bare.url}`, (response) => {
           let body = '';
           response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+          );
         })
         .on('error', reject);
     });

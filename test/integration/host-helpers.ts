@@ -19,7 +19,10 @@ export interface LogLine {
 
 export function captureLogger(): { logger: HostLogger; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (text: string) => void lines.push(JSON.parse(text) as LogLine) });
+  const logger = pino(
+    { level: 'debug' },
+    { write: (text: string) => void lines.push(JSON.parse(text) as LogLine) },
+  );
   return { logger, lines };
 }
 
@@ -48,7 +51,11 @@ export function recordingFork(): { fork: ForkEngine; sent: HostToEngine[]; pids:
 }
 
 /** Resolves once `check` returns a value other than undefined/false; rejects with `what` after the deadline. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startMetricsServer } from '../../main/engine/metrics/metrics-server.js';
 import { formatPrometheusFloat, histogramText } from '../../main/engine/metrics/histogram-text.js';
-import { cumulativeFromLatencyHistogram, type MetricsSnapshot } from '../../main/engine/metrics/metrics-source.js';
+import {
+  cumulativeFromLatencyHistogram,
+  type MetricsSnapshot,
+} from '../../main/engine/metrics/metrics-source.js';
 import { LatencyHistogram } from '../../main/engine/core/histogram.js';
 
 interface Sample {
@@ -13,7 +16,11 @@ interface Sample {
 }
 
 /** A strict reader of the Prometheus text format: every line is HELP, TYPE, blank, or a sample. */
-function parseExposition(text: string): { help: Map<string, string>; type: Map<string, string>; samples: Sample[] } {
+function parseExposition(text: string): {
+  help: Map<string, string>;
+  type: Map<string, string>;
+  samples: Sample[];
+} {
   const help = new Map<string, string>();
   const type = new Map<string, string>();
   const samples: Sample[] = [];
@@ -24,7 +31,9 @@ function parseExposition(text: string): { help: Map<string, string>; type: Map<s
       help.set(match[1]!, match[2]!);
       continue;
     }
-    match = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
+    match = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(
+      line,
+    );
     if (match) {
       type.set(match[1]!, match[2]!);
       continue;
@@ -45,13 +54,18 @@ function parseExposition(text: string): { help: Map<string, string>; type: Map<s
   return { help, type, samples };
 }
 
-function get(url: string, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  url: string,
+  method = 'GET',
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+      );
     });
     request.on('error', reject);
     request.end();
@@ -107,11 +121,15 @@ test('the /metrics response has exactly the DESIGN.md §9 names, HELP and TYPE l
     for (const text of help.values()) assert.ok(text.length > 10);
     const familyOf = (name: string): string => name.replace(/_(bucket|sum|count)$/, '');
     for (const sample of samples) {
-      assert.ok(EXPECTED_TYPES[sample.name] ?? EXPECTED_TYPES[familyOf(sample.name)], `unexpected metric ${sample.name}`);
+      assert.ok(
+        EXPECTED_TYPES[sample.name] ?? EXPECTED_TYPES[familyOf(sample.name)],
+        `unexpected metric ${sample.name}`,
+      );
     }
 
     const value = (name: string, labels: Record<string, string> = {}): number | undefined =>
-      samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))?.value;
+      samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))
+        ?.value;
     assert.equal(value('strategy_market_updates_total'), 41);
     assert.equal(value('strategy_signals_generated_total'), 7);
     assert.equal(value('strategy_orders_submitted_total'), 3);
@@ -121,7 +139,9 @@ test('the /metrics response has exactly the DESIGN.md §9 names, HELP and TYPE l
     assert.equal(value('strategy_channel_utilization_ratio', { channel: 'market' }), 0.125);
     assert.equal(value('strategy_channel_utilization_ratio', { channel: 'orders' }), 0);
 
-    const buckets = samples.filter((s) => s.name === 'strategy_tick_to_trade_duration_seconds_bucket');
+    const buckets = samples.filter(
+      (s) => s.name === 'strategy_tick_to_trade_duration_seconds_bucket',
+    );
     assert.deepEqual(
       buckets.map((b) => b.labels.le),
       ['1e-06', '5e-06', '1e-05', '2e-05', '5e-05', '0.0001', '+Inf'],
@@ -130,7 +150,10 @@ test('the /metrics response has exactly the DESIGN.md §9 names, HELP and TYPE l
       buckets.map((b) => Number(b.labels.le === '+Inf' ? Infinity : b.labels.le)),
       [1e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, Infinity],
     );
-    assert.deepEqual(buckets.map((b) => b.value), [1, 3, 3, 4, 5, 5, 6]);
+    assert.deepEqual(
+      buckets.map((b) => b.value),
+      [1, 3, 3, 4, 5, 5, 6],
+    );
     assert.equal(value('strategy_tick_to_trade_duration_seconds_count'), 6);
     const sum = value('strategy_tick_to_trade_duration_seconds_sum')!;
     assert.ok(Math.abs(sum - 0.0010615) < 1e-9, `sum ${sum}`);
@@ -177,7 +200,10 @@ test('a port in use is refused with a sentence that names the config key', async
   const { source } = liveSource();
   const first = await startMetricsServer(0, source);
   try {
-    await assert.rejects(startMetricsServer(first.port, source), /metrics\.port \d+ is already in use/);
+    await assert.rejects(
+      startMetricsServer(first.port, source),
+      /metrics\.port \d+ is already in use/,
+    );
   } finally {
     await first.close();
   }
@@ -193,13 +219,42 @@ test('counts read a record apart still give a valid, monotone histogram', () => 
     count: 1,
   });
   const { samples } = parseExposition(text);
-  assert.deepEqual(samples.map((s) => s.value), [2, 2, 2, 2, 4, 2]);
-  assert.throws(() => histogramText({ name: 'h', help: 'x', bounds: [1, 2], cumulativeCounts: [1], sum: 0, count: 1 }), /1 bucket counts for 2 bounds/);
+  assert.deepEqual(
+    samples.map((s) => s.value),
+    [2, 2, 2, 2, 4, 2],
+  );
+  assert.throws(
+    () =>
+      histogramText({
+        name: 'h',
+        help: 'x',
+        bounds: [1, 2],
+        cumulativeCounts: [1],
+        sum: 0,
+        count: 1,
+      }),
+    /1 bucket counts for 2 bounds/,
+  );
 });
 
 test('floats are printed as Prometheus clients print them', () => {
   assert.deepEqual(
-    [1e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 0.5, 0, 12.25, 1e21, Infinity, -Infinity].map(formatPrometheusFloat),
-    ['1e-06', '5e-06', '1e-05', '2e-05', '5e-05', '0.0001', '0.5', '0', '12.25', '1e+21', '+Inf', '-Inf'],
+    [1e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 0.5, 0, 12.25, 1e21, Infinity, -Infinity].map(
+      formatPrometheusFloat,
+    ),
+    [
+      '1e-06',
+      '5e-06',
+      '1e-05',
+      '2e-05',
+      '5e-05',
+      '0.0001',
+      '0.5',
+      '0',
+      '12.25',
+      '1e+21',
+      '+Inf',
+      '-Inf',
+    ],
   );
 });

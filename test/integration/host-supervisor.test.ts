@@ -2,8 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultConfigFilled as defaultConfig } from '../../main/host/config-store.js';
 import type { EngineToHost } from '../../shared/engine-protocol.js';
-import { createEngineSupervisor, type EngineSupervisorOptions } from '../../main/host/engine-supervisor.js';
-import { captureLogger, FAKE_ENGINE_PATH, fakeEngineEnv, isAlive, recordingFork, waitFor } from './host-helpers.js';
+import {
+  createEngineSupervisor,
+  type EngineSupervisorOptions,
+} from '../../main/host/engine-supervisor.js';
+import {
+  captureLogger,
+  FAKE_ENGINE_PATH,
+  fakeEngineEnv,
+  isAlive,
+  recordingFork,
+  waitFor,
+} from './host-helpers.js';
 
 function supervisorWith(overrides: Partial<EngineSupervisorOptions> = {}) {
   const { fork, sent, pids } = recordingFork();
@@ -13,7 +23,12 @@ function supervisorWith(overrides: Partial<EngineSupervisorOptions> = {}) {
     fork,
     enginePath: FAKE_ENGINE_PATH,
     logger,
-    startMessage: (restartReason) => ({ kind: 'start', config, dataDir: '/tmp/lockstep-test', ...(restartReason ? { restartReason } : {}) }),
+    startMessage: (restartReason) => ({
+      kind: 'start',
+      config,
+      dataDir: '/tmp/lockstep-test',
+      ...(restartReason ? { restartReason } : {}),
+    }),
     backoff: { initialMs: 50, maxMs: 200, stableMs: 60_000 },
     shutdownTimeoutMs: 2000,
     ...overrides,
@@ -35,7 +50,10 @@ test('a SIGKILLed engine is restarted with a restartReason, comes back halted, a
   const phases: string[] = [];
   supervisor.onStatus((status) => phases.push(status.phase));
   process.kill(pids[0]!, 'SIGKILL');
-  await waitFor('the restarted engine to be running', () => supervisor.status().phase === 'running' && supervisor.status().restarts === 1);
+  await waitFor(
+    'the restarted engine to be running',
+    () => supervisor.status().phase === 'running' && supervisor.status().restarts === 1,
+  );
   assert.ok(phases.includes('restarting'), `phases seen: ${phases.join(', ')}`);
   assert.equal(pids.length, 2);
   assert.notEqual(pids[1], pids[0]);
@@ -75,7 +93,10 @@ test('a clean stop sends shutdown, waits for stopped, and does not restart', asy
 });
 
 test('an engine that ignores shutdown is killed after the timeout', async () => {
-  const { supervisor, pids, lines } = supervisorWith({ env: fakeEngineEnv('ignore-shutdown'), shutdownTimeoutMs: 300 });
+  const { supervisor, pids, lines } = supervisorWith({
+    env: fakeEngineEnv('ignore-shutdown'),
+    shutdownTimeoutMs: 300,
+  });
   await supervisor.start();
   await supervisor.stop();
   assert.ok(!isAlive(pids[0]!));
@@ -99,7 +120,9 @@ test('a fatal error at start is reported in the rejection', async () => {
 test('engine log messages and stderr go to the host logger', async () => {
   const { supervisor, lines } = supervisorWith();
   await supervisor.start();
-  await waitFor('the engine stderr line in the log', () => lines.some((line) => /fake engine on stderr/.test(line.msg)));
+  await waitFor('the engine stderr line in the log', () =>
+    lines.some((line) => /fake engine on stderr/.test(line.msg)),
+  );
   const logged = lines.find((line) => line.msg === 'fake engine started');
   assert.ok(logged, 'the engine log message was logged');
   assert.equal(logged.engine, true);

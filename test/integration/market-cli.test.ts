@@ -17,19 +17,49 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 const depth = (U: number, u: number, b: [string, string][], a: [string, string][]) =>
-  JSON.stringify({ ts: 1_000_000 + u, stream: 'btcusdt@depth@100ms', data: { e: 'depthUpdate', E: u, s: 'BTCUSDT', U, u, b, a } });
+  JSON.stringify({
+    ts: 1_000_000 + u,
+    stream: 'btcusdt@depth@100ms',
+    data: { e: 'depthUpdate', E: u, s: 'BTCUSDT', U, u, b, a },
+  });
 const snapshot = (lastUpdateId: number, bids: [string, string][], asks: [string, string][]) =>
-  JSON.stringify({ ts: 1_000_000 + lastUpdateId, snapshot: 'BTCUSDT', data: { lastUpdateId, bids, asks } });
+  JSON.stringify({
+    ts: 1_000_000 + lastUpdateId,
+    snapshot: 'BTCUSDT',
+    data: { lastUpdateId, bids, asks },
+  });
 
 /** A recording whose final book is known by hand. */
 const HANDMADE = [
   depth(101, 102, [['100.00000000', '1.00000000']], []), // 1: buffered, then applied over the snapshot
-  snapshot(101, [['100.00000000', '5.00000000'], ['99.00000000', '2.00000000']], [['101.00000000', '1.00000000']]), // 2
-  depth(103, 104, [['99.50000000', '0.00001000']], [['101.00000000', '0.00000000'], ['150.00000000', '3.00000000']]), // 3
+  snapshot(
+    101,
+    [
+      ['100.00000000', '5.00000000'],
+      ['99.00000000', '2.00000000'],
+    ],
+    [['101.00000000', '1.00000000']],
+  ), // 2
+  depth(
+    103,
+    104,
+    [['99.50000000', '0.00001000']],
+    [
+      ['101.00000000', '0.00000000'],
+      ['150.00000000', '3.00000000'],
+    ],
+  ), // 3
   '{"ts": 5, "stream": "btcusdt@depth@100ms", "data": {"e":"depthUpdate"', // 4: broken line
   depth(105, 105, [['99.00000000', '1e5']], []), // 5: malformed frame (bad quantity)
   depth(106, 107, [['98.00000000', '7.00000000']], []), // 6: gap (105 was lost)
-  snapshot(107, [['100.00000000', '1.00000000'], ['98.00000000', '7.00000000']], [['102.00000000', '4.00000000']]), // 7
+  snapshot(
+    107,
+    [
+      ['100.00000000', '1.00000000'],
+      ['98.00000000', '7.00000000'],
+    ],
+    [['102.00000000', '4.00000000']],
+  ), // 7
   depth(108, 110, [['100.00000000', '0.00000000']], [['101.50000000', '0.50000000']]), // 8
 ];
 const HANDMADE_BOOK = {
@@ -38,7 +68,10 @@ const HANDMADE_BOOK = {
   synced: true,
   gaps: 1,
   bids: [['98', '7']],
-  asks: [['101.5', '0.5'], ['102', '4']],
+  asks: [
+    ['101.5', '0.5'],
+    ['102', '4'],
+  ],
 };
 
 test('book --json prints the hand-computed book; malformed lines are reported by number and skipped', () => {
@@ -50,7 +83,10 @@ test('book --json prints the hand-computed book; malformed lines are reported by
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), HANDMADE_BOOK);
     assert.match(result.stderr, /handmade\.jsonl:4: skipped malformed line: not valid JSON/);
-    assert.match(result.stderr, /handmade\.jsonl:5: skipped malformed frame: depthUpdate b\.0\.1: quantity .*"1e5"/);
+    assert.match(
+      result.stderr,
+      /handmade\.jsonl:5: skipped malformed frame: depthUpdate b\.0\.1: quantity .*"1e5"/,
+    );
     // The same file gzipped reads the same.
     writeFileSync(join(dir, 'handmade.jsonl.gz'), gzipSync(readFileSync(file)));
     const gz = cli('book', '--data', join(dir, 'handmade.jsonl.gz'), '--json', '--depth', '1');
@@ -78,8 +114,14 @@ test('book on the bundled sample: each symbol synced, best first, never crossed;
     assert.equal(book.bids.length, 20);
     const bids = book.bids.map(([p]) => Number(p));
     const asks = book.asks.map(([p]) => Number(p));
-    assert.deepEqual(bids, [...bids].sort((a, b) => b - a));
-    assert.deepEqual(asks, [...asks].sort((a, b) => a - b));
+    assert.deepEqual(
+      bids,
+      [...bids].sort((a, b) => b - a),
+    );
+    assert.deepEqual(
+      asks,
+      [...asks].sort((a, b) => a - b),
+    );
     assert.ok(bids[0]! < asks[0]!);
   }
   const ambiguous = cli('book', '--data', SAMPLE);
@@ -97,7 +139,15 @@ test('convert turns the hftbacktest ETHUSDT file into a recording that book repl
   const dir = mkdtempSync(join(tmpdir(), 'market-cli-'));
   try {
     const out = join(dir, 'eth.jsonl');
-    const converted = cli('convert', '--in', '/work/shared/data/hftbacktest-binance-spot-ethusdt-20240808.gz', '--symbol', 'ETHUSDT', '--out', out);
+    const converted = cli(
+      'convert',
+      '--in',
+      '/work/shared/data/hftbacktest-binance-spot-ethusdt-20240808.gz',
+      '--symbol',
+      'ETHUSDT',
+      '--out',
+      out,
+    );
     assert.equal(converted.status, 0, converted.stderr);
     assert.match(converted.stdout, /converted 33618 lines: 33617 frames, 1 snapshots, 0 skipped/);
     const lastDiff = readFileSync(out, 'utf8')
@@ -122,22 +172,42 @@ test('record end to end against the simulator: frames and re-fetched snapshots, 
   const sim = await startSimulator({ port: 0, seed: 3, symbols: ['BTCUSDT'], faults: 'drop=0.2' });
   try {
     const out = join(dir, 'rec.jsonl');
-    const record = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'record', '--url', sim.url, '--symbols', 'BTCUSDT', '--out', out, '--duration', '4'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      let stdout = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.on('exit', (code) => resolve({ code, stderr, stdout }));
-    });
+    const record = await new Promise<{ code: number | null; stderr: string; stdout: string }>(
+      (resolve) => {
+        const child = spawn(
+          process.execPath,
+          [
+            CLI,
+            'record',
+            '--url',
+            sim.url,
+            '--symbols',
+            'BTCUSDT',
+            '--out',
+            out,
+            '--duration',
+            '4',
+          ],
+          {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        let stderr = '';
+        let stdout = '';
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.on('exit', (code) => resolve({ code, stderr, stdout }));
+      },
+    );
     assert.equal(record.code, 0, record.stderr);
     assert.match(record.stdout, /recorded \d+ frames and \d+ snapshots/);
     assert.match(record.stderr, /record: \d+ frames, \d+ snapshots, \d+ gaps/);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     const snapshots = lines.filter((line) => line.includes('"snapshot":"BTCUSDT"'));
-    assert.ok(snapshots.length >= 2, `a first snapshot and at least one after a gap: ${snapshots.length}`);
+    assert.ok(
+      snapshots.length >= 2,
+      `a first snapshot and at least one after a gap: ${snapshots.length}`,
+    );
     assert.ok(lines.some((line) => line.includes('"stream":"btcusdt@trade"')));
     const book = cli('book', '--data', out, '--json');
     assert.equal(book.status, 0, book.stderr);
@@ -145,7 +215,10 @@ test('record end to end against the simulator: frames and re-fetched snapshots, 
     assert.ok(parsed.gaps >= 1);
     // Every gap the replay sees was seen live too and answered by a snapshot line (unless
     // the recording stopped first: then the book says it is not synced).
-    assert.ok(snapshots.length >= parsed.gaps + (parsed.synced ? 1 : 0), `${snapshots.length} snapshots, ${parsed.gaps} gaps`);
+    assert.ok(
+      snapshots.length >= parsed.gaps + (parsed.synced ? 1 : 0),
+      `${snapshots.length} snapshots, ${parsed.gaps} gaps`,
+    );
   } finally {
     await sim.close();
     rmSync(dir, { recursive: true, force: true });
@@ -156,7 +229,17 @@ test('bad options are refused with a sentence and a non-zero exit', () => {
   const url = cli('record', '--url', 'http://x', '--symbols', 'BTCUSDT', '--out', '/tmp/x');
   assert.equal(url.status, 2);
   assert.match(url.stderr, /--url must start with ws:\/\/ or wss:\/\//);
-  const duration = cli('record', '--url', 'ws://127.0.0.1:1', '--symbols', 'BTCUSDT', '--out', '/tmp/x', '--duration', '-1');
+  const duration = cli(
+    'record',
+    '--url',
+    'ws://127.0.0.1:1',
+    '--symbols',
+    'BTCUSDT',
+    '--out',
+    '/tmp/x',
+    '--duration',
+    '-1',
+  );
   assert.equal(duration.status, 2);
   assert.match(duration.stderr, /--duration must be a positive number of seconds/);
   const depth = cli('book', '--data', SAMPLE, '--depth', '0');

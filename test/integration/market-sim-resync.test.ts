@@ -9,15 +9,24 @@ import { formatFixed, parseFixed, type FeedState } from '../../shared/domain.js'
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
 
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000, detail = (): string => ''): Promise<void> {
+async function waitFor(
+  what: string,
+  condition: () => boolean,
+  timeoutMs = 30_000,
+  detail = (): string => '',
+): Promise<void> {
   const started = Date.now();
   while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what} ${detail()}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out waiting for ${what} ${detail()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
-function clientFor(sim: { url: string; restUrl: string }, extra: Partial<ConstructorParameters<typeof ExchangeClient>[0]> = {}) {
+function clientFor(
+  sim: { url: string; restUrl: string },
+  extra: Partial<ConstructorParameters<typeof ExchangeClient>[0]> = {},
+) {
   const pipeline = new MarketPipeline(SYMBOLS, {}, () => undefined);
   const states: FeedState[] = [];
   const client = new ExchangeClient({
@@ -39,46 +48,69 @@ function clientFor(sim: { url: string; restUrl: string }, extra: Partial<Constru
 }
 
 /** Both books, as decimal strings, must equal the simulator's own. */
-async function assertBooksEqualSimulator(sim: SimulatorHandle, pipeline: MarketPipeline): Promise<void> {
+async function assertBooksEqualSimulator(
+  sim: SimulatorHandle,
+  pipeline: MarketPipeline,
+): Promise<void> {
   sim.setFaults('');
   // A diff dropped just before the faults were lifted shows up as a gap only when the
   // next one arrives; let the market run until every book is synced and current.
-  await waitFor('synced books after the faults stop', () => SYMBOLS.every((s) => pipeline.book(s).synced));
+  await waitFor('synced books after the faults stop', () =>
+    SYMBOLS.every((s) => pipeline.book(s).synced),
+  );
   sim.pause();
   await waitFor(
     'the client to catch up with the paused simulator',
-    () => SYMBOLS.every((s) => pipeline.book(s).synced && pipeline.book(s).lastUpdateId === sim.book(s).lastUpdateId),
+    () =>
+      SYMBOLS.every(
+        (s) =>
+          pipeline.book(s).synced && pipeline.book(s).lastUpdateId === sim.book(s).lastUpdateId,
+      ),
     30_000,
     () =>
-      SYMBOLS.map((s) => `${s}: client ${pipeline.book(s).synced ? 'synced' : 'unsynced'} at ${pipeline.book(s).lastUpdateId}, simulator at ${sim.book(s).lastUpdateId}`).join('; '),
+      SYMBOLS.map(
+        (s) =>
+          `${s}: client ${pipeline.book(s).synced ? 'synced' : 'unsynced'} at ${pipeline.book(s).lastUpdateId}, simulator at ${sim.book(s).lastUpdateId}`,
+      ).join('; '),
   );
-  const canonical = (levels: [string, string][]) => levels.map(([p, q]) => [formatFixed(parseFixed(p)), formatFixed(parseFixed(q))]);
+  const canonical = (levels: [string, string][]) =>
+    levels.map(([p, q]) => [formatFixed(parseFixed(p)), formatFixed(parseFixed(q))]);
   for (const symbol of SYMBOLS) {
     const theirs = sim.book(symbol);
     const ours = pipeline.book(symbol).book;
-    const mine = (levels: [number, number][]) => levels.map(([p, q]) => [formatFixed(p), formatFixed(q)]);
+    const mine = (levels: [number, number][]) =>
+      levels.map(([p, q]) => [formatFixed(p), formatFixed(q)]);
     assert.ok(theirs.bids.length > 50, `${symbol} has a deep book`);
     assert.deepEqual(mine(ours.bids.levels()), canonical(theirs.bids), `${symbol} bids`);
     assert.deepEqual(mine(ours.asks.levels()), canonical(theirs.asks), `${symbol} asks`);
   }
 }
 
-test('through dropped, malformed, duplicated and reordered frames, disconnects, slow and failing snapshots, the book ends equal to the simulator\'s', async () => {
+test("through dropped, malformed, duplicated and reordered frames, disconnects, slow and failing snapshots, the book ends equal to the simulator's", async () => {
   const sim = await startSimulator({
     port: 0,
     seed: 21,
     rate: 20,
-    faults: 'drop=0.03,malformed=0.02,dup=0.02,reorder=0.02,disconnect=2500ms,slow_snapshot=300ms,rest_error=0.2',
+    faults:
+      'drop=0.03,malformed=0.02,dup=0.02,reorder=0.02,disconnect=2500ms,slow_snapshot=300ms,rest_error=0.2',
   });
   const { pipeline, client, states } = clientFor(sim);
   try {
     client.start();
-    await waitFor('several gaps, malformed frames and reconnects', () =>
-      pipeline.counters.gaps >= 3 && pipeline.counters.malformed >= 2 && client.stats.connects >= 3 && client.stats.snapshotErrors >= 1,
+    await waitFor(
+      'several gaps, malformed frames and reconnects',
+      () =>
+        pipeline.counters.gaps >= 3 &&
+        pipeline.counters.malformed >= 2 &&
+        client.stats.connects >= 3 &&
+        client.stats.snapshotErrors >= 1,
     );
     await assertBooksEqualSimulator(sim, pipeline);
     assert.ok(pipeline.counters.resyncs >= pipeline.counters.gaps);
-    assert.ok(states.includes('down') && states.includes('syncing') && states.at(-1) === 'live', states.join(','));
+    assert.ok(
+      states.includes('down') && states.includes('syncing') && states.at(-1) === 'live',
+      states.join(','),
+    );
   } finally {
     await client.close();
     await sim.close();
@@ -156,14 +188,18 @@ test('closing the client stops reconnecting and fetching', async () => {
 
 test('a quiet market (no diff at all) still syncs from the snapshot fetched on connect', async () => {
   const sim = await startSimulator({ port: 0, seed: 4 });
-  await waitFor('some market history', () => sim.book('BTCUSDT').lastUpdateId > 0 && sim.book('BTCUSDT').bids.length > 0);
+  await waitFor(
+    'some market history',
+    () => sim.book('BTCUSDT').lastUpdateId > 0 && sim.book('BTCUSDT').bids.length > 0,
+  );
   sim.pause();
   const { pipeline, client } = clientFor(sim);
   try {
     client.start();
     await waitFor('live without a single diff', () => client.state === 'live');
     assert.equal(pipeline.counters.depthFrames, 0);
-    for (const symbol of SYMBOLS) assert.equal(pipeline.book(symbol).lastUpdateId, sim.book(symbol).lastUpdateId);
+    for (const symbol of SYMBOLS)
+      assert.equal(pipeline.book(symbol).lastUpdateId, sim.book(symbol).lastUpdateId);
     sim.resume();
     await waitFor('diffs applied on top of that snapshot', () => pipeline.counters.applied > 4);
     assert.equal(pipeline.counters.gaps, 0);
@@ -173,13 +209,15 @@ test('a quiet market (no diff at all) still syncs from the snapshot fetched on c
   }
 });
 
-test('a refused stream connection is logged with the exchange\'s reason and retried with backoff', async () => {
+test("a refused stream connection is logged with the exchange's reason and retried with backoff", async () => {
   const { createServer } = await import('node:http');
   let upgrades = 0;
   const server = createServer((_req, res) => res.writeHead(503).end());
   server.on('upgrade', (_req, socket) => {
     upgrades++;
-    socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 27\r\n\r\n{"msg":"Invalid request."}\n');
+    socket.end(
+      'HTTP/1.1 400 Bad Request\r\ncontent-length: 27\r\n\r\n{"msg":"Invalid request."}\n',
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -191,7 +229,10 @@ test('a refused stream connection is logged with the exchange\'s reason and retr
   try {
     client.start();
     await waitFor('three attempts', () => upgrades >= 3, 10_000);
-    assert.ok(logs.some((m) => m.includes('HTTP 400') && m.includes('Invalid request.')), logs.join('\n'));
+    assert.ok(
+      logs.some((m) => m.includes('HTTP 400') && m.includes('Invalid request.')),
+      logs.join('\n'),
+    );
     assert.ok(logs.some((m) => /reconnecting in \d+ ms/.test(m)));
     assert.equal(client.stats.connects, 0);
     assert.notEqual(client.state, 'live');

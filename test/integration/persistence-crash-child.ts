@@ -25,7 +25,12 @@ const writer = new PersistenceWriter(dbPath, {
   onRowsWritten: (n) => process.stdout.write(`committed ${n}\n`),
 });
 const rng = new Rng(Number(seedText ?? 1));
-const broker = new PaperBroker(config, { symbols, strategyIds, rng, sink: (rec) => writer.writeRecord(rec, 0) });
+const broker = new PaperBroker(config, {
+  symbols,
+  strategyIds,
+  rng,
+  sink: (rec) => writer.writeRecord(rec, 0),
+});
 const restored = restoreBrokerState(writer.db, symbols, strategyIds);
 broker.restore(restored.positions, [], restored.ids);
 let orderId = restored.maxStrategyOrderId + 1;

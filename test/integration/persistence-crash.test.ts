@@ -15,7 +15,11 @@ import { openDatabase } from '../../main/engine/persistence/schema.js';
 
 function runAndKill(dbPath: string, seed: number, commitsBeforeKill: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, 'persistence-crash-child.js'), dbPath, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(__dirname, 'persistence-crash-child.js'), dbPath, String(seed)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let commits = 0;
     let stderr = '';
     let killed = false;
@@ -46,20 +50,36 @@ function checkPositionsEqualTrades(dbPath: string): { trades: number; positions:
   try {
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
     const sums = new Map<string, number>();
-    const trades = db.prepare('SELECT strategy_id, symbol, side, quantity FROM trades').all() as { strategy_id: string; symbol: string; side: string; quantity: number }[];
+    const trades = db.prepare('SELECT strategy_id, symbol, side, quantity FROM trades').all() as {
+      strategy_id: string;
+      symbol: string;
+      side: string;
+      quantity: number;
+    }[];
     for (const t of trades) {
       const key = `${t.strategy_id}/${t.symbol}`;
       const units = Math.round(t.quantity * 1e8);
       sums.set(key, (sums.get(key) ?? 0) + (t.side === 'Buy' ? units : -units));
     }
-    const positions = db.prepare('SELECT strategy_id, symbol, quantity FROM positions').all() as { strategy_id: string; symbol: string; quantity: number }[];
+    const positions = db.prepare('SELECT strategy_id, symbol, quantity FROM positions').all() as {
+      strategy_id: string;
+      symbol: string;
+      quantity: number;
+    }[];
     for (const p of positions) {
       const key = `${p.strategy_id}/${p.symbol}`;
-      assert.equal(Math.round(p.quantity * 1e8), sums.get(key) ?? 0, `position ${key} equals the sum of its trades`);
+      assert.equal(
+        Math.round(p.quantity * 1e8),
+        sums.get(key) ?? 0,
+        `position ${key} equals the sum of its trades`,
+      );
       sums.delete(key);
     }
     assert.deepEqual([...sums.keys()], [], 'every traded position has a positions row');
-    const ids = db.prepare('SELECT count(*) AS n, max(trade_id) AS top FROM trades').get() as { n: number; top: number };
+    const ids = db.prepare('SELECT count(*) AS n, max(trade_id) AS top FROM trades').get() as {
+      n: number;
+      top: number;
+    };
     assert.equal(ids.n, ids.top, 'trade ids are 1..n with no gap or reuse across restarts');
     return { trades: trades.length, positions: positions.length };
   } finally {
@@ -72,10 +92,17 @@ test('crash consistency: SIGKILL while writing never leaves a position out of st
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const dbPath = join(dir, 'lockstep.sqlite');
   let previousTrades = 0;
-  for (const [round, commits] of [[1, 15], [2, 30], [3, 45]] as const) {
+  for (const [round, commits] of [
+    [1, 15],
+    [2, 30],
+    [3, 45],
+  ] as const) {
     await runAndKill(dbPath, round, commits);
     const { trades, positions } = checkPositionsEqualTrades(dbPath);
-    assert.ok(trades > previousTrades, `round ${round} added trades (${previousTrades} → ${trades})`);
+    assert.ok(
+      trades > previousTrades,
+      `round ${round} added trades (${previousTrades} → ${trades})`,
+    );
     assert.equal(positions, 2);
     previousTrades = trades;
   }

@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator } from '../../main/sim/start-simulator.js';
-import { connect, getJson, sleep, waitFor, type DepthDiff, type TestClient } from './sim-helpers.js';
+import {
+  connect,
+  getJson,
+  sleep,
+  waitFor,
+  type DepthDiff,
+  type TestClient,
+} from './sim-helpers.js';
 
 /** Bare diffs of a raw `/ws/<symbol>@depth@100ms` connection (unparseable ones skipped). */
 function diffs(client: TestClient): DepthDiff[] {
@@ -42,14 +49,18 @@ test('drop: a client sees U jump past the previous u + 1 (a gap)', async () => {
 
 test('dup: a client receives the same frame twice in a row', async () => {
   await withSim('dup=0.2', async (sim, client) => {
-    await waitFor('a duplicate', () => client.messages.some((m, i) => i > 0 && m === client.messages[i - 1]));
+    await waitFor('a duplicate', () =>
+      client.messages.some((m, i) => i > 0 && m === client.messages[i - 1]),
+    );
     assert.ok(sim.stats().faults.duplicated >= 1);
   });
 });
 
 test('reorder: a client receives a diff after its successor', async () => {
   await withSim('reorder=0.2', async (sim, client) => {
-    await waitFor('a diff older than the one before it', () => diffs(client).some((d, i, all) => i > 0 && d.u < all[i - 1]!.U));
+    await waitFor('a diff older than the one before it', () =>
+      diffs(client).some((d, i, all) => i > 0 && d.u < all[i - 1]!.U),
+    );
     assert.ok(sim.stats().faults.reordered >= 1);
   });
 });
@@ -57,7 +68,8 @@ test('reorder: a client receives a diff after its successor', async () => {
 test('malformed: a client receives torn JSON and frames with an unparseable number', async () => {
   await withSim('malformed=0.3', async (sim, client) => {
     const torn = () => client.messages.filter((m) => !isJson(m)).length;
-    const badNumber = () => client.messages.filter((m) => isJson(m) && /"\d+\.\d*x\d*"/.test(m)).length;
+    const badNumber = () =>
+      client.messages.filter((m) => isJson(m) && /"\d+\.\d*x\d*"/.test(m)).length;
     await waitFor('both kinds of corruption', () => torn() >= 1 && badNumber() >= 1);
     assert.ok(sim.stats().faults.malformed >= 2);
   });
@@ -75,8 +87,17 @@ test('disconnect: the server cuts each connection that long after it opened, wit
 
 test('silence: no frames for the window, then the stream resumes past a gap on a connection that stayed up', async () => {
   await withSim('silence=800ms@400ms', async (sim, client) => {
-    await waitFor('frames after the silence', () => sim.stats().faults.silenced > 0 && client.messages.length > 0 && diffs(client).some((d, i, all) => i > 0 && d.U > all[i - 1]!.u + 1));
-    const quiet = client.arrivals.reduce((longest, t, i) => (i > 0 ? Math.max(longest, t - client.arrivals[i - 1]!) : longest), 0);
+    await waitFor(
+      'frames after the silence',
+      () =>
+        sim.stats().faults.silenced > 0 &&
+        client.messages.length > 0 &&
+        diffs(client).some((d, i, all) => i > 0 && d.U > all[i - 1]!.u + 1),
+    );
+    const quiet = client.arrivals.reduce(
+      (longest, t, i) => (i > 0 ? Math.max(longest, t - client.arrivals[i - 1]!) : longest),
+      0,
+    );
     assert.ok(quiet >= 700, `longest quiet stretch ${quiet.toFixed(0)} ms`);
     assert.ok(client.isOpen(), 'the connection itself stays up');
   });
@@ -91,7 +112,10 @@ test('slow_snapshot: the REST answer comes that late, and is older than diffs se
     assert.ok(performance.now() - asked >= 490, 'answered no earlier than the delay');
     const lastUpdateId = (body as { lastUpdateId: number }).lastUpdateId;
     const newest = diffs(client).at(-1)!;
-    assert.ok(newest.u > lastUpdateId, 'diffs newer than the snapshot arrived while it was delayed');
+    assert.ok(
+      newest.u > lastUpdateId,
+      'diffs newer than the snapshot arrived while it was delayed',
+    );
   });
 });
 
@@ -114,7 +138,10 @@ test('setFaults: lifting drop mid-run stops the gaps', async () => {
     await sleep(400);
     const after = diffs({ ...client, messages: client.messages.slice(from + 1) });
     assert.ok(after.length >= 5);
-    assert.ok(after.every((d, i) => i === 0 || d.U === after[i - 1]!.u + 1), 'contiguous once the fault is lifted');
+    assert.ok(
+      after.every((d, i) => i === 0 || d.U === after[i - 1]!.u + 1),
+      'contiguous once the fault is lifted',
+    );
     assert.equal(sim.stats().faults.dropped, dropped);
   });
 });

@@ -1,7 +1,11 @@
 import WebSocket, { type ClientOptions } from 'ws';
 
 /** Polls until `condition` holds; fails naming what it waited for. */
-export async function waitFor(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  condition: () => boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
@@ -9,7 +13,8 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface TestClient {
   readonly ws: WebSocket;
@@ -33,7 +38,9 @@ export function connect(url: string, options: ClientOptions = {}): TestClient {
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   ws.on('error', () => undefined);
   return { ws, messages, arrivals, opened, closed, isOpen: () => ws.readyState === WebSocket.OPEN };
 }
@@ -52,7 +59,10 @@ export function refusedUpgrade(url: string): Promise<{ status: number; body: str
   });
 }
 
-export async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown; headers: Headers }> {
+export async function getJson(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const res = await fetch(url, init);
   const text = await res.text();
   return { status: res.status, body: JSON.parse(text) as unknown, headers: res.headers };

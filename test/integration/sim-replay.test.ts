@@ -21,7 +21,10 @@ before(async () => {
   recording = join(dir, 'three-seconds.jsonl');
   // Three simulated seconds with drops: a recorder's initial snapshots, then a gap and its fresh snapshot.
   const made = await recordSample({ out: recording, seed: 3, durationS: 3, faults: 'drop=0.05' });
-  assert.ok(Object.values(made.gaps).some((n) => n > 0), 'the recording holds a gap');
+  assert.ok(
+    Object.values(made.gaps).some((n) => n > 0),
+    'the recording holds a gap',
+  );
   let first = NaN;
   let last = NaN;
   for await (const event of readRecording(recording)) {
@@ -44,7 +47,13 @@ test('replay serves every frame of the recording, in order and unchanged, to a c
     await sim.finished;
     await waitFor('every frame', () => client.messages.length >= frames.length);
     assert.equal(client.messages.length, frames.length);
-    frames.forEach((frame, i) => assert.equal(client.messages[i], `{"stream":"${frame.stream}","data":${frame.data}}`, `frame ${i}`));
+    frames.forEach((frame, i) =>
+      assert.equal(
+        client.messages[i],
+        `{"stream":"${frame.stream}","data":${frame.data}}`,
+        `frame ${i}`,
+      ),
+    );
     assert.deepEqual([...sim.symbols].sort(), ['BTCUSDT', 'ETHUSDT']);
   } finally {
     client.ws.close();
@@ -66,28 +75,54 @@ test("REST answers come from the recording's snapshot lines in time order, and a
     inFlight.delete(symbol);
     pipeline.onSnapshot(symbol, body, Date.now() * 1000);
   };
-  const client = connect(`${sim.url}/stream?streams=btcusdt@depth@100ms/ethusdt@depth@100ms/btcusdt@trade`);
+  const client = connect(
+    `${sim.url}/stream?streams=btcusdt@depth@100ms/ethusdt@depth@100ms/btcusdt@trade`,
+  );
   client.ws.on('message', (data) => {
     pipeline.onFrame(data.toString(), Date.now() * 1000, 0);
-    for (const symbol of symbols) if (!pipeline.book(symbol).synced && !inFlight.has(symbol)) void fetchSnapshot(symbol);
+    for (const symbol of symbols)
+      if (!pipeline.book(symbol).synced && !inFlight.has(symbol)) void fetchSnapshot(symbol);
   });
   const started = performance.now();
   try {
     await sim.finished;
-    assert.ok(performance.now() - started >= spanMs - 50, 'speed 1 takes the recording its own time');
-    await waitFor('both books synced', () => symbols.every((s) => pipeline.book(s).synced) && inFlight.size === 0);
+    assert.ok(
+      performance.now() - started >= spanMs - 50,
+      'speed 1 takes the recording its own time',
+    );
+    await waitFor(
+      'both books synced',
+      () => symbols.every((s) => pipeline.book(s).synced) && inFlight.size === 0,
+    );
     for (const symbol of symbols) {
       const recorded = snapshots.filter((s) => s.symbol === symbol).map((s) => s.data);
       const got = answers.get(symbol)!;
-      assert.equal(got[0], recorded[0], `${symbol}: the first answer is the first snapshot line, as recorded`);
+      assert.equal(
+        got[0],
+        recorded[0],
+        `${symbol}: the first answer is the first snapshot line, as recorded`,
+      );
       const ids = got.map((body) => (JSON.parse(body) as { lastUpdateId: number }).lastUpdateId);
-      assert.deepEqual(ids, [...ids].sort((a, b) => a - b), `${symbol}: answers move forward in time`);
+      assert.deepEqual(
+        ids,
+        [...ids].sort((a, b) => a - b),
+        `${symbol}: answers move forward in time`,
+      );
       const theirs = sim.book(symbol);
       assert.ok(theirs.synced);
       assert.equal(pipeline.book(symbol).lastUpdateId, theirs.lastUpdateId);
-      const exact = (levels: [string, string][]) => levels.map(([p, q]) => [parseFixed(p), parseFixed(q)]);
-      assert.deepEqual(pipeline.book(symbol).book.bids.levels(), exact(theirs.bids), `${symbol} bids`);
-      assert.deepEqual(pipeline.book(symbol).book.asks.levels(), exact(theirs.asks), `${symbol} asks`);
+      const exact = (levels: [string, string][]) =>
+        levels.map(([p, q]) => [parseFixed(p), parseFixed(q)]);
+      assert.deepEqual(
+        pipeline.book(symbol).book.bids.levels(),
+        exact(theirs.bids),
+        `${symbol} bids`,
+      );
+      assert.deepEqual(
+        pipeline.book(symbol).book.asks.levels(),
+        exact(theirs.asks),
+        `${symbol} asks`,
+      );
     }
     assert.ok(pipeline.counters.gaps >= 1, 'the recorded gap reached the client');
     assert.equal(pipeline.counters.resyncs, pipeline.counters.gaps);
@@ -101,13 +136,22 @@ test('speed 4 plays four times faster (no sooner than a quarter of the span); be
   const sim = await startSimulator({ port: 0, replay: recording, speed: 4 });
   try {
     const early = await getJson(`${sim.restUrl}/api/v3/depth?symbol=ETHUSDT&limit=3`);
-    const firstEth = JSON.parse(snapshots.find((s) => s.symbol === 'ETHUSDT')!.data) as { lastUpdateId: number; bids: unknown[] };
-    assert.deepEqual(early.body, { ...firstEth, bids: firstEth.bids.slice(0, 3), asks: (firstEth as unknown as { asks: unknown[] }).asks.slice(0, 3) });
+    const firstEth = JSON.parse(snapshots.find((s) => s.symbol === 'ETHUSDT')!.data) as {
+      lastUpdateId: number;
+      bids: unknown[];
+    };
+    assert.deepEqual(early.body, {
+      ...firstEth,
+      bids: firstEth.bids.slice(0, 3),
+      asks: (firstEth as unknown as { asks: unknown[] }).asks.slice(0, 3),
+    });
     const client = connect(`${sim.url}/ws/ethusdt@trade`);
     const started = performance.now();
     await sim.finished;
     assert.ok(performance.now() - started >= spanMs / 4 - 50);
-    assert.ok(client.messages.length > 0 && client.messages.every((m) => m.startsWith('{"e":"trade"')));
+    assert.ok(
+      client.messages.length > 0 && client.messages.every((m) => m.startsWith('{"e":"trade"')),
+    );
     client.ws.close();
   } finally {
     await sim.close();
@@ -116,19 +160,36 @@ test('speed 4 plays four times faster (no sooner than a quarter of the span); be
 
 test('a recording with bad lines: they are reported with their line numbers and skipped; the rest is served', async () => {
   const path = join(dir, 'bad-lines.jsonl');
-  const trade = '{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"60000.00000000","q":"0.10000000","T":1,"m":true,"M":true}';
+  const trade =
+    '{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"60000.00000000","q":"0.10000000","T":1,"m":true,"M":true}';
   writeFileSync(
     path,
-    [`{"ts":1000,"stream":"btcusdt@trade","data":${trade}}`, '{"ts":2000,"stream":', 'not json at all', `{"ts":3000,"stream":"btcusdt@trade","data":${trade.replace('"t":1', '"t":2')}}`].join('\n') + '\n',
+    [
+      `{"ts":1000,"stream":"btcusdt@trade","data":${trade}}`,
+      '{"ts":2000,"stream":',
+      'not json at all',
+      `{"ts":3000,"stream":"btcusdt@trade","data":${trade.replace('"t":1', '"t":2')}}`,
+    ].join('\n') + '\n',
   );
   const logs: string[] = [];
-  const sim = await startSimulator({ port: 0, replay: path, speed: 'max', log: (_level, message) => logs.push(message) });
+  const sim = await startSimulator({
+    port: 0,
+    replay: path,
+    speed: 'max',
+    log: (_level, message) => logs.push(message),
+  });
   const client = connect(`${sim.url}/ws/btcusdt@trade`);
   try {
     await sim.finished;
     await waitFor('both good frames', () => client.messages.length === 2);
-    assert.ok(logs.some((m) => m.includes('bad-lines.jsonl:2: skipped')), logs.join('\n'));
-    assert.ok(logs.some((m) => m.includes('bad-lines.jsonl:3: skipped')), logs.join('\n'));
+    assert.ok(
+      logs.some((m) => m.includes('bad-lines.jsonl:2: skipped')),
+      logs.join('\n'),
+    );
+    assert.ok(
+      logs.some((m) => m.includes('bad-lines.jsonl:3: skipped')),
+      logs.join('\n'),
+    );
   } finally {
     client.ws.close();
     await sim.close();
@@ -136,9 +197,18 @@ test('a recording with bad lines: they are reported with their line numbers and 
 });
 
 test('a replay of a missing or empty file fails with a clear error', async () => {
-  await assert.rejects(startSimulator({ port: 0, replay: join(dir, 'nope.jsonl') }), /nope\.jsonl does not exist/);
+  await assert.rejects(
+    startSimulator({ port: 0, replay: join(dir, 'nope.jsonl') }),
+    /nope\.jsonl does not exist/,
+  );
   const empty = join(dir, 'empty.jsonl');
   writeFileSync(empty, '\n');
-  await assert.rejects(startSimulator({ port: 0, replay: empty }), /has no stream frames to replay/);
-  await assert.rejects(startSimulator({ port: 0, replay: recording, speed: 0 }), /speed must be a positive number or "max"/);
+  await assert.rejects(
+    startSimulator({ port: 0, replay: empty }),
+    /has no stream frames to replay/,
+  );
+  await assert.rejects(
+    startSimulator({ port: 0, replay: recording, speed: 0 }),
+    /speed must be a positive number or "max"/,
+  );
 });

@@ -20,7 +20,10 @@ test('the bundled sample is byte for byte what its documented command makes (see
   try {
     const out = join(dir, 'sample.jsonl');
     const result = await recordSample({ out, seed: 7, durationS: 75, faults: 'drop=0.002' });
-    assert.ok(readFileSync(out).equals(readFileSync(SAMPLE)), 'regenerate it with: npm run cli -- sim --record-sample assets/sample-recording.jsonl --duration 75 --seed 7 --faults drop=0.002');
+    assert.ok(
+      readFileSync(out).equals(readFileSync(SAMPLE)),
+      'regenerate it with: npm run cli -- sim --record-sample assets/sample-recording.jsonl --duration 75 --seed 7 --faults drop=0.002',
+    );
     assert.deepEqual(result.gaps, { BTCUSDT: 2, ETHUSDT: 2 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -67,7 +70,12 @@ test('the sample replays cleanly: both books synced at the end, every gap answer
   assert.equal(gapsAnswered, 4, 'each gap is followed by a snapshot that resyncs the book');
   const seconds = (last - first) / 1e6;
   assert.ok(seconds >= 60 && seconds <= 90, `${seconds} s of market`);
-  assert.ok((kinds.get('depth@100ms') ?? 0) > 1400 && (kinds.get('trade') ?? 0) > 1000 && (kinds.get('bookTicker') ?? 0) > 1000, JSON.stringify([...kinds]));
+  assert.ok(
+    (kinds.get('depth@100ms') ?? 0) > 1400 &&
+      (kinds.get('trade') ?? 0) > 1000 &&
+      (kinds.get('bookTicker') ?? 0) > 1000,
+    JSON.stringify([...kinds]),
+  );
   assert.equal(kinds.get('snapshot'), 6, 'two initial snapshots and one after each gap');
 });
 
@@ -77,14 +85,24 @@ test('replay --json on the sample: nothing malformed; with min_confidence 0.3 th
     const config = join(dir, 'low-confidence.toml');
     writeFileSync(config, '[strategy.params]\nmin_confidence = 0.3\n');
     const replay = async (...extra: string[]) =>
-      JSON.parse((await run(process.execPath, [CLI, 'replay', '--data', SAMPLE, '--json', ...extra], { cwd: ROOT })).stdout) as Record<string, number>;
+      JSON.parse(
+        (
+          await run(process.execPath, [CLI, 'replay', '--data', SAMPLE, '--json', ...extra], {
+            cwd: ROOT,
+          })
+        ).stdout,
+      ) as Record<string, number>;
     const low = await replay('--config', config);
     assert.equal(low.malformed, 0);
     assert.equal(low.gaps, 2, 'BTCUSDT, the default symbol, has two gaps');
     assert.equal(low.resyncs, 2);
     assert.ok(low.orders! > 0 && low.fills! > 0, `orders ${low.orders}, fills ${low.fills}`);
     const standard = await replay();
-    assert.equal(standard.orders, 0, 'a quiet generated market never reaches the default confidence');
+    assert.equal(
+      standard.orders,
+      0,
+      'a quiet generated market never reaches the default confidence',
+    );
     assert.ok(standard.suppressed_signals! > 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -2,13 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyParamsPatch, ConfigError, defaultConfig, validateConfig } from '../../shared/config.js';
+import {
+  applyParamsPatch,
+  ConfigError,
+  defaultConfig,
+  validateConfig,
+} from '../../shared/config.js';
 import { parseConfigToml } from '../../shared/config-toml.js';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 
 test('the example config parses and equals the defaults', () => {
-  const example = parseConfigToml(readFileSync(join(repoRoot, 'assets', 'lockstep.example.toml'), 'utf8'));
+  const example = parseConfigToml(
+    readFileSync(join(repoRoot, 'assets', 'lockstep.example.toml'), 'utf8'),
+  );
   assert.deepEqual(example, defaultConfig());
 });
 
@@ -36,32 +43,54 @@ test('a bad value is refused with its key and the allowed range', () => {
   assert.match(problem!, /0 < imbalance_threshold < 1/);
   assert.match(problem!, /got 1\.5/);
   assert.match(problemsOf({ strategy: { params: { depth_levels: 2.5 } } })[0]!, /integer/);
-  assert.match(problemsOf({ strategy: { params: { min_confidence: 'high' } } })[0]!, /min_confidence/);
-  assert.match(problemsOf({ strategy: { params: { min_confidence: Number.NaN } } })[0]!, /min_confidence/);
-  assert.match(problemsOf({ strategy: { paper_trading: false } })[0]!, /paper_trading must be true/);
+  assert.match(
+    problemsOf({ strategy: { params: { min_confidence: 'high' } } })[0]!,
+    /min_confidence/,
+  );
+  assert.match(
+    problemsOf({ strategy: { params: { min_confidence: Number.NaN } } })[0]!,
+    /min_confidence/,
+  );
+  assert.match(
+    problemsOf({ strategy: { paper_trading: false } })[0]!,
+    /paper_trading must be true/,
+  );
   assert.match(problemsOf({ market: { url: 'http://x' } })[0]!, /market\.url/);
   assert.match(problemsOf({ strategy: { symbols: ['btc usdt'] } })[0]!, /symbol/);
   assert.match(problemsOf({ strategy: { nonsense: 1 } })[0]!, /nonsense/);
 });
 
 test('cross-field rules: an order may not exceed the position limit', () => {
-  const [problem] = problemsOf({ strategy: { risk_limits: { max_order_size: 2, max_position_size: 1 } } });
-  assert.match(problem!, /max_order_size \(2\) must not exceed strategy\.risk_limits\.max_position_size \(1\)/);
+  const [problem] = problemsOf({
+    strategy: { risk_limits: { max_order_size: 2, max_position_size: 1 } },
+  });
+  assert.match(
+    problem!,
+    /max_order_size \(2\) must not exceed strategy\.risk_limits\.max_position_size \(1\)/,
+  );
 });
 
 test('a TOML syntax error names the line and column', () => {
-  assert.throws(() => parseConfigToml('[strategy\nsymbols = 1'), (error: unknown) => error instanceof ConfigError && /line 1/.test(error.message));
+  assert.throws(
+    () => parseConfigToml('[strategy\nsymbols = 1'),
+    (error: unknown) => error instanceof ConfigError && /line 1/.test(error.message),
+  );
 });
 
 test('a live edit is all or nothing', () => {
   const config = defaultConfig();
-  const refused = applyParamsPatch(config, { params: { imbalance_threshold: 0.5, min_confidence: 7 } });
+  const refused = applyParamsPatch(config, {
+    params: { imbalance_threshold: 0.5, min_confidence: 7 },
+  });
   assert.equal(refused.ok, false);
   if (!refused.ok) assert.match(refused.problems.join(), /min_confidence/);
   assert.equal(config.strategy.params.imbalance_threshold, 0.3, 'the refused edit changed nothing');
   const crossRefused = applyParamsPatch(config, { risk_limits: { max_order_size: 5 } });
   assert.equal(crossRefused.ok, false);
-  const accepted = applyParamsPatch(config, { params: { imbalance_threshold: 0.5 }, risk_limits: { max_orders_per_second: 3 } });
+  const accepted = applyParamsPatch(config, {
+    params: { imbalance_threshold: 0.5 },
+    risk_limits: { max_orders_per_second: 3 },
+  });
   assert.ok(accepted.ok);
   if (accepted.ok) {
     assert.equal(accepted.config.strategy.params.imbalance_threshold, 0.5);

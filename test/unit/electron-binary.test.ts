@@ -25,15 +25,24 @@ const binary = electronBinary();
 
 test(
   'the Electron app starts, exposes the preload API and runs the engine',
-  { skip: binary === null ? 'Electron binary not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD=1); the Electron-free parts are tested in electron-*.test.ts' : false },
+  {
+    skip:
+      binary === null
+        ? 'Electron binary not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD=1); the Electron-free parts are tested in electron-*.test.ts'
+        : false,
+  },
   () => {
     const main = path.join(__dirname, '..', '..', 'main', 'electron', 'main.js');
     const dataDir = mkdtempSync(path.join(tmpdir(), 'lockstep-electron-'));
-    const result = spawnSync(binary!, [main, '--self-test', '--data-dir', dataDir, '--no-sandbox'], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, ELECTRON_ENABLE_LOGGING: '0' },
-    });
+    const result = spawnSync(
+      binary!,
+      [main, '--self-test', '--data-dir', dataDir, '--no-sandbox'],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, ELECTRON_ENABLE_LOGGING: '0' },
+      },
+    );
     assert.match(result.stdout, /lockstep self-test: preload ok, engine running/, result.stderr);
   },
 );

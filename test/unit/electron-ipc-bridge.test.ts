@@ -4,7 +4,11 @@ import type { CommandAck, EngineState } from '../../shared/api.js';
 import type { HostToEngine } from '../../shared/engine-protocol.js';
 import { createCommandRouter } from '../../main/host/command-router.js';
 import { createLatestFanout } from '../../main/host/latest-fanout.js';
-import { createIpcBridge, IPC_COMMAND_CHANNEL, IPC_STATE_CHANNEL } from '../../main/host/ipc-bridge.js';
+import {
+  createIpcBridge,
+  IPC_COMMAND_CHANNEL,
+  IPC_STATE_CHANNEL,
+} from '../../main/host/ipc-bridge.js';
 
 interface FakeEvent {
   readonly trusted: boolean;
@@ -75,7 +79,11 @@ test('a valid IPC command is forwarded and the engine ack comes back', async () 
   const pending = invoke({ type: 'setKillSwitch', on: true, reason: 'from the window' });
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(toEngine.length, 1);
-  assert.deepEqual(toEngine[0]!.command, { type: 'setKillSwitch', on: true, reason: 'from the window' });
+  assert.deepEqual(toEngine[0]!.command, {
+    type: 'setKillSwitch',
+    on: true,
+    reason: 'from the window',
+  });
   router.handleAck(toEngine[0]!.id, { ok: true, detail: 'halted' });
   assert.deepEqual(await pending, { ok: true, detail: 'halted' });
 });
@@ -83,16 +91,27 @@ test('a valid IPC command is forwarded and the engine ack comes back', async () 
 test('a command from a frame that is not our window is refused without touching the host', async () => {
   const { invoke, toEngine } = bridgeWith();
   const ack = await invoke({ type: 'cancelAll' }, false);
-  assert.deepEqual(ack, { ok: false, reason: 'refused: the command did not come from the Lockstep window' });
+  assert.deepEqual(ack, {
+    ok: false,
+    reason: 'refused: the command did not come from the Lockstep window',
+  });
   assert.equal(toEngine.length, 0);
 });
 
 test('state is pushed on the state channel, latest only; subscribe pushes the current state at once', async () => {
   const { states, pushed, invoke } = bridgeWith();
   for (let seq = 1; seq <= 500; seq++) states.publish(fakeState(seq));
-  assert.deepEqual(pushed.map((p) => [p.channel, p.message.seq]), [[IPC_STATE_CHANNEL, 1]]);
-  for (let i = 0; i < 200 && pushed.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-  assert.deepEqual(pushed.map((p) => p.message.seq), [1, 500], 'the burst collapsed to its newest state');
+  assert.deepEqual(
+    pushed.map((p) => [p.channel, p.message.seq]),
+    [[IPC_STATE_CHANNEL, 1]],
+  );
+  for (let i = 0; i < 200 && pushed.length < 2; i++)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(
+    pushed.map((p) => p.message.seq),
+    [1, 500],
+    'the burst collapsed to its newest state',
+  );
 
   const before = pushed.length;
   assert.deepEqual(await invoke({ type: 'subscribe' }), { ok: true, detail: 'subscribed' });

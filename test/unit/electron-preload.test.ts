@@ -31,7 +31,8 @@ class FakeIpcRenderer {
     this.listeners.get(channel)?.delete(listener);
   }
   emit(channel: string, payload: unknown): void {
-    for (const listener of this.listeners.get(channel) ?? []) listener({ sender: 'electron-internal' }, payload);
+    for (const listener of this.listeners.get(channel) ?? [])
+      listener({ sender: 'electron-internal' }, payload);
   }
 }
 
@@ -39,7 +40,9 @@ function loadPreload(): { api: LockstepApi; ipc: FakeIpcRenderer; exposedAs: str
   const ipc = new FakeIpcRenderer();
   let exposed: { key: string; api: LockstepApi } | null = null;
   const fakeElectron = {
-    contextBridge: { exposeInMainWorld: (key: string, api: LockstepApi) => (exposed = { key, api }) },
+    contextBridge: {
+      exposeInMainWorld: (key: string, api: LockstepApi) => (exposed = { key, api }),
+    },
     ipcRenderer: ipc,
   };
   const requireFromPreload = Module.createRequire(PRELOAD);
@@ -74,27 +77,38 @@ test('send invokes the command channel and returns the ack; failures become refu
   const { api, ipc } = loadPreload();
   ipc.reply = async () => ({ ok: true, detail: 'done' });
   assert.deepEqual(await api.send({ type: 'cancelAll' }), { ok: true, detail: 'done' });
-  assert.deepEqual(ipc.invoked.at(-1), { channel: IPC_COMMAND_CHANNEL, payload: { type: 'cancelAll' } });
+  assert.deepEqual(ipc.invoked.at(-1), {
+    channel: IPC_COMMAND_CHANNEL,
+    payload: { type: 'cancelAll' },
+  });
 
   ipc.reply = async () => ({ ok: false, reason: 'invalid command: x' });
-  assert.deepEqual(await api.send({ type: 'cancelAll' }), { ok: false, reason: 'invalid command: x' });
+  assert.deepEqual(await api.send({ type: 'cancelAll' }), {
+    ok: false,
+    reason: 'invalid command: x',
+  });
 
   ipc.reply = async () => {
     throw new Error('No handler registered');
   };
   const thrown: CommandAck = await api.send({ type: 'cancelAll' });
-  assert.ok(!thrown.ok && /could not be sent to the host: No handler registered/.test(thrown.reason));
+  assert.ok(
+    !thrown.ok && /could not be sent to the host: No handler registered/.test(thrown.reason),
+  );
 
   ipc.reply = async () => 'surprise';
   const odd = await api.send({ type: 'cancelAll' });
   assert.ok(!odd.ok && /not an acknowledgement/.test(odd.reason));
 });
 
-test('onState forwards states without Electron\'s event, asks for the current state, and unsubscribes', () => {
+test("onState forwards states without Electron's event, asks for the current state, and unsubscribes", () => {
   const { api, ipc } = loadPreload();
   const seen: unknown[] = [];
   const unsubscribe = api.onState((state: EngineState) => seen.push(state));
-  assert.deepEqual(ipc.invoked.at(-1), { channel: IPC_COMMAND_CHANNEL, payload: { type: 'subscribe' } });
+  assert.deepEqual(ipc.invoked.at(-1), {
+    channel: IPC_COMMAND_CHANNEL,
+    payload: { type: 'subscribe' },
+  });
   ipc.emit(IPC_STATE_CHANNEL, { seq: 1 });
   ipc.emit(IPC_STATE_CHANNEL, { seq: 2 });
   assert.deepEqual(seen, [{ seq: 1 }, { seq: 2 }]);

@@ -1,7 +1,14 @@
 import { parseFixed } from '../../shared/domain.js';
 import { validateConfig, type Config } from '../../shared/config.js';
 import { uuidToWords } from '../../shared/client-order-id.js';
-import { MarketKind, MarketRecord, OrderCommandKind, OrderRecord, PersistKind, PersistRecord } from '../../shared/records.js';
+import {
+  MarketKind,
+  MarketRecord,
+  OrderCommandKind,
+  OrderRecord,
+  PersistKind,
+  PersistRecord,
+} from '../../shared/records.js';
 import { Rng } from '../../main/engine/core/rng.js';
 import { PaperBroker, type PaperBrokerOptions } from '../../main/engine/execution/paper-broker.js';
 
@@ -16,7 +23,14 @@ export const u = (decimal: string): number => {
 
 export type Level = readonly [string, string];
 
-export function bookRecord(opts: { symbol?: number; seq?: number; ts: number; bids: readonly Level[]; asks: readonly Level[]; synced?: boolean }): Float64Array {
+export function bookRecord(opts: {
+  symbol?: number;
+  seq?: number;
+  ts: number;
+  bids: readonly Level[];
+  asks: readonly Level[];
+  synced?: boolean;
+}): Float64Array {
   const rec = new Float64Array(MarketRecord.SLOTS);
   rec[MarketRecord.KIND] = MarketKind.BOOK;
   rec[MarketRecord.SYMBOL] = opts.symbol ?? 0;
@@ -36,7 +50,13 @@ export function bookRecord(opts: { symbol?: number; seq?: number; ts: number; bi
   return rec;
 }
 
-export function tradeRecord(opts: { symbol?: number; ts: number; price: string; qty: string; buyerMaker?: boolean }): Float64Array {
+export function tradeRecord(opts: {
+  symbol?: number;
+  ts: number;
+  price: string;
+  qty: string;
+  buyerMaker?: boolean;
+}): Float64Array {
   const rec = new Float64Array(MarketRecord.SLOTS);
   rec[MarketRecord.KIND] = MarketKind.TRADE;
   rec[MarketRecord.SYMBOL] = opts.symbol ?? 0;
@@ -70,11 +90,19 @@ export function newOrder(opts: {
   rec[OrderRecord.QTY] = u(opts.qty);
   rec[OrderRecord.TS_US] = opts.ts;
   rec[OrderRecord.STRATEGY] = opts.strategy ?? 0;
-  uuidToWords(`00000000-0000-4000-8000-${String(opts.id).padStart(12, '0')}`, rec, OrderRecord.CLIENT_ID_0);
+  uuidToWords(
+    `00000000-0000-4000-8000-${String(opts.id).padStart(12, '0')}`,
+    rec,
+    OrderRecord.CLIENT_ID_0,
+  );
   return rec;
 }
 
-export function commandRecord(kind: 'CANCEL' | 'CANCEL_ALL' | 'FLATTEN', ts: number, arg = 0): Float64Array {
+export function commandRecord(
+  kind: 'CANCEL' | 'CANCEL_ALL' | 'FLATTEN',
+  ts: number,
+  arg = 0,
+): Float64Array {
   const rec = new Float64Array(OrderRecord.SLOTS);
   rec[OrderRecord.KIND] = OrderCommandKind[kind];
   rec[OrderRecord.TS_US] = ts;
@@ -98,7 +126,10 @@ export function testConfig(execution: Record<string, unknown> = {}): Config {
   return validateConfig({ execution: { fill_probability: 0, ...execution } });
 }
 
-export function harness(execution: Record<string, unknown> = {}, extra: Partial<PaperBrokerOptions> = {}): Harness {
+export function harness(
+  execution: Record<string, unknown> = {},
+  extra: Partial<PaperBrokerOptions> = {},
+): Harness {
   const config = testConfig(execution);
   const rows: Float64Array[] = [];
   const broker = new PaperBroker(config, {
@@ -113,7 +144,10 @@ export function harness(execution: Record<string, unknown> = {}, extra: Partial<
     rows,
     config,
     fills: () => rows.filter((r) => r[PersistRecord.KIND] === PersistKind.FILL),
-    orderRows: (orderId) => rows.filter((r) => r[PersistRecord.KIND] === PersistKind.ORDER && r[PersistRecord.ORDER_ID] === orderId),
+    orderRows: (orderId) =>
+      rows.filter(
+        (r) => r[PersistRecord.KIND] === PersistKind.ORDER && r[PersistRecord.ORDER_ID] === orderId,
+      ),
     lastStatus(orderId) {
       const list = this.orderRows(orderId);
       if (list.length === 0) throw new Error(`no ORDER row for order ${orderId}`);

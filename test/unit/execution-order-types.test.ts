@@ -5,7 +5,8 @@ import { PersistRecord } from '../../shared/records.js';
 import { ORDER_REASONS } from '../../main/engine/execution/order-reasons.js';
 import { BASE_BOOK, bookRecord, harness, newOrder, tradeRecord, u } from './execution-fixtures.js';
 
-const fillsOf = (rows: Float64Array[]) => rows.map((r) => [formatFixed(r[PersistRecord.PRICE]!), formatFixed(r[PersistRecord.QTY]!)]);
+const fillsOf = (rows: Float64Array[]) =>
+  rows.map((r) => [formatFixed(r[PersistRecord.PRICE]!), formatFixed(r[PersistRecord.QTY]!)]);
 const status = (name: (typeof ORDER_STATUSES)[number]) => ORDER_STATUSES.indexOf(name);
 const reasonOf = (row: Float64Array) => ORDER_REASONS[row[PersistRecord.AMOUNT_D]!];
 
@@ -23,15 +24,24 @@ test('market order walks the book level by level and emits Pending then Filled',
     ['100.2', '1.5'],
   ]);
   const orders = h.orderRows(1);
-  assert.deepEqual(orders.map((r) => r[PersistRecord.STATUS]), [status('Pending'), status('Filled')]);
+  assert.deepEqual(
+    orders.map((r) => r[PersistRecord.STATUS]),
+    [status('Pending'), status('Filled')],
+  );
   const last = orders[1]!;
   assert.equal(last[PersistRecord.FILLED_QTY], u('2.5'));
   // Average fill (100.1 + 1.5 × 100.2) / 2.5 = 100.16
   assert.equal(last[PersistRecord.AVG_PRICE], u('100.16'));
   assert.equal(h.broker.position(0), u('2.5'));
   // Each FILL carries the position after it.
-  assert.deepEqual(h.fills().map((r) => r[PersistRecord.AMOUNT_B]), [u('1'), u('2.5')]);
-  assert.deepEqual(h.fills().map((r) => r[PersistRecord.TRADE_ID]), [1, 2]);
+  assert.deepEqual(
+    h.fills().map((r) => r[PersistRecord.AMOUNT_B]),
+    [u('1'), u('2.5')],
+  );
+  assert.deepEqual(
+    h.fills().map((r) => r[PersistRecord.TRADE_ID]),
+    [1, 2],
+  );
 });
 
 test('market order larger than the visible book fills what is there and cancels the rest (no_liquidity)', () => {
@@ -65,7 +75,10 @@ test('two market orders between the same two ticks do not fill against the same 
 
 test('limit order: the marketable part fills now up to the limit, the rest rests and fills later as maker', () => {
   const h = withBook();
-  h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'Limit', price: '100.20', qty: '4' }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'Limit', price: '100.20', qty: '4' }),
+    0,
+  );
   assert.deepEqual(fillsOf(h.fills()), [
     ['100.1', '1'],
     ['100.2', '2'],
@@ -88,26 +101,38 @@ test('limit order: the marketable part fills now up to the limit, the rest rests
 
 test('limit order that does not cross just rests (Open)', () => {
   const h = withBook();
-  h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Sell', type: 'Limit', price: '100.50', qty: '1' }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 1, ts: 1_000, side: 'Sell', type: 'Limit', price: '100.50', qty: '1' }),
+    0,
+  );
   assert.equal(h.fills().length, 0);
   assert.equal(h.lastStatus(1), status('Open'));
 });
 
 test('post-only: rejected post_only_would_cross when it would take, rests when it would not', () => {
   const h = withBook();
-  h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'PostOnly', price: '100.10', qty: '1' }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'PostOnly', price: '100.10', qty: '1' }),
+    0,
+  );
   const rejected = h.orderRows(1).at(-1)!;
   assert.equal(rejected[PersistRecord.STATUS], status('Rejected'));
   assert.equal(reasonOf(rejected), 'post_only_would_cross');
   assert.equal(h.fills().length, 0);
-  h.broker.onOrder(newOrder({ id: 2, ts: 1_000, side: 'Buy', type: 'PostOnly', price: '100.00', qty: '1' }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 2, ts: 1_000, side: 'Buy', type: 'PostOnly', price: '100.00', qty: '1' }),
+    0,
+  );
   assert.equal(h.lastStatus(2), status('Open'));
   assert.equal(h.broker.rejectionCounts()['post_only_would_cross'], 1);
 });
 
 test('IOC: fills what it can at once, cancels the remainder (ioc_remainder)', () => {
   const h = withBook();
-  h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'IOC', price: '100.20', qty: '5' }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'IOC', price: '100.20', qty: '5' }),
+    0,
+  );
   assert.deepEqual(fillsOf(h.fills()), [
     ['100.1', '1'],
     ['100.2', '2'],
@@ -118,13 +143,19 @@ test('IOC: fills what it can at once, cancels the remainder (ioc_remainder)', ()
   assert.equal(h.broker.openOrders().length, 0);
 
   const whole = withBook();
-  whole.broker.onOrder(newOrder({ id: 2, ts: 1_000, side: 'Buy', type: 'IOC', price: '100.20', qty: '3' }), 0);
+  whole.broker.onOrder(
+    newOrder({ id: 2, ts: 1_000, side: 'Buy', type: 'IOC', price: '100.20', qty: '3' }),
+    0,
+  );
   assert.equal(whole.lastStatus(2), status('Filled'));
 });
 
 test('FOK: all or nothing, both ways', () => {
   const unfillable = withBook();
-  unfillable.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'FOK', price: '100.20', qty: '3.5' }), 0);
+  unfillable.broker.onOrder(
+    newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'FOK', price: '100.20', qty: '3.5' }),
+    0,
+  );
   const row = unfillable.orderRows(1).at(-1)!;
   assert.equal(row[PersistRecord.STATUS], status('Rejected'));
   assert.equal(reasonOf(row), 'fok_unfillable');
@@ -132,7 +163,10 @@ test('FOK: all or nothing, both ways', () => {
   assert.equal(unfillable.broker.position(0), 0);
 
   const fillable = withBook();
-  fillable.broker.onOrder(newOrder({ id: 2, ts: 1_000, side: 'Buy', type: 'FOK', price: '100.20', qty: '3' }), 0);
+  fillable.broker.onOrder(
+    newOrder({ id: 2, ts: 1_000, side: 'Buy', type: 'FOK', price: '100.20', qty: '3' }),
+    0,
+  );
   assert.deepEqual(fillsOf(fillable.fills()), [
     ['100.1', '1'],
     ['100.2', '2'],
@@ -149,7 +183,10 @@ test('slippage is applied adversely to taker fills, rounded adversely to the tic
     ['100.21', '1'],
     ['99.9', '1'],
   ]);
-  h.broker.onOrder(newOrder({ id: 3, ts: 1_000, side: 'Sell', type: 'Limit', price: '100.50', qty: '1' }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 3, ts: 1_000, side: 'Sell', type: 'Limit', price: '100.50', qty: '1' }),
+    0,
+  );
   h.broker.onMarket(tradeRecord({ ts: 1_100, price: '100.60', qty: '1' }), 0);
   assert.deepEqual(fillsOf(h.fills().slice(2)), [['100.5', '1']]);
 });
@@ -196,13 +233,22 @@ test('bad order records are refused with a reason and nothing else changes', () 
   // An unknown symbol cannot even be named in a row: counted and logged only.
   const logs: string[] = [];
   const quiet = harness({}, { log: (_level, msg) => logs.push(msg) });
-  quiet.broker.onOrder(newOrder({ id: 5, ts: 1_000, side: 'Buy', type: 'Market', qty: '1', symbol: 7 }), 0);
+  quiet.broker.onOrder(
+    newOrder({ id: 5, ts: 1_000, side: 'Buy', type: 'Market', qty: '1', symbol: 7 }),
+    0,
+  );
   assert.equal(quiet.rows.length, 0);
   assert.equal(quiet.broker.rejectionCounts()['invalid_order'], 1);
   assert.match(logs[0]!, /symbol index or strategy index is not valid/);
   // Duplicate id of an open order.
-  h.broker.onOrder(newOrder({ id: 9, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }), 0);
-  h.broker.onOrder(newOrder({ id: 9, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 9, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }),
+    0,
+  );
+  h.broker.onOrder(
+    newOrder({ id: 9, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }),
+    0,
+  );
   assert.equal(h.broker.openOrders().length, 1);
   assert.equal(h.fills().length, 0);
   assert.equal(h.broker.position(0), 0);
@@ -211,17 +257,36 @@ test('bad order records are refused with a reason and nothing else changes', () 
 test('views: open orders, recent orders and fills in the window shapes', () => {
   const h = withBook();
   h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'Market', qty: '1' }), 0);
-  h.broker.onOrder(newOrder({ id: 2, ts: 1_001, side: 'Sell', type: 'Limit', price: '101', qty: '0.5' }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 2, ts: 1_001, side: 'Sell', type: 'Limit', price: '101', qty: '0.5' }),
+    0,
+  );
   const open = h.broker.openOrders();
   assert.equal(open.length, 1);
   assert.equal(open[0]!.clientOrderId, 'strategy_00000000-0000-4000-8000-000000000002');
-  assert.deepEqual([open[0]!.symbol, open[0]!.side, open[0]!.type, open[0]!.status, open[0]!.price], ['BTCUSDT', 'Sell', 'Limit', 'Open', '101']);
+  assert.deepEqual(
+    [open[0]!.symbol, open[0]!.side, open[0]!.type, open[0]!.status, open[0]!.price],
+    ['BTCUSDT', 'Sell', 'Limit', 'Open', '101'],
+  );
   const views = h.broker.orderViews(10);
-  assert.deepEqual(views.map((o) => [o.orderId, o.status]), [
-    [2, 'Open'],
-    [1, 'Filled'],
+  assert.deepEqual(
+    views.map((o) => [o.orderId, o.status]),
+    [
+      [2, 'Open'],
+      [1, 'Filled'],
+    ],
+  );
+  assert.deepEqual(h.broker.recentFills(5), [
+    {
+      tradeId: 1,
+      orderId: 1,
+      symbol: 'BTCUSDT',
+      side: 'Buy',
+      price: '100.1',
+      qty: '1',
+      tsUs: 1_000,
+    },
   ]);
-  assert.deepEqual(h.broker.recentFills(5), [{ tradeId: 1, orderId: 1, symbol: 'BTCUSDT', side: 'Buy', price: '100.1', qty: '1', tsUs: 1_000 }]);
   const summary = h.broker.summary();
   assert.equal(summary.fills, 1);
   assert.equal(summary.orders, 2);

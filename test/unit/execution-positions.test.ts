@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Liquidity, PositionBook } from '../../main/engine/execution/positions.js';
-import { divRoundHalfAwayNum, mulDivRoundHalfAway, mulMulDivRoundHalfAway, weightedMean } from '../../main/engine/execution/fixed-math.js';
+import {
+  divRoundHalfAwayNum,
+  mulDivRoundHalfAway,
+  mulMulDivRoundHalfAway,
+  weightedMean,
+} from '../../main/engine/execution/fixed-math.js';
 import { Rng } from '../../main/engine/core/rng.js';
 import { u } from './execution-fixtures.js';
 
@@ -11,7 +16,9 @@ const noFees = { makerFeeBps: 0, takerFeeBps: 0 };
 
 test('positions: average cost through buys, a reduce, a flip and partial covers (hand-computed)', () => {
   const book = new PositionBook(1, 1, noFees);
-  const fill = (side: number, price: string, qty: string) => ({ ...book.applyFill(0, 0, side, u(price), u(qty), Liquidity.TAKER) });
+  const fill = (side: number, price: string, qty: string) => ({
+    ...book.applyFill(0, 0, side, u(price), u(qty), Liquidity.TAKER),
+  });
 
   // Buy 1 @ 100, buy 1 @ 102: long 2 at an average of 101.
   fill(BUY, '100', '1');
@@ -19,13 +26,19 @@ test('positions: average cost through buys, a reduce, a flip and partial covers 
   assert.deepEqual([out.qtyAfter, out.avgCostAfter, out.realizedAfter], [u('2'), u('101'), 0]);
   // Sell 1 @ 105 realizes (105 − 101) × 1 = 4; the average stays 101.
   out = fill(SELL, '105', '1');
-  assert.deepEqual([out.qtyAfter, out.avgCostAfter, out.realizedAfter, out.realizedDelta], [u('1'), u('101'), u('4'), u('4')]);
+  assert.deepEqual(
+    [out.qtyAfter, out.avgCostAfter, out.realizedAfter, out.realizedDelta],
+    [u('1'), u('101'), u('4'), u('4')],
+  );
   // Sell 2 @ 99 flips: closes 1 at (99 − 101) = −2 (total 2), opens short 1 at 99.
   out = fill(SELL, '99', '2');
   assert.deepEqual([out.qtyAfter, out.avgCostAfter, out.realizedAfter], [u('-1'), u('99'), u('2')]);
   // Buy 0.5 @ 97 covers half the short: (99 − 97) × 0.5 = +1 (total 3).
   out = fill(BUY, '97', '0.5');
-  assert.deepEqual([out.qtyAfter, out.avgCostAfter, out.realizedAfter], [u('-0.5'), u('99'), u('3')]);
+  assert.deepEqual(
+    [out.qtyAfter, out.avgCostAfter, out.realizedAfter],
+    [u('-0.5'), u('99'), u('3')],
+  );
   // Buy 0.5 @ 100 closes it: (99 − 100) × 0.5 = −0.5 (total 2.5); flat, average 0.
   out = fill(BUY, '100', '0.5');
   assert.deepEqual([out.qtyAfter, out.avgCostAfter, out.realizedAfter], [0, 0, u('2.5')]);
@@ -60,11 +73,17 @@ test('positions: realized PnL rounds half away from zero, symmetric for gains an
   const long = new PositionBook(1, 1, noFees);
   long.applyFill(0, 0, BUY, u('10'), u('1'), Liquidity.TAKER);
   // (10.00000001 − 10) × 0.5 = 0.000000005 → 0.00000001
-  assert.equal(long.applyFill(0, 0, SELL, u('10.00000001'), u('0.5'), Liquidity.TAKER).realizedDelta, 1);
+  assert.equal(
+    long.applyFill(0, 0, SELL, u('10.00000001'), u('0.5'), Liquidity.TAKER).realizedDelta,
+    1,
+  );
   const short = new PositionBook(1, 1, noFees);
   short.applyFill(0, 0, SELL, u('10'), u('1'), Liquidity.TAKER);
   // (10 − 10.00000001) × 0.5 = −0.000000005 → −0.00000001
-  assert.equal(short.applyFill(0, 0, BUY, u('10.00000001'), u('0.5'), Liquidity.TAKER).realizedDelta, -1);
+  assert.equal(
+    short.applyFill(0, 0, BUY, u('10.00000001'), u('0.5'), Liquidity.TAKER).realizedDelta,
+    -1,
+  );
 });
 
 test('positions: maker and taker fees (and a rebate) come out of realized PnL', () => {
@@ -99,12 +118,21 @@ test('positions: unrealized PnL marks to the given mid; strategies and symbols a
 
 test('positions: restore refuses values that are not integer units, and out-of-range slots', () => {
   const book = new PositionBook(1, 1, noFees);
-  assert.throws(() => book.restore(0, 0, 1.5, u('100'), 0), /quantity must be an integer count of 1e-8 units/);
+  assert.throws(
+    () => book.restore(0, 0, 1.5, u('100'), 0),
+    /quantity must be an integer count of 1e-8 units/,
+  );
   assert.throws(() => book.restore(0, 0, u('1'), -1, 0), /average cost must not be negative/);
-  assert.throws(() => book.restore(0, 3, u('1'), u('100'), 0), /no position slot for strategy index 0, symbol index 3/);
+  assert.throws(
+    () => book.restore(0, 3, u('1'), u('100'), 0),
+    /no position slot for strategy index 0, symbol index 3/,
+  );
   book.restore(0, 0, u('-2'), u('100'), u('7'));
   const out = book.applyFill(0, 0, BUY, u('99'), u('1'), Liquidity.TAKER);
-  assert.deepEqual([out.qtyAfter, out.avgCostAfter, out.realizedAfter], [u('-1'), u('100'), u('8')]);
+  assert.deepEqual(
+    [out.qtyAfter, out.avgCostAfter, out.realizedAfter],
+    [u('-1'), u('100'), u('8')],
+  );
 });
 
 test('fixed math: the double fast path and the BigInt path agree with exact rational rounding', () => {
@@ -146,17 +174,31 @@ test('fixed math: the double estimates never round differently from exact arithm
     const a = big() * (rng.next() < 0.5 ? -1 : 1);
     const b = 1 + rng.int(2 ** 30);
     const d = i % 2 === 0 ? 100_000_000 : 1 + rng.int(1e8);
-    assert.equal(mulDivRoundHalfAway(a, b, d), exact(BigInt(a) * BigInt(b), BigInt(d)), `${a} × ${b} / ${d}`);
+    assert.equal(
+      mulDivRoundHalfAway(a, b, d),
+      exact(BigInt(a) * BigInt(b), BigInt(d)),
+      `${a} × ${b} / ${d}`,
+    );
     const c = rng.int(2_000_000_000) - 100_000_000;
-    assert.equal(mulMulDivRoundHalfAway(Math.abs(a), b, c, 1e18), exact(BigInt(Math.abs(a)) * BigInt(b) * BigInt(c), 10n ** 18n));
+    assert.equal(
+      mulMulDivRoundHalfAway(Math.abs(a), b, c, 1e18),
+      exact(BigInt(Math.abs(a)) * BigInt(b) * BigInt(c), 10n ** 18n),
+    );
     const qa = 1 + rng.int(2 ** 30);
     const qb = 1 + rng.int(2 ** 30);
     const pa = Math.abs(a);
     const pb = big();
-    assert.equal(weightedMean(pa, qa, pb, qb), exact(BigInt(pa) * BigInt(qa) + BigInt(pb) * BigInt(qb), BigInt(qa + qb)));
+    assert.equal(
+      weightedMean(pa, qa, pb, qb),
+      exact(BigInt(pa) * BigInt(qa) + BigInt(pb) * BigInt(qb), BigInt(qa + qb)),
+    );
   }
   // Exact ties beyond 2^51: (odd × odd) / 2 is k + 0.5 and must round away from zero.
-  for (const [a, b] of [[2 ** 26 + 1, 2 ** 26 + 3], [300_000_001, 300_000_003], [-(2 ** 27 + 5), 2 ** 27 + 7]] as const) {
+  for (const [a, b] of [
+    [2 ** 26 + 1, 2 ** 26 + 3],
+    [300_000_001, 300_000_003],
+    [-(2 ** 27 + 5), 2 ** 27 + 7],
+  ] as const) {
     assert.equal(mulDivRoundHalfAway(a, b, 2), exact(BigInt(a) * BigInt(b), 2n), `${a} × ${b} / 2`);
   }
   // Products exactly at, one unit under and one unit over a half at the 1e-8 division, at

@@ -4,25 +4,45 @@ import { TradingStateCode, formatFixed } from '../../shared/domain.js';
 import { PersistRecord } from '../../shared/records.js';
 import { ORDER_REASONS } from '../../main/engine/execution/order-reasons.js';
 import { INTERNAL_ORDER_ID_BASE } from '../../main/engine/execution/paper-broker.js';
-import { BASE_BOOK, bookRecord, commandRecord, harness, newOrder, u } from './execution-fixtures.js';
+import {
+  BASE_BOOK,
+  bookRecord,
+  commandRecord,
+  harness,
+  newOrder,
+  u,
+} from './execution-fixtures.js';
 
 const reasonOf = (row: Float64Array) => ORDER_REASONS[row[PersistRecord.AMOUNT_D]!];
-const fillsOf = (rows: Float64Array[]) => rows.map((r) => [formatFixed(r[PersistRecord.PRICE]!), formatFixed(r[PersistRecord.QTY]!)]);
+const fillsOf = (rows: Float64Array[]) =>
+  rows.map((r) => [formatFixed(r[PersistRecord.PRICE]!), formatFixed(r[PersistRecord.QTY]!)]);
 
 function started(execution: Record<string, unknown> = {}) {
   const h = harness(execution);
   h.broker.onMarket(bookRecord({ ts: 1_000, ...BASE_BOOK }), 0);
-  h.broker.onMarket(bookRecord({ ts: 1_000, symbol: 1, bids: [['2000', '10']], asks: [['2001', '10']] }), 0);
+  h.broker.onMarket(
+    bookRecord({ ts: 1_000, symbol: 1, bids: [['2000', '10']], asks: [['2001', '10']] }),
+    0,
+  );
   return h;
 }
 
 test('kill switch: HALTED cancels every open and in-flight order at once, then refuses new ones', () => {
   const h = started({ latency_us: 500 });
-  h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }), 0);
-  h.broker.onOrder(newOrder({ id: 2, ts: 1_000, side: 'Sell', type: 'Limit', price: '2010', qty: '1', symbol: 1 }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }),
+    0,
+  );
+  h.broker.onOrder(
+    newOrder({ id: 2, ts: 1_000, side: 'Sell', type: 'Limit', price: '2010', qty: '1', symbol: 1 }),
+    0,
+  );
   h.broker.onMarket(bookRecord({ ts: 2_000, ...BASE_BOOK }), 0); // both arrive and rest
   h.broker.onOrder(newOrder({ id: 3, ts: 2_000, side: 'Buy', type: 'Market', qty: '1' }), 0); // in flight
-  assert.deepEqual(h.broker.openOrders().map((o) => o.status), ['Open', 'Open', 'Pending']);
+  assert.deepEqual(
+    h.broker.openOrders().map((o) => o.status),
+    ['Open', 'Open', 'Pending'],
+  );
 
   h.broker.setTradingState(TradingStateCode.HALTED);
   assert.equal(h.broker.openOrders().length, 0);
@@ -36,14 +56,23 @@ test('kill switch: HALTED cancels every open and in-flight order at once, then r
   h.broker.onMarket(bookRecord({ ts: 5_000, ...BASE_BOOK }), 0);
   assert.equal(h.fills().length, 0);
   assert.equal(h.broker.rejectionCounts()['kill_switch'], 1);
-  assert.throws(() => h.broker.setTradingState(7), /trading state code must be 0 \(ACTIVE\), 1 \(REDUCING\) or 2 \(HALTED\), got 7/);
+  assert.throws(
+    () => h.broker.setTradingState(7),
+    /trading state code must be 0 \(ACTIVE\), 1 \(REDUCING\) or 2 \(HALTED\), got 7/,
+  );
 });
 
 test('flatten: cancels the symbol’s orders and closes the position with a market order, even while HALTED', () => {
   const h = started();
   h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'Market', qty: '2.5' }), 0);
-  h.broker.onOrder(newOrder({ id: 2, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }), 0);
-  h.broker.onOrder(newOrder({ id: 3, ts: 1_000, side: 'Buy', type: 'Limit', price: '1990', qty: '1', symbol: 1 }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 2, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }),
+    0,
+  );
+  h.broker.onOrder(
+    newOrder({ id: 3, ts: 1_000, side: 'Buy', type: 'Limit', price: '1990', qty: '1', symbol: 1 }),
+    0,
+  );
   assert.equal(h.broker.position(0), u('2.5'));
   h.broker.setTradingState(TradingStateCode.HALTED); // cancels 2 and 3
   h.broker.onMarket(bookRecord({ ts: 3_000, ...BASE_BOOK }), 0);
@@ -65,11 +94,20 @@ test('flatten: cancels the symbol’s orders and closes the position with a mark
 test('flatten while ACTIVE cancels resting orders of that symbol only (reason flatten)', () => {
   const h = started();
   h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Sell', type: 'Market', qty: '1' }), 0);
-  h.broker.onOrder(newOrder({ id: 2, ts: 1_000, side: 'Sell', type: 'Limit', price: '101', qty: '1' }), 0);
-  h.broker.onOrder(newOrder({ id: 3, ts: 1_000, side: 'Buy', type: 'Limit', price: '1990', qty: '1', symbol: 1 }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 2, ts: 1_000, side: 'Sell', type: 'Limit', price: '101', qty: '1' }),
+    0,
+  );
+  h.broker.onOrder(
+    newOrder({ id: 3, ts: 1_000, side: 'Buy', type: 'Limit', price: '1990', qty: '1', symbol: 1 }),
+    0,
+  );
   assert.equal(h.broker.flatten(0), 1);
   assert.equal(reasonOf(h.orderRows(2).at(-1)!), 'flatten');
-  assert.deepEqual(h.broker.openOrders().map((o) => o.orderId), [3]);
+  assert.deepEqual(
+    h.broker.openOrders().map((o) => o.orderId),
+    [3],
+  );
   assert.equal(h.broker.position(0), 0);
   assert.equal(h.broker.flatten(9), 0);
   assert.equal(h.broker.rejectionCounts()['invalid_order'], 1);
@@ -78,11 +116,23 @@ test('flatten while ACTIVE cancels resting orders of that symbol only (reason fl
 test('REDUCING: open orders that would grow |position| are cancelled; only reducing orders are taken', () => {
   const h = started();
   h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'Market', qty: '1' }), 0); // long 1
-  h.broker.onOrder(newOrder({ id: 2, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }), 0);
-  h.broker.onOrder(newOrder({ id: 3, ts: 1_000, side: 'Sell', type: 'Limit', price: '101', qty: '0.5' }), 0);
-  h.broker.onOrder(newOrder({ id: 4, ts: 1_000, side: 'Sell', type: 'Limit', price: '102', qty: '2' }), 0); // would flip
+  h.broker.onOrder(
+    newOrder({ id: 2, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }),
+    0,
+  );
+  h.broker.onOrder(
+    newOrder({ id: 3, ts: 1_000, side: 'Sell', type: 'Limit', price: '101', qty: '0.5' }),
+    0,
+  );
+  h.broker.onOrder(
+    newOrder({ id: 4, ts: 1_000, side: 'Sell', type: 'Limit', price: '102', qty: '2' }),
+    0,
+  ); // would flip
   h.broker.setTradingState(TradingStateCode.REDUCING);
-  assert.deepEqual(h.broker.openOrders().map((o) => o.orderId), [3]);
+  assert.deepEqual(
+    h.broker.openOrders().map((o) => o.orderId),
+    [3],
+  );
   assert.equal(reasonOf(h.orderRows(2).at(-1)!), 'reducing_only_cancel');
   assert.equal(reasonOf(h.orderRows(4).at(-1)!), 'reducing_only_cancel');
   h.broker.onOrder(newOrder({ id: 5, ts: 1_100, side: 'Buy', type: 'Market', qty: '0.1' }), 0);
@@ -92,7 +142,10 @@ test('REDUCING: open orders that would grow |position| are cancelled; only reduc
   assert.equal(h.lastStatus(6), 3);
   assert.equal(h.broker.position(0), u('0.5'));
   // Now 0.5 resting covers the whole 0.5 long: one more unit would exceed it.
-  h.broker.onOrder(newOrder({ id: 7, ts: 1_100, side: 'Sell', type: 'Market', qty: '0.00000001' }), 0);
+  h.broker.onOrder(
+    newOrder({ id: 7, ts: 1_100, side: 'Sell', type: 'Market', qty: '0.00000001' }),
+    0,
+  );
   assert.equal(reasonOf(h.orderRows(7).at(-1)!), 'reducing_only');
   h.broker.setTradingState(TradingStateCode.ACTIVE);
   h.broker.onOrder(newOrder({ id: 8, ts: 1_200, side: 'Buy', type: 'Market', qty: '0.1' }), 0);
@@ -101,7 +154,11 @@ test('REDUCING: open orders that would grow |position| are cancelled; only reduc
 
 test('cancels: by id (CANCEL record or host), all at once, and an unknown id is refused as unknown_order', () => {
   const h = started();
-  for (const id of [1, 2, 3]) h.broker.onOrder(newOrder({ id, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }), 0);
+  for (const id of [1, 2, 3])
+    h.broker.onOrder(
+      newOrder({ id, ts: 1_000, side: 'Buy', type: 'Limit', price: '99', qty: '1' }),
+      0,
+    );
   h.broker.onOrder(commandRecord('CANCEL', 1_100, 2), 0);
   assert.equal(reasonOf(h.orderRows(2).at(-1)!), 'cancel_requested');
   assert.equal(h.orderRows(2).at(-1)![PersistRecord.TS_US], 1_100);
@@ -138,7 +195,10 @@ test('restore: positions and open orders come back and keep trading; ids continu
   );
   assert.equal(h.broker.position(0), u('2'));
   const [open] = h.broker.openOrders();
-  assert.deepEqual([open!.orderId, open!.status, open!.filledQty, open!.clientOrderId], [41, 'PartiallyFilled', '0.25', 'strategy_00000001-0000-0002-0000-000300000004']);
+  assert.deepEqual(
+    [open!.orderId, open!.status, open!.filledQty, open!.clientOrderId],
+    [41, 'PartiallyFilled', '0.25', 'strategy_00000001-0000-0002-0000-000300000004'],
+  );
   // The book crosses its price (best bid 100.60 ≥ 100.50): the remaining 0.75 fills as
   // trade 77 and realizes (100.5 − 100) × 0.75 = 0.375 on top of the restored 5.
   h.broker.onMarket(bookRecord({ ts: 2_000, bids: [['100.60', '1']], asks: [['100.70', '1']] }), 0);
@@ -149,7 +209,11 @@ test('restore: positions and open orders come back and keep trading; ids continu
   assert.equal(h.broker.flatten(0), 1);
   assert.equal(h.fills().at(-1)![PersistRecord.ORDER_ID], INTERNAL_ORDER_ID_BASE + 5);
   assert.throws(
-    () => h.broker.restore([{ strategyIndex: 3, symbolIndex: 0, qty: 1, avgCost: 1, realizedPnl: 0 }], []),
+    () =>
+      h.broker.restore(
+        [{ strategyIndex: 3, symbolIndex: 0, qty: 1, avgCost: 1, realizedPnl: 0 }],
+        [],
+      ),
     /strategy index 3 \/ symbol index 0, outside the configured tables/,
   );
 });

@@ -5,7 +5,9 @@ import { createCommandRouter, validateCommand } from '../../main/host/command-ro
 
 type CommandMessage = Extract<HostToEngine, { kind: 'command' }>;
 
-function routerWith(options: { up?: () => string | null; accept?: boolean; ackTimeoutMs?: number } = {}) {
+function routerWith(
+  options: { up?: () => string | null; accept?: boolean; ackTimeoutMs?: number } = {},
+) {
   const sent: CommandMessage[] = [];
   const router = createCommandRouter({
     sendToEngine: (message) => {
@@ -27,18 +29,50 @@ const MALFORMED: ReadonlyArray<[string, unknown, RegExp]> = [
   ['wrong field type', { type: 'setKillSwitch', on: 'yes', reason: 'x' }, /on: .*boolean/i],
   ['extra key', { type: 'cancelAll', force: true }, /unrecognized key.*force/i],
   ['missing field', { type: 'setKillSwitch', on: true }, /reason/],
-  ['NaN-like string in a patch', { type: 'updateParams', patch: { imbalance_threshold: 'NaN' } }, /patch\.imbalance_threshold/],
-  ['Infinity-like string', { type: 'updateRiskLimits', patch: { max_order_size: 'Infinity' } }, /patch\.max_order_size/],
-  ['oversized reason', { type: 'setKillSwitch', on: true, reason: 'x'.repeat(501) }, /reason: .*500/],
+  [
+    'NaN-like string in a patch',
+    { type: 'updateParams', patch: { imbalance_threshold: 'NaN' } },
+    /patch\.imbalance_threshold/,
+  ],
+  [
+    'Infinity-like string',
+    { type: 'updateRiskLimits', patch: { max_order_size: 'Infinity' } },
+    /patch\.max_order_size/,
+  ],
+  [
+    'oversized reason',
+    { type: 'setKillSwitch', on: true, reason: 'x'.repeat(501) },
+    /reason: .*500/,
+  ],
   ['empty reason', { type: 'setKillSwitch', on: false, reason: '' }, /reason/],
   ['negative order id', { type: 'cancelOrder', orderId: -3 }, /orderId/],
   ['fractional order id', { type: 'cancelOrder', orderId: 1.5 }, /orderId/],
   ['lower-case symbol', { type: 'flatten', symbol: 'btcusdt' }, /symbol/],
-  ['unknown parameter', { type: 'updateParams', patch: { imbalance_treshold: 0.4 } }, /strategy\.params\.imbalance_treshold is not a parameter/],
-  ['risk limit sent as a parameter', { type: 'updateParams', patch: { max_order_size: 0.1 } }, /strategy\.params\.max_order_size is not a parameter/],
-  ['prototype key', JSON.parse('{"type":"updateParams","patch":{"__proto__":0.5}}'), /invalid command/],
-  ['out of range', { type: 'updateParams', patch: { imbalance_threshold: 1.5 } }, /strategy\.params\.imbalance_threshold must be a number with 0 < imbalance_threshold < 1; got 1\.5/],
-  ['non-integer where integer', { type: 'updateRiskLimits', patch: { max_orders_per_second: 2.5 } }, /max_orders_per_second must be an integer/],
+  [
+    'unknown parameter',
+    { type: 'updateParams', patch: { imbalance_treshold: 0.4 } },
+    /strategy\.params\.imbalance_treshold is not a parameter/,
+  ],
+  [
+    'risk limit sent as a parameter',
+    { type: 'updateParams', patch: { max_order_size: 0.1 } },
+    /strategy\.params\.max_order_size is not a parameter/,
+  ],
+  [
+    'prototype key',
+    JSON.parse('{"type":"updateParams","patch":{"__proto__":0.5}}'),
+    /invalid command/,
+  ],
+  [
+    'out of range',
+    { type: 'updateParams', patch: { imbalance_threshold: 1.5 } },
+    /strategy\.params\.imbalance_threshold must be a number with 0 < imbalance_threshold < 1; got 1\.5/,
+  ],
+  [
+    'non-integer where integer',
+    { type: 'updateRiskLimits', patch: { max_orders_per_second: 2.5 } },
+    /max_orders_per_second must be an integer/,
+  ],
   ['empty patch', { type: 'updateRiskLimits', patch: {} }, /patch is empty/],
 ];
 
@@ -57,7 +91,10 @@ for (const [what, payload, reason] of MALFORMED) {
 test('a valid command is forwarded with the host id and resolved by the engine ack', async () => {
   const { router, sent } = routerWith();
   const first = router.send({ type: 'setKillSwitch', on: true, reason: 'news' });
-  const second = router.send({ type: 'updateParams', patch: { imbalance_threshold: 0.4, depth_levels: 10 } });
+  const second = router.send({
+    type: 'updateParams',
+    patch: { imbalance_threshold: 0.4, depth_levels: 10 },
+  });
   assert.equal(sent.length, 2);
   assert.notEqual(sent[0]!.id, sent[1]!.id);
   assert.deepEqual(sent[0]!.command, { type: 'setKillSwitch', on: true, reason: 'news' });
@@ -81,14 +118,20 @@ test('an unanswered command is refused after the ack timeout, and a late ack is 
 test('commands are refused with the reason while the engine is down', async () => {
   const { router, sent } = routerWith({ up: () => 'the engine is restarting after a failure' });
   const ack = await router.send({ type: 'flatten', symbol: 'BTCUSDT' });
-  assert.deepEqual(ack, { ok: false, reason: 'the engine is restarting after a failure; the command was not sent' });
+  assert.deepEqual(ack, {
+    ok: false,
+    reason: 'the engine is restarting after a failure; the command was not sent',
+  });
   assert.equal(sent.length, 0);
 });
 
 test('a send the supervisor could not deliver is refused at once', async () => {
   const { router } = routerWith({ accept: false });
   const ack = await router.send({ type: 'cancelOrder', orderId: 7 });
-  assert.deepEqual(ack, { ok: false, reason: 'the engine is not running; the command was not sent' });
+  assert.deepEqual(ack, {
+    ok: false,
+    reason: 'the engine is not running; the command was not sent',
+  });
   assert.equal(router.pendingCount, 0);
 });
 

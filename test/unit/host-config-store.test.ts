@@ -56,7 +56,9 @@ test('the DESIGN.md §6 example reads as the defaults', () => {
 });
 
 test('a file with only some tables gets every other value from the defaults', () => {
-  const config = readConfigText('[metrics]\nport = 0\n[strategy.params]\nimbalance_threshold = 0.4\n');
+  const config = readConfigText(
+    '[metrics]\nport = 0\n[strategy.params]\nimbalance_threshold = 0.4\n',
+  );
   assert.equal(config.metrics.port, 0);
   assert.equal(config.strategy.params.imbalance_threshold, 0.4);
   assert.equal(config.strategy.params.depth_levels, 5);
@@ -67,26 +69,47 @@ test('a file with only some tables gets every other value from the defaults', ()
 });
 
 test('a bad value is refused with a message naming the key and its range', () => {
-  const message = configErrorText(() => readConfigText('[strategy.params]\nimbalance_threshold = 1.5\n'));
-  assert.match(message, /strategy\.params\.imbalance_threshold must be a number with 0 < imbalance_threshold < 1; got 1\.5/);
-  const integer = configErrorText(() => readConfigText('[strategy.risk_limits]\nmax_orders_per_second = 0\n'));
-  assert.match(integer, /strategy\.risk_limits\.max_orders_per_second must be an integer with 1 ≤ max_orders_per_second ≤ 10000; got 0/);
+  const message = configErrorText(() =>
+    readConfigText('[strategy.params]\nimbalance_threshold = 1.5\n'),
+  );
+  assert.match(
+    message,
+    /strategy\.params\.imbalance_threshold must be a number with 0 < imbalance_threshold < 1; got 1\.5/,
+  );
+  const integer = configErrorText(() =>
+    readConfigText('[strategy.risk_limits]\nmax_orders_per_second = 0\n'),
+  );
+  assert.match(
+    integer,
+    /strategy\.risk_limits\.max_orders_per_second must be an integer with 1 ≤ max_orders_per_second ≤ 10000; got 0/,
+  );
   const port = configErrorText(() => readConfigText('[metrics]\nport = 70000\n'));
   assert.match(port, /metrics\.port .*≤ 65535; got 70000/);
 });
 
 test('a wrong type, an unknown key and a cross-field violation each name their key', () => {
-  assert.match(configErrorText(() => readConfigText('[strategy.params]\ndepth_levels = "five"\n')), /strategy\.params\.depth_levels .*got "five"/);
-  assert.match(configErrorText(() => readConfigText('[strategy]\nsymbolz = ["BTCUSDT"]\n')), /strategy: unknown key\(s\) symbolz/);
+  assert.match(
+    configErrorText(() => readConfigText('[strategy.params]\ndepth_levels = "five"\n')),
+    /strategy\.params\.depth_levels .*got "five"/,
+  );
+  assert.match(
+    configErrorText(() => readConfigText('[strategy]\nsymbolz = ["BTCUSDT"]\n')),
+    /strategy: unknown key\(s\) symbolz/,
+  );
   assert.match(
     configErrorText(() => readConfigText('[strategy.risk_limits]\nmax_order_size = 2.0\n')),
     /strategy\.risk_limits\.max_order_size \(2\) must not exceed strategy\.risk_limits\.max_position_size \(1\)/,
   );
-  assert.match(configErrorText(() => readConfigText('[strategy]\npaper_trading = false\n')), /paper_trading must be true/);
+  assert.match(
+    configErrorText(() => readConfigText('[strategy]\npaper_trading = false\n')),
+    /paper_trading must be true/,
+  );
 });
 
 test('a TOML syntax error names the line and column', () => {
-  const message = configErrorText(() => readConfigText('[metrics]\nport = 9464\n[strategy.params\ndepth_levels = 5\n'));
+  const message = configErrorText(() =>
+    readConfigText('[metrics]\nport = 9464\n[strategy.params\ndepth_levels = 5\n'),
+  );
   assert.match(message, /TOML syntax error at line 3, column \d+/);
 });
 
@@ -105,7 +128,12 @@ test('a bad file is refused with the file path and the key, and loads nothing', 
   const store = createConfigStore(file);
   await assert.rejects(store.load(), (error: unknown) => {
     assert.ok(error instanceof ConfigError);
-    assert.match(error.message, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: strategy\\.params\\.min_confidence must be a number with 0 ≤ min_confidence ≤ 1; got -1`));
+    assert.match(
+      error.message,
+      new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: strategy\\.params\\.min_confidence must be a number with 0 ≤ min_confidence ≤ 1; got -1`,
+      ),
+    );
     return true;
   });
   assert.deepEqual(store.current(), defaultConfigFilled());
@@ -115,7 +143,10 @@ test('an unreadable config path is a clear error', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'is-a-directory.toml');
   mkdirSync(file);
-  await assert.rejects(createConfigStore(file).load(), /cannot read the config file .*is-a-directory\.toml/);
+  await assert.rejects(
+    createConfigStore(file).load(),
+    /cannot read the config file .*is-a-directory\.toml/,
+  );
 });
 
 function edited(base: Config, threshold: number, maxOrder: number, url: string): Config {
@@ -141,8 +172,16 @@ test('a live edit is written back atomically and a fresh read keeps it; run-only
   assert.equal(reread.strategy.params.imbalance_threshold, 0.45);
   assert.equal(reread.strategy.risk_limits.max_order_size, 0.25);
   assert.equal(reread.market.url, 'ws://127.0.0.1:9443', 'the simulator override is not saved');
-  assert.equal(reread.persistence.path, 'lockstep.sqlite', 'the resolved database path is not saved');
-  assert.deepEqual(readdirSync(path.dirname(file)), ['lockstep.toml'], 'no temp file is left behind');
+  assert.equal(
+    reread.persistence.path,
+    'lockstep.sqlite',
+    'the resolved database path is not saved',
+  );
+  assert.deepEqual(
+    readdirSync(path.dirname(file)),
+    ['lockstep.toml'],
+    'no temp file is left behind',
+  );
 });
 
 test('a burst of edits ends with the newest on disk', async () => {
@@ -151,10 +190,15 @@ test('a burst of edits ends with the newest on disk', async () => {
   writeFileSync(file, DESIGN_EXAMPLE);
   const store = createConfigStore(file);
   const loaded = await store.load();
-  const saves = [0.31, 0.32, 0.33, 0.34, 0.35].map((t) => store.persistLiveEdit(edited(loaded, t, 0.5, loaded.market.url)));
+  const saves = [0.31, 0.32, 0.33, 0.34, 0.35].map((t) =>
+    store.persistLiveEdit(edited(loaded, t, 0.5, loaded.market.url)),
+  );
   await Promise.all(saves);
   await store.flush();
-  assert.equal(readConfigText(readFileSync(file, 'utf8')).strategy.params.imbalance_threshold, 0.35);
+  assert.equal(
+    readConfigText(readFileSync(file, 'utf8')).strategy.params.imbalance_threshold,
+    0.35,
+  );
 });
 
 test('an invalid config from the engine is refused and the file is left as it was', async () => {
@@ -163,7 +207,10 @@ test('an invalid config from the engine is refused and the file is left as it wa
   writeFileSync(file, DESIGN_EXAMPLE);
   const store = createConfigStore(file);
   const loaded = await store.load();
-  await assert.rejects(store.persistLiveEdit(edited(loaded, 0.3, 5, loaded.market.url)), /live edit not saved[\s\S]*max_order_size/);
+  await assert.rejects(
+    store.persistLiveEdit(edited(loaded, 0.3, 5, loaded.market.url)),
+    /live edit not saved[\s\S]*max_order_size/,
+  );
   assert.equal(readFileSync(file, 'utf8'), DESIGN_EXAMPLE);
   assert.deepEqual(store.current(), loaded);
 });
@@ -171,6 +218,12 @@ test('an invalid config from the engine is refused and the file is left as it wa
 test('a relative database path resolves against the data dir; an absolute one is kept', () => {
   const config = defaultConfigFilled();
   assert.equal(resolvePersistencePath(config, '/data/lockstep'), '/data/lockstep/lockstep.sqlite');
-  assert.equal(resolvePersistencePath({ ...config, persistence: { path: 'db/x.sqlite' } }, '/data'), '/data/db/x.sqlite');
-  assert.equal(resolvePersistencePath({ ...config, persistence: { path: '/abs/y.sqlite' } }, '/data'), '/abs/y.sqlite');
+  assert.equal(
+    resolvePersistencePath({ ...config, persistence: { path: 'db/x.sqlite' } }, '/data'),
+    '/data/db/x.sqlite',
+  );
+  assert.equal(
+    resolvePersistencePath({ ...config, persistence: { path: '/abs/y.sqlite' } }, '/data'),
+    '/abs/y.sqlite',
+  );
 });

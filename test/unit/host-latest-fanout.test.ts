@@ -34,7 +34,10 @@ test('a late subscriber gets the latest value at once', () => {
 
 test('an unsubscribed listener gets nothing more, and a throwing listener does not stop the others', async () => {
   const errors: unknown[] = [];
-  const fanout = createLatestFanout<number>({ maxHz: 1000, onListenerError: (error) => errors.push(error) });
+  const fanout = createLatestFanout<number>({
+    maxHz: 1000,
+    onListenerError: (error) => errors.push(error),
+  });
   const kept: number[] = [];
   const dropped: number[] = [];
   fanout.subscribe(() => {

@@ -40,7 +40,9 @@ function manualClock(): SupervisorClock & { advance(ms: number): void } {
     advance(ms) {
       const target = now + ms;
       for (;;) {
-        const due = [...timers.entries()].filter(([, t]) => t.at <= target).sort((x, y) => x[1].at - y[1].at)[0];
+        const due = [...timers.entries()]
+          .filter(([, t]) => t.at <= target)
+          .sort((x, y) => x[1].at - y[1].at)[0];
         if (!due) break;
         timers.delete(due[0]);
         now = due[1].at;
@@ -59,7 +61,8 @@ class FakeChild implements EngineChild {
   constructor(readonly pid: number) {}
   send(message: HostToEngine): void {
     this.sent.push(message);
-    if (message.kind === 'start') queueMicrotask(() => this.messageListener({ kind: 'ready', metricsPort: 9464 }));
+    if (message.kind === 'start')
+      queueMicrotask(() => this.messageListener({ kind: 'ready', metricsPort: 9464 }));
     if (message.kind === 'shutdown') queueMicrotask(() => this.exit(0, null));
   }
   onMessage(listener: (message: unknown) => void): void {
@@ -90,7 +93,12 @@ test('the supervisor waits the backoff before each restart and counts restarts',
     },
     enginePath: 'engine.js',
     logger: pino({ level: 'silent' }),
-    startMessage: (restartReason) => ({ kind: 'start', config: defaultConfig(), dataDir: '/d', ...(restartReason ? { restartReason } : {}) }),
+    startMessage: (restartReason) => ({
+      kind: 'start',
+      config: defaultConfig(),
+      dataDir: '/d',
+      ...(restartReason ? { restartReason } : {}),
+    }),
     clock,
   });
   await supervisor.start();
@@ -161,15 +169,26 @@ test('after a fatal error the restart reason is its first line, without the stac
     },
     enginePath: 'engine.js',
     logger: pino({ level: 'silent' }),
-    startMessage: (restartReason) => ({ kind: 'start', config: defaultConfig(), dataDir: '/d', ...(restartReason ? { restartReason } : {}) }),
+    startMessage: (restartReason) => ({
+      kind: 'start',
+      config: defaultConfig(),
+      dataDir: '/d',
+      ...(restartReason ? { restartReason } : {}),
+    }),
     clock,
   });
   await supervisor.start();
-  children[0]!.emit({ kind: 'fatal', error: 'market thread failed: socket closed\nError: socket closed\n    at feed.js:1:1' });
+  children[0]!.emit({
+    kind: 'fatal',
+    error: 'market thread failed: socket closed\nError: socket closed\n    at feed.js:1:1',
+  });
   children[0]!.exit(1, null);
   clock.advance(500);
   const start = children[1]!.sent[0]!;
   assert.ok(start.kind === 'start');
-  assert.equal(start.restartReason, 'the engine stopped after a fatal error: market thread failed: socket closed');
+  assert.equal(
+    start.restartReason,
+    'the engine stopped after a fatal error: market thread failed: socket closed',
+  );
   await supervisor.stop();
 });

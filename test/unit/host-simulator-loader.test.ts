@@ -8,7 +8,10 @@ import { defaultConfigFilled } from '../../main/host/config-store.js';
 
 test('a missing simulator is a clear error that says what to do', async () => {
   const empty = mkdtempSync(path.join(tmpdir(), 'lockstep-nosim-'));
-  await assert.rejects(loadSimulator(empty), /the built-in simulator is not available \(no startSimulator in .*\); build it, or run without --sim/);
+  await assert.rejects(
+    loadSimulator(empty),
+    /the built-in simulator is not available \(no startSimulator in .*\); build it, or run without --sim/,
+  );
 });
 
 test('the simulator module is found and its startSimulator used; the config is pointed at it', async () => {

@@ -11,27 +11,61 @@ const S = 'BTCUSDT';
 function pipeline(): { p: MarketPipeline; log: RecordLog; requests: string[] } {
   const log = new RecordLog();
   const requests: string[] = [];
-  const p = new MarketPipeline([S, 'ETHUSDT'], { onNeedSnapshot: (symbol) => requests.push(symbol) }, log.sink);
+  const p = new MarketPipeline(
+    [S, 'ETHUSDT'],
+    { onNeedSnapshot: (symbol) => requests.push(symbol) },
+    log.sink,
+  );
   return { p, log, requests };
 }
 
 const bookOf = (p: MarketPipeline) => ({
-  bids: p.book(S).book.bids.levels().map(([price, qty]) => [formatFixed(price), formatFixed(qty)]),
-  asks: p.book(S).book.asks.levels().map(([price, qty]) => [formatFixed(price), formatFixed(qty)]),
+  bids: p
+    .book(S)
+    .book.bids.levels()
+    .map(([price, qty]) => [formatFixed(price), formatFixed(qty)]),
+  asks: p
+    .book(S)
+    .book.asks.levels()
+    .map(([price, qty]) => [formatFixed(price), formatFixed(qty)]),
 });
 
 test('a diff before the snapshot is buffered, a snapshot is requested, and the diff applies after it', () => {
   const { p, requests, log } = pipeline();
-  assert.equal(p.onFrame(depthFrame(S, 101, 103, [['100.00', '1']], []), 1, 1), FrameOutcome.BUFFERED);
+  assert.equal(
+    p.onFrame(depthFrame(S, 101, 103, [['100.00', '1']], []), 1, 1),
+    FrameOutcome.BUFFERED,
+  );
   assert.deepEqual(requests, [S]);
   assert.equal(p.book(S).synced, false);
-  assert.equal(p.onFrame(depthFrame(S, 104, 104, [['99.99', '2']], []), 2, 2), FrameOutcome.BUFFERED);
+  assert.equal(
+    p.onFrame(depthFrame(S, 104, 104, [['99.99', '2']], []), 2, 2),
+    FrameOutcome.BUFFERED,
+  );
   assert.deepEqual(requests, [S], 'one request while waiting, not one per diff');
-  const outcome = p.onSnapshot(S, snapshotBody(102, [['100.00', '5'], ['99.00', '1']], [['101.00', '1']]), 3);
+  const outcome = p.onSnapshot(
+    S,
+    snapshotBody(
+      102,
+      [
+        ['100.00', '5'],
+        ['99.00', '1'],
+      ],
+      [['101.00', '1']],
+    ),
+    3,
+  );
   assert.equal(outcome, SnapshotOutcome.APPLIED);
   assert.equal(p.book(S).synced, true);
   assert.equal(p.book(S).lastUpdateId, 104);
-  assert.deepEqual(bookOf(p), { bids: [['100', '1'], ['99.99', '2'], ['99', '1']], asks: [['101', '1']] });
+  assert.deepEqual(bookOf(p), {
+    bids: [
+      ['100', '1'],
+      ['99.99', '2'],
+      ['99', '1'],
+    ],
+    asks: [['101', '1']],
+  });
   // The restart is one BOOK record carrying the folded diffs, stamped with the snapshot's time.
   const books = log.ofKind(MarketKind.BOOK);
   assert.equal(books.length, 1);
@@ -47,7 +81,10 @@ test('stale diffs (u <= lastUpdateId) are dropped, buffered or live', () => {
   const { p } = pipeline();
   p.onFrame(depthFrame(S, 90, 95, [['1.00', '9']], []), 1, 1); // fully older than the snapshot
   p.onFrame(depthFrame(S, 96, 100, [['2.00', '9']], []), 1, 1); // ends exactly at it
-  assert.equal(p.onSnapshot(S, snapshotBody(100, [['3.00', '1']], [['4.00', '1']]), 2), SnapshotOutcome.APPLIED);
+  assert.equal(
+    p.onSnapshot(S, snapshotBody(100, [['3.00', '1']], [['4.00', '1']]), 2),
+    SnapshotOutcome.APPLIED,
+  );
   assert.deepEqual(bookOf(p).bids, [['3', '1']]);
   assert.equal(p.counters.stale, 2);
   assert.equal(p.onFrame(depthFrame(S, 99, 100, [['3.00', '7']], []), 3, 3), FrameOutcome.STALE);
@@ -58,9 +95,15 @@ test('stale diffs (u <= lastUpdateId) are dropped, buffered or live', () => {
 test('the first applied diff may straddle the snapshot (U <= L+1 <= u); later ones must be contiguous', () => {
   const { p } = pipeline();
   p.onSnapshot(S, snapshotBody(100, [['3.00', '1']], [['4.00', '1']]), 1);
-  assert.equal(p.onFrame(depthFrame(S, 95, 105, [['3.00', '2']], []), 2, 2), FrameOutcome.BOOK_UPDATED);
+  assert.equal(
+    p.onFrame(depthFrame(S, 95, 105, [['3.00', '2']], []), 2, 2),
+    FrameOutcome.BOOK_UPDATED,
+  );
   assert.equal(p.book(S).lastUpdateId, 105);
-  assert.equal(p.onFrame(depthFrame(S, 106, 110, [['3.00', '0']], [['4.00', '3']]), 3, 3), FrameOutcome.BOOK_UPDATED);
+  assert.equal(
+    p.onFrame(depthFrame(S, 106, 110, [['3.00', '0']], [['4.00', '3']]), 3, 3),
+    FrameOutcome.BOOK_UPDATED,
+  );
   assert.deepEqual(bookOf(p), { bids: [], asks: [['4', '3']] });
   // An overlapping diff after the first is not contiguous: that is a gap.
   assert.equal(p.onFrame(depthFrame(S, 108, 112, [], []), 4, 4), FrameOutcome.GAP);
@@ -89,13 +132,22 @@ test('a gap leaves the book unsynced (and says so) until the next snapshot resyn
   assert.deepEqual(states, ['live', 'syncing']);
   // The book is not touched while unsynced: the gapped diff waits in the buffer.
   assert.deepEqual(bookOf(p).bids, [['3', '2']]);
-  assert.equal(p.onFrame(depthFrame(S, 105, 106, [['2.00', '1']], []), 4, 4), FrameOutcome.BUFFERED);
+  assert.equal(
+    p.onFrame(depthFrame(S, 105, 106, [['2.00', '1']], []), 4, 4),
+    FrameOutcome.BUFFERED,
+  );
   assert.equal(p.book(S).synced, false);
   // The fresh snapshot (as a recording's snapshot line after a gap) restarts it.
-  assert.equal(p.onSnapshot(S, snapshotBody(104, [['3.00', '9']], [['5.00', '1']]), 5), SnapshotOutcome.APPLIED);
+  assert.equal(
+    p.onSnapshot(S, snapshotBody(104, [['3.00', '9']], [['5.00', '1']]), 5),
+    SnapshotOutcome.APPLIED,
+  );
   assert.equal(p.book(S).synced, true);
   assert.equal(p.book(S).lastUpdateId, 106);
-  assert.deepEqual(bookOf(p).bids, [['3', '9'], ['2', '1']]);
+  assert.deepEqual(bookOf(p).bids, [
+    ['3', '9'],
+    ['2', '1'],
+  ]);
   assert.equal(p.feedState(S), 'live');
 });
 
@@ -109,7 +161,10 @@ test('a snapshot older than the first buffered U is refused and another is reque
   assert.equal(p.counters.snapshotsTooOld, 1);
   assert.equal(p.onSnapshot(S, snapshotBody(202, [['1.00', '1']], []), 3), SnapshotOutcome.APPLIED);
   assert.equal(p.book(S).lastUpdateId, 205);
-  assert.deepEqual(bookOf(p).bids, [['3', '1'], ['1', '1']]);
+  assert.deepEqual(bookOf(p).bids, [
+    ['3', '1'],
+    ['1', '1'],
+  ]);
 });
 
 test('buffered diffs with a hole: the snapshot restarts the book, then the hole is a gap', () => {
@@ -135,7 +190,10 @@ test('a crossed book triggers a resync instead of trading on a wrong book', () =
   assert.equal(p.counters.crossed, 1);
   assert.equal(p.counters.resyncs, 1);
   assert.deepEqual(requests, [S]);
-  assert.equal(p.onSnapshot(S, snapshotBody(101, [['3.00', '1']], [['4.00', '1']]), 3), SnapshotOutcome.APPLIED);
+  assert.equal(
+    p.onSnapshot(S, snapshotBody(101, [['3.00', '1']], [['4.00', '1']]), 3),
+    SnapshotOutcome.APPLIED,
+  );
   assert.equal(p.book(S).synced, true);
 });
 
@@ -146,7 +204,16 @@ test('malformed frames are counted, named, and never change the book', () => {
   p.onSnapshot(S, snapshotBody(100, [['3.00', '1']], [['4.00', '1']]), 1);
   const before = JSON.stringify(bookOf(p));
   const bad = [
-    depthFrame(S, 101, 101, [['3.00', '2'], ['1e5', '1']], []), // valid level first, then a bad price
+    depthFrame(
+      S,
+      101,
+      101,
+      [
+        ['3.00', '2'],
+        ['1e5', '1'],
+      ],
+      [],
+    ), // valid level first, then a bad price
     depthFrame(S, 101, 101, [['3.00', '-2']], []),
     depthFrame(S, 101, 101, [['3.000000001', '2']], []),
     depthFrame(S, 101, 101, [['0', '2']], []),
@@ -165,12 +232,18 @@ test('malformed frames are counted, named, and never change the book', () => {
   assert.equal(p.book(S).synced, true);
   assert.equal(p.counters.malformed, bad.length);
   assert.equal(logs.filter((m) => m.startsWith('malformed frame dropped')).length, bad.length);
-  assert.ok(logs.some((m) => m.includes('"1e5"')), 'the log names the bad price');
+  assert.ok(
+    logs.some((m) => m.includes('"1e5"')),
+    'the log names the bad price',
+  );
   assert.equal(records.ofKind(MarketKind.BOOK).length, 1, 'only the snapshot emitted a book');
   // A dropped diff is a hole in the sequence: the next good diff reveals it.
   assert.equal(p.onFrame(depthFrame(S, 102, 102, [], []), 3, 3), FrameOutcome.GAP);
   // A malformed snapshot is refused too and changes nothing.
-  assert.equal(p.onSnapshot(S, '{"lastUpdateId":200,"bids":[["x","1"]],"asks":[]}', 4), SnapshotOutcome.MALFORMED);
+  assert.equal(
+    p.onSnapshot(S, '{"lastUpdateId":200,"bids":[["x","1"]],"asks":[]}', 4),
+    SnapshotOutcome.MALFORMED,
+  );
   assert.equal(p.book(S).synced, false);
   assert.equal(JSON.stringify(bookOf(p)), before);
 });
@@ -190,13 +263,17 @@ test('trades become TRADE records with price, quantity and the buyer-maker flag;
   assert.equal(trades[1]![MarketRecord.SYMBOL], 1);
   assert.equal(trades[1]![MarketRecord.FLAGS], 0);
   const seqs = log.records.map((r) => r[MarketRecord.SEQ]!);
-  assert.deepEqual(seqs, seqs.map((_, i) => i + 1));
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => i + 1),
+  );
 });
 
 test('bookTicker frames are counted but are not book updates', () => {
   const { p, log } = pipeline();
   p.onSnapshot(S, snapshotBody(100, [['3.00', '1']], [['4.00', '1']]), 1);
-  const ticker = '{"stream":"btcusdt@bookTicker","data":{"u":101,"s":"BTCUSDT","b":"3.00","B":"1","a":"4.00","A":"1"}}';
+  const ticker =
+    '{"stream":"btcusdt@bookTicker","data":{"u":101,"s":"BTCUSDT","b":"3.00","B":"1","a":"4.00","A":"1"}}';
   assert.equal(p.onFrame(ticker, 2, 2), FrameOutcome.BOOK_TICKER);
   assert.equal(p.counters.bookTickers, 1);
   assert.equal(log.ofKind(MarketKind.BOOK).length, 1);

@@ -31,7 +31,9 @@ class NaiveBook {
   }
   sorted(isBid: boolean): [string, string][] {
     const side = isBid ? this.bids : this.asks;
-    return [...side.entries()].sort((a, b) => (isBid ? parseFixed(b[0]) - parseFixed(a[0]) : parseFixed(a[0]) - parseFixed(b[0])));
+    return [...side.entries()].sort((a, b) =>
+      isBid ? parseFixed(b[0]) - parseFixed(a[0]) : parseFixed(a[0]) - parseFixed(b[0]),
+    );
   }
 }
 
@@ -44,9 +46,16 @@ test('real Binance diffs (2025-07): three gaps where the data has them, far leve
   const frames = fixtureLines(REAL_DEPTH_FIXTURE);
   const payloads = frames.map((line) => JSON.parse(line) as DepthPayload);
   const requests: string[] = [];
-  const p = new MarketPipeline(['BTCUSDT'], { onNeedSnapshot: (s) => requests.push(s) }, () => undefined);
+  const p = new MarketPipeline(
+    ['BTCUSDT'],
+    { onNeedSnapshot: (s) => requests.push(s) },
+    () => undefined,
+  );
   // No snapshot in the file: an empty book just before the first diff reproduces the diffs.
-  assert.equal(p.onSnapshot('BTCUSDT', snapshotBody(payloads[0]!.U - 1, [], []), 0), SnapshotOutcome.APPLIED);
+  assert.equal(
+    p.onSnapshot('BTCUSDT', snapshotBody(payloads[0]!.U - 1, [], []), 0),
+    SnapshotOutcome.APPLIED,
+  );
   const naive = new NaiveBook();
   const gapsAfter: number[] = [];
   let oneSided = 0;
@@ -60,8 +69,14 @@ test('real Binance diffs (2025-07): three gaps where the data has them, far leve
       // diff's [U; u] (U - 1 would be below the first buffered U: too old by the rule).
       naive.bids.clear();
       naive.asks.clear();
-      assert.equal(p.onSnapshot('BTCUSDT', snapshotBody(payloads[i]!.U - 1, [], []), i), SnapshotOutcome.TOO_OLD);
-      assert.equal(p.onSnapshot('BTCUSDT', snapshotBody(payloads[i]!.U, [], []), i), SnapshotOutcome.APPLIED);
+      assert.equal(
+        p.onSnapshot('BTCUSDT', snapshotBody(payloads[i]!.U - 1, [], []), i),
+        SnapshotOutcome.TOO_OLD,
+      );
+      assert.equal(
+        p.onSnapshot('BTCUSDT', snapshotBody(payloads[i]!.U, [], []), i),
+        SnapshotOutcome.APPLIED,
+      );
     } else {
       assert.equal(outcome, FrameOutcome.BOOK_UPDATED, `line ${i + 1}`);
     }
@@ -69,7 +84,11 @@ test('real Binance diffs (2025-07): three gaps where the data has them, far leve
     naive.apply(payloads[i]!.a, naive.asks);
     if (payloads[i]!.b.length === 0 || payloads[i]!.a.length === 0) oneSided++;
     assert.deepEqual(levelsOf(p, 'BTCUSDT', true), naive.sorted(true), `bids after line ${i + 1}`);
-    assert.deepEqual(levelsOf(p, 'BTCUSDT', false), naive.sorted(false), `asks after line ${i + 1}`);
+    assert.deepEqual(
+      levelsOf(p, 'BTCUSDT', false),
+      naive.sorted(false),
+      `asks after line ${i + 1}`,
+    );
     if (p.book('BTCUSDT').book.asks.qtyAt(parseFixed('148728.87')) > 0) sawFarLevel = true;
   }
   assert.deepEqual(gapsAfter, [2785678487, 2785684199, 2787483424]);
@@ -102,7 +121,11 @@ async function replayAndCheck(path: string, symbol: string) {
   for await (const event of readRecording(path)) {
     assert.notEqual(event.kind, 'malformed');
     if (event.kind === 'snapshot') {
-      const body = JSON.parse(event.data) as { lastUpdateId: number; bids: [string, string][]; asks: [string, string][] };
+      const body = JSON.parse(event.data) as {
+        lastUpdateId: number;
+        bids: [string, string][];
+        asks: [string, string][];
+      };
       snapshotL = body.lastUpdateId;
       naive.apply(body.bids, naive.bids);
       naive.apply(body.asks, naive.asks);
@@ -139,11 +162,21 @@ async function replayAndCheck(path: string, symbol: string) {
 test('hftbacktest BTCUSDT: the snapshot falls inside the third diff, which applies first; no gaps; exact book', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'market-fixtures-'));
   try {
-    const path = await convertFixture('hftbacktest-binance-spot-btcusdt-20240808.gz', 'BTCUSDT', dir);
-    const { p, snapshotL, depth, firstAppliedAfterSnapshot } = await replayAndCheck(path, 'BTCUSDT');
+    const path = await convertFixture(
+      'hftbacktest-binance-spot-btcusdt-20240808.gz',
+      'BTCUSDT',
+      dir,
+    );
+    const { p, snapshotL, depth, firstAppliedAfterSnapshot } = await replayAndCheck(
+      path,
+      'BTCUSDT',
+    );
     assert.equal(depth.length, 3, 'three diffs arrive before the snapshot');
     assert.equal(firstAppliedAfterSnapshot, depth[2]);
-    assert.ok(depth[2]!.U <= snapshotL + 1 && snapshotL + 1 <= depth[2]!.u, 'straddling first diff');
+    assert.ok(
+      depth[2]!.U <= snapshotL + 1 && snapshotL + 1 <= depth[2]!.u,
+      'straddling first diff',
+    );
     assert.ok(depth[2]!.U < snapshotL + 1, 'and it starts before the snapshot');
     assert.equal(p.counters.stale, 2);
     assert.equal(p.counters.depthFrames, 3451);
@@ -158,7 +191,11 @@ test('hftbacktest BTCUSDT: the snapshot falls inside the third diff, which appli
 test('hftbacktest ETHUSDT: the first applicable diff has U = lastUpdateId + 1; no gaps; exact book', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'market-fixtures-'));
   try {
-    const path = await convertFixture('hftbacktest-binance-spot-ethusdt-20240808.gz', 'ETHUSDT', dir);
+    const path = await convertFixture(
+      'hftbacktest-binance-spot-ethusdt-20240808.gz',
+      'ETHUSDT',
+      dir,
+    );
     const { p, snapshotL, firstAppliedAfterSnapshot } = await replayAndCheck(path, 'ETHUSDT');
     assert.equal(firstAppliedAfterSnapshot.U, snapshotL + 1);
     assert.equal(p.counters.gaps, 0);
@@ -172,11 +209,17 @@ test('the converter keeps payloads byte-for-byte and cuts ns to µs exactly', as
   try {
     const source = 'hftbacktest-binance-spot-btcusdt-20240808.gz';
     const path = await convertFixture(source, 'BTCUSDT', dir);
-    const original = gunzipSync(readFileSync(join(FIXTURE_DIR, source))).toString('utf8').split('\n').filter(Boolean);
+    const original = gunzipSync(readFileSync(join(FIXTURE_DIR, source)))
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean);
     const converted = readFileSync(path, 'utf8').split('\n').filter(Boolean);
     assert.equal(converted.length, original.length);
     for (const i of [0, 7, 100, original.length - 1]) {
-      const [ns, json] = [original[i]!.slice(0, original[i]!.indexOf(' ')), original[i]!.slice(original[i]!.indexOf(' ') + 1)];
+      const [ns, json] = [
+        original[i]!.slice(0, original[i]!.indexOf(' ')),
+        original[i]!.slice(original[i]!.indexOf(' ') + 1),
+      ];
       const line = JSON.parse(converted[i]!) as { ts: number; stream?: string; snapshot?: string };
       assert.equal(String(line.ts), ns.slice(0, -3));
       if (line.snapshot) {
@@ -198,7 +241,9 @@ test('every price and quantity in the fixtures round-trips exactly through 1e-8 
     const d = JSON.parse(line) as DepthPayload;
     for (const [price, qty] of [...d.b, ...d.a]) texts.add(price).add(qty);
   }
-  const gz = gunzipSync(readFileSync(join(FIXTURE_DIR, 'hftbacktest-binance-spot-ethusdt-20240808.gz'))).toString('utf8');
+  const gz = gunzipSync(
+    readFileSync(join(FIXTURE_DIR, 'hftbacktest-binance-spot-ethusdt-20240808.gz')),
+  ).toString('utf8');
   for (const match of gz.matchAll(/"(\d+\.\d{8})"/g)) texts.add(match[1]!);
   assert.ok(texts.size > 1000);
   for (const text of texts) {

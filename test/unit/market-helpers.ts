@@ -5,13 +5,44 @@ import { MarketRecord } from '../../shared/records.js';
 
 export type Levels = readonly (readonly [string, string])[];
 
-export function depthFrame(symbol: string, U: number, u: number, bids: Levels, asks: Levels, combined = true): string {
-  const data = JSON.stringify({ e: 'depthUpdate', E: 1_700_000_000_000 + u, s: symbol, U, u, b: bids, a: asks });
+export function depthFrame(
+  symbol: string,
+  U: number,
+  u: number,
+  bids: Levels,
+  asks: Levels,
+  combined = true,
+): string {
+  const data = JSON.stringify({
+    e: 'depthUpdate',
+    E: 1_700_000_000_000 + u,
+    s: symbol,
+    U,
+    u,
+    b: bids,
+    a: asks,
+  });
   return combined ? `{"stream":"${symbol.toLowerCase()}@depth@100ms","data":${data}}` : data;
 }
 
-export function tradeFrame(symbol: string, id: number, price: string, qty: string, buyerMaker: boolean): string {
-  const data = JSON.stringify({ e: 'trade', E: 1, s: symbol, t: id, p: price, q: qty, T: 1, m: buyerMaker, M: true });
+export function tradeFrame(
+  symbol: string,
+  id: number,
+  price: string,
+  qty: string,
+  buyerMaker: boolean,
+): string {
+  const data = JSON.stringify({
+    e: 'trade',
+    E: 1,
+    s: symbol,
+    t: id,
+    p: price,
+    q: qty,
+    T: 1,
+    m: buyerMaker,
+    M: true,
+  });
   return `{"stream":"${symbol.toLowerCase()}@trade","data":${data}}`;
 }
 
@@ -34,5 +65,7 @@ export const FIXTURE_DIR = '/work/shared/data';
 export const REAL_DEPTH_FIXTURE = `${FIXTURE_DIR}/binance-btcusdt-depth-2025-07.jsonl`;
 
 export function fixtureLines(path: string): string[] {
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }

@@ -27,7 +27,11 @@ function both(text: string) {
 function assertAgree(text: string, context: string): boolean {
   const { scanned, problem } = both(text);
   if (scanned) {
-    assert.equal(problem, null, `${context}: scanner accepted what JSON.parse+zod refuses: ${text}`);
+    assert.equal(
+      problem,
+      null,
+      `${context}: scanner accepted what JSON.parse+zod refuses: ${text}`,
+    );
     assert.deepEqual(summarizeFrame(fast), summarizeFrame(slow), `${context}: ${text}`);
   }
   return scanned;
@@ -52,7 +56,9 @@ class Writer {
         [list[i], list[j]] = [list[j]!, list[i]!];
       }
     }
-    const members = list.map(({ key, value }) => `${this.ws()}"${key}"${this.ws()}:${this.ws()}${value}${this.ws()}`);
+    const members = list.map(
+      ({ key, value }) => `${this.ws()}"${key}"${this.ws()}:${this.ws()}${value}${this.ws()}`,
+    );
     return `{${members.join(',')}${members.length ? '' : this.ws()}}`;
   }
   array(items: string[]): string {
@@ -80,7 +86,20 @@ function decimalText(rng: Rng, units: number): string {
   }
 }
 
-const BAD_DECIMALS = ['1e5', '-1', '1.000000001', '', '1..2', 'abc', '+1', '1,5', ' 1', '99999999999', 'NaN', '0x10'];
+const BAD_DECIMALS = [
+  '1e5',
+  '-1',
+  '1.000000001',
+  '',
+  '1..2',
+  'abc',
+  '+1',
+  '1,5',
+  ' 1',
+  '99999999999',
+  'NaN',
+  '0x10',
+];
 
 function units(rng: Rng, max: number): number {
   const r = rng.next();
@@ -161,7 +180,11 @@ function generate(rng: Rng): Generated {
       { key: 'm', value: rng.next() < 0.5 ? 'true' : 'false' },
     ];
     if (rng.next() < 0.7) tokens.push({ key: 'M', value: 'true' });
-    if (rng.next() < 0.3) tokens.push({ key: 'b', value: uintText(rng.int(2 ** 40)) }, { key: 'a', value: uintText(rng.int(2 ** 40)) });
+    if (rng.next() < 0.3)
+      tokens.push(
+        { key: 'b', value: uintText(rng.int(2 ** 40)) },
+        { key: 'a', value: uintText(rng.int(2 ** 40)) },
+      );
     stream = `${symbol.toLowerCase()}@trade`;
   } else {
     tokens = [
@@ -172,7 +195,11 @@ function generate(rng: Rng): Generated {
       { key: 'a', value: decimal(1e13, false) },
       { key: 'A', value: decimal(1e10, false) },
     ];
-    if (rng.next() < 0.2) tokens.push({ key: 'e', value: str('bookTicker') }, { key: 'E', value: uintText(rng.int(2 ** 42)) });
+    if (rng.next() < 0.2)
+      tokens.push(
+        { key: 'e', value: str('bookTicker') },
+        { key: 'E', value: uintText(rng.int(2 ** 42)) },
+      );
     stream = `${symbol.toLowerCase()}@bookTicker`;
   }
   // A field of the wrong type or a missing one.
@@ -186,7 +213,11 @@ function generate(rng: Rng): Generated {
     scannerShouldTake = false;
   }
   // Keys the engine does not use, with nested values: skipped by the scanner's grammar.
-  if (rng.next() < 0.05) tokens.push({ key: 'x', value: w.array(['1', '{"y":null,"z":[true,false,-1.5e-3]}', '"text"']) });
+  if (rng.next() < 0.05)
+    tokens.push({
+      key: 'x',
+      value: w.array(['1', '{"y":null,"z":[true,false,-1.5e-3]}', '"text"']),
+    });
   if (rng.next() < 0.005) {
     tokens.push({ key: 'e', value: str('aggTrade') }); // unknown event (duplicate key: last wins)
     scannerShouldTake = false;
@@ -265,12 +296,21 @@ test('edge numbers: both paths agree on each, and the rules hold', () => {
     [depth('1', '1', '"U":3,"u":2'), false],
     ['{"e":"depthUpdate","E":1,"s":"BTC\\u0055SDT","U":1,"u":2,"b":[],"a":[]}', true],
     ['{"e":"depthUpdate","E":1,"s":"","U":1,"u":2,"b":[],"a":[]}', false],
-    ['{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":1,"u":2,"b":[["1","1"]],"a":[],"s":"ETHUSDT"}', true],
+    [
+      '{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":1,"u":2,"b":[["1","1"]],"a":[],"s":"ETHUSDT"}',
+      true,
+    ],
     ['{"e":"aggTrade","E":1,"s":"BTCUSDT","a":5,"p":"1","q":"1"}', true],
-    ['{"stream":"btcusdt@depth","data":{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":1,"u":2,"b":[],"a":[]},"extra":{"k":[1,2]}}', true],
+    [
+      '{"stream":"btcusdt@depth","data":{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":1,"u":2,"b":[],"a":[]},"extra":{"k":[1,2]}}',
+      true,
+    ],
     ['{"data":{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":1,"u":2,"b":[],"a":[]}}', false],
     ['{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"1","q":"1","T":1,"m":"yes"}', false],
-    ['{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"1","q":"1","T":1,"m":false,"b":[["1","1"]]}', false],
+    [
+      '{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"1","q":"1","T":1,"m":false,"b":[["1","1"]]}',
+      false,
+    ],
     ['{"u":1,"s":"BTCUSDT","b":"0.00000000","B":"0","a":"1","A":"1"}', true],
     ['{"u":1,"s":"BTCUSDT","b":[],"B":"0","a":"1","A":"1"}', false],
     ['[]', false],
@@ -285,7 +325,10 @@ test('edge numbers: both paths agree on each, and the rules hold', () => {
 
 function* recordedPayloads(): Generator<string> {
   yield* fixtureLines(REAL_DEPTH_FIXTURE);
-  for (const name of ['hftbacktest-binance-spot-btcusdt-20240808.gz', 'hftbacktest-binance-spot-ethusdt-20240808.gz']) {
+  for (const name of [
+    'hftbacktest-binance-spot-btcusdt-20240808.gz',
+    'hftbacktest-binance-spot-ethusdt-20240808.gz',
+  ]) {
     const text = gunzipSync(readFileSync(join(FIXTURE_DIR, name))).toString('utf8');
     for (const line of text.split('\n')) {
       const json = line.slice(line.indexOf(' ') + 1);
@@ -303,7 +346,10 @@ function* recordedPayloads(): Generator<string> {
 test('scanner and JSON.parse+zod agree on every frame of the real fixtures and the bundled recording', () => {
   let count = 0;
   for (const text of recordedPayloads()) {
-    assert.ok(assertAgree(text, `recorded frame ${count}`), `the scanner should take every recorded frame: ${text}`);
+    assert.ok(
+      assertAgree(text, `recorded frame ${count}`),
+      `the scanner should take every recorded frame: ${text}`,
+    );
     count++;
   }
   assert.ok(count > 74_000, `frames: ${count}`);
@@ -312,7 +358,15 @@ test('scanner and JSON.parse+zod agree on every frame of the real fixtures and t
 test('the parser takes a Buffer or a string and grows its level arrays for a wide frame', () => {
   const parser = new FrameParser(['BTCUSDT']);
   const levels = Array.from({ length: 500 }, (_, i) => [`${60000 - i}.01`, '0.5']);
-  const text = JSON.stringify({ e: 'depthUpdate', E: 1, s: 'BTCUSDT', U: 1, u: 2, b: levels, a: [] });
+  const text = JSON.stringify({
+    e: 'depthUpdate',
+    E: 1,
+    s: 'BTCUSDT',
+    U: 1,
+    u: 2,
+    b: levels,
+    a: [],
+  });
   assert.equal(parser.parse(text), ParseStatus.FAST);
   assert.equal(parser.frame.kind, FrameKind.DEPTH);
   assert.equal(parser.frame.bidCount, 500);
@@ -320,7 +374,10 @@ test('the parser takes a Buffer or a string and grows its level arrays for a wid
   assert.equal(parser.parse(Buffer.from(text)), ParseStatus.FAST);
   assert.equal(parser.frame.bidCount, 500);
   // A short frame after a long one: no stale levels leak through.
-  assert.equal(parser.parse('{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":3,"u":3,"b":[],"a":[["1","2"]]}'), ParseStatus.FAST);
+  assert.equal(
+    parser.parse('{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":3,"u":3,"b":[],"a":[["1","2"]]}'),
+    ParseStatus.FAST,
+  );
   assert.equal(parser.frame.bidCount, 0);
   assert.equal(parser.frame.askCount, 1);
   assert.equal(parser.parse('{"e":"depthUpdate"'), ParseStatus.MALFORMED);

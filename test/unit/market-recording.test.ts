@@ -8,20 +8,45 @@ import { readRecording } from '../../main/engine/recording/recording-reader.js';
 import { RecordingWriter } from '../../main/engine/recording/recording-writer.js';
 import { splitCombinedFrame } from '../../main/engine/recording/json-extract.js';
 
-const DATA = '{"e":"trade","E":1,"s":"BTCUSDT","t":5,"p":"1.00","q":"2","T":1,"m":true,"M":true,"x":"a}b\\"c"}';
+const DATA =
+  '{"e":"trade","E":1,"s":"BTCUSDT","t":5,"p":"1.00","q":"2","T":1,"m":true,"M":true,"x":"a}b\\"c"}';
 
-test('a frame line hands on the payload text byte for byte, in the writer\'s layout or any other', () => {
-  const own = parseRecordingLine(`{"ts":1723161253937085,"stream":"btcusdt@trade","data":${DATA}}`, 3);
-  assert.deepEqual(own, { lineNo: 3, kind: 'frame', tsUs: 1723161253937085, stream: 'btcusdt@trade', data: DATA });
-  const reordered = parseRecordingLine(`{ "data": ${DATA}, "stream": "btcusdt@trade", "ts": 7 }`, 4);
+test("a frame line hands on the payload text byte for byte, in the writer's layout or any other", () => {
+  const own = parseRecordingLine(
+    `{"ts":1723161253937085,"stream":"btcusdt@trade","data":${DATA}}`,
+    3,
+  );
+  assert.deepEqual(own, {
+    lineNo: 3,
+    kind: 'frame',
+    tsUs: 1723161253937085,
+    stream: 'btcusdt@trade',
+    data: DATA,
+  });
+  const reordered = parseRecordingLine(
+    `{ "data": ${DATA}, "stream": "btcusdt@trade", "ts": 7 }`,
+    4,
+  );
   assert.equal(reordered.kind, 'frame');
   assert.deepEqual(JSON.parse((reordered as { data: string }).data), JSON.parse(DATA));
   // A trailing key after "data" is not cut off as part of the payload.
-  const trailing = parseRecordingLine(`{"ts":7,"stream":"btcusdt@trade","data":${DATA},"note":"x"}`, 5);
+  const trailing = parseRecordingLine(
+    `{"ts":7,"stream":"btcusdt@trade","data":${DATA},"note":"x"}`,
+    5,
+  );
   assert.equal(trailing.kind, 'frame');
   assert.deepEqual(JSON.parse((trailing as { data: string }).data), JSON.parse(DATA));
-  const snap = parseRecordingLine('{"ts":9,"snapshot":"ETHUSDT","data":{"lastUpdateId":3,"bids":[],"asks":[]}}', 6);
-  assert.deepEqual(snap, { lineNo: 6, kind: 'snapshot', tsUs: 9, symbol: 'ETHUSDT', data: '{"lastUpdateId":3,"bids":[],"asks":[]}' });
+  const snap = parseRecordingLine(
+    '{"ts":9,"snapshot":"ETHUSDT","data":{"lastUpdateId":3,"bids":[],"asks":[]}}',
+    6,
+  );
+  assert.deepEqual(snap, {
+    lineNo: 6,
+    kind: 'snapshot',
+    tsUs: 9,
+    symbol: 'ETHUSDT',
+    data: '{"lastUpdateId":3,"bids":[],"asks":[]}',
+  });
   assert.equal(symbolOfStream('ethusdt@depth@100ms'), 'ETHUSDT');
 });
 
@@ -55,7 +80,13 @@ test('writer and reader round-trip plain and gzipped files, with line numbers th
       const events = [];
       for await (const event of readRecording(path)) events.push(event);
       assert.deepEqual(events, [
-        { lineNo: 1, kind: 'snapshot', tsUs: 10, symbol: 'BTCUSDT', data: '{"lastUpdateId":1,"bids":[["1.00","2"]],"asks":[]}' },
+        {
+          lineNo: 1,
+          kind: 'snapshot',
+          tsUs: 10,
+          symbol: 'BTCUSDT',
+          data: '{"lastUpdateId":1,"bids":[["1.00","2"]],"asks":[]}',
+        },
         { lineNo: 2, kind: 'frame', tsUs: 11, stream: 'btcusdt@trade', data: DATA },
       ]);
     }
@@ -63,10 +94,13 @@ test('writer and reader round-trip plain and gzipped files, with line numbers th
     writeFileSync(gappy, `\n{"ts":1,"stream":"a@trade","data":{}}\n\nnot json\n`);
     const events = [];
     for await (const event of readRecording(gappy)) events.push(event);
-    assert.deepEqual(events.map((e) => [e.lineNo, e.kind]), [
-      [2, 'frame'],
-      [4, 'malformed'],
-    ]);
+    assert.deepEqual(
+      events.map((e) => [e.lineNo, e.kind]),
+      [
+        [2, 'frame'],
+        [4, 'malformed'],
+      ],
+    );
     await assert.rejects(async () => {
       for await (const _ of readRecording(join(dir, 'missing.jsonl'))) void _;
     }, /missing\.jsonl does not exist/);
@@ -76,7 +110,10 @@ test('writer and reader round-trip plain and gzipped files, with line numbers th
 });
 
 test('a combined frame splits into its stream and raw payload, whatever its key order', () => {
-  assert.deepEqual(splitCombinedFrame(`{"stream":"btcusdt@trade","data":${DATA}}`), { stream: 'btcusdt@trade', data: DATA });
+  assert.deepEqual(splitCombinedFrame(`{"stream":"btcusdt@trade","data":${DATA}}`), {
+    stream: 'btcusdt@trade',
+    data: DATA,
+  });
   const other = splitCombinedFrame(`{"data":${DATA},"stream":"btcusdt@trade"}`);
   assert.ok(typeof other !== 'string');
   assert.deepEqual(JSON.parse(other.data), JSON.parse(DATA));

@@ -51,12 +51,31 @@ export function fillSequence(count: number, firstTradeId = 1, symbol = 0): Float
     const side: 1 | -1 = i % 3 === 2 ? -1 : 1;
     const qty = 1_000 * (1 + (i % 7));
     position += side * qty;
-    rows.push(fillRow({ tradeId: firstTradeId + i, orderId: 1 + i, symbol, side, price: 11_900_000_000_000 + i, qty, positionQty: position, avgCost: 11_900_000_000_000, tsUs: 1_752_000_000_000_000 + i }));
+    rows.push(
+      fillRow({
+        tradeId: firstTradeId + i,
+        orderId: 1 + i,
+        symbol,
+        side,
+        price: 11_900_000_000_000 + i,
+        qty,
+        positionQty: position,
+        avgCost: 11_900_000_000_000,
+        tsUs: 1_752_000_000_000_000 + i,
+      }),
+    );
   }
   return rows;
 }
 
-export function signalRow(opts: { tsUs: number; symbol?: number; strength: number; suppressed?: boolean; orderId?: number; rejectSlot?: number }): Float64Array {
+export function signalRow(opts: {
+  tsUs: number;
+  symbol?: number;
+  strength: number;
+  suppressed?: boolean;
+  orderId?: number;
+  rejectSlot?: number;
+}): Float64Array {
   const r = new Float64Array(PersistRecord.SLOTS);
   r[PersistRecord.KIND] = PersistKind.SIGNAL;
   r[PersistRecord.TS_US] = opts.tsUs;

@@ -1,9 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FaultSpecError, NO_FAULTS, describeFaults, parseFaultSpec, validateFaultSpec } from '../../main/sim/fault-spec.js';
+import {
+  FaultSpecError,
+  NO_FAULTS,
+  describeFaults,
+  parseFaultSpec,
+  validateFaultSpec,
+} from '../../main/sim/fault-spec.js';
 
 test('the full example spec parses into every fault', () => {
-  const spec = parseFaultSpec('drop=0.01,dup=0.01,reorder=0.01,malformed=0.005,disconnect=30s,silence=10s@60s,slow_snapshot=2000ms,rest_error=0.1');
+  const spec = parseFaultSpec(
+    'drop=0.01,dup=0.01,reorder=0.01,malformed=0.005,disconnect=30s,silence=10s@60s,slow_snapshot=2000ms,rest_error=0.1',
+  );
   assert.deepEqual(spec, {
     drop: 0.01,
     dup: 0.01,
@@ -52,15 +60,34 @@ test('every bad spec is refused with an error that names the bad part', () => {
     ['slow_snapshot=fast', /"slow_snapshot=fast"/],
   ];
   for (const [text, pattern] of cases) {
-    assert.throws(() => parseFaultSpec(text), (error: unknown) => error instanceof FaultSpecError && pattern.test(error.message), text);
+    assert.throws(
+      () => parseFaultSpec(text),
+      (error: unknown) => error instanceof FaultSpecError && pattern.test(error.message),
+      text,
+    );
   }
 });
 
 test('a spec given as an object is checked by the same rules', () => {
   assert.deepEqual(validateFaultSpec({ drop: 0.5 }), { ...NO_FAULTS, drop: 0.5 });
-  assert.throws(() => validateFaultSpec({ dup: 2 }), /dup must be a probability from 0 to 1, got 2/);
-  assert.throws(() => validateFaultSpec({ restError: Number.NaN }), /restError must be a probability/);
-  assert.throws(() => validateFaultSpec({ disconnectMs: 0 }), /disconnectMs must be a positive number/);
-  assert.throws(() => validateFaultSpec({ silence: { startMs: -1, durationMs: 5 } }), /silence needs startMs >= 0/);
-  assert.throws(() => validateFaultSpec({ slowSnapshotMs: -5 }), /slowSnapshotMs must be 0 or more/);
+  assert.throws(
+    () => validateFaultSpec({ dup: 2 }),
+    /dup must be a probability from 0 to 1, got 2/,
+  );
+  assert.throws(
+    () => validateFaultSpec({ restError: Number.NaN }),
+    /restError must be a probability/,
+  );
+  assert.throws(
+    () => validateFaultSpec({ disconnectMs: 0 }),
+    /disconnectMs must be a positive number/,
+  );
+  assert.throws(
+    () => validateFaultSpec({ silence: { startMs: -1, durationMs: 5 } }),
+    /silence needs startMs >= 0/,
+  );
+  assert.throws(
+    () => validateFaultSpec({ slowSnapshotMs: -5 }),
+    /slowSnapshotMs must be 0 or more/,
+  );
 });

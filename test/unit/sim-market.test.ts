@@ -40,8 +40,15 @@ interface Snapshot {
   asks: [string, string][];
 }
 
-function run(symbol: string, seed: number, untilMs: number): { market: GeneratedMarket; frames: Frame[] } {
-  const market = new GeneratedMarket(profileFor(symbol), seed, { epochMs: EPOCH, diffIntervalMs: 100 });
+function run(
+  symbol: string,
+  seed: number,
+  untilMs: number,
+): { market: GeneratedMarket; frames: Frame[] } {
+  const market = new GeneratedMarket(profileFor(symbol), seed, {
+    epochMs: EPOCH,
+    diffIntervalMs: 100,
+  });
   const out = new Collector();
   market.advanceTo(untilMs, out);
   return { market, frames: out.frames };
@@ -55,7 +62,10 @@ test('the same seed gives the same frames, byte for byte; another seed another m
   assert.deepEqual(a, b);
   assert.notDeepEqual(a.slice(0, 50), c.slice(0, 50));
   // Advancing in many small steps (timer jitter) changes nothing either.
-  const market = new GeneratedMarket(profileFor('BTCUSDT'), 42, { epochMs: EPOCH, diffIntervalMs: 100 });
+  const market = new GeneratedMarket(profileFor('BTCUSDT'), 42, {
+    epochMs: EPOCH,
+    diffIntervalMs: 100,
+  });
   const stepped = new Collector();
   for (let t = 7; t < 20_000; t += 7 + (t % 13)) market.advanceTo(t, stepped);
   market.advanceTo(20_000, stepped);
@@ -64,7 +74,10 @@ test('the same seed gives the same frames, byte for byte; another seed another m
 
 test('a snapshot plus the diffs after it, applied by Binance rules, rebuild the published book exactly', () => {
   for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
-    const market = new GeneratedMarket(profileFor(symbol), 9, { epochMs: EPOCH, diffIntervalMs: 100 });
+    const market = new GeneratedMarket(profileFor(symbol), 9, {
+      epochMs: EPOCH,
+      diffIntervalMs: 100,
+    });
     const out = new Collector();
     market.advanceTo(250, out); // mid-interval: the snapshot is ahead of the last diff
     const snapshot = JSON.parse(market.snapshotJson(5000)) as Snapshot;
@@ -77,15 +90,21 @@ test('a snapshot plus the diffs after it, applied by Binance rules, rebuild the 
     for (const frame of out.frames) {
       if (frame.stream.endsWith('@depth')) {
         const slow = JSON.parse(frame.payload) as Diff;
-        if (slowLast >= 0) assert.equal(slow.U, slowLast + 1, `${symbol} 1000 ms stream is contiguous`);
+        if (slowLast >= 0)
+          assert.equal(slow.U, slowLast + 1, `${symbol} 1000 ms stream is contiguous`);
         slowLast = slow.u;
       }
       if (!frame.stream.endsWith('@depth@100ms')) continue;
       const diff = JSON.parse(frame.payload) as Diff;
       assert.ok(diff.U <= diff.u);
       if (diff.u <= last) continue; // already in the snapshot
-      if (applied === 0) assert.ok(diff.U <= last + 1 && last + 1 <= diff.u, `${symbol}: the first diff straddles the snapshot`);
-      else assert.equal(diff.U, last + 1, `${symbol}: each diff starts where the previous one ended`);
+      if (applied === 0)
+        assert.ok(
+          diff.U <= last + 1 && last + 1 <= diff.u,
+          `${symbol}: the first diff straddles the snapshot`,
+        );
+      else
+        assert.equal(diff.U, last + 1, `${symbol}: each diff starts where the previous one ended`);
       for (const [levels, side] of [
         [diff.b, bids],
         [diff.a, asks],
@@ -102,13 +121,15 @@ test('a snapshot plus the diffs after it, applied by Binance rules, rebuild the 
     const published = market.publishedBook();
     assert.equal(published.lastUpdateId, last);
     const sorted = (m: Map<string, string>, descending: boolean) =>
-      [...m.entries()].sort((x, y) => (parseFixed(x[0]) - parseFixed(y[0])) * (descending ? -1 : 1));
+      [...m.entries()].sort(
+        (x, y) => (parseFixed(x[0]) - parseFixed(y[0])) * (descending ? -1 : 1),
+      );
     assert.deepEqual(sorted(bids, true), published.bids, `${symbol} bids`);
     assert.deepEqual(sorted(asks, false), published.asks, `${symbol} asks`);
   }
 });
 
-test('payloads are Binance\'s: fields, types, 8-decimal strings on the symbol\'s grid', () => {
+test("payloads are Binance's: fields, types, 8-decimal strings on the symbol's grid", () => {
   const { frames, market } = run('ETHUSDT', 3, 5_000);
   const tick = profileFor('ETHUSDT').tickUnits;
   const step = profileFor('ETHUSDT').stepUnits;
@@ -127,7 +148,8 @@ test('payloads are Binance\'s: fields, types, 8-decimal strings on the symbol\'s
       assert.equal(data.e, 'depthUpdate');
       assert.equal(data.s, 'ETHUSDT');
       assert.ok(Number.isInteger(data.E) && Number.isInteger(data.U) && Number.isInteger(data.u));
-      for (const [p, q] of [...(data.b as [string, string][]), ...(data.a as [string, string][])]) onGrid(p, q);
+      for (const [p, q] of [...(data.b as [string, string][]), ...(data.a as [string, string][])])
+        onGrid(p, q);
     } else if (stream.endsWith('@trade')) {
       assert.deepEqual(Object.keys(data), ['e', 'E', 's', 't', 'p', 'q', 'T', 'm', 'M']);
       assert.equal(typeof data.m, 'boolean');
@@ -143,7 +165,8 @@ test('payloads are Binance\'s: fields, types, 8-decimal strings on the symbol\'s
     }
   }
   assert.deepEqual([...kinds].sort(), ['aggTrade', 'bookTicker', 'depth', 'depth@100ms', 'trade']);
-  for (const [p, q] of JSON.parse(market.snapshotJson(5000)).bids as [string, string][]) onGrid(p, q);
+  for (const [p, q] of JSON.parse(market.snapshotJson(5000)).bids as [string, string][])
+    onGrid(p, q);
 });
 
 test('trades: consecutive ids, the maker side matches the price, aggTrades add up their trades', () => {
@@ -192,10 +215,16 @@ test('the book reaches far: levels 10 to 25 % from the mid, none beyond 26 %', (
     const mid = (parseFixed(snapshot.bids[0]![0]) + parseFixed(snapshot.asks[0]![0])) / 2;
     const distance = (level: [string, string]) => Math.abs(parseFixed(level[0]) - mid) / mid;
     const far = [...snapshot.bids, ...snapshot.asks].filter((level) => distance(level) >= 0.1);
-    assert.ok(far.some((l) => parseFixed(l[0]) < mid) && far.some((l) => parseFixed(l[0]) > mid), `${symbol}: far levels on both sides`);
+    assert.ok(
+      far.some((l) => parseFixed(l[0]) < mid) && far.some((l) => parseFixed(l[0]) > mid),
+      `${symbol}: far levels on both sides`,
+    );
     assert.ok(far.length >= 20, `${symbol}: ${far.length} levels at least 10 % out`);
     assert.ok([...snapshot.bids, ...snapshot.asks].every((l) => distance(l) < 0.26));
-    assert.ok(snapshot.bids.length > 150 && snapshot.bids.length < 5000, `${symbol}: ${snapshot.bids.length} bid levels`);
+    assert.ok(
+      snapshot.bids.length > 150 && snapshot.bids.length < 5000,
+      `${symbol}: ${snapshot.bids.length} bid levels`,
+    );
   }
 });
 
@@ -229,6 +258,9 @@ test('top-5 imbalance predicts the next mid move well beyond chance and beyond p
     // Pure CST flow already beats chance a little (hit rate ~0.53-0.54, z ~5-7 with this
     // seed); the imbalance-tilted market orders are what lift it to ~0.575. Both bounds
     // fail if the tilt is switched off.
-    assert.ok(right / n > 0.56 && z > 8, `${symbol}: hit rate ${(right / n).toFixed(3)} over ${n} calls, z = ${z.toFixed(1)}`);
+    assert.ok(
+      right / n > 0.56 && z > 8,
+      `${symbol}: hit rate ${(right / n).toFixed(3)} over ${n} calls, z = ${z.toFixed(1)}`,
+    );
   }
 });

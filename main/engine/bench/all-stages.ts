@@ -10,5 +10,11 @@ import { strategyBenchStages } from './strategy-stages.js';
  * `<area>BenchStages()` here (one import, one spread).
  */
 export function allBenchStages(): BenchStage[] {
-  return [...coreBenchStages(), ...marketBenchStages(), ...strategyBenchStages(), ...executionBenchStages(), ...endToEndBenchStages()];
+  return [
+    ...coreBenchStages(),
+    ...marketBenchStages(),
+    ...strategyBenchStages(),
+    ...executionBenchStages(),
+    ...endToEndBenchStages(),
+  ];
 }

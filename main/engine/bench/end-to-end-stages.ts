@@ -19,7 +19,8 @@ const MID = 60_000 * FIXED_SCALE;
  * tick-to-trade path runs, as in a live market, but without the network.
  */
 function syntheticFeed(): { snapshot: string; frames: Buffer[] } {
-  const level = (price: number, qty: number): string => `["${formatFixed(price)}","${formatFixed(qty)}"]`;
+  const level = (price: number, qty: number): string =>
+    `["${formatFixed(price)}","${formatFixed(qty)}"]`;
   const bids: string[] = [];
   const asks: string[] = [];
   for (let i = 0; i < 20; i++) {
@@ -61,13 +62,27 @@ function inlineTickToTrade(): BenchStage {
       const config = validateConfig({
         strategy: {
           params: { min_confidence: 0.4, imbalance_threshold: 0.2, max_position_size: 100 },
-          risk_limits: { max_position_size: 1000, max_order_size: 500, max_notional_exposure: 1e12, max_orders_per_second: 10_000 },
+          risk_limits: {
+            max_position_size: 1000,
+            max_order_size: 500,
+            max_notional_exposure: 1e12,
+            max_orders_per_second: 10_000,
+          },
         },
       });
       const symbols = ['BTCUSDT'];
       let orderId = 0;
-      const broker = new PaperBroker(config, { symbols, strategyIds: ['bench'], rng: new Rng(1), sink: () => undefined });
-      const core = new StrategyCore(config, { symbols, nextOrderId: () => ++orderId, rng: new Rng(2) });
+      const broker = new PaperBroker(config, {
+        symbols,
+        strategyIds: ['bench'],
+        rng: new Rng(1),
+        sink: () => undefined,
+      });
+      const core = new StrategyCore(config, {
+        symbols,
+        nextOrderId: () => ++orderId,
+        rng: new Rng(2),
+      });
       const orderOut = new Float64Array(OrderRecord.SLOTS);
       const signalOut = new Float64Array(PersistRecord.SLOTS);
       const samples: number[] = [];
@@ -79,7 +94,8 @@ function inlineTickToTrade(): BenchStage {
         const flags = core.onMarket(record, 0, orderOut, signalOut);
         if ((flags & StrategyOutput.ORDER) !== 0) {
           broker.onOrder(orderOut, 0);
-          if (measuring && record[MarketRecord.KIND] === MarketKind.BOOK) samples.push(monoNowNs() - frameStartNs);
+          if (measuring && record[MarketRecord.KIND] === MarketKind.BOOK)
+            samples.push(monoNowNs() - frameStartNs);
         }
       });
       const { snapshot, frames } = syntheticFeed();
@@ -89,7 +105,8 @@ function inlineTickToTrade(): BenchStage {
         frameStartNs = monoNowNs();
         pipeline.onFrame(frames[n]!, 1_700_000_000_000_000 + n * 100_000, monoNowUs());
       }
-      if (samples.length === 0) throw new Error('the synthetic feed produced no orders: the bench would measure nothing');
+      if (samples.length === 0)
+        throw new Error('the synthetic feed produced no orders: the bench would measure nothing');
       return Float64Array.from(samples);
     },
   };

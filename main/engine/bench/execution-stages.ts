@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validateConfig } from '../../../shared/config.js';
-import { MarketKind, MarketRecord, OrderCommandKind, OrderRecord, PersistRecord, TradeRecord } from '../../../shared/records.js';
+import {
+  MarketKind,
+  MarketRecord,
+  OrderCommandKind,
+  OrderRecord,
+  PersistRecord,
+  TradeRecord,
+} from '../../../shared/records.js';
 import { monoNowNs } from '../core/clock.js';
 import { Rng } from '../core/rng.js';
 import { PaperBroker } from '../execution/paper-broker.js';
@@ -19,7 +26,8 @@ const BTC = 11_900_000_000_000; // 119000 USDT in 1e-8 units: price × qty leave
 const LOT = 1_000_000; // 0.01 BTC
 
 /** Fees on, so the fee arithmetic is measured too. */
-const benchConfig = () => validateConfig({ execution: { taker_fee_bps: 1, maker_fee_bps: 0.5, fill_probability: 0.1 } });
+const benchConfig = () =>
+  validateConfig({ execution: { taker_fee_bps: 1, maker_fee_bps: 0.5, fill_probability: 0.1 } });
 
 function book(ts: number, mid: number): Float64Array {
   const rec = new Float64Array(MarketRecord.SLOTS);
@@ -38,7 +46,12 @@ function book(ts: number, mid: number): Float64Array {
 }
 
 function broker(): PaperBroker {
-  return new PaperBroker(benchConfig(), { symbols: ['BTCUSDT'], strategyIds: ['imbalance_v1'], rng: new Rng(42), sink: () => {} });
+  return new PaperBroker(benchConfig(), {
+    symbols: ['BTCUSDT'],
+    strategyIds: ['imbalance_v1'],
+    rng: new Rng(42),
+    sink: () => {},
+  });
 }
 
 /** A market order that walks three levels: 3 taker fills, 3 position updates, 3 FILL + 2 ORDER rows. */
@@ -132,7 +145,14 @@ function positionUpdateStage(): BenchStage {
       }
       return measureBatched({ warmup: 100_000, samples: 20_000, batch: 64 }, (i) => {
         const k = i & 4095;
-        positions.applyFill(0, 0, (i & 1) === 0 ? 1 : -1, prices[k]!, sizes[k]!, (i & 2) === 0 ? Liquidity.TAKER : Liquidity.MAKER);
+        positions.applyFill(
+          0,
+          0,
+          (i & 1) === 0 ? 1 : -1,
+          prices[k]!,
+          sizes[k]!,
+          (i & 2) === 0 ? Liquidity.TAKER : Liquidity.MAKER,
+        );
       });
     },
   };
@@ -150,7 +170,11 @@ function persistenceStage(): BenchStage {
     measure() {
       const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-bench-'));
       try {
-        const writer = new PersistenceWriter(path.join(dir, 'bench.sqlite'), { symbols: ['BTCUSDT'], strategyIds: ['imbalance_v1'], batchRows: 1000 });
+        const writer = new PersistenceWriter(path.join(dir, 'bench.sqlite'), {
+          symbols: ['BTCUSDT'],
+          strategyIds: ['imbalance_v1'],
+          batchRows: 1000,
+        });
         const row = new Float64Array(PersistRecord.SLOTS);
         row[PersistRecord.KIND] = 2; // PersistKind.FILL
         row[PersistRecord.SIDE] = 1;
@@ -171,7 +195,8 @@ function persistenceStage(): BenchStage {
           const start = monoNowNs();
           const written = writer.flush();
           const elapsed = monoNowNs() - start;
-          if (written !== BATCH_ROWS) throw new Error(`persistence bench wrote ${written} of ${BATCH_ROWS} rows`);
+          if (written !== BATCH_ROWS)
+            throw new Error(`persistence bench wrote ${written} of ${BATCH_ROWS} rows`);
           if (s >= 0) samples[s] = elapsed / BATCH_ROWS;
         }
         writer.close();

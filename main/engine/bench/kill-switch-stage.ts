@@ -33,7 +33,9 @@ export function killSwitchBenchStage(): BenchStage {
           await new Promise((resolve) => setTimeout(resolve, 2));
           const before = Atomics.load(seen, 0);
           const arrived = monoNowUs();
-          control.setTradingState(round % 2 === 0 ? TradingStateCode.HALTED : TradingStateCode.ACTIVE);
+          control.setTradingState(
+            round % 2 === 0 ? TradingStateCode.HALTED : TradingStateCode.ACTIVE,
+          );
           control.doorbell('execution').wake();
           while (Atomics.load(seen, 0) === before) Atomics.wait(seen, 0, before, 50);
           samples[round] = (stamps[0]! - arrived) * 1000;

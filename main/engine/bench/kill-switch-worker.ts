@@ -8,7 +8,11 @@ import { createWaiter } from '../core/wait-strategy.js';
  * the configured waiter, read the trading-state word each pass, and stamp the moment it
  * sees a change (where the real thread cancels every open order).
  */
-const { control: buffer, stamps: stampBuffer, strategy } = workerData as {
+const {
+  control: buffer,
+  stamps: stampBuffer,
+  strategy,
+} = workerData as {
   control: SharedArrayBuffer;
   stamps: SharedArrayBuffer;
   strategy: 'spin' | 'hybrid' | 'block';
@@ -16,7 +20,11 @@ const { control: buffer, stamps: stampBuffer, strategy } = workerData as {
 const control = ControlBlock.attach(buffer);
 const stamps = new Float64Array(stampBuffer);
 const seen = new Int32Array(stampBuffer, 8, 1);
-const waiter = createWaiter(strategy, control.doorbell('execution'), () => control.tradingState() !== last);
+const waiter = createWaiter(
+  strategy,
+  control.doorbell('execution'),
+  () => control.tradingState() !== last,
+);
 let last = control.tradingState();
 parentPort?.postMessage('ready');
 while (!control.stopRequested()) {

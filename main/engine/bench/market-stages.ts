@@ -41,7 +41,15 @@ function depthFrames(seed: number): string[] {
       });
     const U = u + 1;
     u += 1 + rng.int(20);
-    const data = JSON.stringify({ e: 'depthUpdate', E: 1_723_161_255_208 + k * 100, s: 'BTCUSDT', U, u, b: side(true), a: side(false) });
+    const data = JSON.stringify({
+      e: 'depthUpdate',
+      E: 1_723_161_255_208 + k * 100,
+      s: 'BTCUSDT',
+      U,
+      u,
+      b: side(true),
+      a: side(false),
+    });
     frames.push(`{"stream":"btcusdt@depth@100ms","data":${data}}`);
   }
   return frames;
@@ -59,7 +67,8 @@ function scannerStage(): BenchStage {
       const samples = measureBatched({ warmup: 20_000, samples: 20_000, batch: 1 }, (i) => {
         parser.parse(frames[i % POOL]!);
       });
-      if (parser.fallbackParses !== 0 || parser.malformed !== 0) throw new Error('bench frames left the scanner path');
+      if (parser.fallbackParses !== 0 || parser.malformed !== 0)
+        throw new Error('bench frames left the scanner path');
       return samples;
     },
   };
@@ -116,8 +125,14 @@ function bookLevelStage(): BenchStage {
 function syncedBook(): { sync: BookSync; frames: FrameParser[] } {
   const sync = new BookSync('BTCUSDT');
   const snapshot = new DepthSnapshot();
-  const bids = Array.from({ length: 200 }, (_, i) => [decimal8((MID_TICKS - 1 - i) * TICK), '1.00000000']);
-  const asks = Array.from({ length: 200 }, (_, i) => [decimal8((MID_TICKS + 1 + i) * TICK), '1.00000000']);
+  const bids = Array.from({ length: 200 }, (_, i) => [
+    decimal8((MID_TICKS - 1 - i) * TICK),
+    '1.00000000',
+  ]);
+  const asks = Array.from({ length: 200 }, (_, i) => [
+    decimal8((MID_TICKS + 1 + i) * TICK),
+    '1.00000000',
+  ]);
   const problem = snapshot.read({ lastUpdateId: 0, bids, asks });
   if (problem !== null) throw new Error(problem);
   sync.onSnapshot(snapshot);
@@ -155,9 +170,19 @@ function pipelineStage(): BenchStage {
     note: 'MarketPipeline.onFrame on a Buffer: everything the market-data thread does before the ring send; each call timed',
     measure: () => {
       let emitted = 0;
-      const pipeline = new MarketPipeline(['BTCUSDT'], {}, (record) => (emitted += record[MarketRecord.KIND]!));
-      const bids = Array.from({ length: 200 }, (_, i) => [decimal8((MID_TICKS - 1 - i) * TICK), '1.00000000']);
-      const asks = Array.from({ length: 200 }, (_, i) => [decimal8((MID_TICKS + 1 + i) * TICK), '1.00000000']);
+      const pipeline = new MarketPipeline(
+        ['BTCUSDT'],
+        {},
+        (record) => (emitted += record[MarketRecord.KIND]!),
+      );
+      const bids = Array.from({ length: 200 }, (_, i) => [
+        decimal8((MID_TICKS - 1 - i) * TICK),
+        '1.00000000',
+      ]);
+      const asks = Array.from({ length: 200 }, (_, i) => [
+        decimal8((MID_TICKS + 1 + i) * TICK),
+        '1.00000000',
+      ]);
       pipeline.onSnapshot('BTCUSDT', { lastUpdateId: 0, bids, asks }, 0);
       // Frames numbered 1, 2, 3, ... in advance, so every one continues the previous.
       const total = 60_000; // warm-up + samples: one fresh frame per call

@@ -100,7 +100,8 @@ export function mulMulDivRoundHalfAway(a: number, b: number, c: number, d: numbe
 export function weightedMean(priceA: number, qtyA: number, priceB: number, qtyB: number): number {
   const costA = priceA * qtyA;
   const costB = priceB * qtyB;
-  if (costA < SAFE_PRODUCT && costB < SAFE_PRODUCT) return divRoundHalfAwayNum(costA + costB, qtyA + qtyB);
+  if (costA < SAFE_PRODUCT && costB < SAFE_PRODUCT)
+    return divRoundHalfAwayNum(costA + costB, qtyA + qtyB);
   const fast = roundEstimate((costA + costB) / (qtyA + qtyB));
   if (!Number.isNaN(fast)) return fast;
   const sum = BigInt(priceA) * BigInt(qtyA) + BigInt(priceB) * BigInt(qtyB);

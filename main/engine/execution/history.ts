@@ -38,7 +38,8 @@ export class RecentOrders {
   newest(n: number): PaperOrder[] {
     const out: PaperOrder[] = [];
     const take = Math.min(n, this.count);
-    for (let i = 1; i <= take; i++) out.push(this.ring[(this.next - i + this.capacity) % this.capacity]!);
+    for (let i = 1; i <= take; i++)
+      out.push(this.ring[(this.next - i + this.capacity) % this.capacity]!);
     return out;
   }
 }
@@ -78,7 +79,8 @@ export class RecentFills {
   newest(n: number): FillSlot[] {
     const out: FillSlot[] = [];
     const take = Math.min(n, this.count);
-    for (let i = 1; i <= take; i++) out.push(this.ring[(this.next - i + this.capacity) % this.capacity]!);
+    for (let i = 1; i <= take; i++)
+      out.push(this.ring[(this.next - i + this.capacity) % this.capacity]!);
     return out;
   }
 }

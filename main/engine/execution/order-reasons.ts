@@ -36,6 +36,9 @@ export function orderReasonIndex(reason: OrderReason): number {
 export function orderReasonText(index: number): OrderReason | null {
   if (index === NO_REASON) return null;
   const reason = ORDER_REASONS[index];
-  if (reason === undefined) throw new Error(`order reason index ${index} is not one of the ${ORDER_REASONS.length} known reasons`);
+  if (reason === undefined)
+    throw new Error(
+      `order reason index ${index} is not one of the ${ORDER_REASONS.length} known reasons`,
+    );
   return reason;
 }

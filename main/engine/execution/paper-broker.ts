@@ -1,4 +1,9 @@
-import { FIXED_SCALE, TradingStateCode, formatFixed, symbolSpecFor } from '../../../shared/domain.js';
+import {
+  FIXED_SCALE,
+  TradingStateCode,
+  formatFixed,
+  symbolSpecFor,
+} from '../../../shared/domain.js';
 import type { Config } from '../../../shared/config.js';
 import type { FillView, OrderView, PositionView } from '../../../shared/api.js';
 import { uuidToWords } from '../../../shared/client-order-id.js';
@@ -18,7 +23,13 @@ import { FillSlot, RecentFills, RecentOrders } from './history.js';
 import { NO_REASON, ORDER_REASONS, orderReasonIndex, type OrderReason } from './order-reasons.js';
 import { OrderPool, PaperOrder, Status, Type, isTerminalStatus } from './paper-order.js';
 import { Liquidity, PositionBook, type LiquidityCode } from './positions.js';
-import { DEFAULT_QUEUE_POWER, depthAtLevel, joinQueue, queuePosition, tradeAtLevel } from './queue-model.js';
+import {
+  DEFAULT_QUEUE_POWER,
+  depthAtLevel,
+  joinQueue,
+  queuePosition,
+  tradeAtLevel,
+} from './queue-model.js';
 import { fillView, orderView, positionSnapshot, type PositionSnapshot } from './views.js';
 
 /**
@@ -216,9 +227,11 @@ export class PaperBroker {
 
   constructor(config: Config, options: PaperBrokerOptions) {
     if (options.symbols.length === 0) throw new Error('the paper broker needs at least one symbol');
-    if (options.strategyIds.length === 0) throw new Error('the paper broker needs at least one strategy id');
+    if (options.strategyIds.length === 0)
+      throw new Error('the paper broker needs at least one strategy id');
     const queuePower = options.queuePower ?? config.execution.queue_power ?? DEFAULT_QUEUE_POWER;
-    if (!Number.isFinite(queuePower) || queuePower < 0) throw new Error(`queue power must be a finite number ≥ 0, got ${queuePower}`);
+    if (!Number.isFinite(queuePower) || queuePower < 0)
+      throw new Error(`queue power must be a finite number ≥ 0, got ${queuePower}`);
     this.symbols = options.symbols;
     this.strategyIds = options.strategyIds;
     this.rng = options.rng;
@@ -253,7 +266,9 @@ export class PaperBroker {
       const symbol = rec[off + MarketRecord.SYMBOL]!;
       const book = this.books[symbol];
       if (book === undefined) {
-        this.log('warn', `market record for unknown symbol index ${symbol} ignored`, { symbolIndex: symbol });
+        this.log('warn', `market record for unknown symbol index ${symbol} ignored`, {
+          symbolIndex: symbol,
+        });
         return;
       }
       book.load(rec, off);
@@ -262,7 +277,9 @@ export class PaperBroker {
     } else if (kind === MarketKind.TRADE) {
       const symbol = rec[off + MarketRecord.SYMBOL]!;
       if (this.books[symbol] === undefined) {
-        this.log('warn', `trade record for unknown symbol index ${symbol} ignored`, { symbolIndex: symbol });
+        this.log('warn', `trade record for unknown symbol index ${symbol} ignored`, {
+          symbolIndex: symbol,
+        });
         return;
       }
       this.counters.trades++;
@@ -276,7 +293,7 @@ export class PaperBroker {
   }
 
   private activateArrived(ts: number): void {
-    for (let i = 0; i < this.active.length; ) {
+    for (let i = 0; i < this.active.length;) {
       const order = this.active[i]!;
       if (order.status === Status.PENDING && order.arrivalUs <= ts) {
         this.nowUs = order.arrivalUs;
@@ -290,7 +307,7 @@ export class PaperBroker {
   }
 
   private onBook(symbol: number, book: BrokerBook): void {
-    for (let i = 0; i < this.active.length; ) {
+    for (let i = 0; i < this.active.length;) {
       const order = this.active[i]!;
       if (order.symbol !== symbol || order.status === Status.PENDING) {
         i++;
@@ -310,7 +327,8 @@ export class PaperBroker {
       this.fillResting(order, order.remaining);
       return;
     }
-    if (book.shows(side, price)) depthAtLevel(order, book.displayedAt(side, price), this.queuePower);
+    if (book.shows(side, price))
+      depthAtLevel(order, book.displayedAt(side, price), this.queuePower);
     const touch = book.best(side);
     const atTouch = Number.isNaN(touch) || (side > 0 ? price >= touch : price <= touch);
     const undecided = atTouch && !order.sawTradeSinceBook;
@@ -324,7 +342,7 @@ export class PaperBroker {
   }
 
   private onTrade(symbol: number, price: number, qty: number): void {
-    for (let i = 0; i < this.active.length; ) {
+    for (let i = 0; i < this.active.length;) {
       const order = this.active[i]!;
       if (order.symbol !== symbol || order.status === Status.PENDING) {
         i++;
@@ -382,10 +400,18 @@ export class PaperBroker {
     const orderId = rec[off + OrderRecord.ORDER_ID]!;
     const symbol = rec[off + OrderRecord.SYMBOL]!;
     const strategy = rec[off + OrderRecord.STRATEGY]!;
-    if (!this.isIndex(symbol, this.symbols.length) || !this.isIndex(strategy, this.strategyIds.length) || !(Number.isSafeInteger(orderId) && orderId > 0)) {
+    if (
+      !this.isIndex(symbol, this.symbols.length) ||
+      !this.isIndex(strategy, this.strategyIds.length) ||
+      !(Number.isSafeInteger(orderId) && orderId > 0)
+    ) {
       // No row can be written for it (no symbol or strategy to name): count and say why.
       this.rejections[orderReasonIndex('invalid_order')]++;
-      this.log('error', 'order refused: its order id, symbol index or strategy index is not valid', { orderId, symbol, strategy });
+      this.log(
+        'error',
+        'order refused: its order id, symbol index or strategy index is not valid',
+        { orderId, symbol, strategy },
+      );
       return;
     }
     const order = this.pool.take();
@@ -406,16 +432,22 @@ export class PaperBroker {
     this.history.add(order);
     const problem = this.invalidReason(order);
     if (problem !== null) {
-      if (order.type < 0 || order.type > Type.FOK || !Number.isInteger(order.type)) order.type = Type.MARKET;
+      if (order.type < 0 || order.type > Type.FOK || !Number.isInteger(order.type))
+        order.type = Type.MARKET;
       if (order.side !== 1 && order.side !== -1) order.side = 1;
       if (!Number.isFinite(order.price)) order.price = 0;
       if (!Number.isFinite(order.qty)) order.qty = 0;
       this.log('warn', `order ${orderId} rejected: ${problem}`, { orderId });
-      this.reject(order, order.qty === 0 && problem.startsWith('quantity') ? 'zero_size' : 'invalid_order');
+      this.reject(
+        order,
+        order.qty === 0 && problem.startsWith('quantity') ? 'zero_size' : 'invalid_order',
+      );
       return;
     }
     if (this.isDuplicate(order)) {
-      this.log('warn', `order ${orderId} rejected: an order with this id is already open`, { orderId });
+      this.log('warn', `order ${orderId} rejected: an order with this id is already open`, {
+        orderId,
+      });
       this.reject(order, 'invalid_order');
       return;
     }
@@ -434,9 +466,12 @@ export class PaperBroker {
   }
 
   private invalidReason(order: PaperOrder): string | null {
-    if (order.side !== 1 && order.side !== -1) return `side must be +1 (buy) or -1 (sell), got ${order.side}`;
-    if (!Number.isInteger(order.type) || order.type < Type.MARKET || order.type > Type.FOK) return `order type index must be 0..4, got ${order.type}`;
-    if (!Number.isSafeInteger(order.qty) || order.qty <= 0) return `quantity must be a positive integer count of 1e-8 units, got ${order.qty}`;
+    if (order.side !== 1 && order.side !== -1)
+      return `side must be +1 (buy) or -1 (sell), got ${order.side}`;
+    if (!Number.isInteger(order.type) || order.type < Type.MARKET || order.type > Type.FOK)
+      return `order type index must be 0..4, got ${order.type}`;
+    if (!Number.isSafeInteger(order.qty) || order.qty <= 0)
+      return `quantity must be a positive integer count of 1e-8 units, got ${order.qty}`;
     if (order.type !== Type.MARKET && (!Number.isSafeInteger(order.price) || order.price <= 0)) {
       return `a ${['Market', 'Limit', 'PostOnly', 'IOC', 'FOK'][order.type]} order needs a positive integer price in 1e-8 units, got ${order.price}`;
     }
@@ -444,7 +479,8 @@ export class PaperBroker {
   }
 
   private isDuplicate(order: PaperOrder): boolean {
-    for (let i = 0; i < this.active.length; i++) if (this.active[i]!.orderId === order.orderId) return true;
+    for (let i = 0; i < this.active.length; i++)
+      if (this.active[i]!.orderId === order.orderId) return true;
     return false;
   }
 
@@ -465,12 +501,17 @@ export class PaperBroker {
   /** Whether the order shrinks |position| even if every other open order on its side fills. */
   private reduces(order: PaperOrder): boolean {
     const held = this.positionBook.get(order.strategy, order.symbol).qty;
-    if (held === 0 || (held > 0) === (order.side > 0)) return false;
+    if (held === 0 || held > 0 === order.side > 0) return false;
     let committed = order.remaining;
     for (let i = 0; i < this.active.length; i++) {
       const other = this.active[i]!;
       if (other === order) break; // earlier orders keep their claim; later ones are judged after
-      if (other.strategy === order.strategy && other.symbol === order.symbol && other.side === order.side) committed += other.remaining;
+      if (
+        other.strategy === order.strategy &&
+        other.symbol === order.symbol &&
+        other.side === order.side
+      )
+        committed += other.remaining;
     }
     return committed <= Math.abs(held);
   }
@@ -533,7 +574,8 @@ export class PaperBroker {
   private slipped(symbol: number, side: number, price: number): number {
     if (!this.hasSlippage) return price;
     const tick = BigInt(this.tickSizes[symbol]!);
-    if (side > 0) return Number(divCeil(BigInt(price) * (UNIT + this.slippageMicroBps), UNIT * tick) * tick);
+    if (side > 0)
+      return Number(divCeil(BigInt(price) * (UNIT + this.slippageMicroBps), UNIT * tick) * tick);
     return Number(divFloor(BigInt(price) * (UNIT - this.slippageMicroBps), UNIT * tick) * tick);
   }
 
@@ -557,7 +599,10 @@ export class PaperBroker {
         return;
       }
       const book = this.books[order.symbol]!;
-      joinQueue(order, book.shows(order.side, order.price) ? book.displayedAt(order.side, order.price) : NaN);
+      joinQueue(
+        order,
+        book.shows(order.side, order.price) ? book.displayedAt(order.side, order.price) : NaN,
+      );
     }
     order.status = order.filledQty > 0 ? Status.PARTIALLY_FILLED : Status.OPEN;
     order.updatedUs = this.nowUs;
@@ -565,7 +610,14 @@ export class PaperBroker {
   }
 
   private fill(order: PaperOrder, price: number, qty: number, liquidity: LiquidityCode): void {
-    const outcome = this.positionBook.applyFill(order.strategy, order.symbol, order.side, price, qty, liquidity);
+    const outcome = this.positionBook.applyFill(
+      order.strategy,
+      order.symbol,
+      order.side,
+      price,
+      qty,
+      liquidity,
+    );
     order.filledQty += qty;
     order.filledNotional += price * qty;
     order.fees += outcome.fee;
@@ -683,7 +735,7 @@ export class PaperBroker {
   private cancelWhere(symbol: number, reason: OrderReason): number {
     let cancelled = 0;
     const reasonIndex = orderReasonIndex(reason);
-    for (let i = 0; i < this.active.length; ) {
+    for (let i = 0; i < this.active.length;) {
       const order = this.active[i]!;
       if (symbol === -1 || order.symbol === symbol) {
         this.finish(order, Status.CANCELLED, reasonIndex);
@@ -704,7 +756,9 @@ export class PaperBroker {
   flatten(symbolIndex: number): number {
     if (symbolIndex !== -1 && !this.isIndex(symbolIndex, this.symbols.length)) {
       this.rejections[orderReasonIndex('invalid_order')]++;
-      this.log('error', `flatten refused: symbol index ${symbolIndex} is not a configured symbol`, { symbolIndex });
+      this.log('error', `flatten refused: symbol index ${symbolIndex} is not a configured symbol`, {
+        symbolIndex,
+      });
       return 0;
     }
     let sent = 0;
@@ -736,9 +790,13 @@ export class PaperBroker {
         this.active.push(order);
         this.activate(order);
         if (order.remaining > 0) {
-          this.log('warn', `flatten of ${this.symbols[symbol]} for ${this.strategyIds[strategy]} left ${order.remaining} units open`, {
-            orderId: order.orderId,
-          });
+          this.log(
+            'warn',
+            `flatten of ${this.symbols[symbol]} for ${this.strategyIds[strategy]} left ${order.remaining} units open`,
+            {
+              orderId: order.orderId,
+            },
+          );
         }
         sent++;
       }
@@ -748,8 +806,14 @@ export class PaperBroker {
 
   /** Applies the control block's trading-state word (TradingStateCode). */
   setTradingState(code: number): void {
-    if (code !== TradingStateCode.ACTIVE && code !== TradingStateCode.REDUCING && code !== TradingStateCode.HALTED) {
-      throw new Error(`trading state code must be 0 (ACTIVE), 1 (REDUCING) or 2 (HALTED), got ${code}`);
+    if (
+      code !== TradingStateCode.ACTIVE &&
+      code !== TradingStateCode.REDUCING &&
+      code !== TradingStateCode.HALTED
+    ) {
+      throw new Error(
+        `trading state code must be 0 (ACTIVE), 1 (REDUCING) or 2 (HALTED), got ${code}`,
+      );
     }
     if (code === this.tradingState) return;
     this.tradingState = code;
@@ -758,7 +822,7 @@ export class PaperBroker {
       this.log('warn', `trading HALTED: cancelled ${cancelled} open orders`, { cancelled });
     } else if (code === TradingStateCode.REDUCING) {
       const reason = orderReasonIndex('reducing_only_cancel');
-      for (let i = 0; i < this.active.length; ) {
+      for (let i = 0; i < this.active.length;) {
         const order = this.active[i]!;
         if (!order.isFlatten && !this.reduces(order)) this.finish(order, Status.CANCELLED, reason);
         else i++;
@@ -777,18 +841,33 @@ export class PaperBroker {
    * pending or open (they rejoin at the back of their level's queue, and a pending one
    * arrives with the next market record). Call before any record.
    */
-  restore(positions: readonly RestoredPosition[], openOrders: readonly RestoredOrder[], ids?: RestoredIds): void {
+  restore(
+    positions: readonly RestoredPosition[],
+    openOrders: readonly RestoredOrder[],
+    ids?: RestoredIds,
+  ): void {
     for (const p of positions) {
-      if (!this.isIndex(p.strategyIndex, this.strategyIds.length) || !this.isIndex(p.symbolIndex, this.symbols.length)) {
-        throw new Error(`restored position has strategy index ${p.strategyIndex} / symbol index ${p.symbolIndex}, outside the configured tables`);
+      if (
+        !this.isIndex(p.strategyIndex, this.strategyIds.length) ||
+        !this.isIndex(p.symbolIndex, this.symbols.length)
+      ) {
+        throw new Error(
+          `restored position has strategy index ${p.strategyIndex} / symbol index ${p.symbolIndex}, outside the configured tables`,
+        );
       }
       this.positionBook.restore(p.strategyIndex, p.symbolIndex, p.qty, p.avgCost, p.realizedPnl);
     }
     for (const o of openOrders) {
-      if (!this.isIndex(o.strategyIndex, this.strategyIds.length) || !this.isIndex(o.symbolIndex, this.symbols.length)) {
-        throw new Error(`restored order ${o.orderId} has strategy index ${o.strategyIndex} / symbol index ${o.symbolIndex}, outside the configured tables`);
+      if (
+        !this.isIndex(o.strategyIndex, this.strategyIds.length) ||
+        !this.isIndex(o.symbolIndex, this.symbols.length)
+      ) {
+        throw new Error(
+          `restored order ${o.orderId} has strategy index ${o.strategyIndex} / symbol index ${o.symbolIndex}, outside the configured tables`,
+        );
       }
-      if (isTerminalStatus(o.status)) throw new Error(`restored order ${o.orderId} is not open (status index ${o.status})`);
+      if (isTerminalStatus(o.status))
+        throw new Error(`restored order ${o.orderId} is not open (status index ${o.status})`);
       const order = this.pool.take();
       order.orderId = o.orderId;
       order.strategy = o.strategyIndex;
@@ -813,7 +892,10 @@ export class PaperBroker {
       this.nextTradeId = Math.max(this.nextTradeId, ids.nextTradeId);
       this.nextInternalOrderId = Math.max(this.nextInternalOrderId, ids.nextInternalOrderId);
     } else if (positions.length > 0 || openOrders.length > 0) {
-      this.log('warn', 'restore without id counters: trade ids restart at 1 and will collide with the trades already in the database; pass restoreBrokerState(...).ids');
+      this.log(
+        'warn',
+        'restore without id counters: trade ids restart at 1 and will collide with the trades already in the database; pass restoreBrokerState(...).ids',
+      );
     }
   }
 
@@ -842,7 +924,16 @@ export class PaperBroker {
     const out: PositionSnapshot[] = [];
     for (let strategy = 0; strategy < this.strategyIds.length; strategy++) {
       for (let symbol = 0; symbol < this.symbols.length; symbol++) {
-        out.push(positionSnapshot(this.positionBook, strategy, symbol, this.strategyIds[strategy]!, this.symbols[symbol]!, this.books[symbol]!.mid()));
+        out.push(
+          positionSnapshot(
+            this.positionBook,
+            strategy,
+            symbol,
+            this.strategyIds[strategy]!,
+            this.symbols[symbol]!,
+            this.books[symbol]!.mid(),
+          ),
+        );
       }
     }
     return out;
@@ -872,7 +963,8 @@ export class PaperBroker {
     }
     for (const order of this.history.newest(this.history.capacity)) {
       if (out.length >= n) break;
-      if (isTerminalStatus(order.status)) out.push(orderView(order, this.symbols, this.strategyIds));
+      if (isTerminalStatus(order.status))
+        out.push(orderView(order, this.symbols, this.strategyIds));
     }
     return out;
   }
@@ -899,7 +991,8 @@ export class PaperBroker {
       realized += p.realizedPnl;
       unrealized += p.unrealizedPnl;
     }
-    for (let symbol = 0; symbol < this.symbols.length; symbol++) positions[this.symbols[symbol]!] = formatFixed(this.position(symbol));
+    for (let symbol = 0; symbol < this.symbols.length; symbol++)
+      positions[this.symbols[symbol]!] = formatFixed(this.position(symbol));
     let rejections = 0;
     for (let i = 0; i < this.rejections.length; i++) rejections += this.rejections[i]!;
     return {

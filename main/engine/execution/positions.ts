@@ -1,5 +1,11 @@
 import { FIXED_SCALE } from '../../../shared/domain.js';
-import { MICRO_BPS_PER_UNIT, microBps, mulDivRoundHalfAway, mulMulDivRoundHalfAway, weightedMean } from './fixed-math.js';
+import {
+  MICRO_BPS_PER_UNIT,
+  microBps,
+  mulDivRoundHalfAway,
+  mulMulDivRoundHalfAway,
+  weightedMean,
+} from './fixed-math.js';
 
 /**
  * Positions and PnL per (strategy, symbol), by the AVERAGE-COST method, in exact integers:
@@ -75,8 +81,10 @@ export class PositionBook {
     readonly symbolCount: number,
     fees: FeeRates,
   ) {
-    if (!Number.isInteger(strategyCount) || strategyCount < 1) throw new Error(`strategy count must be a positive integer, got ${strategyCount}`);
-    if (!Number.isInteger(symbolCount) || symbolCount < 1) throw new Error(`symbol count must be a positive integer, got ${symbolCount}`);
+    if (!Number.isInteger(strategyCount) || strategyCount < 1)
+      throw new Error(`strategy count must be a positive integer, got ${strategyCount}`);
+    if (!Number.isInteger(symbolCount) || symbolCount < 1)
+      throw new Error(`symbol count must be a positive integer, got ${symbolCount}`);
     this.states = Array.from({ length: strategyCount * symbolCount }, () => new PositionState());
     this.setFees(fees);
   }
@@ -93,7 +101,8 @@ export class PositionBook {
   /** Net quantity of a symbol over all strategies. */
   netQty(symbol: number): number {
     let total = 0;
-    for (let s = 0; s < this.strategyCount; s++) total += this.states[s * this.symbolCount + symbol]!.qty;
+    for (let s = 0; s < this.strategyCount; s++)
+      total += this.states[s * this.symbolCount + symbol]!.qty;
     return total;
   }
 
@@ -105,9 +114,20 @@ export class PositionBook {
   }
 
   /** Puts back a position read from the database (integers in 1e-8 units). */
-  restore(strategy: number, symbol: number, qty: number, avgCost: number, realizedPnl: number): void {
-    for (const [name, value] of [['quantity', qty], ['average cost', avgCost], ['realized PnL', realizedPnl]] as const) {
-      if (!Number.isSafeInteger(value)) throw new Error(`restored ${name} must be an integer count of 1e-8 units, got ${value}`);
+  restore(
+    strategy: number,
+    symbol: number,
+    qty: number,
+    avgCost: number,
+    realizedPnl: number,
+  ): void {
+    for (const [name, value] of [
+      ['quantity', qty],
+      ['average cost', avgCost],
+      ['realized PnL', realizedPnl],
+    ] as const) {
+      if (!Number.isSafeInteger(value))
+        throw new Error(`restored ${name} must be an integer count of 1e-8 units, got ${value}`);
     }
     if (avgCost < 0) throw new Error(`restored average cost must not be negative, got ${avgCost}`);
     const state = this.state(strategy, symbol);
@@ -122,13 +142,20 @@ export class PositionBook {
    * Applies one fill: `side` +1 buy / -1 sell, `price` and `qty` positive integers in
    * 1e-8 units. Returns the shared outcome object.
    */
-  applyFill(strategy: number, symbol: number, side: number, price: number, qty: number, liquidity: LiquidityCode): FillOutcome {
+  applyFill(
+    strategy: number,
+    symbol: number,
+    side: number,
+    price: number,
+    qty: number,
+    liquidity: LiquidityCode,
+  ): FillOutcome {
     const state = this.state(strategy, symbol);
     const rate = liquidity === Liquidity.MAKER ? this.makerMicroBps : this.takerMicroBps;
     const fee = rate === 0 ? 0 : mulMulDivRoundHalfAway(price, qty, rate, FEE_DENOMINATOR);
     const held = state.qty;
     let realizedDelta = -fee;
-    if (held === 0 || (held > 0) === (side > 0)) {
+    if (held === 0 || held > 0 === side > 0) {
       // Opening or adding: the average moves to the weighted mean.
       const absHeld = Math.abs(held);
       state.avgCost = held === 0 ? price : weightedMean(state.avgCost, absHeld, price, qty);
@@ -137,7 +164,11 @@ export class PositionBook {
       const absHeld = Math.abs(held);
       const closed = qty < absHeld ? qty : absHeld;
       const direction = held > 0 ? 1 : -1;
-      realizedDelta += mulDivRoundHalfAway((price - state.avgCost) * direction, closed, FIXED_SCALE);
+      realizedDelta += mulDivRoundHalfAway(
+        (price - state.avgCost) * direction,
+        closed,
+        FIXED_SCALE,
+      );
       const opened = qty - closed;
       state.qty = held + side * qty;
       if (state.qty === 0) state.avgCost = 0;
@@ -156,10 +187,14 @@ export class PositionBook {
   }
 
   private state(strategy: number, symbol: number): PositionState {
-    if (strategy < 0 || strategy >= this.strategyCount || symbol < 0 || symbol >= this.symbolCount) {
+    if (
+      strategy < 0 ||
+      strategy >= this.strategyCount ||
+      symbol < 0 ||
+      symbol >= this.symbolCount
+    ) {
       throw new Error(`no position slot for strategy index ${strategy}, symbol index ${symbol}`);
     }
     return this.states[strategy * this.symbolCount + symbol]!;
   }
 }
-

@@ -1,4 +1,10 @@
-import { FIXED_SCALE, ORDER_STATUSES, ORDER_TYPES, formatFixed, sideFromCode } from '../../../shared/domain.js';
+import {
+  FIXED_SCALE,
+  ORDER_STATUSES,
+  ORDER_TYPES,
+  formatFixed,
+  sideFromCode,
+} from '../../../shared/domain.js';
 import type { FillView, OrderView, PositionView } from '../../../shared/api.js';
 import { clientOrderIdFromWords } from '../../../shared/client-order-id.js';
 import type { FillSlot } from './history.js';
@@ -10,7 +16,11 @@ import type { PositionBook } from './positions.js';
 
 const words = new Float64Array(4);
 
-export function orderView(order: PaperOrder, symbols: readonly string[], _strategyIds: readonly string[]): OrderView {
+export function orderView(
+  order: PaperOrder,
+  symbols: readonly string[],
+  _strategyIds: readonly string[],
+): OrderView {
   words[0] = order.clientId0;
   words[1] = order.clientId1;
   words[2] = order.clientId2;
@@ -75,7 +85,9 @@ export function positionSnapshot(
   mark: number,
 ): PositionSnapshot {
   const state = book.get(strategyIndex, symbolIndex);
-  const unrealizedPnl = Number.isNaN(mark) ? 0 : book.unrealizedPnl(strategyIndex, symbolIndex, mark);
+  const unrealizedPnl = Number.isNaN(mark)
+    ? 0
+    : book.unrealizedPnl(strategyIndex, symbolIndex, mark);
   return {
     strategyId,
     symbol,

@@ -39,8 +39,10 @@ export class BookSide {
     tickSize: number,
     width = 4096,
   ) {
-    if (!Number.isSafeInteger(tickSize) || tickSize <= 0) throw new Error(`tick size must be a positive integer of 1e-8 units, got ${tickSize}`);
-    if (width < 64 || width % 32 !== 0) throw new Error(`book window must be a multiple of 32 ticks, at least 64; got ${width}`);
+    if (!Number.isSafeInteger(tickSize) || tickSize <= 0)
+      throw new Error(`tick size must be a positive integer of 1e-8 units, got ${tickSize}`);
+    if (width < 64 || width % 32 !== 0)
+      throw new Error(`book window must be a multiple of 32 ticks, at least 64; got ${width}`);
     this.tick = tickSize;
     this.width = width;
     this.qtys = new Float64Array(width);

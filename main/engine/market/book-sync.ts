@@ -124,7 +124,9 @@ export class BookSync implements BookState {
     }
     // The continuity rule, written out: a call taking U (a double past 2^31) would box it.
     if (this.awaitingFirst ? U > this.lastUpdateId + 1 : U !== this.lastUpdateId + 1) {
-      this.loseSync(`gap: expected U ${this.awaitingFirst ? '<=' : '='} ${this.lastUpdateId + 1}, got U=${U} u=${u}`);
+      this.loseSync(
+        `gap: expected U ${this.awaitingFirst ? '<=' : '='} ${this.lastUpdateId + 1}, got U=${U} u=${u}`,
+      );
       this.counters.gaps++;
       this.buffer.clear();
       this.buffer.push(frame);
@@ -138,7 +140,9 @@ export class BookSync implements BookState {
     this.awaitingFirst = false;
     this.counters.applied++;
     if (book.isCrossed()) {
-      this.loseSync(`crossed book after u=${u}: best bid ${book.bestBid()} >= best ask ${book.bestAsk()}`);
+      this.loseSync(
+        `crossed book after u=${u}: best bid ${book.bestBid()} >= best ask ${book.bestAsk()}`,
+      );
       this.counters.crossed++;
       this.buffer.clear();
       return DiffOutcome.CROSSED;
@@ -160,8 +164,10 @@ export class BookSync implements BookState {
     }
     const book = this.book;
     book.clear();
-    for (let i = 0; i < snapshot.bidCount; i++) book.bids.setAt(snapshot.bidPrices, snapshot.bidQtys, i);
-    for (let i = 0; i < snapshot.askCount; i++) book.asks.setAt(snapshot.askPrices, snapshot.askQtys, i);
+    for (let i = 0; i < snapshot.bidCount; i++)
+      book.bids.setAt(snapshot.bidPrices, snapshot.bidQtys, i);
+    for (let i = 0; i < snapshot.askCount; i++)
+      book.asks.setAt(snapshot.askPrices, snapshot.askQtys, i);
     this.lastUpdateId = L;
     this.synced = true;
     this.awaitingFirst = true;
@@ -181,7 +187,9 @@ export class BookSync implements BookState {
         continue;
       }
       if (!this.continues(U)) {
-        this.loseSync(`gap in buffered diffs: expected U ${this.awaitingFirst ? '<=' : '='} ${this.lastUpdateId + 1}, got U=${U} u=${u}`);
+        this.loseSync(
+          `gap in buffered diffs: expected U ${this.awaitingFirst ? '<=' : '='} ${this.lastUpdateId + 1}, got U=${U} u=${u}`,
+        );
         this.counters.gaps++;
         buffer.dropFirst(i); // keep the diffs from the gap on for the next snapshot
         return SnapshotOutcome.RESTARTED_THEN_LOST;

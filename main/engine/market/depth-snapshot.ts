@@ -19,7 +19,10 @@ export class DepthSnapshot {
   read(data: Uint8Array | string | object): string | null {
     let raw: unknown = data;
     if (typeof data === 'string' || data instanceof Uint8Array) {
-      const text = typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+      const text =
+        typeof data === 'string'
+          ? data
+          : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
       try {
         raw = JSON.parse(text);
       } catch (error) {

@@ -28,7 +28,8 @@ export class DiffBuffer {
   /** Copies a depth frame in. Returns false (and stores nothing) when the buffer is full. */
   push(frame: ParsedFrame): boolean {
     if (this.length >= this.maxDiffs) return false;
-    if ((this.end + 1) * 6 > this.headers.length) this.headers = grow(this.headers, (this.end + 1) * 6);
+    if ((this.end + 1) * 6 > this.headers.length)
+      this.headers = grow(this.headers, (this.end + 1) * 6);
     const levels = frame.bidCount + frame.askCount;
     if (this.levelEnd + levels > this.prices.length) {
       this.prices = grow(this.prices, this.levelEnd + levels);

@@ -66,7 +66,13 @@ export interface ExchangeClientStats {
  * - State: connecting → syncing → live; stale when silent; down between connections.
  */
 export class ExchangeClient {
-  readonly stats: ExchangeClientStats = { connects: 0, disconnects: 0, frames: 0, snapshotsFetched: 0, snapshotErrors: 0 };
+  readonly stats: ExchangeClientStats = {
+    connects: 0,
+    disconnects: 0,
+    frames: 0,
+    snapshotsFetched: 0,
+    snapshotErrors: 0,
+  };
   private currentState: FeedState = 'down';
   private ws: WebSocket | undefined;
   private generation = 0;
@@ -87,12 +93,18 @@ export class ExchangeClient {
   private closedPromise: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ExchangeClientOptions) {
-    if (options.symbols.length === 0) throw new Error('the exchange client needs at least one symbol');
+    if (options.symbols.length === 0)
+      throw new Error('the exchange client needs at least one symbol');
     this.rng = new Rng(options.seed ?? Date.now() % 2 ** 31);
-    this.reconnectBackoff = new Backoff(options.reconnectInitialMs ?? 500, options.reconnectMaxMs ?? 30_000, this.rng);
+    this.reconnectBackoff = new Backoff(
+      options.reconnectInitialMs ?? 500,
+      options.reconnectMaxMs ?? 30_000,
+      this.rng,
+    );
     this.log = options.log ?? (() => undefined);
     const pipeline = options.pipeline;
-    this.handleFrame = options.handleFrame ?? ((data, tsUs, t0Us) => pipeline.onFrame(data, tsUs, t0Us));
+    this.handleFrame =
+      options.handleFrame ?? ((data, tsUs, t0Us) => pipeline.onFrame(data, tsUs, t0Us));
     this.nowEpochUs = options.nowEpochUs ?? (() => Date.now() * 1000);
     pipeline.setSnapshotRequester((symbol) => this.requestSnapshot(symbol));
   }
@@ -105,7 +117,11 @@ export class ExchangeClient {
   get streamUrl(): string {
     const streams = this.options.symbols.flatMap((symbol) => {
       const s = symbol.toLowerCase();
-      return [`${s}@depth@100ms`, `${s}@trade`, ...(this.options.bookTicker ? [`${s}@bookTicker`] : [])];
+      return [
+        `${s}@depth@100ms`,
+        `${s}@trade`,
+        ...(this.options.bookTicker ? [`${s}@bookTicker`] : []),
+      ];
     });
     return `${this.options.url.replace(/\/+$/, '')}/stream?streams=${streams.join('/')}`;
   }
@@ -141,7 +157,10 @@ export class ExchangeClient {
     if (this.closed) return;
     const generation = ++this.generation;
     this.setState('connecting', this.options.url);
-    const ws = new WebSocket(this.streamUrl, { perMessageDeflate: false, handshakeTimeout: 10_000 });
+    const ws = new WebSocket(this.streamUrl, {
+      perMessageDeflate: false,
+      handshakeTimeout: 10_000,
+    });
     this.ws = ws;
     ws.on('open', () => {
       if (generation !== this.generation) return;
@@ -171,7 +190,10 @@ export class ExchangeClient {
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
       // Read the refusal's body first (it says why), then give up on this attempt.
       res.on('end', () => {
-        this.log('warn', `exchange refused the stream connection: HTTP ${res.statusCode} ${body.slice(0, 300)}`);
+        this.log(
+          'warn',
+          `exchange refused the stream connection: HTTP ${res.statusCode} ${body.slice(0, 300)}`,
+        );
         ws.terminate();
       });
       res.on('error', () => ws.terminate());
@@ -188,7 +210,9 @@ export class ExchangeClient {
     this.ws = undefined;
     if (this.closed) return;
     const delay = this.reconnectBackoff.nextDelayMs();
-    this.log('warn', `stream ${why}; reconnecting in ${Math.round(delay)} ms`, { attempt: this.reconnectBackoff.attempts });
+    this.log('warn', `stream ${why}; reconnecting in ${Math.round(delay)} ms`, {
+      attempt: this.reconnectBackoff.attempts,
+    });
     this.setState('down', `${why}; reconnecting`);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
@@ -214,7 +238,8 @@ export class ExchangeClient {
       ws.ping();
     }
     if (now - this.lastDataMs > staleAfter) {
-      if (this.currentState !== 'stale') this.setState('stale', `no market data for ${now - this.lastDataMs} ms`);
+      if (this.currentState !== 'stale')
+        this.setState('stale', `no market data for ${now - this.lastDataMs} ms`);
     } else {
       this.refreshState();
     }
@@ -239,7 +264,10 @@ export class ExchangeClient {
     if (state === this.currentState) return;
     this.currentState = state;
     this.options.pipeline.setConnectionState(state, this.nowEpochUs());
-    this.log(state === 'live' || state === 'syncing' || state === 'connecting' ? 'info' : 'warn', `feed ${state}: ${detail}`);
+    this.log(
+      state === 'live' || state === 'syncing' || state === 'connecting' ? 'info' : 'warn',
+      `feed ${state}: ${detail}`,
+    );
     this.options.onState?.(state, detail);
   }
 
@@ -256,20 +284,32 @@ export class ExchangeClient {
   }
 
   private async fetchUntilSynced(symbol: string, generation: number): Promise<void> {
-    const backoff = new Backoff(this.options.snapshotRetryInitialMs ?? 250, this.options.snapshotRetryMaxMs ?? 10_000, this.rng);
+    const backoff = new Backoff(
+      this.options.snapshotRetryInitialMs ?? 250,
+      this.options.snapshotRetryMaxMs ?? 10_000,
+      this.rng,
+    );
     const url = `${this.options.restUrl.replace(/\/+$/, '')}/api/v3/depth?symbol=${symbol}&limit=${this.options.snapshotLimit ?? 1000}`;
     const pipeline = this.options.pipeline;
     while (!this.closed && generation === this.generation && pipeline.wantsSnapshot(symbol)) {
       let body: string;
       try {
-        const response = await fetch(url, { signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.fetchTimeoutMs ?? 10_000)]) });
+        const response = await fetch(url, {
+          signal: AbortSignal.any([
+            this.abort.signal,
+            AbortSignal.timeout(this.options.fetchTimeoutMs ?? 10_000),
+          ]),
+        });
         body = await response.text();
         if (!response.ok) throw new Error(`HTTP ${response.status}: ${body.slice(0, 200)}`);
       } catch (error) {
         if (this.closed) return;
         this.stats.snapshotErrors++;
         const delay = backoff.nextDelayMs();
-        this.log('warn', `${symbol}: snapshot fetch failed (${error instanceof Error ? error.message : String(error)}); retrying in ${Math.round(delay)} ms`);
+        this.log(
+          'warn',
+          `${symbol}: snapshot fetch failed (${error instanceof Error ? error.message : String(error)}); retrying in ${Math.round(delay)} ms`,
+        );
         await this.sleep(delay);
         continue;
       }
@@ -286,4 +326,3 @@ export class ExchangeClient {
     }
   }
 }
-

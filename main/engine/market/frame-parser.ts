@@ -38,7 +38,8 @@ export class FrameParser {
     let length: number;
     if (typeof data === 'string') {
       // UTF-8 needs at most 3 bytes per UTF-16 unit; grow once, never per frame.
-      if (data.length * 3 + 1 > this.scratch.length) this.scratch = Buffer.alloc(data.length * 3 + 1024);
+      if (data.length * 3 + 1 > this.scratch.length)
+        this.scratch = Buffer.alloc(data.length * 3 + 1024);
       length = this.scratch.write(data, 0, 'utf8');
       this.scratch[length] = 0; // sentinel: bytes past the end never look like JSON
       bytes = this.scratch;
@@ -51,7 +52,10 @@ export class FrameParser {
       this.fastParses++;
       return ParseStatus.FAST;
     }
-    const text = typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+    const text =
+      typeof data === 'string'
+        ? data
+        : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
     const problem = parseFrameFallback(text, this.symbols, this.frame);
     if (problem === null) {
       this.fallbackParses++;

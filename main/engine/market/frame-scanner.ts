@@ -157,11 +157,18 @@ export class FrameScanner {
    * At the top level, a wrapper key after only unknown keys (`{"id":7,"stream":...}`)
    * switches to the wrapper reading, as JSON.parse's reading would.
    */
-  private scanPayloadMembers(firstKeyStart: number, firstKeyEnd: number, topLevel: boolean): boolean {
+  private scanPayloadMembers(
+    firstKeyStart: number,
+    firstKeyEnd: number,
+    topLevel: boolean,
+  ): boolean {
     let keyStart = firstKeyStart;
     let keyEnd = firstKeyEnd;
     for (;;) {
-      if (topLevel && (this.keyIs(keyStart, keyEnd, WORD_STREAM) || this.keyIs(keyStart, keyEnd, WORD_DATA))) {
+      if (
+        topLevel &&
+        (this.keyIs(keyStart, keyEnd, WORD_STREAM) || this.keyIs(keyStart, keyEnd, WORD_DATA))
+      ) {
         return this.seen === 0 && this.scanWrapperMembers(keyStart, keyEnd);
       }
       if (!this.expectColon()) return false;
@@ -187,14 +194,16 @@ export class FrameScanner {
           if (!this.mark(SEEN_e) || !this.readString()) return false;
           if (this.keyIs(this.strStart, this.strEnd, WORD_DEPTH_UPDATE)) this.event = EVENT_DEPTH;
           else if (this.keyIs(this.strStart, this.strEnd, WORD_TRADE)) this.event = EVENT_TRADE;
-          else if (this.keyIs(this.strStart, this.strEnd, WORD_BOOK_TICKER)) this.event = EVENT_TICKER;
+          else if (this.keyIs(this.strStart, this.strEnd, WORD_BOOK_TICKER))
+            this.event = EVENT_TICKER;
           else return false; // other events: the fallback marks them IGNORED
           return true;
         }
         case 69 /* E */:
           return this.mark(SEEN_E) && this.readUint() && ((frame.eventTime = this.num), true);
         case 115 /* s */: {
-          if (!this.mark(SEEN_s) || !this.readString() || this.strEnd === this.strStart) return false;
+          if (!this.mark(SEEN_s) || !this.readString() || this.strEnd === this.strStart)
+            return false;
           frame.symbolIndex = this.symbols.indexOfBytes(bytes, this.strStart, this.strEnd);
           return true;
         }
@@ -323,7 +332,10 @@ export class FrameScanner {
         return true;
       case EVENT_TRADE:
         if ((seen & TRADE_REQUIRED) !== TRADE_REQUIRED) return false;
-        if ((this.bType !== 0 && this.bType !== VALUE_NUMBER) || (this.aType !== 0 && this.aType !== VALUE_NUMBER)) {
+        if (
+          (this.bType !== 0 && this.bType !== VALUE_NUMBER) ||
+          (this.aType !== 0 && this.aType !== VALUE_NUMBER)
+        ) {
           return false;
         }
         if (!(frame.price > 0)) return false;
@@ -487,7 +499,13 @@ export class FrameScanner {
       this.pos = p + 4;
       return 1;
     }
-    if (bytes[p] === 102 && bytes[p + 1] === 97 && bytes[p + 2] === 108 && bytes[p + 3] === 115 && bytes[p + 4] === 101) {
+    if (
+      bytes[p] === 102 &&
+      bytes[p + 1] === 97 &&
+      bytes[p + 2] === 108 &&
+      bytes[p + 3] === 115 &&
+      bytes[p + 4] === 101
+    ) {
       this.pos = p + 5;
       return 0;
     }
@@ -523,7 +541,11 @@ export class FrameScanner {
     }
     if (c === 116 /* t */ || c === 102 /* f */) return this.readBool() >= 0;
     if (c === 110 /* n */) {
-      if (bytes[this.pos + 1] === 117 && bytes[this.pos + 2] === 108 && bytes[this.pos + 3] === 108) {
+      if (
+        bytes[this.pos + 1] === 117 &&
+        bytes[this.pos + 2] === 108 &&
+        bytes[this.pos + 3] === 108
+      ) {
         this.pos += 4;
         return true;
       }

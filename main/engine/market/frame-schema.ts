@@ -48,7 +48,10 @@ const DepthSchema = z
     b: z.array(level),
     a: z.array(level),
   })
-  .refine((d) => d.U <= d.u, { message: 'U (first update id) must not exceed u (last update id)', path: ['U'] });
+  .refine((d) => d.U <= d.u, {
+    message: 'U (first update id) must not exceed u (last update id)',
+    path: ['U'],
+  });
 
 const TradeSchema = z.object({
   e: z.literal('trade'),
@@ -85,7 +88,11 @@ const isObject = (value: unknown): value is JsonObject =>
  * Parses text into frame. Returns null on success, else the reason the frame is
  * malformed (the frame is then left with kind NONE).
  */
-export function parseFrameFallback(text: string, symbols: SymbolTable, frame: ParsedFrame): string | null {
+export function parseFrameFallback(
+  text: string,
+  symbols: SymbolTable,
+  frame: ParsedFrame,
+): string | null {
   frame.reset();
   let root: unknown;
   try {

@@ -1,6 +1,12 @@
 import { FEED_STATES, type FeedState } from '../../../shared/domain.js';
 import { MarketKind, MarketRecord, MAX_LEVELS } from '../../../shared/records.js';
-import { BookSync, DiffOutcome, SnapshotOutcome, type BookState, type SnapshotOutcomeCode } from './book-sync.js';
+import {
+  BookSync,
+  DiffOutcome,
+  SnapshotOutcome,
+  type BookState,
+  type SnapshotOutcomeCode,
+} from './book-sync.js';
 import { DepthSnapshot } from './depth-snapshot.js';
 import { FrameParser, ParseStatus } from './frame-parser.js';
 import { FrameKind } from './parsed-frame.js';
@@ -116,10 +122,15 @@ export class MarketPipeline {
   ) {
     this.parser = new FrameParser(symbols);
     this.symbols = this.parser.symbols.symbols;
-    this.syncs = this.symbols.map((symbol) => new BookSync(symbol, { windowTicks: options.windowTicks }));
+    this.syncs = this.symbols.map(
+      (symbol) => new BookSync(symbol, { windowTicks: options.windowTicks }),
+    );
     this.snapshotRequested = this.symbols.map(() => false);
     this.publishedState = this.symbols.map(() => NO_STATE);
-    this.depthLevels = Math.max(0, Math.min(MAX_LEVELS, options.depthLevelsForRecord ?? MAX_LEVELS));
+    this.depthLevels = Math.max(
+      0,
+      Math.min(MAX_LEVELS, options.depthLevelsForRecord ?? MAX_LEVELS),
+    );
     this.onNeedSnapshot = options.onNeedSnapshot;
     this.log = options.log ?? (() => undefined);
     const r = this.record;
@@ -141,7 +152,8 @@ export class MarketPipeline {
   /** Read access to a symbol's book; throws for a symbol the pipeline does not keep. */
   book(symbol: string): BookState {
     const index = this.symbols.indexOf(symbol);
-    if (index < 0) throw new Error(`no book for ${symbol}: the pipeline keeps ${this.symbols.join(', ')}`);
+    if (index < 0)
+      throw new Error(`no book for ${symbol}: the pipeline keeps ${this.symbols.join(', ')}`);
     return this.syncs[index]!;
   }
 
@@ -207,9 +219,13 @@ export class MarketPipeline {
       case DiffOutcome.GAP:
         counters.gaps++;
         counters.resyncs++;
-        this.log('warn', `${sync.symbol}: sequence ${sync.lastLossReason}; resyncing from a new snapshot`, {
-          gaps: sync.counters.gaps,
-        });
+        this.log(
+          'warn',
+          `${sync.symbol}: sequence ${sync.lastLossReason}; resyncing from a new snapshot`,
+          {
+            gaps: sync.counters.gaps,
+          },
+        );
         this.requestSnapshot(index);
         this.publishState(index, tsUs);
         return FrameOutcome.GAP;
@@ -228,7 +244,12 @@ export class MarketPipeline {
    * A REST depth snapshot (body text, bytes, or the parsed object) fetched for symbol, or a
    * recording's snapshot line.
    */
-  onSnapshot(symbol: string, data: Uint8Array | string | object, tsUs: number, t0Us = 0): SnapshotOutcomeCode {
+  onSnapshot(
+    symbol: string,
+    data: Uint8Array | string | object,
+    tsUs: number,
+    t0Us = 0,
+  ): SnapshotOutcomeCode {
     const index = this.symbols.indexOf(symbol);
     if (index < 0) {
       this.lastError = `snapshot for ${symbol}, which this pipeline does not keep`;
@@ -260,7 +281,10 @@ export class MarketPipeline {
         break;
       case SnapshotOutcome.TOO_OLD:
         this.counters.snapshotsTooOld++;
-        this.log('info', `${symbol}: snapshot ${this.snapshot.lastUpdateId} is older than the first buffered diff; taking another`);
+        this.log(
+          'info',
+          `${symbol}: snapshot ${this.snapshot.lastUpdateId} is older than the first buffered diff; taking another`,
+        );
         this.requestSnapshot(index);
         break;
       case SnapshotOutcome.RESTARTED_THEN_LOST:
@@ -378,6 +402,9 @@ export class MarketPipeline {
 }
 
 function excerpt(data: Uint8Array | string): string {
-  const text = typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  const text =
+    typeof data === 'string'
+      ? data
+      : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
   return text.length > 200 ? text.slice(0, 200) + '…' : text;
 }

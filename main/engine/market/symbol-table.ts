@@ -11,7 +11,9 @@ export class SymbolTable {
     const seen = new Set<string>();
     for (const symbol of symbols) {
       if (!/^[A-Z0-9]{2,20}$/.test(symbol)) {
-        throw new Error(`symbol "${symbol}" is not 2–20 upper-case letters or digits (e.g. BTCUSDT)`);
+        throw new Error(
+          `symbol "${symbol}" is not 2–20 upper-case letters or digits (e.g. BTCUSDT)`,
+        );
       }
       if (seen.has(symbol)) throw new Error(`symbol ${symbol} is listed twice`);
       seen.add(symbol);

@@ -43,7 +43,10 @@ export function histogramText(input: HistogramTextInput): string {
     );
   }
   const finite = (value: number): number => (Number.isFinite(value) && value > 0 ? value : 0);
-  const lines = [`# HELP ${input.name} ${escapeHelp(input.help)}`, `# TYPE ${input.name} histogram`];
+  const lines = [
+    `# HELP ${input.name} ${escapeHelp(input.help)}`,
+    `# TYPE ${input.name} histogram`,
+  ];
   let running = 0;
   for (let i = 0; i < input.bounds.length; i++) {
     running = Math.max(running, finite(input.cumulativeCounts[i]!));
@@ -51,7 +54,9 @@ export function histogramText(input: HistogramTextInput): string {
   }
   const total = Math.max(running, finite(input.count));
   lines.push(`${input.name}_bucket{le="+Inf"} ${total}`);
-  lines.push(`${input.name}_sum ${formatPrometheusFloat(Number.isFinite(input.sum) ? input.sum : 0)}`);
+  lines.push(
+    `${input.name}_sum ${formatPrometheusFloat(Number.isFinite(input.sum) ? input.sum : 0)}`,
+  );
   lines.push(`${input.name}_count ${total}`);
   return lines.join('\n') + '\n';
 }

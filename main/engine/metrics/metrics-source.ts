@@ -39,7 +39,9 @@ export interface MetricsSource {
 /** The §9 histogram from one of the core's latency histograms (exact `le` counts). */
 export function cumulativeFromLatencyHistogram(histogram: LatencyHistogram): CumulativeHistogram {
   return {
-    cumulativeCounts: TICK_TO_TRADE_BUCKETS_SECONDS.map((bound) => histogram.cumulativeBelow(bound)),
+    cumulativeCounts: TICK_TO_TRADE_BUCKETS_SECONDS.map((bound) =>
+      histogram.cumulativeBelow(bound),
+    ),
     sumSeconds: histogram.sumSeconds,
     count: histogram.count,
   };

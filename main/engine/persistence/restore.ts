@@ -12,9 +12,20 @@ import {
   type Side,
   type TradingState,
 } from '../../../shared/domain.js';
-import type { FillView, KillSwitchView, OrderView, ParamChangeView, SignalView } from '../../../shared/api.js';
+import type {
+  FillView,
+  KillSwitchView,
+  OrderView,
+  ParamChangeView,
+  SignalView,
+} from '../../../shared/api.js';
 import { uuidToWords } from '../../../shared/client-order-id.js';
-import { INTERNAL_ORDER_ID_BASE, type RestoredIds, type RestoredOrder, type RestoredPosition } from '../execution/paper-broker.js';
+import {
+  INTERNAL_ORDER_ID_BASE,
+  type RestoredIds,
+  type RestoredOrder,
+  type RestoredPosition,
+} from '../execution/paper-broker.js';
 import { openDatabase } from './schema.js';
 
 /**
@@ -44,7 +55,11 @@ const KILL_SWITCH_SOURCES = ['trader', 'engine'] as const;
 const units = (value: number): number => Math.round(value * FIXED_SCALE);
 
 function hasTables(db: Database.Database): boolean {
-  const row = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('trades', 'positions', 'orders')").get() as { n: number };
+  const row = db
+    .prepare(
+      "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('trades', 'positions', 'orders')",
+    )
+    .get() as { n: number };
   return row.n === 3;
 }
 
@@ -81,7 +96,11 @@ export function restoreBrokerState(
   const strategyIndex = new Map(strategyIds.map((s, i) => [s, i]));
 
   const positions: RestoredPosition[] = [];
-  const positionRows = db.prepare('SELECT strategy_id, symbol, quantity, cost_basis, realized_pnl FROM positions ORDER BY strategy_id, symbol').all() as {
+  const positionRows = db
+    .prepare(
+      'SELECT strategy_id, symbol, quantity, cost_basis, realized_pnl FROM positions ORDER BY strategy_id, symbol',
+    )
+    .all() as {
     strategy_id: string;
     symbol: string;
     quantity: number;
@@ -92,10 +111,18 @@ export function restoreBrokerState(
     const sym = symbolIndex.get(row.symbol);
     const strat = strategyIndex.get(row.strategy_id);
     if (sym === undefined || strat === undefined) {
-      skipped.push(`position ${row.strategy_id}/${row.symbol} not restored: that ${sym === undefined ? 'symbol' : 'strategy'} is not configured`);
+      skipped.push(
+        `position ${row.strategy_id}/${row.symbol} not restored: that ${sym === undefined ? 'symbol' : 'strategy'} is not configured`,
+      );
       continue;
     }
-    positions.push({ strategyIndex: strat, symbolIndex: sym, qty: units(row.quantity), avgCost: units(row.cost_basis), realizedPnl: units(row.realized_pnl) });
+    positions.push({
+      strategyIndex: strat,
+      symbolIndex: sym,
+      qty: units(row.quantity),
+      avgCost: units(row.cost_basis),
+      realizedPnl: units(row.realized_pnl),
+    });
   }
 
   const openOrders: RestoredOrder[] = [];
@@ -111,18 +138,25 @@ export function restoreBrokerState(
     const sym = symbolIndex.get(row.symbol);
     const strat = strategyIndex.get(row.strategy_id);
     if (sym === undefined || strat === undefined) {
-      skipped.push(`order ${row.order_id} not restored: its ${sym === undefined ? 'symbol ' + row.symbol : 'strategy ' + row.strategy_id} is not configured`);
+      skipped.push(
+        `order ${row.order_id} not restored: its ${sym === undefined ? 'symbol ' + row.symbol : 'strategy ' + row.strategy_id} is not configured`,
+      );
       continue;
     }
     const type = (ORDER_TYPES as readonly string[]).indexOf(row.type);
     const status = (OPEN_STATUSES as readonly string[]).indexOf(row.status);
-    const decimals = [row.price, row.quantity, row.filled_quantity, row.avg_fill_price].map(parseFixed);
+    const decimals = [row.price, row.quantity, row.filled_quantity, row.avg_fill_price].map(
+      parseFixed,
+    );
     const fees = parseSignedFixed(row.fees);
-    const uuid = row.client_order_id.startsWith('strategy_') ? row.client_order_id.slice('strategy_'.length) : '';
+    const uuid = row.client_order_id.startsWith('strategy_')
+      ? row.client_order_id.slice('strategy_'.length)
+      : '';
     let problem: string | null = null;
     if (type < 0) problem = `unknown type ${row.type}`;
     else if (row.side !== 'Buy' && row.side !== 'Sell') problem = `unknown side ${row.side}`;
-    else if (decimals.some(Number.isNaN) || Number.isNaN(fees)) problem = 'a price or quantity is not a decimal';
+    else if (decimals.some(Number.isNaN) || Number.isNaN(fees))
+      problem = 'a price or quantity is not a decimal';
     else {
       try {
         uuidToWords(uuid, words, 0);
@@ -152,13 +186,26 @@ export function restoreBrokerState(
     });
   }
 
-  const maxTrade = (db.prepare('SELECT max(trade_id) AS id FROM trades').get() as { id: number | null }).id ?? 0;
-  const maxInternal = (db.prepare('SELECT max(order_id) AS id FROM orders WHERE order_id >= ?').get(INTERNAL_ORDER_ID_BASE) as { id: number | null }).id;
-  const maxStrategy = (db.prepare('SELECT max(order_id) AS id FROM orders WHERE order_id < ?').get(INTERNAL_ORDER_ID_BASE) as { id: number | null }).id ?? 0;
+  const maxTrade =
+    (db.prepare('SELECT max(trade_id) AS id FROM trades').get() as { id: number | null }).id ?? 0;
+  const maxInternal = (
+    db
+      .prepare('SELECT max(order_id) AS id FROM orders WHERE order_id >= ?')
+      .get(INTERNAL_ORDER_ID_BASE) as { id: number | null }
+  ).id;
+  const maxStrategy =
+    (
+      db
+        .prepare('SELECT max(order_id) AS id FROM orders WHERE order_id < ?')
+        .get(INTERNAL_ORDER_ID_BASE) as { id: number | null }
+    ).id ?? 0;
   return {
     positions,
     openOrders,
-    ids: { nextTradeId: maxTrade + 1, nextInternalOrderId: maxInternal === null ? INTERNAL_ORDER_ID_BASE : maxInternal + 1 },
+    ids: {
+      nextTradeId: maxTrade + 1,
+      nextInternalOrderId: maxInternal === null ? INTERNAL_ORDER_ID_BASE : maxInternal + 1,
+    },
     maxStrategyOrderId: maxStrategy,
     skipped,
   };
@@ -219,8 +266,18 @@ export function loadRecentOrders(db: Database.Database, n: number): OrderView[] 
 export function loadRecentFills(db: Database.Database, n: number): FillView[] {
   if (!hasTables(db)) return [];
   const rows = db
-    .prepare('SELECT trade_id, order_id, symbol, side, price, quantity, timestamp_ns / 1000 AS ts_us FROM trades ORDER BY trade_id DESC LIMIT ?')
-    .all(n) as { trade_id: number; order_id: number; symbol: string; side: string; price: number; quantity: number; ts_us: number }[];
+    .prepare(
+      'SELECT trade_id, order_id, symbol, side, price, quantity, timestamp_ns / 1000 AS ts_us FROM trades ORDER BY trade_id DESC LIMIT ?',
+    )
+    .all(n) as {
+    trade_id: number;
+    order_id: number;
+    symbol: string;
+    side: string;
+    price: number;
+    quantity: number;
+    ts_us: number;
+  }[];
   return rows.map((row) => ({
     tradeId: row.trade_id,
     orderId: row.order_id,
@@ -236,8 +293,18 @@ export function loadRecentFills(db: Database.Database, n: number): FillView[] {
 export function loadRecentSignals(db: Database.Database, n: number): SignalView[] {
   if (!hasTables(db)) return [];
   const rows = db
-    .prepare('SELECT ts_ns / 1000 AS ts_us, symbol, side, strength, confidence, holding_period_ms, suppressed FROM signals ORDER BY ts_ns DESC, signal_id DESC LIMIT ?')
-    .all(n) as { ts_us: number; symbol: string; side: string; strength: number; confidence: number; holding_period_ms: number; suppressed: number }[];
+    .prepare(
+      'SELECT ts_ns / 1000 AS ts_us, symbol, side, strength, confidence, holding_period_ms, suppressed FROM signals ORDER BY ts_ns DESC, signal_id DESC LIMIT ?',
+    )
+    .all(n) as {
+    ts_us: number;
+    symbol: string;
+    side: string;
+    strength: number;
+    confidence: number;
+    holding_period_ms: number;
+    suppressed: number;
+  }[];
   return rows.map((row) => ({
     tsUs: row.ts_us,
     symbol: row.symbol,
@@ -253,22 +320,40 @@ export function loadRecentSignals(db: Database.Database, n: number): SignalView[
 export function loadParamHistory(db: Database.Database, n: number): ParamChangeView[] {
   if (!hasTables(db)) return [];
   const rows = db
-    .prepare('SELECT ts_ns / 1000 AS ts_us, key, old_value, new_value, source FROM param_changes ORDER BY ts_ns DESC, change_id DESC LIMIT ?')
-    .all(n) as { ts_us: number; key: string; old_value: number; new_value: number; source: string }[];
-  return rows.map((row) => ({ tsUs: row.ts_us, key: row.key, oldValue: row.old_value, newValue: row.new_value, source: row.source }));
+    .prepare(
+      'SELECT ts_ns / 1000 AS ts_us, key, old_value, new_value, source FROM param_changes ORDER BY ts_ns DESC, change_id DESC LIMIT ?',
+    )
+    .all(n) as {
+    ts_us: number;
+    key: string;
+    old_value: number;
+    new_value: number;
+    source: string;
+  }[];
+  return rows.map((row) => ({
+    tsUs: row.ts_us,
+    key: row.key,
+    oldValue: row.old_value,
+    newValue: row.new_value,
+    source: row.source,
+  }));
 }
 
 /** The last recorded trading state, or null when none was ever recorded. */
 export function loadLastKillSwitch(db: Database.Database): KillSwitchView | null {
   if (!hasTables(db)) return null;
   const row = db
-    .prepare('SELECT ts_ns / 1000 AS ts_us, state, reason, source FROM kill_switch_events ORDER BY ts_ns DESC, event_id DESC LIMIT 1')
+    .prepare(
+      'SELECT ts_ns / 1000 AS ts_us, state, reason, source FROM kill_switch_events ORDER BY ts_ns DESC, event_id DESC LIMIT 1',
+    )
     .get() as { ts_us: number; state: string; reason: string; source: string } | undefined;
   if (!row || !(TRADING_STATES as readonly string[]).includes(row.state)) return null;
   return {
     state: row.state as TradingState,
     reason: row.reason,
-    source: (KILL_SWITCH_SOURCES as readonly string[]).includes(row.source) ? (row.source as KillSwitchView['source']) : 'engine',
+    source: (KILL_SWITCH_SOURCES as readonly string[]).includes(row.source)
+      ? (row.source as KillSwitchView['source'])
+      : 'engine',
     changedUs: row.ts_us,
   };
 }

@@ -62,7 +62,10 @@ function need(ok: boolean, problem: string): void {
 }
 
 function timestampNs(tsUs: number, what: string): bigint {
-  need(Number.isSafeInteger(tsUs) && tsUs >= 0, `${what} must be a non-negative integer of microseconds, got ${tsUs}`);
+  need(
+    Number.isSafeInteger(tsUs) && tsUs >= 0,
+    `${what} must be a non-negative integer of microseconds, got ${tsUs}`,
+  );
   return BigInt(tsUs) * NS_PER_US;
 }
 
@@ -108,7 +111,9 @@ export class RowStatements {
     this.insertKillSwitch = db.prepare(
       'INSERT INTO kill_switch_events (ts_ns, state, reason, source) VALUES (?, ?, ?, ?)',
     );
-    this.insertMalformed = db.prepare('INSERT INTO malformed_rows (kind, problem, content) VALUES (?, ?, ?)');
+    this.insertMalformed = db.prepare(
+      'INSERT INTO malformed_rows (kind, problem, content) VALUES (?, ?, ?)',
+    );
   }
 
   /**
@@ -145,7 +150,11 @@ export class RowStatements {
   quarantineRecord(rows: Float64Array, off: number, problem: string): void {
     const slots: number[] = [];
     for (let i = 0; i < PersistRecord.SLOTS; i++) slots.push(rows[off + i]!);
-    this.insertMalformed.run(Number.isFinite(slots[0]) ? slots[0] : null, problem, JSON.stringify(slots));
+    this.insertMalformed.run(
+      Number.isFinite(slots[0]) ? slots[0] : null,
+      problem,
+      JSON.stringify(slots),
+    );
   }
 
   quarantineObject(kind: string, value: unknown, problem: string): void {
@@ -155,9 +164,18 @@ export class RowStatements {
   writeParamChange(row: ParamChangeRow): string | null {
     try {
       const ts = timestampNs(row.tsUs, 'param change tsUs');
-      need(typeof row.key === 'string' && row.key.length > 0, 'param change key must be a non-empty string');
-      need(Number.isFinite(row.oldValue) && Number.isFinite(row.newValue), `param change ${row.key} values must be finite numbers`);
-      need(typeof row.source === 'string' && row.source.length > 0, 'param change source must be a non-empty string');
+      need(
+        typeof row.key === 'string' && row.key.length > 0,
+        'param change key must be a non-empty string',
+      );
+      need(
+        Number.isFinite(row.oldValue) && Number.isFinite(row.newValue),
+        `param change ${row.key} values must be finite numbers`,
+      );
+      need(
+        typeof row.source === 'string' && row.source.length > 0,
+        'param change source must be a non-empty string',
+      );
       this.insertParamChange.run(ts, row.key, row.oldValue, row.newValue, row.source);
       return null;
     } catch (error) {
@@ -170,9 +188,15 @@ export class RowStatements {
   writeKillSwitchEvent(row: KillSwitchRow): string | null {
     try {
       const ts = timestampNs(row.tsUs, 'kill switch event tsUs');
-      need((TRADING_STATES as readonly string[]).includes(row.state), `kill switch state must be one of ${TRADING_STATES.join(', ')}, got ${String(row.state)}`);
+      need(
+        (TRADING_STATES as readonly string[]).includes(row.state),
+        `kill switch state must be one of ${TRADING_STATES.join(', ')}, got ${String(row.state)}`,
+      );
       need(typeof row.reason === 'string', 'kill switch reason must be a string');
-      need(typeof row.source === 'string' && row.source.length > 0, 'kill switch source must be a non-empty string');
+      need(
+        typeof row.source === 'string' && row.source.length > 0,
+        'kill switch source must be a non-empty string',
+      );
       this.insertKillSwitch.run(ts, row.state, row.reason, row.source);
       return null;
     } catch (error) {
@@ -185,14 +209,20 @@ export class RowStatements {
   private symbol(rows: Float64Array, off: number): string {
     const index = rows[off + PersistRecord.SYMBOL]!;
     const name = Number.isInteger(index) ? this.symbols[index] : undefined;
-    need(name !== undefined, `symbol index ${index} is not one of the ${this.symbols.length} configured symbols`);
+    need(
+      name !== undefined,
+      `symbol index ${index} is not one of the ${this.symbols.length} configured symbols`,
+    );
     return name!;
   }
 
   private strategy(rows: Float64Array, off: number): string {
     const index = rows[off + PersistRecord.STRATEGY]!;
     const name = Number.isInteger(index) ? this.strategyIds[index] : undefined;
-    need(name !== undefined, `strategy index ${index} is not one of the ${this.strategyIds.length} configured strategies`);
+    need(
+      name !== undefined,
+      `strategy index ${index} is not one of the ${this.strategyIds.length} configured strategies`,
+    );
     return name!;
   }
 
@@ -206,22 +236,43 @@ export class RowStatements {
     const at = (slot: number): number => rows[off + slot]!;
     const tradeId = at(PersistRecord.TRADE_ID);
     const orderId = at(PersistRecord.ORDER_ID);
-    need(isSafeInt(tradeId) && tradeId > 0, `fill trade id must be a positive integer, got ${tradeId}`);
-    need(isSafeInt(orderId) && orderId > 0, `fill order id must be a positive integer, got ${orderId}`);
+    need(
+      isSafeInt(tradeId) && tradeId > 0,
+      `fill trade id must be a positive integer, got ${tradeId}`,
+    );
+    need(
+      isSafeInt(orderId) && orderId > 0,
+      `fill order id must be a positive integer, got ${orderId}`,
+    );
     const strategy = this.strategy(rows, off);
     const symbol = this.symbol(rows, off);
     const side = this.side(rows, off);
     const price = at(PersistRecord.PRICE);
     const qty = at(PersistRecord.QTY);
-    need(isUnits(price) && price > 0, `fill price must be a positive integer of 1e-8 units, got ${price}`);
-    need(isUnits(qty) && qty > 0, `fill quantity must be a positive integer of 1e-8 units, got ${qty}`);
+    need(
+      isUnits(price) && price > 0,
+      `fill price must be a positive integer of 1e-8 units, got ${price}`,
+    );
+    need(
+      isUnits(qty) && qty > 0,
+      `fill quantity must be a positive integer of 1e-8 units, got ${qty}`,
+    );
     const ts = timestampNs(at(PersistRecord.TS_US), 'fill TS_US');
     const positionQty = at(PersistRecord.AMOUNT_B);
     const avgCost = at(PersistRecord.AMOUNT_C);
     const realized = at(PersistRecord.AMOUNT_A);
-    need(isSafeInt(positionQty), `position quantity after the fill must be an integer of 1e-8 units, got ${positionQty}`);
-    need(isUnits(avgCost), `average cost after the fill must be a non-negative integer of 1e-8 units, got ${avgCost}`);
-    need(isSafeInt(realized), `realized PnL after the fill must be an integer of 1e-8 units, got ${realized}`);
+    need(
+      isSafeInt(positionQty),
+      `position quantity after the fill must be an integer of 1e-8 units, got ${positionQty}`,
+    );
+    need(
+      isUnits(avgCost),
+      `average cost after the fill must be a non-negative integer of 1e-8 units, got ${avgCost}`,
+    );
+    need(
+      isSafeInt(realized),
+      `realized PnL after the fill must be an integer of 1e-8 units, got ${realized}`,
+    );
     // Trade and position in the one transaction the caller holds: after any crash,
     // every position equals the sum of its trades.
     this.insertTrade.run(tradeId, orderId, strategy, symbol, side, real(price), real(qty), ts);
@@ -236,23 +287,43 @@ export class RowStatements {
     const symbol = this.symbol(rows, off);
     const side = this.side(rows, off);
     const type = ORDER_TYPES[at(PersistRecord.TYPE)];
-    need(type !== undefined, `order type index ${at(PersistRecord.TYPE)} is not one of ${ORDER_TYPES.join(', ')}`);
+    need(
+      type !== undefined,
+      `order type index ${at(PersistRecord.TYPE)} is not one of ${ORDER_TYPES.join(', ')}`,
+    );
     const status = ORDER_STATUSES[at(PersistRecord.STATUS)];
-    need(status !== undefined, `order status index ${at(PersistRecord.STATUS)} is not one of ${ORDER_STATUSES.join(', ')}`);
-    for (const [name, slot] of [['price', PersistRecord.PRICE], ['quantity', PersistRecord.QTY], ['filled quantity', PersistRecord.FILLED_QTY], ['average fill price', PersistRecord.AVG_PRICE]] as const) {
-      need(isUnits(at(slot)), `order ${name} must be a non-negative integer of 1e-8 units, got ${at(slot)}`);
+    need(
+      status !== undefined,
+      `order status index ${at(PersistRecord.STATUS)} is not one of ${ORDER_STATUSES.join(', ')}`,
+    );
+    for (const [name, slot] of [
+      ['price', PersistRecord.PRICE],
+      ['quantity', PersistRecord.QTY],
+      ['filled quantity', PersistRecord.FILLED_QTY],
+      ['average fill price', PersistRecord.AVG_PRICE],
+    ] as const) {
+      need(
+        isUnits(at(slot)),
+        `order ${name} must be a non-negative integer of 1e-8 units, got ${at(slot)}`,
+      );
     }
     const fees = at(PersistRecord.AMOUNT_A);
     need(isSafeInt(fees), `order fees must be an integer of 1e-8 units, got ${fees}`);
     const reasonIndex = at(PersistRecord.AMOUNT_D);
     const reason = reasonIndex === NO_REASON ? null : ORDER_REASONS[reasonIndex];
-    need(reason !== undefined, `order reason index ${reasonIndex} is not -1 or one of the ${ORDER_REASONS.length} known reasons`);
+    need(
+      reason !== undefined,
+      `order reason index ${reasonIndex} is not -1 or one of the ${ORDER_REASONS.length} known reasons`,
+    );
     const updated = timestampNs(at(PersistRecord.TS_US), 'order TS_US');
     const created = timestampNs(at(PersistRecord.AMOUNT_B), 'order creation time');
     const w = this.words;
     for (let i = 0; i < 4; i++) {
       const word = at(PersistRecord.CLIENT_ID_0 + i);
-      need(Number.isInteger(word) && word >= 0 && word <= 0xffffffff, `client order id word ${i} must be a uint32, got ${word}`);
+      need(
+        Number.isInteger(word) && word >= 0 && word <= 0xffffffff,
+        `client order id word ${i} must be a uint32, got ${word}`,
+      );
       w[i] = word;
     }
     this.upsertOrder.run(
@@ -279,17 +350,29 @@ export class RowStatements {
     const strategy = this.strategy(rows, off);
     const symbol = this.symbol(rows, off);
     const sideCode = at(PersistRecord.SIDE);
-    need(sideCode === 1 || sideCode === -1 || sideCode === 0, `signal side must be +1, -1 or 0, got ${sideCode}`);
+    need(
+      sideCode === 1 || sideCode === -1 || sideCode === 0,
+      `signal side must be +1, -1 or 0, got ${sideCode}`,
+    );
     const ts = timestampNs(at(PersistRecord.TS_US), 'signal TS_US');
     const strength = at(PersistRecord.AMOUNT_B);
     const confidence = at(PersistRecord.AMOUNT_C);
     const holding = at(PersistRecord.AMOUNT_D);
-    need(Number.isFinite(strength) && Number.isFinite(confidence) && Number.isFinite(holding), 'signal strength, confidence and holding period must be finite');
+    need(
+      Number.isFinite(strength) && Number.isFinite(confidence) && Number.isFinite(holding),
+      'signal strength, confidence and holding period must be finite',
+    );
     const orderId = at(PersistRecord.ORDER_ID);
-    need(isSafeInt(orderId) && orderId >= 0, `signal order id must be 0 or a positive integer, got ${orderId}`);
+    need(
+      isSafeInt(orderId) && orderId >= 0,
+      `signal order id must be 0 or a positive integer, got ${orderId}`,
+    );
     const rejectSlot = at(PersistRecord.AMOUNT_A);
     const rejectReason = rejectSlot === 0 ? null : REJECT_REASONS[rejectSlot - 1];
-    need(rejectReason !== undefined, `signal reject slot ${rejectSlot} is not 0 or a REJECT_REASONS index + 1`);
+    need(
+      rejectReason !== undefined,
+      `signal reject slot ${rejectSlot} is not 0 or a REJECT_REASONS index + 1`,
+    );
     const features: (number | null)[] = [];
     for (let i = 0; i < SIGNAL_FEATURES; i++) {
       const v = at(PersistRecord.FEATURES + i);
@@ -314,6 +397,11 @@ export class RowStatements {
     const code = rows[off + PersistRecord.AMOUNT_D]!;
     const state = TRADING_STATES[code];
     need(state !== undefined, `kill switch record state code ${code} is not 0, 1 or 2`);
-    this.insertKillSwitch.run(timestampNs(rows[off + PersistRecord.TS_US]!, 'kill switch TS_US'), state, '', 'engine');
+    this.insertKillSwitch.run(
+      timestampNs(rows[off + PersistRecord.TS_US]!, 'kill switch TS_US'),
+      state,
+      '',
+      'engine',
+    );
   }
 }

@@ -85,7 +85,9 @@ const STATEMENTS = [
 export function applySchema(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
-    throw new Error(`database ${db.name} has schema version ${version}, newer than this Lockstep's ${SCHEMA_VERSION}: upgrade Lockstep or use another --db`);
+    throw new Error(
+      `database ${db.name} has schema version ${version}, newer than this Lockstep's ${SCHEMA_VERSION}: upgrade Lockstep or use another --db`,
+    );
   }
   db.transaction(() => {
     for (const sql of STATEMENTS) db.exec(sql);
@@ -105,7 +107,10 @@ export interface OpenOptions {
  * one), and the schema applied. Read-only opens skip the schema.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new Database(path, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 50}`);
     if (!options.readonly) {

@@ -57,7 +57,9 @@ export interface WriterStats {
   malformed: number;
 }
 
-type ControlRow = { readonly kind: 'param'; readonly row: ParamChangeRow } | { readonly kind: 'kill'; readonly row: KillSwitchRow };
+type ControlRow =
+  | { readonly kind: 'param'; readonly row: ParamChangeRow }
+  | { readonly kind: 'kill'; readonly row: KillSwitchRow };
 
 const SLOTS = PersistRecord.SLOTS;
 const MAX_RETRY_DELAY_MS = 2000;
@@ -88,7 +90,10 @@ export class PersistenceWriter {
   ) {
     this.batchRows = positiveInteger('batchRows', options.batchRows ?? 500);
     this.maxDelayMs = nonNegative('maxDelayMs', options.maxDelayMs ?? 50);
-    this.maxTransactionRows = positiveInteger('maxTransactionRows', options.maxTransactionRows ?? 1000);
+    this.maxTransactionRows = positiveInteger(
+      'maxTransactionRows',
+      options.maxTransactionRows ?? 1000,
+    );
     this.baseRetryDelayMs = nonNegative('retryDelayMs', options.retryDelayMs ?? 100);
     this.retryDelayMs = this.baseRetryDelayMs;
     this.now = options.now ?? Date.now;
@@ -133,7 +138,11 @@ export class PersistenceWriter {
   flushIfDue(nowMs: number): number {
     if (this.count === 0 && this.control.length === 0) return 0;
     if (this.failing && nowMs < this.retryAtMs) return 0;
-    const due = this.failing || this.control.length > 0 || this.count >= this.batchRows || nowMs - this.oldestMs >= this.maxDelayMs;
+    const due =
+      this.failing ||
+      this.control.length > 0 ||
+      this.count >= this.batchRows ||
+      nowMs - this.oldestMs >= this.maxDelayMs;
     return due ? this.flushAt(nowMs) : 0;
   }
 
@@ -178,12 +187,24 @@ export class PersistenceWriter {
   }
 
   writeParamChange(row: ParamChangeRow): void {
-    this.control.push({ kind: 'param', row: { tsUs: row.tsUs, key: row.key, oldValue: row.oldValue, newValue: row.newValue, source: row.source } });
+    this.control.push({
+      kind: 'param',
+      row: {
+        tsUs: row.tsUs,
+        key: row.key,
+        oldValue: row.oldValue,
+        newValue: row.newValue,
+        source: row.source,
+      },
+    });
     this.flushControlNow();
   }
 
   writeKillSwitchEvent(row: KillSwitchRow): void {
-    this.control.push({ kind: 'kill', row: { tsUs: row.tsUs, state: row.state, reason: row.reason, source: row.source } });
+    this.control.push({
+      kind: 'kill',
+      row: { tsUs: row.tsUs, state: row.state, reason: row.reason, source: row.source },
+    });
     this.flushControlNow();
   }
 
@@ -211,7 +232,9 @@ export class PersistenceWriter {
     while (this.control.length > 0) {
       const item = this.control[0]!;
       const problem = this.db.transaction(() =>
-        item.kind === 'param' ? this.statements.writeParamChange(item.row) : this.statements.writeKillSwitchEvent(item.row),
+        item.kind === 'param'
+          ? this.statements.writeParamChange(item.row)
+          : this.statements.writeKillSwitchEvent(item.row),
       )();
       this.control.shift();
       if (problem !== null) {
@@ -279,11 +302,13 @@ function isConstraintError(error: unknown): boolean {
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`persistence writer option ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`persistence writer option ${name} must be a positive integer, got ${value}`);
   return value;
 }
 
 function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new Error(`persistence writer option ${name} must be a number ≥ 0, got ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`persistence writer option ${name} must be a number ≥ 0, got ${value}`);
   return value;
 }

@@ -18,8 +18,11 @@ let metrics: MetricsServer | null = null;
 let stateTimer: NodeJS.Timeout | null = null;
 let stopping = false;
 
-const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>): void =>
-  port.send({ kind: 'log', level, msg, ...(data ? { data } : {}) });
+const log = (
+  level: 'debug' | 'info' | 'warn' | 'error',
+  msg: string,
+  data?: Record<string, unknown>,
+): void => port.send({ kind: 'log', level, msg, ...(data ? { data } : {}) });
 
 async function start(message: Extract<HostToEngine, { kind: 'start' }>): Promise<void> {
   if (runtime) {
@@ -51,9 +54,15 @@ async function start(message: Extract<HostToEngine, { kind: 'start' }>): Promise
   });
   const engine = runtime;
   metrics = await startMetricsServer(config.metrics.port, metricsSourceFor(engine));
-  stateTimer = setInterval(() => port.send({ kind: 'state', state: engine.state() }), 1000 / config.engine.ui_hz);
+  stateTimer = setInterval(
+    () => port.send({ kind: 'state', state: engine.state() }),
+    1000 / config.engine.ui_hz,
+  );
   port.send({ kind: 'ready', metricsPort: metrics.port });
-  log('info', `engine started: ${config.strategy.symbols.join(', ')} from ${config.market.url}; database ${dbPath}; metrics on 127.0.0.1:${metrics.port}`);
+  log(
+    'info',
+    `engine started: ${config.strategy.symbols.join(', ')} from ${config.market.url}; database ${dbPath}; metrics on 127.0.0.1:${metrics.port}`,
+  );
 }
 
 async function shutdown(code: number): Promise<void> {
@@ -78,7 +87,10 @@ port.onMessage((raw) => {
   switch (message.kind) {
     case 'start':
       start(message).catch((error: unknown) => {
-        port.send({ kind: 'fatal', error: `engine failed to start: ${error instanceof Error ? error.message : String(error)}` });
+        port.send({
+          kind: 'fatal',
+          error: `engine failed to start: ${error instanceof Error ? error.message : String(error)}`,
+        });
         setTimeout(() => process.exit(1), 100);
       });
       break;
@@ -90,7 +102,8 @@ port.onMessage((raw) => {
           ? runtime.command(parsed.command)
           : { ok: false as const, reason: 'the engine is still starting' };
       port.send({ kind: 'ack', id: message.id, ack });
-      if (parsed.ok && parsed.command.type === 'subscribe' && runtime) port.send({ kind: 'state', state: runtime.state() });
+      if (parsed.ok && parsed.command.type === 'subscribe' && runtime)
+        port.send({ kind: 'state', state: runtime.state() });
       break;
     }
     case 'shutdown':

@@ -24,7 +24,13 @@ import { monoNowUs } from '../core/clock.js';
 import { SpscRing } from '../core/spsc-ring.js';
 import { EngineShared } from './engine-shared.js';
 import { restoreBrokerState } from '../persistence/restore.js';
-import { createWiring, RING_NAMES, type EngineMode, type EngineWiring, type RingName } from './engine-wiring.js';
+import {
+  createWiring,
+  RING_NAMES,
+  type EngineMode,
+  type EngineWiring,
+  type RingName,
+} from './engine-wiring.js';
 import type { PersistenceControl, WorkerReport } from './worker-messages.js';
 
 export interface EngineRuntimeOptions {
@@ -35,7 +41,11 @@ export interface EngineRuntimeOptions {
   /** A restart after a crash: start halted and record why. */
   readonly restartReason?: string;
   readonly restarts?: number;
-  readonly log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => void;
+  readonly log?: (
+    level: 'debug' | 'info' | 'warn' | 'error',
+    msg: string,
+    data?: Record<string, unknown>,
+  ) => void;
   readonly onConfigChanged?: (config: Config) => void;
   /** A worker died: the engine cannot trade safely any more; the host restarts it. */
   readonly onFatal?: (error: string) => void;
@@ -90,11 +100,18 @@ export class EngineRuntime {
       ...(options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
       // A replay starts from nothing; live, the engine resumes what the database holds.
       ...(options.mode === 'live'
-        ? { restored: restoreBrokerState(options.dbPath, options.config.strategy.symbols, [options.config.strategy.strategy_id]) }
+        ? {
+            restored: restoreBrokerState(options.dbPath, options.config.strategy.symbols, [
+              options.config.strategy.strategy_id,
+            ]),
+          }
         : {}),
     });
     for (const skipped of this.wiring.restored?.skipped ?? []) {
-      options.log?.('warn', `not restored: ${typeof skipped === 'string' ? skipped : JSON.stringify(skipped)}`);
+      options.log?.(
+        'warn',
+        `not restored: ${typeof skipped === 'string' ? skipped : JSON.stringify(skipped)}`,
+      );
     }
     this.control = ControlBlockClass.attach(this.wiring.control);
     this.shared = EngineShared.attach(this.wiring.shared, this.wiring.symbols.length);
@@ -113,7 +130,8 @@ export class EngineRuntime {
   /** Starts the threads: persistence first, so nothing produced is ever unconsumed. */
   static start(options: EngineRuntimeOptions): EngineRuntime {
     const runtime = new EngineRuntime(options);
-    for (const thread of ['persistence', 'execution', 'strategy', 'market'] as const) runtime.spawn(thread);
+    for (const thread of ['persistence', 'execution', 'strategy', 'market'] as const)
+      runtime.spawn(thread);
     if (options.restartReason !== undefined) {
       runtime.persistControl({
         kind: 'killSwitch',
@@ -128,7 +146,9 @@ export class EngineRuntime {
 
   private spawn(thread: EngineThread): void {
     // Next to this file in dist/: main/engine/process/threads/<thread>-thread.js
-    const worker = new Worker(join(__dirname, 'threads', THREAD_FILES[thread]), { workerData: this.wiring });
+    const worker = new Worker(join(__dirname, 'threads', THREAD_FILES[thread]), {
+      workerData: this.wiring,
+    });
     worker.on('message', (report: WorkerReport) => this.onReport(report));
     worker.on('error', (error) => this.onWorkerFatal(thread, error.stack ?? error.message));
     worker.on('exit', (code) => {
@@ -175,7 +195,10 @@ export class EngineRuntime {
         this.engageKillSwitch(`database write failed: ${report.message}`, 'engine');
         break;
       case 'persistence-recovered':
-        this.options.log?.('info', 'database writes recovered; the kill switch stays on until re-armed');
+        this.options.log?.(
+          'info',
+          'database writes recovered; the kill switch stays on until re-armed',
+        );
         break;
       case 'log':
         this.options.log?.(report.level, report.msg, report.data);
@@ -226,14 +249,28 @@ export class EngineRuntime {
         let symbolIndex = -1;
         if (command.symbol !== undefined) {
           symbolIndex = this.wiring.symbols.indexOf(command.symbol);
-          if (symbolIndex < 0) return { ok: false, reason: `unknown symbol ${command.symbol}; trading ${this.wiring.symbols.join(', ')}` };
+          if (symbolIndex < 0)
+            return {
+              ok: false,
+              reason: `unknown symbol ${command.symbol}; trading ${this.wiring.symbols.join(', ')}`,
+            };
         }
-        return this.sendCommandRecord(OrderCommandKind.FLATTEN, symbolIndex, 0, `flatten ${command.symbol ?? 'all symbols'}`);
+        return this.sendCommandRecord(
+          OrderCommandKind.FLATTEN,
+          symbolIndex,
+          0,
+          `flatten ${command.symbol ?? 'all symbols'}`,
+        );
       }
       case 'cancelAll':
         return this.sendCommandRecord(OrderCommandKind.CANCEL_ALL, -1, 0, 'cancel all open orders');
       case 'cancelOrder':
-        return this.sendCommandRecord(OrderCommandKind.CANCEL, -1, command.orderId, `cancel order ${command.orderId}`);
+        return this.sendCommandRecord(
+          OrderCommandKind.CANCEL,
+          -1,
+          command.orderId,
+          `cancel order ${command.orderId}`,
+        );
       case 'subscribe':
         return { ok: true };
     }
@@ -254,16 +291,27 @@ export class EngineRuntime {
   lastKillSwitchStoreUs = 0;
 
   private rearm(reason: string): CommandAck {
-    if (this.fatal !== null) return { ok: false, reason: 'the engine has failed and cannot trade until it restarts' };
+    if (this.fatal !== null)
+      return { ok: false, reason: 'the engine has failed and cannot trade until it restarts' };
     this.control.setTradingState(TradingStateCode.ACTIVE);
     this.control.doorbell('execution').wake();
     this.setKillSwitchView('ACTIVE', reason, 'trader');
     return { ok: true, detail: 'trading re-armed' };
   }
 
-  private setKillSwitchView(state: 'ACTIVE' | 'HALTED', reason: string, source: 'trader' | 'engine'): void {
+  private setKillSwitchView(
+    state: 'ACTIVE' | 'HALTED',
+    reason: string,
+    source: 'trader' | 'engine',
+  ): void {
     this.killSwitch = { state, reason, source, changedUs: Date.now() * 1000 };
-    this.persistControl({ kind: 'killSwitch', tsUs: this.killSwitch.changedUs, state, reason, source });
+    this.persistControl({
+      kind: 'killSwitch',
+      tsUs: this.killSwitch.changedUs,
+      state,
+      reason,
+      source,
+    });
   }
 
   private applyPatch(patch: Parameters<typeof applyParamsPatch>[1], source: string): CommandAck {
@@ -280,7 +328,8 @@ export class EngineRuntime {
       for (const key of Object.keys(newValues) as Array<keyof typeof newValues>) {
         const oldValue = (oldValues as Record<string, number>)[key]!;
         const newValue = (newValues as Record<string, number>)[key]!;
-        if (oldValue !== newValue) changes.push({ tsUs, key: `${group}.${String(key)}`, oldValue, newValue, source });
+        if (oldValue !== newValue)
+          changes.push({ tsUs, key: `${group}.${String(key)}`, oldValue, newValue, source });
       }
     }
     this.config = result.config;
@@ -294,11 +343,19 @@ export class EngineRuntime {
     this.options.onConfigChanged?.(this.config);
     return {
       ok: true,
-      detail: changes.length === 0 ? 'no change' : `applied ${changes.map((c) => `${c.key}=${c.newValue}`).join(', ')}`,
+      detail:
+        changes.length === 0
+          ? 'no change'
+          : `applied ${changes.map((c) => `${c.key}=${c.newValue}`).join(', ')}`,
     };
   }
 
-  private sendCommandRecord(kind: number, symbolIndex: number, orderId: number, what: string): CommandAck {
+  private sendCommandRecord(
+    kind: number,
+    symbolIndex: number,
+    orderId: number,
+    what: string,
+  ): CommandAck {
     const record = this.commandRecord;
     record.fill(0);
     record[OrderRecord.KIND] = kind;
@@ -308,7 +365,10 @@ export class EngineRuntime {
     record[OrderRecord.T0_US] = monoNowUs();
     if (kind === OrderCommandKind.FLATTEN) record[OrderRecord.ORDER_ID] = this.shared.nextOrderId();
     if (!this.commandRing.tryPush(record, 0)) {
-      return { ok: false, reason: `the execution thread is not keeping up; ${what} was not sent, try again` };
+      return {
+        ok: false,
+        reason: `the execution thread is not keeping up; ${what} was not sent, try again`,
+      };
     }
     this.control.doorbell('execution').ring();
     return { ok: true, detail: `${what}: sent` };
@@ -326,7 +386,8 @@ export class EngineRuntime {
 
   /** The window's snapshot: what the threads last reported plus the control block. */
   state(): EngineState {
-    for (const [name, ring] of this.rings) this.control.setRingUtilization(name, ring.utilization());
+    for (const [name, ring] of this.rings)
+      this.control.setRingUtilization(name, ring.utilization());
     const latencies = LATENCY_STAGES.map((stage) => {
       const histogram = this.control.histogram(stage);
       return {
@@ -340,10 +401,12 @@ export class EngineRuntime {
     const counters = this.control.counters();
     const rejections: Record<string, number> = {};
     for (const [name, value] of Object.entries(counters)) {
-      if (name.startsWith('rejected_') && value > 0) rejections[name.slice('rejected_'.length)] = value;
+      if (name.startsWith('rejected_') && value > 0)
+        rejections[name.slice('rejected_'.length)] = value;
     }
     const state = TRADING_STATES[this.control.tradingState()] ?? 'HALTED';
-    const killSwitch = state === this.killSwitch.state ? this.killSwitch : { ...this.killSwitch, state };
+    const killSwitch =
+      state === this.killSwitch.state ? this.killSwitch : { ...this.killSwitch, state };
     return {
       seq: ++this.stateSeq,
       tsUs: Date.now() * 1000,
@@ -389,9 +452,18 @@ export class EngineRuntime {
   }
 }
 
-const FEED_RANK: Record<FeedState, number> = { live: 0, syncing: 1, connecting: 2, stale: 3, down: 4 };
+const FEED_RANK: Record<FeedState, number> = {
+  live: 0,
+  syncing: 1,
+  connecting: 2,
+  stale: 3,
+  down: 4,
+};
 
 /** The health bar shows the worst feed among the symbols. */
 function worstFeed(feeds: readonly FeedState[]): FeedState {
-  return feeds.reduce((worst, feed) => (FEED_RANK[feed] > FEED_RANK[worst] ? feed : worst), 'live' as FeedState);
+  return feeds.reduce(
+    (worst, feed) => (FEED_RANK[feed] > FEED_RANK[worst] ? feed : worst),
+    'live' as FeedState,
+  );
 }

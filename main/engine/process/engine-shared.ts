@@ -17,7 +17,10 @@ export class EngineShared {
   private readonly openSell: Float64Array;
   private readonly orderIds: Int32Array;
 
-  private constructor(buffer: SharedArrayBuffer, readonly symbolCount: number) {
+  private constructor(
+    buffer: SharedArrayBuffer,
+    readonly symbolCount: number,
+  ) {
     this.buffer = buffer;
     this.orderIds = new Int32Array(buffer, 0, 16);
     this.positions = new Float64Array(buffer, 64, symbolCount);
@@ -26,7 +29,10 @@ export class EngineShared {
   }
 
   static create(symbolCount: number, firstOrderId = 1): EngineShared {
-    const shared = new EngineShared(new SharedArrayBuffer(64 + 24 * Math.max(1, symbolCount)), symbolCount);
+    const shared = new EngineShared(
+      new SharedArrayBuffer(64 + 24 * Math.max(1, symbolCount)),
+      symbolCount,
+    );
     Atomics.store(shared.orderIds, 0, firstOrderId - 1);
     return shared;
   }

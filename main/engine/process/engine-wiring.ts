@@ -18,8 +18,16 @@ export const RING_SPECS = {
   strategy_to_execution: { slots: OrderRecord.SLOTS, producer: 'strategy', consumer: 'execution' },
   /** Trader commands (cancel, cancel all, flatten) from the engine's main thread. */
   host_to_execution: { slots: OrderRecord.SLOTS, producer: 'main', consumer: 'execution' },
-  strategy_to_persistence: { slots: PersistRecord.SLOTS, producer: 'strategy', consumer: 'persistence' },
-  execution_to_persistence: { slots: PersistRecord.SLOTS, producer: 'execution', consumer: 'persistence' },
+  strategy_to_persistence: {
+    slots: PersistRecord.SLOTS,
+    producer: 'strategy',
+    consumer: 'persistence',
+  },
+  execution_to_persistence: {
+    slots: PersistRecord.SLOTS,
+    producer: 'execution',
+    consumer: 'persistence',
+  },
 } as const;
 export type RingName = keyof typeof RING_SPECS;
 export const RING_NAMES = Object.keys(RING_SPECS) as RingName[];
@@ -58,7 +66,8 @@ export function createWiring(options: {
   const control = ControlBlock.create({ symbols, ringNames: RING_NAMES });
   control.writeParams(config.strategy.params, config.strategy.risk_limits);
   const rings = {} as Record<RingName, SharedArrayBuffer>;
-  for (const name of RING_NAMES) rings[name] = SpscRing.create(RING_SPECS[name].slots, capacity).buffer;
+  for (const name of RING_NAMES)
+    rings[name] = SpscRing.create(RING_SPECS[name].slots, capacity).buffer;
   return {
     mode: options.mode,
     config,
@@ -67,7 +76,8 @@ export function createWiring(options: {
     ...(options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
     ...(options.restored === undefined ? {} : { restored: options.restored }),
     control: control.buffer,
-    shared: EngineShared.create(symbols.length, (options.restored?.maxStrategyOrderId ?? 0) + 1).buffer,
+    shared: EngineShared.create(symbols.length, (options.restored?.maxStrategyOrderId ?? 0) + 1)
+      .buffer,
     snapshots: MarketSnapshots.create(symbols.length).buffer,
     rings,
   };

@@ -3,7 +3,11 @@ import type { MarketPipeline } from '../market/market-pipeline.js';
 import { readRecording } from '../recording/recording-reader.js';
 
 export interface ReplaySourceOptions {
-  readonly log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => void;
+  readonly log: (
+    level: 'debug' | 'info' | 'warn' | 'error',
+    msg: string,
+    data?: Record<string, unknown>,
+  ) => void;
   readonly stopRequested: () => boolean;
   /** Called every few hundred lines (the thread reports to the window from here). */
   readonly onProgress?: (lines: number) => void;

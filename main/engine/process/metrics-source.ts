@@ -11,7 +11,8 @@ export function metricsSourceFor(runtime: EngineRuntime): MetricsSource {
   return {
     read() {
       const state = runtime.state();
-      for (const [name, ratio] of Object.entries(state.health.ringUtilization)) control.setRingUtilization(name, ratio);
+      for (const [name, ratio] of Object.entries(state.health.ringUtilization))
+        control.setRingUtilization(name, ratio);
       return {
         marketUpdates: control.counter('market_updates'),
         signalsGenerated: control.counter('signals_fired'),
@@ -22,7 +23,9 @@ export function metricsSourceFor(runtime: EngineRuntime): MetricsSource {
           symbol,
           size: Number(state.positions.find((p) => p.symbol === symbol)?.qty ?? 0),
         })),
-        channelUtilization: Object.entries(state.health.ringUtilization).map(([channel, ratio]) => ({ channel, ratio })),
+        channelUtilization: Object.entries(state.health.ringUtilization).map(
+          ([channel, ratio]) => ({ channel, ratio }),
+        ),
       };
     },
   };

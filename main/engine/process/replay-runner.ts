@@ -47,7 +47,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   if (!existsSync(options.dataFile)) throw new Error(`no recording at ${options.dataFile}`);
   if (options.dbPath !== ':memory:' && existsSync(options.dbPath)) {
     if (!options.overwrite) {
-      throw new Error(`${options.dbPath} already exists; a replay starts from an empty database (pass --overwrite to replace it)`);
+      throw new Error(
+        `${options.dbPath} already exists; a replay starts from an empty database (pass --overwrite to replace it)`,
+      );
     }
     for (const suffix of ['', '-wal', '-shm']) rmSync(options.dbPath + suffix, { force: true });
   }
@@ -60,7 +62,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   });
   let progress: NodeJS.Timeout | null = null;
   if (options.onProgress) {
-    progress = setInterval(() => options.onProgress!(runtime.control.counter('market_updates')), 200);
+    progress = setInterval(
+      () => options.onProgress!(runtime.control.counter('market_updates')),
+      200,
+    );
   }
   try {
     const done = await runtime.whenFinished();
@@ -72,11 +77,14 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     REJECT_REASONS.forEach((reason, i) => {
       if ((riskRejections[i] ?? 0) > 0) byReason[reason] = riskRejections[i]!;
     });
-    for (const [reason, n] of Object.entries((broker.rejectionsByReason as Record<string, number>) ?? {})) {
+    for (const [reason, n] of Object.entries(
+      (broker.rejectionsByReason as Record<string, number>) ?? {},
+    )) {
       if (n > 0) byReason[reason] = (byReason[reason] ?? 0) + n;
     }
     const tickToTrade = runtime.control.histogram('tick_to_trade');
-    const quantileUs = (q: number): number => (tickToTrade.count > 0 ? round3(tickToTrade.quantile(q) / 1000) : 0);
+    const quantileUs = (q: number): number =>
+      tickToTrade.count > 0 ? round3(tickToTrade.quantile(q) / 1000) : 0;
     return {
       messages: (market.frames ?? 0) + (market.snapshots ?? 0),
       book_updates: market.bookUpdates ?? 0,

@@ -135,11 +135,15 @@ export class Throttle {
 }
 
 /** Runs a worker's main function, reporting a crash to the engine instead of vanishing. */
-export function runWorker(thread: 'market' | 'strategy' | 'execution' | 'persistence', main: () => Promise<void> | void): void {
+export function runWorker(
+  thread: 'market' | 'strategy' | 'execution' | 'persistence',
+  main: () => Promise<void> | void,
+): void {
   Promise.resolve()
     .then(main)
     .catch((error: unknown) => {
-      const text = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
+      const text =
+        error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
       parentPort?.postMessage({ kind: 'fatal', thread, error: text } satisfies WorkerReport);
       process.exitCode = 1;
     });

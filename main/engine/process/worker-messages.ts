@@ -23,7 +23,11 @@ export type WorkerReport =
       readonly feeds: readonly FeedState[];
       readonly messagesPerSecond: number;
     }
-  | { readonly kind: 'strategy'; readonly signals: readonly SignalView[]; readonly counts: SignalCounts }
+  | {
+      readonly kind: 'strategy';
+      readonly signals: readonly SignalView[];
+      readonly counts: SignalCounts;
+    }
   | {
       readonly kind: 'execution';
       readonly orders: readonly OrderView[];
@@ -34,13 +38,35 @@ export type WorkerReport =
   /** A write failed: the main thread engages the kill switch with this reason. */
   | { readonly kind: 'persistence-error'; readonly message: string }
   | { readonly kind: 'persistence-recovered' }
-  | { readonly kind: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly msg: string; readonly data?: Record<string, unknown> }
+  | {
+      readonly kind: 'log';
+      readonly level: 'debug' | 'info' | 'warn' | 'error';
+      readonly msg: string;
+      readonly data?: Record<string, unknown>;
+    }
   /** Replay: this thread consumed the END record and flushed. */
-  | { readonly kind: 'done'; readonly thread: EngineThread; readonly summary?: Record<string, unknown> }
+  | {
+      readonly kind: 'done';
+      readonly thread: EngineThread;
+      readonly summary?: Record<string, unknown>;
+    }
   | { readonly kind: 'fatal'; readonly thread: EngineThread; readonly error: string };
 
 /** Messages the main thread sends the persistence worker (low-rate control rows). */
 export type PersistenceControl =
-  | { readonly kind: 'paramChange'; readonly tsUs: number; readonly key: string; readonly oldValue: number; readonly newValue: number; readonly source: string }
-  | { readonly kind: 'killSwitch'; readonly tsUs: number; readonly state: string; readonly reason: string; readonly source: string }
+  | {
+      readonly kind: 'paramChange';
+      readonly tsUs: number;
+      readonly key: string;
+      readonly oldValue: number;
+      readonly newValue: number;
+      readonly source: string;
+    }
+  | {
+      readonly kind: 'killSwitch';
+      readonly tsUs: number;
+      readonly state: string;
+      readonly reason: string;
+      readonly source: string;
+    }
   | { readonly kind: 'flush' };

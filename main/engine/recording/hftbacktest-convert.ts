@@ -18,8 +18,13 @@ const NANOS = /^\d{4,25}$/;
  * cut as text because nanoseconds since the epoch exceed 2^53; a snapshot line takes the
  * file's symbol; payloads are copied unchanged.
  */
-export async function convertHftbacktest(inPath: string, symbol: string, outPath: string): Promise<ConvertResult> {
-  if (!/^[A-Z0-9]{2,20}$/.test(symbol)) throw new Error(`--symbol must be like BTCUSDT, got "${symbol}"`);
+export async function convertHftbacktest(
+  inPath: string,
+  symbol: string,
+  outPath: string,
+): Promise<ConvertResult> {
+  if (!/^[A-Z0-9]{2,20}$/.test(symbol))
+    throw new Error(`--symbol must be like BTCUSDT, got "${symbol}"`);
   const writer = new RecordingWriter(outPath);
   const malformed: { lineNo: number; reason: string }[] = [];
   let lines = 0;

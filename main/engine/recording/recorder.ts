@@ -37,7 +37,11 @@ export interface RecordProgress {
  */
 export async function recordMarket(options: RecorderOptions): Promise<RecordProgress> {
   const writer = new RecordingWriter(options.out);
-  const pipeline = new MarketPipeline(options.symbols, { depthLevelsForRecord: 0 }, () => undefined);
+  const pipeline = new MarketPipeline(
+    options.symbols,
+    { depthLevelsForRecord: 0 },
+    () => undefined,
+  );
   let unsplittable = 0;
   const client = new ExchangeClient({
     url: options.url,
@@ -65,7 +69,10 @@ export async function recordMarket(options: RecorderOptions): Promise<RecordProg
     feed: client.state,
     unsplittable,
   });
-  const timer = setInterval(() => options.onProgress?.(progress()), options.progressEveryMs ?? 5000);
+  const timer = setInterval(
+    () => options.onProgress?.(progress()),
+    options.progressEveryMs ?? 5000,
+  );
   client.start();
   await new Promise<void>((resolve) => {
     if (options.signal?.aborted) return resolve();

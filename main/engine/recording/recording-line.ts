@@ -7,8 +7,20 @@ import { jsonContainerEnd } from './json-extract.js';
  * `data` is handed on as the raw text of the payload, for the frame scanner.
  */
 export type RecordingEvent =
-  | { readonly lineNo: number; readonly kind: 'frame'; readonly tsUs: number; readonly stream: string; readonly data: string }
-  | { readonly lineNo: number; readonly kind: 'snapshot'; readonly tsUs: number; readonly symbol: string; readonly data: string }
+  | {
+      readonly lineNo: number;
+      readonly kind: 'frame';
+      readonly tsUs: number;
+      readonly stream: string;
+      readonly data: string;
+    }
+  | {
+      readonly lineNo: number;
+      readonly kind: 'snapshot';
+      readonly tsUs: number;
+      readonly symbol: string;
+      readonly data: string;
+    }
   | { readonly lineNo: number; readonly kind: 'malformed'; readonly reason: string };
 
 const FRAME_PREFIX = /^\{"ts":(\d{1,16}),"stream":"([^"\\]*)","data":/;
@@ -23,7 +35,11 @@ export function parseRecordingLine(line: string, lineNo: number): RecordingEvent
   try {
     parsed = JSON.parse(line);
   } catch (error) {
-    return { lineNo, kind: 'malformed', reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      lineNo,
+      kind: 'malformed',
+      reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { lineNo, kind: 'malformed', reason: 'a line must be a JSON object' };
@@ -31,7 +47,11 @@ export function parseRecordingLine(line: string, lineNo: number): RecordingEvent
   const object = parsed as Record<string, unknown>;
   const ts = object.ts;
   if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts < 0) {
-    return { lineNo, kind: 'malformed', reason: `"ts" must be a non-negative integer of microseconds, got ${JSON.stringify(ts)}` };
+    return {
+      lineNo,
+      kind: 'malformed',
+      reason: `"ts" must be a non-negative integer of microseconds, got ${JSON.stringify(ts)}`,
+    };
   }
   const data = object.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -42,11 +62,25 @@ export function parseRecordingLine(line: string, lineNo: number): RecordingEvent
   }
   if (typeof object.snapshot === 'string') {
     if (!SYMBOL.test(object.snapshot)) {
-      return { lineNo, kind: 'malformed', reason: `"snapshot" must name a symbol like BTCUSDT, got "${object.snapshot}"` };
+      return {
+        lineNo,
+        kind: 'malformed',
+        reason: `"snapshot" must name a symbol like BTCUSDT, got "${object.snapshot}"`,
+      };
     }
-    return { lineNo, kind: 'snapshot', tsUs: ts, symbol: object.snapshot, data: JSON.stringify(data) };
+    return {
+      lineNo,
+      kind: 'snapshot',
+      tsUs: ts,
+      symbol: object.snapshot,
+      data: JSON.stringify(data),
+    };
   }
-  return { lineNo, kind: 'malformed', reason: 'a line needs "stream" (a frame) or "snapshot" (a REST snapshot)' };
+  return {
+    lineNo,
+    kind: 'malformed',
+    reason: 'a line needs "stream" (a frame) or "snapshot" (a REST snapshot)',
+  };
 }
 
 /** The writer's own key order: cut the payload out without parsing it. */
@@ -58,7 +92,13 @@ function parseOwnLayout(line: string, lineNo: number): RecordingEvent | null {
   const start = match[0].length;
   const end = jsonContainerEnd(line, start);
   // The payload must close the line (`...}}`); otherwise let JSON.parse judge the line.
-  if (end < 0 || line.charCodeAt(start) !== 123 || end !== line.length - 1 || line.charCodeAt(end) !== 125) return null;
+  if (
+    end < 0 ||
+    line.charCodeAt(start) !== 123 ||
+    end !== line.length - 1 ||
+    line.charCodeAt(end) !== 125
+  )
+    return null;
   const tsUs = Number(match[1]);
   if (!Number.isSafeInteger(tsUs)) return null;
   const data = line.slice(start, end);

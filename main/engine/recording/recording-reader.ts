@@ -11,7 +11,11 @@ export function openTextStream(path: string): Readable {
     fd = openSync(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${path} does not exist` : `cannot open ${path}: ${(error as Error).message}`);
+    throw new Error(
+      code === 'ENOENT'
+        ? `${path} does not exist`
+        : `cannot open ${path}: ${(error as Error).message}`,
+    );
   }
   const magic = Buffer.alloc(2);
   const read = readSync(fd, magic, 0, 2, 0);

@@ -34,7 +34,9 @@ export class RecordingWriter {
 
   /** A REST depth snapshot body as received. */
   writeSnapshot(tsUs: number, symbol: string, data: string): void {
-    this.write(`{"ts":${Math.trunc(tsUs)},"snapshot":${JSON.stringify(symbol)},"data":${data.trim()}}\n`);
+    this.write(
+      `{"ts":${Math.trunc(tsUs)},"snapshot":${JSON.stringify(symbol)},"data":${data.trim()}}\n`,
+    );
     this.snapshots++;
   }
 

@@ -1,9 +1,23 @@
-import { MarketKind, MarketRecord, OrderCommandKind, OrderRecord, PersistKind, PersistRecord } from '../../../../shared/records.js';
+import {
+  MarketKind,
+  MarketRecord,
+  OrderCommandKind,
+  OrderRecord,
+  PersistKind,
+  PersistRecord,
+} from '../../../../shared/records.js';
 import { monoNowUs } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
 import { PaperBroker } from '../../execution/paper-broker.js';
-import { attachEngine, awaitDoneSeq, barrierSpinUs, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
+import {
+  attachEngine,
+  awaitDoneSeq,
+  barrierSpinUs,
+  pushWaiting,
+  runWorker,
+  Throttle,
+} from '../thread-kit.js';
 
 /**
  * The execution thread: the paper broker between the strategy's orders, the trader's
@@ -34,9 +48,11 @@ runWorker('execution', () => {
       if (record[PersistRecord.KIND] === PersistKind.FILL) control.add(fillsCounter);
       pushWaiting(persist, record, persistence, control);
     },
-    log: (level, msg, data) => engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) }),
+    log: (level, msg, data) =>
+      engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) }),
   });
-  if (wiring.restored) broker.restore(wiring.restored.positions, wiring.restored.openOrders, wiring.restored.ids);
+  if (wiring.restored)
+    broker.restore(wiring.restored.positions, wiring.restored.openOrders, wiring.restored.ids);
 
   const publishPositions = (): void => {
     for (let s = 0; s < symbols.length; s++) {

@@ -27,8 +27,11 @@ runWorker('market', async () => {
   const snapshots = MarketSnapshots.attach(wiring.snapshots);
   const frameStage = control.histogram('parse');
   const depthLevels = wiring.config.strategy.params.depth_levels;
-  const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>): void =>
-    engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) });
+  const log = (
+    level: 'debug' | 'info' | 'warn' | 'error',
+    msg: string,
+    data?: Record<string, unknown>,
+  ): void => engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) });
 
   // Recent trades kept as numbers; views are built only when the window is told.
   const tradeSlots = new Float64Array(RECENT_TRADES * 5);
@@ -36,7 +39,8 @@ runWorker('market', async () => {
 
   const sink = (record: Float64Array): void => {
     const kind = record[MarketRecord.KIND]!;
-    record[MarketRecord.MD_US] = kind === MarketKind.END ? 0 : monoNowUs() - record[MarketRecord.T0_US]!;
+    record[MarketRecord.MD_US] =
+      kind === MarketKind.END ? 0 : monoNowUs() - record[MarketRecord.T0_US]!;
     if (kind === MarketKind.BOOK) writeSnapshot(record);
     else if (kind === MarketKind.TRADE) {
       const at = (tradeCount++ % RECENT_TRADES) * 5;
@@ -80,7 +84,9 @@ runWorker('market', async () => {
   };
 
   // ---- reporting to the window and the control block's counters --------------------
-  const mirror = new CounterMirror<Parameters<typeof control.add>[0]>((name, n) => control.add(name, n));
+  const mirror = new CounterMirror<Parameters<typeof control.add>[0]>((name, n) =>
+    control.add(name, n),
+  );
   const syncCounters = (): void => {
     const c = pipeline.counters;
     mirror.sync('market_updates', c.frames + c.snapshots);
@@ -143,7 +149,13 @@ runWorker('market', async () => {
     lastReportMs = now;
     const feeds: FeedState[] = symbols.map((symbol) => pipeline.feedState(symbol));
     feeds.forEach((feed, i) => control.setFeedState(i, FEED_STATES.indexOf(feed)));
-    engine.report({ kind: 'market', books: symbols.map(bookView), trades: recentTrades(), feeds, messagesPerSecond: rate });
+    engine.report({
+      kind: 'market',
+      books: symbols.map(bookView),
+      trades: recentTrades(),
+      feeds,
+      messagesPerSecond: rate,
+    });
   };
 
   if (wiring.mode === 'replay') {

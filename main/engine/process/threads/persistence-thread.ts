@@ -32,7 +32,12 @@ runWorker('persistence', async () => {
     },
     // A row the database refuses (e.g. a reused id) is parked in malformed_rows, never
     // silently lost: say so loudly.
-    onMalformed: (problem) => engine.report({ kind: 'log', level: 'error', msg: `persistence: row parked in malformed_rows: ${problem}` }),
+    onMalformed: (problem) =>
+      engine.report({
+        kind: 'log',
+        level: 'error',
+        msg: `persistence: row parked in malformed_rows: ${problem}`,
+      }),
     onRowsWritten: (rows) => {
       control.add('persistence_rows', rows);
       if (failing) engine.report({ kind: 'persistence-recovered' });
@@ -50,7 +55,8 @@ runWorker('persistence', async () => {
   const drain = (): number => {
     let n = 0;
     for (let off = fromExecution.peek(); off >= 0 && n < 1000; off = fromExecution.peek()) {
-      if (fromExecution.records[off + PersistRecord.KIND] === PersistKind.FLUSH) executionFlushed = true;
+      if (fromExecution.records[off + PersistRecord.KIND] === PersistKind.FLUSH)
+        executionFlushed = true;
       else writer.writeRecord(fromExecution.records, off);
       fromExecution.release();
       n++;

@@ -1,4 +1,9 @@
-import { MarketKind, MarketRecord, OrderRecord, PersistRecord } from '../../../../shared/records.js';
+import {
+  MarketKind,
+  MarketRecord,
+  OrderRecord,
+  PersistRecord,
+} from '../../../../shared/records.js';
 import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS } from '../../../../shared/config.js';
 import type { SignalView } from '../../../../shared/api.js';
 import { REJECT_REASONS } from '../../../../shared/domain.js';
@@ -9,7 +14,15 @@ import { createWaiter } from '../../core/wait-strategy.js';
 import { StrategyCore, StrategyOutput } from '../../strategy/strategy-core.js';
 import { decodeSignalRecord } from '../../strategy/signal-record.js';
 import { loadMlSignal } from '../../strategy/signals/ml-signal.js';
-import { attachEngine, awaitDoneSeq, barrierSpinUs, CounterMirror, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
+import {
+  attachEngine,
+  awaitDoneSeq,
+  barrierSpinUs,
+  CounterMirror,
+  pushWaiting,
+  runWorker,
+  Throttle,
+} from '../thread-kit.js';
 
 /**
  * The strategy thread: market records in, order records and signal rows out. It wraps
@@ -29,7 +42,8 @@ runWorker('strategy', async () => {
 
   // A seed of its own, derived from the configured one, so ids differ from broker draws.
   const rng = new Rng(wiring.config.execution.seed ^ 0x5eed);
-  const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string): void => engine.report({ kind: 'log', level, msg });
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string): void =>
+    engine.report({ kind: 'log', level, msg });
   // Replays run inference in lockstep (awaited per tick) so the model's answers land on
   // the same ticks every run; live, inference runs beside the loop and never stalls it.
   const ml = await loadMlSignal(wiring.config, log, replay ? 'lockstep' : 'async');
@@ -50,12 +64,16 @@ runWorker('strategy', async () => {
       orderCreate: (ns) => orderStage.record(ns),
     },
   });
-  const mirror = new CounterMirror<Parameters<typeof control.add>[0]>((name, n) => control.add(name, n));
+  const mirror = new CounterMirror<Parameters<typeof control.add>[0]>((name, n) =>
+    control.add(name, n),
+  );
   const syncCounters = (): void => {
     mirror.sync('signals_fired', core.counters.fired);
     mirror.sync('signals_suppressed', core.counters.suppressed);
     mirror.sync('signals_none', core.counters.none);
-    REJECT_REASONS.forEach((reason, i) => mirror.sync(rejectionCounter(reason), core.counters.rejections[i]!));
+    REJECT_REASONS.forEach((reason, i) =>
+      mirror.sync(rejectionCounter(reason), core.counters.rejections[i]!),
+    );
   };
 
   const params = { ...DEFAULT_STRATEGY_PARAMS };
@@ -69,14 +87,22 @@ runWorker('strategy', async () => {
 
   const recentSignals: SignalView[] = [];
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
-  const waiter = createWaiter(wiring.config.engine.wait_strategy, control.doorbell('strategy'), () => input.hasData());
+  const waiter = createWaiter(
+    wiring.config.engine.wait_strategy,
+    control.doorbell('strategy'),
+    () => input.hasData(),
+  );
 
   const publish = (): void => {
     syncCounters();
     engine.report({
       kind: 'strategy',
       signals: recentSignals.slice(-50),
-      counts: { fired: core.counters.fired, suppressed: core.counters.suppressed, none: core.counters.none },
+      counts: {
+        fired: core.counters.fired,
+        suppressed: core.counters.suppressed,
+        none: core.counters.none,
+      },
     });
   };
 
@@ -85,7 +111,8 @@ runWorker('strategy', async () => {
     const off = input.peek();
     if (off < 0) {
       // Live ML inference completes on this thread's event loop: let it turn.
-      if (ml !== null && core.idle() !== null) await new Promise((resolve) => setImmediate(resolve));
+      if (ml !== null && core.idle() !== null)
+        await new Promise((resolve) => setImmediate(resolve));
       waiter.idle();
       if (throttle.due(Date.now())) publish();
       continue;
@@ -139,7 +166,12 @@ runWorker('strategy', async () => {
     if ((flags & StrategyOutput.SIGNAL) !== 0) {
       pushWaiting(signals, signalOut, persistence, control);
       // Signals are rare next to ticks; this object is for the window only.
-      const { orderId: _o, rejectReason: _r, features: _f, ...view } = decodeSignalRecord(signalOut, 0, symbols);
+      const {
+        orderId: _o,
+        rejectReason: _r,
+        features: _f,
+        ...view
+      } = decodeSignalRecord(signalOut, 0, symbols);
       recentSignals.push(view);
       if (recentSignals.length > 200) recentSignals.splice(0, 100);
     }

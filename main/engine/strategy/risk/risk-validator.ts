@@ -173,7 +173,10 @@ export class RiskValidator {
         position !== 0 && position > 0 !== signedQty > 0 && qtyUnits <= Math.abs(position);
       if (!reduces) return RejectCode.REDUCING_ONLY;
     }
-    const worstCase = side > 0 ? position + this.openBuys[symbolIndex]! + qtyUnits : position - this.openSells[symbolIndex]! - qtyUnits;
+    const worstCase =
+      side > 0
+        ? position + this.openBuys[symbolIndex]! + qtyUnits
+        : position - this.openSells[symbolIndex]! - qtyUnits;
     if (Math.abs(worstCase) > this.maxPositionUnits) return RejectCode.POSITION_LIMIT;
     if (qtyUnits > this.maxOrderUnits) return RejectCode.ORDER_SIZE;
     let exposure = (qtyUnits / FIXED_SCALE) * (priceUnits / FIXED_SCALE);
