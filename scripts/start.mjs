@@ -1,22 +1,41 @@
 // `npm start`: install what is missing, build, start the app on the built-in simulated
 // exchange — the Electron window where Electron's binary is present, otherwise the same
 // UI served headless on 127.0.0.1 with its URL printed.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { ensureInstalled } from './ensure-installed.mjs';
 
 ensureInstalled();
 const built = spawnSync('node', ['scripts/ensure-built.mjs'], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
 
+// Electron ≥ 36 fetches its binary on first use. Try that once, quietly; where it cannot
+// be fetched (no network, a server), say so in one line and serve the window headless.
 function electronBinary() {
-  try {
-    const path = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
+  const dir = join('node_modules', 'electron');
+  const binary = () => {
+    const pathFile = join(dir, 'path.txt');
+    if (!existsSync(pathFile)) return null;
+    const full = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+    return existsSync(full) ? resolve(full) : null;
+  };
+  if (!existsSync(dir)) return null;
+  if (binary() === null) {
+    console.error('lockstep: fetching the Electron binary …');
+    const fetched = spawnSync(process.execPath, [join(dir, 'install.js')], {
+      stdio: 'pipe',
+      timeout: 300_000,
+    });
+    if (fetched.status !== 0) {
+      const reason =
+        String(fetched.stderr ?? '')
+          .split('\n')
+          .find((line) => line.trim()) ?? 'unknown error';
+      console.error(`lockstep: could not fetch Electron's binary (${reason.trim()}).`);
+    }
   }
+  return binary();
 }
 
 const extraArgs = process.argv.slice(2);
