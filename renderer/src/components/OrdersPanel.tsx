@@ -5,6 +5,20 @@ import { decimalsFor, formatDecimalText } from '../format/decimals.js';
 import { formatClockUs } from '../format/numbers.js';
 import { Panel } from './Panel.js';
 import { useCommand } from './use-command.js';
+import { EmptyRow, TableHead, type ColumnSpec } from './table-parts.js';
+
+const ORDER_COLUMNS: readonly ColumnSpec[] = [
+  { label: 'Time' },
+  { label: 'Symbol' },
+  { label: 'Side' },
+  { label: 'Type' },
+  { label: 'Status' },
+  { label: 'Price', numeric: true },
+  { label: 'Qty', numeric: true },
+  { label: 'Filled', numeric: true },
+  { label: 'Avg price', numeric: true },
+  { label: 'Action', hidden: true },
+];
 
 /** Open orders first (they can still be cancelled), then the most recent finished ones. */
 export const ORDERS_SHOWN = 100;
@@ -89,37 +103,10 @@ export function OrdersPanel() {
       ) : null}
       <div className="table-scroll" tabIndex={0} aria-label="Orders list">
         <table aria-label="Orders">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Symbol</th>
-              <th scope="col">Side</th>
-              <th scope="col">Type</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Price
-              </th>
-              <th scope="col" className="num">
-                Qty
-              </th>
-              <th scope="col" className="num">
-                Filled
-              </th>
-              <th scope="col" className="num">
-                Avg price
-              </th>
-              <th scope="col">
-                <span className="visually-hidden">Action</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={ORDER_COLUMNS} />
           <tbody>
             {shown.length === 0 ? (
-              <tr>
-                <td colSpan={10} className="empty">
-                  No orders yet
-                </td>
-              </tr>
+              <EmptyRow columns={ORDER_COLUMNS.length} text="No orders yet" />
             ) : (
               shown.map((order) => (
                 <OrderRow

@@ -5,6 +5,18 @@ import { decimalsFor, formatDecimalText, parseSignedFixed } from '../format/deci
 import { formatFixedNumber, formatMoney } from '../format/numbers.js';
 import { Panel } from './Panel.js';
 import { useCommand } from './use-command.js';
+import { EmptyRow, TableHead, type ColumnSpec } from './table-parts.js';
+
+const POSITION_COLUMNS: readonly ColumnSpec[] = [
+  { label: 'Symbol' },
+  { label: 'Qty', numeric: true },
+  { label: 'Avg cost', numeric: true },
+  { label: 'Mark', numeric: true },
+  { label: 'Realized', numeric: true },
+  { label: 'Unrealized', numeric: true },
+  { label: 'Total', numeric: true },
+  { label: 'Action', hidden: true },
+];
 
 const pnlClass = (value: number): string =>
   value > 0 ? 'num gain' : value < 0 ? 'num loss' : 'num';
@@ -44,39 +56,10 @@ export function PositionsPanel() {
         </p>
       ) : null}
       <table aria-label="Positions">
-        <thead>
-          <tr>
-            <th scope="col">Symbol</th>
-            <th scope="col" className="num">
-              Qty
-            </th>
-            <th scope="col" className="num">
-              Avg cost
-            </th>
-            <th scope="col" className="num">
-              Mark
-            </th>
-            <th scope="col" className="num">
-              Realized
-            </th>
-            <th scope="col" className="num">
-              Unrealized
-            </th>
-            <th scope="col" className="num">
-              Total
-            </th>
-            <th scope="col">
-              <span className="visually-hidden">Action</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={POSITION_COLUMNS} />
         <tbody>
           {positions.length === 0 ? (
-            <tr>
-              <td colSpan={8} className="empty">
-                No positions
-              </td>
-            </tr>
+            <EmptyRow columns={POSITION_COLUMNS.length} text="No positions" />
           ) : (
             positions.map((position) => {
               const decimals = decimalsFor(position.symbol);

@@ -2,6 +2,17 @@ import { useStore } from 'zustand';
 import { useServices } from '../app/app-context.js';
 import { formatClockUs } from '../format/numbers.js';
 import { Panel } from './Panel.js';
+import { EmptyRow, TableHead, type ColumnSpec } from './table-parts.js';
+
+const SIGNAL_COLUMNS: readonly ColumnSpec[] = [
+  { label: 'Time' },
+  { label: 'Symbol' },
+  { label: 'Side' },
+  { label: 'Strength', numeric: true },
+  { label: 'Confidence', numeric: true },
+  { label: 'Holding', numeric: true },
+  { label: 'Status' },
+];
 
 /** The newest signals first, with live counts of fired, suppressed and no-signal ticks. */
 export const SIGNALS_SHOWN = 50;
@@ -29,30 +40,10 @@ export function SignalsPanel() {
       </dl>
       <div className="table-scroll" tabIndex={0} aria-label="Signals list">
         <table aria-label="Signals">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Symbol</th>
-              <th scope="col">Side</th>
-              <th scope="col" className="num">
-                Strength
-              </th>
-              <th scope="col" className="num">
-                Confidence
-              </th>
-              <th scope="col" className="num">
-                Holding
-              </th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
+          <TableHead columns={SIGNAL_COLUMNS} />
           <tbody>
             {shown.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="empty">
-                  No signals yet
-                </td>
-              </tr>
+              <EmptyRow columns={SIGNAL_COLUMNS.length} text="No signals yet" />
             ) : (
               shown.map((signal, index) => (
                 <tr

@@ -2,6 +2,15 @@ import { useStore } from 'zustand';
 import { useServices } from '../app/app-context.js';
 import { Panel } from '../components/Panel.js';
 import { formatClockUs } from '../format/numbers.js';
+import { EmptyRow, TableHead, type ColumnSpec } from '../components/table-parts.js';
+
+const HISTORY_COLUMNS: readonly ColumnSpec[] = [
+  { label: 'Time' },
+  { label: 'Key' },
+  { label: 'Old', numeric: true },
+  { label: 'New', numeric: true },
+  { label: 'By' },
+];
 
 /** Every live edit the engine applied, newest first, as its audit table records them. */
 export function ParamHistoryPanel() {
@@ -12,26 +21,10 @@ export function ParamHistoryPanel() {
     <Panel id="history" title="Parameter history">
       <div className="table-scroll" tabIndex={0} aria-label="Parameter history list">
         <table aria-label="Parameter history">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Key</th>
-              <th scope="col" className="num">
-                Old
-              </th>
-              <th scope="col" className="num">
-                New
-              </th>
-              <th scope="col">By</th>
-            </tr>
-          </thead>
+          <TableHead columns={HISTORY_COLUMNS} />
           <tbody>
             {shown.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="empty">
-                  No changes yet
-                </td>
-              </tr>
+              <EmptyRow columns={HISTORY_COLUMNS.length} text="No changes yet" />
             ) : (
               shown.map((change, index) => (
                 <tr key={`${change.tsUs}-${change.key}-${index}`}>
