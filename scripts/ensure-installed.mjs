@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { installEnv } from './env.mjs';
+import { ensureNativeFor } from './native-abi.mjs';
 
 export function ensureInstalled({ quiet = false } = {}) {
   const marker = 'node_modules/.package-lock.json';
@@ -9,7 +10,16 @@ export function ensureInstalled({ quiet = false } = {}) {
     existsSync(marker) &&
     (!existsSync('package-lock.json') ||
       statSync(marker).mtimeMs >= statSync('package-lock.json').mtimeMs);
-  if (fresh) return;
+  if (fresh) {
+    // Tests, the CLI and headless run on plain Node: undo a build for Electron's ABI.
+    if (!ensureNativeFor('node')) {
+      console.error(
+        'lockstep: could not rebuild better-sqlite3 for Node; run `npm rebuild better-sqlite3`.',
+      );
+      process.exit(1);
+    }
+    return;
+  }
   const command = existsSync('package-lock.json') ? 'ci' : 'install';
   if (!quiet) console.error(`lockstep: installing dependencies (npm ${command}) …`);
   // First try with Electron's binary (users want the desktop window); where it cannot be

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { ensureInstalled } from './ensure-installed.mjs';
+import { ensureNativeFor } from './native-abi.mjs';
 
 ensureInstalled();
 const built = spawnSync('node', ['scripts/ensure-built.mjs'], { stdio: 'inherit' });
@@ -39,7 +40,13 @@ function electronBinary() {
 }
 
 const extraArgs = process.argv.slice(2);
-const electron = process.env.LOCKSTEP_HEADLESS ? null : electronBinary();
+let electron = process.env.LOCKSTEP_HEADLESS ? null : electronBinary();
+// The engine's SQLite module must match Electron's embedded Node before the window starts.
+if (electron !== null && !ensureNativeFor('electron')) {
+  console.error('lockstep: could not rebuild the native modules for Electron.');
+  electron = null;
+  ensureNativeFor('node');
+}
 const child = electron
   ? spawn(electron, ['.', '--sim', ...extraArgs], { stdio: 'inherit' })
   : (console.error(
