@@ -103,7 +103,7 @@ test('book --json prints the hand-computed book; malformed lines are reported by
   }
 });
 
-test('book on the bundled sample: each symbol synced, best first, never crossed; a multi-symbol file needs --symbol', () => {
+test('book on the bundled sample: each symbol synced, best first, never crossed; without --symbol, the first symbol and the others named', () => {
   for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
     const result = cli('book', '--data', SAMPLE, '--symbol', symbol, '--json', '--depth', '20');
     assert.equal(result.status, 0, result.stderr);
@@ -124,9 +124,17 @@ test('book on the bundled sample: each symbol synced, best first, never crossed;
     );
     assert.ok(bids[0]! < asks[0]!);
   }
-  const ambiguous = cli('book', '--data', SAMPLE);
-  assert.equal(ambiguous.status, 2);
-  assert.match(ambiguous.stderr, /holds BTCUSDT, ETHUSDT; choose one with --symbol/);
+  // DESIGN §3's `book --data FILE --json` prints one object even for a multi-symbol file.
+  const first = cli('book', '--data', SAMPLE, '--json');
+  assert.equal(first.status, 0, first.stderr);
+  const shown = (JSON.parse(first.stdout) as typeof HANDMADE_BOOK).symbol;
+  assert.ok(['BTCUSDT', 'ETHUSDT'].includes(shown));
+  assert.match(
+    first.stderr,
+    new RegExp(
+      `holds (ETHUSDT, BTCUSDT|BTCUSDT, ETHUSDT); showing ${shown} \\(choose with --symbol\\)`,
+    ),
+  );
   const missing = cli('book', '--data', join(tmpdir(), 'no-such-recording.jsonl'));
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /does not exist/);
