@@ -17,8 +17,7 @@ import type {
 import { applyParamsPatch, type Config } from '../../../shared/config.js';
 import { TRADING_STATES, TradingStateCode, type FeedState } from '../../../shared/domain.js';
 import { OrderCommandKind, OrderRecord } from '../../../shared/records.js';
-import type { ControlBlock } from '../core/control-block.js';
-import { ControlBlock as ControlBlockClass } from '../core/control-block.js';
+import { ControlBlock } from '../core/control-block.js';
 import { LATENCY_STAGES, type EngineThread } from '../core/control-tables.js';
 import { monoNowUs } from '../core/clock.js';
 import { SpscRing } from '../core/spsc-ring.js';
@@ -113,7 +112,7 @@ export class EngineRuntime {
         `not restored: ${typeof skipped === 'string' ? skipped : JSON.stringify(skipped)}`,
       );
     }
-    this.control = ControlBlockClass.attach(this.wiring.control);
+    this.control = ControlBlock.attach(this.wiring.control);
     this.shared = EngineShared.attach(this.wiring.shared, this.wiring.symbols.length);
     for (const name of RING_NAMES) this.rings.set(name, SpscRing.attach(this.wiring.rings[name]));
     this.commandRing = this.rings.get('host_to_execution')!;
@@ -278,17 +277,12 @@ export class EngineRuntime {
 
   /** Halts trading: one atomic store that every thread reads; execution cancels all. */
   engageKillSwitch(reason: string, source: 'trader' | 'engine'): CommandAck {
-    const arrived = monoNowUs();
     this.control.setTradingState(TradingStateCode.HALTED);
-    this.lastKillSwitchStoreUs = monoNowUs() - arrived;
     this.control.doorbell('execution').wake();
     this.control.doorbell('strategy').wake();
     this.setKillSwitchView('HALTED', reason, source);
     return { ok: true, detail: 'trading halted; open orders are being cancelled' };
   }
-
-  /** Microseconds between the command reaching the engine and the word being stored. */
-  lastKillSwitchStoreUs = 0;
 
   private rearm(reason: string): CommandAck {
     if (this.fatal !== null)
