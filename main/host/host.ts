@@ -124,6 +124,9 @@ export function createHost(options: HostOptions): Host {
   const onEngineMessage = (message: EngineToHost): void => {
     switch (message.kind) {
       case 'state':
+        // A child's last queued messages can arrive after its exit was seen: a state from
+        // an engine that is no longer running must not mark the window alive again.
+        if (supervisor.status().phase !== 'running') break;
         // The host counts restarts (the engine cannot), and the window orders engine runs
         // by that count, so it is stamped on every state.
         states.publish({
