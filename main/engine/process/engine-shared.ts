@@ -46,10 +46,6 @@ export class EngineShared {
     return Atomics.add(this.orderIds, 0, 1) + 1;
   }
 
-  lastOrderId(): number {
-    return Atomics.load(this.orderIds, 0);
-  }
-
   setPosition(symbolIndex: number, qtyUnits: number): void {
     this.positions[symbolIndex] = qtyUnits;
   }

@@ -68,5 +68,4 @@ export type PersistenceControl =
       readonly state: string;
       readonly reason: string;
       readonly source: string;
-    }
-  | { readonly kind: 'flush' };
+    };

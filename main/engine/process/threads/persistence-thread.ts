@@ -47,8 +47,7 @@ runWorker('persistence', async () => {
 
   parentPort?.on('message', (message: PersistenceControl) => {
     if (message.kind === 'paramChange') writer.writeParamChange(message);
-    else if (message.kind === 'killSwitch') writer.writeKillSwitchEvent(message);
-    else writer.flush();
+    else writer.writeKillSwitchEvent(message);
   });
 
   let executionFlushed = false;
