@@ -20,7 +20,7 @@ const config: Config = validateConfig({
 before(async () => {
   const full = join(dir, 'btc-full.jsonl');
   await convertHftbacktest(
-    join(repoRoot, '..', 'shared', 'data', 'hftbacktest-binance-spot-btcusdt-20240808.gz'),
+    join(repoRoot, 'test', 'fixtures', 'hftbacktest-binance-spot-btcusdt-20240808.gz'),
     'BTCUSDT',
     full,
   );

@@ -150,7 +150,15 @@ test('convert turns the hftbacktest ETHUSDT file into a recording that book repl
     const converted = cli(
       'convert',
       '--in',
-      '/work/shared/data/hftbacktest-binance-spot-ethusdt-20240808.gz',
+      join(
+        __dirname,
+        '..',
+        '..',
+        '..',
+        'test',
+        'fixtures',
+        'hftbacktest-binance-spot-ethusdt-20240808.gz',
+      ),
       '--symbol',
       'ETHUSDT',
       '--out',

@@ -17,7 +17,15 @@ import { Rng } from '../../main/engine/core/rng.js';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'main', 'cli', 'index.js');
-const BTC_FIXTURE = '/work/shared/data/hftbacktest-binance-spot-btcusdt-20240808.gz';
+const BTC_FIXTURE = path.join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'test',
+  'fixtures',
+  'hftbacktest-binance-spot-btcusdt-20240808.gz',
+);
 const LEADING = 'ts_us,update_id,mid,spread_bps,imbalance,weighted_imbalance,volatility,momentum';
 
 let dir = '';

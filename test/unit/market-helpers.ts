@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { MarketRecord } from '../../shared/records.js';
 
@@ -61,7 +62,8 @@ export class RecordLog {
   }
 }
 
-export const FIXTURE_DIR = '/work/shared/data';
+/** The repository's real recordings (see test/fixtures/README.md), from dist/test/unit. */
+export const FIXTURE_DIR = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 export const REAL_DEPTH_FIXTURE = `${FIXTURE_DIR}/binance-btcusdt-depth-2025-07.jsonl`;
 
 export function fixtureLines(path: string): string[] {
