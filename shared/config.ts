@@ -133,6 +133,10 @@ function specObject<K extends string>(
 export const WAIT_STRATEGIES = ['spin', 'hybrid', 'block'] as const;
 export type WaitStrategyName = (typeof WAIT_STRATEGIES)[number];
 
+/** hot: one thread from frame to fill (the default); pipeline: market, strategy, execution threads. */
+export const ENGINE_LAYOUTS = ['hot', 'pipeline'] as const;
+export type EngineLayout = (typeof ENGINE_LAYOUTS)[number];
+
 const symbolName = z
   .string()
   .regex(/^[A-Z0-9]{2,20}$/, 'a symbol is 2–20 upper-case letters or digits, e.g. BTCUSDT');
@@ -217,6 +221,13 @@ export const ConfigSchema = z
       .prefault({}),
     engine: z
       .strictObject({
+        layout: z.enum(ENGINE_LAYOUTS).default('hot'),
+        /**
+         * Layout hot, live: between frames run a dry pass of the real path (book, features,
+         * signal, risk, sizing, matching) that emits nothing, so caches stay warm. Costs one
+         * busy core.
+         */
+        keep_warm: z.boolean().default(true),
         wait_strategy: z.enum(WAIT_STRATEGIES).default('hybrid'),
         ring_capacity: numberField(
           'engine.ring_capacity',

@@ -59,11 +59,16 @@ export const LATENCY_STAGES = [
   'position_update',
   'tick_to_trade',
   'persist_batch',
+  /** Kill switch (any trading-state change): command to the trading thread acting on it. */
+  'kill_switch',
 ] as const;
 export type LatencyStage = (typeof LATENCY_STAGES)[number];
 
-/** Engine threads (DESIGN.md §1): each owns a doorbell and a replay barrier word. */
-export const ENGINE_THREADS = ['market', 'strategy', 'execution', 'persistence'] as const;
+/**
+ * Engine threads (DESIGN.md §1): each owns a doorbell and a replay barrier word. Layout
+ * "pipeline" runs market, strategy, execution; layout "hot" runs hot alone in their place.
+ */
+export const ENGINE_THREADS = ['market', 'strategy', 'execution', 'persistence', 'hot'] as const;
 export type EngineThread = (typeof ENGINE_THREADS)[number];
 
 /** The rings of DESIGN.md §1, by their `channel` label in metrics. */

@@ -14,7 +14,7 @@ import type {
   SignalView,
   TradeView,
 } from '../../../shared/api.js';
-import { applyParamsPatch, type Config } from '../../../shared/config.js';
+import { applyParamsPatch, type Config, type EngineLayout } from '../../../shared/config.js';
 import { TRADING_STATES, TradingStateCode, type FeedState } from '../../../shared/domain.js';
 import { OrderCommandKind, OrderRecord } from '../../../shared/records.js';
 import { ControlBlock } from '../core/control-block.js';
@@ -30,7 +30,7 @@ import {
   type EngineWiring,
   type RingName,
 } from './engine-wiring.js';
-import type { PersistenceControl, WorkerReport } from './worker-messages.js';
+import type { HotThreadMessage, PersistenceControl, WorkerReport } from './worker-messages.js';
 
 export interface EngineRuntimeOptions {
   readonly mode: EngineMode;
@@ -55,6 +55,13 @@ const THREAD_FILES: Readonly<Record<EngineThread, string>> = {
   execution: 'execution-thread.js',
   strategy: 'strategy-thread.js',
   market: 'market-data-thread.js',
+  hot: 'hot-thread.js',
+};
+
+/** The threads of each layout, in start order: persistence first, so nothing produced is ever unconsumed. */
+const LAYOUT_THREADS: Readonly<Record<EngineLayout, readonly EngineThread[]>> = {
+  hot: ['persistence', 'hot'],
+  pipeline: ['persistence', 'execution', 'strategy', 'market'],
 };
 
 /**
@@ -129,8 +136,7 @@ export class EngineRuntime {
   /** Starts the threads: persistence first, so nothing produced is ever unconsumed. */
   static start(options: EngineRuntimeOptions): EngineRuntime {
     const runtime = new EngineRuntime(options);
-    for (const thread of ['persistence', 'execution', 'strategy', 'market'] as const)
-      runtime.spawn(thread);
+    for (const thread of LAYOUT_THREADS[options.config.engine.layout]) runtime.spawn(thread);
     if (options.restartReason !== undefined) {
       runtime.persistControl({
         kind: 'killSwitch',
@@ -277,9 +283,7 @@ export class EngineRuntime {
 
   /** Halts trading: one atomic store that every thread reads; execution cancels all. */
   engageKillSwitch(reason: string, source: 'trader' | 'engine'): CommandAck {
-    this.control.setTradingState(TradingStateCode.HALTED);
-    this.control.doorbell('execution').wake();
-    this.control.doorbell('strategy').wake();
+    this.setTradingState(TradingStateCode.HALTED);
     this.setKillSwitchView('HALTED', reason, source);
     return { ok: true, detail: 'trading halted; open orders are being cancelled' };
   }
@@ -287,10 +291,26 @@ export class EngineRuntime {
   private rearm(reason: string): CommandAck {
     if (this.fatal !== null)
       return { ok: false, reason: 'the engine has failed and cannot trade until it restarts' };
-    this.control.setTradingState(TradingStateCode.ACTIVE);
-    this.control.doorbell('execution').wake();
+    this.setTradingState(TradingStateCode.ACTIVE);
     this.setKillSwitchView('ACTIVE', reason, 'trader');
     return { ok: true, detail: 'trading re-armed' };
+  }
+
+  /**
+   * One atomic store of the trading-state word that every trading thread reads before
+   * each order, stamped so the thread acting on it can time the hand-over, then the
+   * wake-ups: doorbells for parked pipeline threads, a message for the hot thread's loop.
+   */
+  private setTradingState(code: number): void {
+    this.shared.stampStateChange(monoNowUs());
+    this.control.setTradingState(code);
+    this.wakeTradingThreads();
+  }
+
+  private wakeTradingThreads(): void {
+    this.control.doorbell('execution').wake();
+    this.control.doorbell('strategy').wake();
+    this.workers.get('hot')?.postMessage({ kind: 'wake' } satisfies HotThreadMessage);
   }
 
   private setKillSwitchView(
@@ -365,6 +385,7 @@ export class EngineRuntime {
       };
     }
     this.control.doorbell('execution').ring();
+    this.workers.get('hot')?.postMessage({ kind: 'wake' } satisfies HotThreadMessage);
     return { ok: true, detail: `${what}: sent` };
   }
 
@@ -435,7 +456,7 @@ export class EngineRuntime {
   /** Stops every thread; persistence drains what the others left and closes the file. */
   async stop(timeoutMs = 5000): Promise<void> {
     this.control.requestStop();
-    for (const thread of ['market', 'strategy', 'execution', 'persistence'] as const) {
+    for (const thread of ['hot', 'market', 'strategy', 'execution', 'persistence'] as const) {
       this.control.doorbell(thread).requestStop();
     }
     const deadline = Date.now() + timeoutMs;

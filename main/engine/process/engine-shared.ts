@@ -16,6 +16,8 @@ export class EngineShared {
   private readonly openBuy: Float64Array;
   private readonly openSell: Float64Array;
   private readonly orderIds: Int32Array;
+  /** monoNowUs() when the engine main thread last changed the trading state (kill switch latency). */
+  private readonly stateChange: Float64Array;
 
   private constructor(
     buffer: SharedArrayBuffer,
@@ -26,11 +28,12 @@ export class EngineShared {
     this.positions = new Float64Array(buffer, 64, symbolCount);
     this.openBuy = new Float64Array(buffer, 64 + 8 * symbolCount, symbolCount);
     this.openSell = new Float64Array(buffer, 64 + 16 * symbolCount, symbolCount);
+    this.stateChange = new Float64Array(buffer, 64 + 24 * Math.max(1, symbolCount), 1);
   }
 
   static create(symbolCount: number, firstOrderId = 1): EngineShared {
     const shared = new EngineShared(
-      new SharedArrayBuffer(64 + 24 * Math.max(1, symbolCount)),
+      new SharedArrayBuffer(64 + 24 * Math.max(1, symbolCount) + 8),
       symbolCount,
     );
     Atomics.store(shared.orderIds, 0, firstOrderId - 1);
@@ -65,5 +68,14 @@ export class EngineShared {
 
   openSells(symbolIndex: number): number {
     return this.openSell[symbolIndex]!;
+  }
+
+  /** Stamped (monoNowUs) just before the trading-state word changes, so the thread acting on it can time itself. */
+  stampStateChange(us: number): void {
+    this.stateChange[0] = us;
+  }
+
+  stateChangeUs(): number {
+    return this.stateChange[0]!;
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Config } from '../../../shared/config.js';
 import { REJECT_REASONS } from '../../../shared/domain.js';
+import { monoNowUs } from '../core/clock.js';
 import { EngineRuntime } from './engine-runtime.js';
 
 /** The summary object of `replay --json` (DESIGN.md §3), plus per-symbol positions. */
@@ -20,6 +21,12 @@ export interface ReplaySummary {
   readonly gaps: number;
   readonly resyncs: number;
   readonly malformed: number;
+  /** Wall time from the first line read to the last row written (not deterministic). */
+  readonly elapsed_ms: number;
+  /** messages / elapsed (not deterministic). */
+  readonly messages_per_second: number;
+  /** From starting the engine's threads to the first line read (not deterministic). */
+  readonly startup_ms: number;
   /** Exact decimal position per symbol. */
   readonly positions: Readonly<Record<string, string>>;
   readonly suppressed_signals: number;
@@ -39,9 +46,11 @@ export interface ReplayOptions {
 }
 
 /**
- * Runs a recording through the full four-thread engine as fast as the rings allow, and
- * returns the summary. Deterministic: the same recording and config give the same
- * summary and database rows, except the measured latencies (tick_to_trade_us).
+ * Runs a recording through the engine (layout hot: one loop on the recording's clock;
+ * pipeline: the four threads at their barrier) as fast as it goes, and returns the
+ * summary. Deterministic: the same recording and config give the same summary and
+ * database rows, except the measured times (tick_to_trade_us, elapsed_ms,
+ * messages_per_second).
  */
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
   if (!existsSync(options.dataFile)) throw new Error(`no recording at ${options.dataFile}`);
@@ -53,6 +62,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     }
     for (const suffix of ['', '-wal', '-shm']) rmSync(options.dbPath + suffix, { force: true });
   }
+  const startedUs = monoNowUs();
   const runtime = EngineRuntime.start({
     mode: 'replay',
     config: options.config,
@@ -85,8 +95,13 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     const tickToTrade = runtime.control.histogram('tick_to_trade');
     const quantileUs = (q: number): number =>
       tickToTrade.count > 0 ? round3(tickToTrade.quantile(q) / 1000) : 0;
+    const messages = (market.frames ?? 0) + (market.snapshots ?? 0);
+    // From the first line read to every row written: thread start-up is a fixed cost,
+    // reported apart as startup_ms.
+    const readStartedUs = market.readStartedUs ?? startedUs;
+    const elapsedMs = (monoNowUs() - readStartedUs) / 1000;
     return {
-      messages: (market.frames ?? 0) + (market.snapshots ?? 0),
+      messages,
       book_updates: market.bookUpdates ?? 0,
       trades: market.trades ?? 0,
       signals: Number(strategy.fired ?? 0),
@@ -100,6 +115,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       gaps: market.gaps ?? 0,
       resyncs: market.resyncs ?? 0,
       malformed: market.malformed ?? 0,
+      elapsed_ms: Math.round(elapsedMs * 10) / 10,
+      messages_per_second: elapsedMs > 0 ? Math.round((messages * 1000) / elapsedMs) : 0,
+      startup_ms: Math.round((readStartedUs - startedUs) / 100) / 10,
       positions: (broker.positions as Record<string, string>) ?? {},
       suppressed_signals: Number(strategy.suppressed ?? 0),
       rejections_by_reason: byReason,

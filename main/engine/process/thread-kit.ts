@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ControlBlock } from '../core/control-block.js';
 import { monoNowUs } from '../core/clock.js';
 import type { Doorbell } from '../core/doorbell.js';
+import type { EngineThread } from '../core/control-tables.js';
 import { SpscRing } from '../core/spsc-ring.js';
 import { EngineShared } from './engine-shared.js';
 import type { EngineWiring, RingName } from './engine-wiring.js';
@@ -135,10 +136,7 @@ export class Throttle {
 }
 
 /** Runs a worker's main function, reporting a crash to the engine instead of vanishing. */
-export function runWorker(
-  thread: 'market' | 'strategy' | 'execution' | 'persistence',
-  main: () => Promise<void> | void,
-): void {
+export function runWorker(thread: EngineThread, main: () => Promise<void> | void): void {
   Promise.resolve()
     .then(main)
     .catch((error: unknown) => {

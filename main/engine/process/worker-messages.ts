@@ -69,3 +69,6 @@ export type PersistenceControl =
       readonly reason: string;
       readonly source: string;
     };
+
+/** What the engine main thread posts the hot thread: read the command ring and the trading state now. */
+export type HotThreadMessage = { readonly kind: 'wake' };

@@ -37,6 +37,7 @@ runWorker('execution', () => {
   const symbols = wiring.symbols;
   const tickToTrade = control.histogram('tick_to_trade');
   const fillStage = control.histogram('fill');
+  const killSwitchStage = control.histogram('kill_switch');
   const fillsCounter = 'fills' as const;
   const barrierSpin = barrierSpinUs(wiring.config.engine.wait_strategy);
 
@@ -115,9 +116,12 @@ runWorker('execution', () => {
   events: while (!control.stopRequested() && !ended) {
     const state = control.tradingState();
     if (state !== tradingState) {
+      const first = tradingState < 0;
       tradingState = state;
       broker.setTradingState(state); // HALTED cancels every open order at once
       publishPositions();
+      const stampUs = shared.stateChangeUs();
+      if (!first && stampUs > 0) killSwitchStage.record((monoNowUs() - stampUs) * 1000);
     }
     let work = drainCommands();
     if (!replay) {

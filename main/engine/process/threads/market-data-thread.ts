@@ -1,14 +1,11 @@
-import type { BookView, TradeView } from '../../../../shared/api.js';
-import { FEED_STATES, formatFixed, type FeedState } from '../../../../shared/domain.js';
-import { MAX_LEVELS, MarketKind, MarketRecord, TradeRecord } from '../../../../shared/records.js';
+import { MarketKind, MarketRecord } from '../../../../shared/records.js';
 import { monoNowUs } from '../../core/clock.js';
 import { MarketSnapshots } from '../../core/market-snapshot.js';
 import { MarketPipeline } from '../../market/market-pipeline.js';
 import { startLiveFeed } from '../market-live-source.js';
 import { replayRecording } from '../market-replay-source.js';
-import { attachEngine, CounterMirror, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
-
-const RECENT_TRADES = 50;
+import { MarketReporter } from '../market-report.js';
+import { attachEngine, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
 
 /**
  * The market-data thread: frames in (from the exchange, or a recording in replay), the
@@ -33,134 +30,33 @@ runWorker('market', async () => {
     data?: Record<string, unknown>,
   ): void => engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) });
 
-  // Recent trades kept as numbers; views are built only when the window is told.
-  const tradeSlots = new Float64Array(RECENT_TRADES * 5);
-  let tradeCount = 0;
+  let reporter: MarketReporter | null = null;
 
   const sink = (record: Float64Array): void => {
     const kind = record[MarketRecord.KIND]!;
     record[MarketRecord.MD_US] =
       kind === MarketKind.END ? 0 : monoNowUs() - record[MarketRecord.T0_US]!;
-    if (kind === MarketKind.BOOK) writeSnapshot(record);
-    else if (kind === MarketKind.TRADE) {
-      const at = (tradeCount++ % RECENT_TRADES) * 5;
-      tradeSlots[at] = record[MarketRecord.SYMBOL]!;
-      tradeSlots[at + 1] = record[MarketRecord.TS_US]!;
-      tradeSlots[at + 2] = record[TradeRecord.PRICE]!;
-      tradeSlots[at + 3] = record[TradeRecord.QTY]!;
-      tradeSlots[at + 4] = record[TradeRecord.IS_BUYER_MAKER]!;
-    }
+    if (kind === MarketKind.BOOK) reporter!.writeSnapshot(record);
+    else if (kind === MarketKind.TRADE) reporter!.onTrade(record);
     pushWaiting(toStrategy, record, strategyBell, control);
     pushWaiting(toExecution, record, executionBell, control);
   };
 
-  const writeSnapshot = (r: Float64Array): void => {
-    const bids = r[MarketRecord.BID_COUNT]!;
-    const asks = r[MarketRecord.ASK_COUNT]!;
-    const bid = bids > 0 ? r[MarketRecord.BID_PRICE]! : 0;
-    const ask = asks > 0 ? r[MarketRecord.ASK_PRICE]! : 0;
-    let b = 0;
-    let a = 0;
-    for (let i = 0; i < depthLevels && i < bids; i++) b += r[MarketRecord.BID_QTY + i]!;
-    for (let i = 0; i < depthLevels && i < asks; i++) a += r[MarketRecord.ASK_QTY + i]!;
-    const imbalance = b + a > 0 ? (b - a) / (b + a) : 0;
-    const spreadBps = bid > 0 && ask > 0 ? ((ask - bid) / ((ask + bid) / 2)) * 1e4 : 0;
-    snapshots.write(
-      r[MarketRecord.SYMBOL]!,
-      r[MarketRecord.TS_US]!,
-      bid,
-      ask,
-      Math.round(imbalance * 1e9),
-      Math.round(spreadBps * 100),
-      r[MarketRecord.SEQ]!,
-    );
-  };
-
   const pipeline = new MarketPipeline(symbols, { log }, sink);
+  reporter = new MarketReporter(pipeline, control, snapshots, depthLevels);
 
   const onFrame = (data: Uint8Array | string, tsUs: number, t0Us: number): void => {
     pipeline.onFrame(data, tsUs, t0Us);
     frameStage.record((monoNowUs() - t0Us) * 1000);
   };
 
-  // ---- reporting to the window and the control block's counters --------------------
-  const mirror = new CounterMirror<Parameters<typeof control.add>[0]>((name, n) =>
-    control.add(name, n),
-  );
-  const syncCounters = (): void => {
-    const c = pipeline.counters;
-    mirror.sync('market_updates', c.frames + c.snapshots);
-    mirror.sync('book_updates', c.bookUpdates);
-    mirror.sync('trades', c.trades);
-    mirror.sync('gaps', c.gaps);
-    mirror.sync('resyncs', c.resyncs);
-    mirror.sync('malformed', c.malformed);
-  };
-  const bookView = (symbol: string): BookView => {
-    const state = pipeline.book(symbol);
-    const prices = new Float64Array(MAX_LEVELS);
-    const qtys = new Float64Array(MAX_LEVELS);
-    const side = (which: typeof state.book.bids): Array<readonly [string, string]> => {
-      const n = which.top(MAX_LEVELS, prices, qtys, 0);
-      const out: Array<readonly [string, string]> = [];
-      for (let i = 0; i < n; i++) out.push([formatFixed(prices[i]!), formatFixed(qtys[i]!)]);
-      return out;
-    };
-    const bids = side(state.book.bids);
-    const asks = side(state.book.asks);
-    const bestBid = state.book.bestBid();
-    const bestAsk = state.book.bestAsk();
-    const both = bids.length > 0 && asks.length > 0;
-    const mid = both ? (bestBid + bestAsk) / 2 / 1e8 : null;
-    return {
-      symbol,
-      synced: state.synced,
-      lastUpdateId: state.lastUpdateId,
-      bids,
-      asks,
-      mid,
-      spreadBps: both && mid ? ((bestAsk - bestBid) / 1e8 / mid) * 1e4 : null,
-    };
-  };
-  const recentTrades = (): TradeView[] => {
-    const out: TradeView[] = [];
-    const n = Math.min(tradeCount, RECENT_TRADES);
-    for (let k = 0; k < n; k++) {
-      const at = ((tradeCount - 1 - k) % RECENT_TRADES) * 5;
-      out.push({
-        symbol: symbols[tradeSlots[at]!] ?? '?',
-        tsUs: tradeSlots[at + 1]!,
-        price: formatFixed(tradeSlots[at + 2]!),
-        qty: formatFixed(tradeSlots[at + 3]!),
-        isBuyerMaker: tradeSlots[at + 4] === 1,
-      });
-    }
-    return out;
-  };
-  let lastMessages = 0;
-  let lastReportMs = Date.now();
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
-  const report = (): void => {
-    syncCounters();
-    const now = Date.now();
-    const messages = pipeline.counters.frames;
-    const rate = now > lastReportMs ? ((messages - lastMessages) * 1000) / (now - lastReportMs) : 0;
-    lastMessages = messages;
-    lastReportMs = now;
-    const feeds: FeedState[] = symbols.map((symbol) => pipeline.feedState(symbol));
-    feeds.forEach((feed, i) => control.setFeedState(i, FEED_STATES.indexOf(feed)));
-    engine.report({
-      kind: 'market',
-      books: symbols.map(bookView),
-      trades: recentTrades(),
-      feeds,
-      messagesPerSecond: rate,
-    });
-  };
+  const report = (): void => engine.report(reporter.report());
 
   if (wiring.mode === 'replay') {
     const replayFile = wiring.replayFile;
     if (!replayFile) throw new Error('replay mode needs a recording file');
+    const readStartedUs = monoNowUs();
     await replayRecording(replayFile, pipeline, onFrame, {
       log,
       stopRequested: () => control.stopRequested(),
@@ -169,7 +65,11 @@ runWorker('market', async () => {
       },
     });
     report();
-    engine.report({ kind: 'done', thread: 'market', summary: { ...pipeline.counters } });
+    engine.report({
+      kind: 'done',
+      thread: 'market',
+      summary: { ...pipeline.counters, readStartedUs },
+    });
     return;
   }
 

@@ -1,0 +1,326 @@
+import type { SignalView } from '../../../shared/api.js';
+import {
+  DEFAULT_RISK_LIMITS,
+  DEFAULT_STRATEGY_PARAMS,
+  type Config,
+} from '../../../shared/config.js';
+import { REJECT_REASONS } from '../../../shared/domain.js';
+import {
+  MarketKind,
+  MarketRecord,
+  OrderCommandKind,
+  OrderRecord,
+  PersistKind,
+  PersistRecord,
+} from '../../../shared/records.js';
+import { monoNowUs } from '../core/clock.js';
+import type { ControlBlock } from '../core/control-block.js';
+import { rejectionCounter } from '../core/control-tables.js';
+import type { LatencyHistogram } from '../core/histogram.js';
+import type { MarketSnapshots } from '../core/market-snapshot.js';
+import { Rng } from '../core/rng.js';
+import type { SpscRing } from '../core/spsc-ring.js';
+import { PaperBroker } from '../execution/paper-broker.js';
+import { MarketPipeline, type MarketLog } from '../market/market-pipeline.js';
+import type { BrokerRestoreState } from '../persistence/restore.js';
+import { decodeSignalRecord } from '../strategy/signal-record.js';
+import type { MLSignalGenerator } from '../strategy/signals/ml-signal.js';
+import { StrategyCore, StrategyOutput } from '../strategy/strategy-core.js';
+import { MarketReporter } from './market-report.js';
+import { WarmPath } from './warm-path.js';
+import { CounterMirror } from './thread-kit.js';
+import type { WorkerReport } from './worker-messages.js';
+
+/** Signals kept for the window, as raw records (decoded only when reported). */
+const RECENT_SIGNALS = 50;
+
+export interface HotLoopOptions {
+  readonly config: Config;
+  readonly control: ControlBlock;
+  readonly snapshots: MarketSnapshots;
+  /** Engine-wide order ids (strategy orders and the trader's flatten orders share them). */
+  readonly nextOrderId: () => number;
+  /** Broker rows (orders, fills, positions) for persistence; the record is reused. */
+  readonly persistRow: (record: Float64Array) => void;
+  /** Signal rows for persistence; the record is reused. */
+  readonly signalRow: (record: Float64Array) => void;
+  readonly log?: MarketLog;
+  readonly ml?: MLSignalGenerator | null;
+  /** Live: what the database held (positions, open orders, ids). */
+  readonly restored?: BrokerRestoreState;
+  /** Keep a dry-run copy of the path ready for warmPass() (live, layout hot). */
+  readonly keepWarm?: boolean;
+  /** When the engine main thread changed the trading state (monoNowUs), for the kill-switch histogram. */
+  readonly killSwitchStampUs?: () => number;
+}
+
+/**
+ * The hot thread's business logic (DESIGN.md §1, layout "hot"): one call per frame runs
+ * market data → book → features → signal → risk → order → paper broker, with no ring
+ * and no thread hand-over between the stages. The strategy's order goes straight into
+ * the broker; the trading-state word is read before every order. Rings exist only at the
+ * edges: rows out (the sinks), trader commands in (drainCommands).
+ *
+ * The order of work per market record is the pipeline layout's replay order (strategy
+ * decides on the positions after the previous tick, the broker sees the tick, then the
+ * order), so both layouts give the same replay results; here it is so by construction.
+ *
+ * No allocation per tick: records are reused, counters are plain numbers mirrored into
+ * the control block when reported, the window's views are built only in report().
+ */
+export class HotLoop {
+  readonly pipeline: MarketPipeline;
+  readonly core: StrategyCore;
+  readonly broker: PaperBroker;
+  readonly reporter: MarketReporter;
+  /** Set once the END record passed (replay). */
+  ended = false;
+  private readonly control: ControlBlock;
+  private readonly symbolCount: number;
+  private readonly orderOut = new Float64Array(OrderRecord.SLOTS);
+  private readonly signalOut = new Float64Array(PersistRecord.SLOTS);
+  private readonly tickToTrade: LatencyHistogram;
+  private readonly fillStage: LatencyHistogram;
+  private readonly parseStage: LatencyHistogram;
+  private readonly killSwitchStage: LatencyHistogram;
+  private readonly killSwitchStamp: () => number;
+  private readonly persistRow: (record: Float64Array) => void;
+  private readonly signalRow: (record: Float64Array) => void;
+  private readonly params = { ...DEFAULT_STRATEGY_PARAMS };
+  private readonly limits = { ...DEFAULT_RISK_LIMITS };
+  private generation = -1;
+  private tradingState = -1;
+  private ordersSubmitted = 0;
+  private readonly signalSlots = new Float64Array(RECENT_SIGNALS * PersistRecord.SLOTS);
+  private signalCount = 0;
+  private readonly strategyMirror: CounterMirror<Parameters<ControlBlock['add']>[0]>;
+  private readonly warm: WarmPath | null;
+
+  constructor(options: HotLoopOptions) {
+    const { config, control } = options;
+    const symbols = config.strategy.symbols;
+    this.control = control;
+    this.symbolCount = symbols.length;
+    this.persistRow = options.persistRow;
+    this.signalRow = options.signalRow;
+    this.tickToTrade = control.histogram('tick_to_trade');
+    this.fillStage = control.histogram('fill');
+    this.parseStage = control.histogram('parse');
+    this.killSwitchStage = control.histogram('kill_switch');
+    this.killSwitchStamp = options.killSwitchStampUs ?? (() => 0);
+    const log: MarketLog = options.log ?? (() => undefined);
+    const featuresStage = control.histogram('features');
+    const signalStage = control.histogram('signal');
+    const riskStage = control.histogram('risk');
+    const orderStage = control.histogram('order_create');
+    this.broker = new PaperBroker(config, {
+      symbols,
+      strategyIds: [config.strategy.strategy_id],
+      rng: new Rng(config.execution.seed),
+      sink: (record) => {
+        if (record[PersistRecord.KIND] === PersistKind.FILL) control.add('fills');
+        this.persistRow(record);
+      },
+      log,
+    });
+    if (options.restored)
+      this.broker.restore(
+        options.restored.positions,
+        options.restored.openOrders,
+        options.restored.ids,
+      );
+    // The same seeds as the pipeline layout's strategy and execution threads.
+    this.core = new StrategyCore(config, {
+      symbols,
+      nextOrderId: options.nextOrderId,
+      rng: new Rng(config.execution.seed ^ 0x5eed),
+      ml: options.ml ?? null,
+      log: (level, msg) => log(level, msg),
+      timings: {
+        features: (ns) => featuresStage.record(ns),
+        signal: (ns) => signalStage.record(ns),
+        risk: (ns) => riskStage.record(ns),
+        orderCreate: (ns) => orderStage.record(ns),
+      },
+    });
+    this.pipeline = new MarketPipeline(symbols, { log }, (record) => this.onRecord(record));
+    this.reporter = new MarketReporter(
+      this.pipeline,
+      control,
+      options.snapshots,
+      config.strategy.params.depth_levels,
+    );
+    this.strategyMirror = new CounterMirror((name, n) => control.add(name, n));
+    this.warm = options.keepWarm ? new WarmPath(config, this.pipeline, this.core) : null;
+    this.syncControl();
+  }
+
+  /** One frame from the exchange or a recording; t0Us = when its bytes were delivered. */
+  onFrame(data: Uint8Array | string, tsUs: number, t0Us: number): void {
+    this.pipeline.onFrame(data, tsUs, t0Us);
+    this.parseStage.record((monoNowUs() - t0Us) * 1000);
+  }
+
+  /**
+   * Reads the control block between ticks: live params (seqlock, all or nothing) and the
+   * trading-state word. A change to HALTED cancels every open order here, at once.
+   */
+  syncControl(): void {
+    const control = this.control;
+    const generation = control.readParams(this.params, this.limits, this.generation);
+    if (generation !== this.generation) {
+      this.generation = generation;
+      this.core.setParams(this.params, this.limits);
+    }
+    const state = control.tradingState();
+    if (state !== this.tradingState) this.applyTradingState(state);
+  }
+
+  private applyTradingState(state: number): void {
+    const first = this.tradingState < 0;
+    this.tradingState = state;
+    this.core.setTradingState(state);
+    this.broker.setTradingState(state);
+    if (!first) {
+      const stampUs = this.killSwitchStamp();
+      if (stampUs > 0) this.killSwitchStage.record((monoNowUs() - stampUs) * 1000);
+    }
+  }
+
+  /**
+   * Trader commands from the command ring (cancel, cancel all, flatten, manual orders,
+   * reduce-only …): every OrderRecord goes to the broker exactly as the pipeline
+   * layout's execution thread hands it over.
+   */
+  drainCommands(ring: SpscRing): number {
+    let n = 0;
+    this.syncControl();
+    for (let off = ring.peek(); off >= 0; off = ring.peek()) {
+      this.broker.onOrder(ring.records, off);
+      ring.release();
+      n++;
+    }
+    return n;
+  }
+
+  get keepsWarm(): boolean {
+    return this.warm !== null;
+  }
+
+  /** A dry pass through the path between ticks (keep_warm); emits and changes nothing live. */
+  warmPass(): void {
+    this.warm?.pass();
+  }
+
+  private onRecord(rec: Float64Array): void {
+    const kind = rec[MarketRecord.KIND]!;
+    if (kind === MarketKind.END) {
+      this.ended = true;
+      return;
+    }
+    if (kind === MarketKind.BOOK) {
+      this.reporter.writeSnapshot(rec);
+      this.warm?.remember(rec);
+    } else if (kind === MarketKind.TRADE) this.reporter.onTrade(rec);
+    this.syncControl();
+    const core = this.core;
+    const broker = this.broker;
+    // Positions and open orders matter to the strategy on book updates only (sizing, risk).
+    if (kind === MarketKind.BOOK) {
+      for (let s = 0; s < this.symbolCount; s++) {
+        core.setPosition(s, broker.position(s));
+        core.setOpenOrders(s, broker.openQuantity(s, 1), broker.openQuantity(s, -1));
+      }
+    }
+    const flags = core.onMarket(rec, 0, this.orderOut, this.signalOut);
+    broker.onMarket(rec, 0);
+    if ((flags & StrategyOutput.ORDER) !== 0) this.submit();
+    if ((flags & StrategyOutput.SIGNAL) !== 0) {
+      this.signalRow(this.signalOut);
+      this.signalSlots.set(
+        this.signalOut,
+        (this.signalCount++ % RECENT_SIGNALS) * PersistRecord.SLOTS,
+      );
+    }
+  }
+
+  /** The strategy's order straight into the broker, after one more read of the kill switch. */
+  private submit(): void {
+    const state = this.control.tradingState();
+    if (state !== this.tradingState) this.applyTradingState(state);
+    const order = this.orderOut;
+    this.ordersSubmitted++;
+    const started = monoNowUs();
+    this.broker.onOrder(order, 0);
+    const done = monoNowUs();
+    if (order[OrderRecord.KIND] === OrderCommandKind.NEW) {
+      this.fillStage.record((done - started) * 1000);
+      this.tickToTrade.record((done - order[OrderRecord.T0_US]!) * 1000);
+    }
+  }
+
+  /** Mirrors the plain counters into the control block (at report time, not per tick). */
+  syncCounters(): void {
+    this.reporter.syncCounters();
+    const c = this.core.counters;
+    const mirror = this.strategyMirror;
+    mirror.sync('signals_fired', c.fired);
+    mirror.sync('signals_suppressed', c.suppressed);
+    mirror.sync('signals_none', c.none);
+    mirror.sync('orders_submitted', this.ordersSubmitted);
+    REJECT_REASONS.forEach((reason, i) => mirror.sync(rejectionCounter(reason), c.rejections[i]!));
+  }
+
+  /** The three UI-rate reports the engine main thread assembles the window's state from. */
+  reports(): WorkerReport[] {
+    this.syncCounters();
+    const symbols = this.pipeline.symbols;
+    const signals: SignalView[] = [];
+    const n = Math.min(this.signalCount, RECENT_SIGNALS);
+    for (let k = n; k >= 1; k--) {
+      const at = ((this.signalCount - k) % RECENT_SIGNALS) * PersistRecord.SLOTS;
+      const {
+        orderId: _o,
+        rejectReason: _r,
+        features: _f,
+        ...view
+      } = decodeSignalRecord(this.signalSlots, at, symbols);
+      signals.push(view);
+    }
+    const positions = this.broker.positionViews();
+    const c = this.core.counters;
+    return [
+      this.reporter.report(),
+      {
+        kind: 'strategy',
+        signals,
+        counts: { fired: c.fired, suppressed: c.suppressed, none: c.none },
+      },
+      {
+        kind: 'execution',
+        orders: this.broker.orderViews(100),
+        fills: this.broker.recentFills(100),
+        positions,
+        totals: {
+          realizedPnl: positions.reduce((sum, p) => sum + p.realizedPnl, 0),
+          unrealizedPnl: positions.reduce((sum, p) => sum + p.unrealizedPnl, 0),
+        },
+      },
+    ];
+  }
+
+  /** The three summaries a finished replay reads (the pipeline layout's per-thread ones). */
+  summaries(): {
+    market: Record<string, unknown>;
+    strategy: Record<string, unknown>;
+    execution: Record<string, unknown>;
+  } {
+    this.syncCounters();
+    const c = this.core.counters;
+    return {
+      market: { ...this.pipeline.counters },
+      strategy: { ...c, rejections: Array.from(c.rejections) },
+      execution: { ...this.broker.summary() },
+    };
+  }
+}

@@ -1,0 +1,150 @@
+import type { BookView, TradeView } from '../../../shared/api.js';
+import { FEED_STATES, formatFixed, type FeedState } from '../../../shared/domain.js';
+import { MAX_LEVELS, MarketRecord, TradeRecord } from '../../../shared/records.js';
+import type { ControlBlock } from '../core/control-block.js';
+import type { MarketSnapshots } from '../core/market-snapshot.js';
+import type { MarketPipeline } from '../market/market-pipeline.js';
+import { CounterMirror } from './thread-kit.js';
+import type { WorkerReport } from './worker-messages.js';
+
+const RECENT_TRADES = 50;
+const TRADE_SLOTS = 5;
+
+/**
+ * What the thread that owns the market pipeline (the market-data thread, or the hot
+ * thread) tells the rest of the engine: the MarketSnapshots seqlock after every book
+ * update (the engine main thread reads the top of book and marks from it), the recent
+ * trades kept as numbers, and at ≤ ui_hz the book views and counters. Per tick it only
+ * stores numbers; views are built when the window is told.
+ */
+export class MarketReporter {
+  private readonly tradeSlots = new Float64Array(RECENT_TRADES * TRADE_SLOTS);
+  private tradeCount = 0;
+  private lastMessages = 0;
+  private lastReportMs = Date.now();
+  private readonly mirror: CounterMirror<Parameters<ControlBlock['add']>[0]>;
+  private readonly prices = new Float64Array(MAX_LEVELS);
+  private readonly qtys = new Float64Array(MAX_LEVELS);
+
+  constructor(
+    private readonly pipeline: MarketPipeline,
+    private readonly control: ControlBlock,
+    private readonly snapshots: MarketSnapshots,
+    private readonly depthLevels: number,
+  ) {
+    this.mirror = new CounterMirror((name, n) => control.add(name, n));
+  }
+
+  /** Publishes a BOOK record's top of book to the seqlock (allocation-free). */
+  writeSnapshot(r: Float64Array): void {
+    const bids = r[MarketRecord.BID_COUNT]!;
+    const asks = r[MarketRecord.ASK_COUNT]!;
+    const bid = bids > 0 ? r[MarketRecord.BID_PRICE]! : 0;
+    const ask = asks > 0 ? r[MarketRecord.ASK_PRICE]! : 0;
+    let b = 0;
+    let a = 0;
+    for (let i = 0; i < this.depthLevels && i < bids; i++) b += r[MarketRecord.BID_QTY + i]!;
+    for (let i = 0; i < this.depthLevels && i < asks; i++) a += r[MarketRecord.ASK_QTY + i]!;
+    const imbalance = b + a > 0 ? (b - a) / (b + a) : 0;
+    const spreadBps = bid > 0 && ask > 0 ? ((ask - bid) / ((ask + bid) / 2)) * 1e4 : 0;
+    this.snapshots.write(
+      r[MarketRecord.SYMBOL]!,
+      r[MarketRecord.TS_US]!,
+      bid,
+      ask,
+      Math.round(imbalance * 1e9),
+      Math.round(spreadBps * 100),
+      r[MarketRecord.SEQ]!,
+    );
+  }
+
+  /** Keeps a TRADE record for the window's recent trades (a fixed ring of numbers). */
+  onTrade(record: Float64Array): void {
+    const at = (this.tradeCount++ % RECENT_TRADES) * TRADE_SLOTS;
+    const slots = this.tradeSlots;
+    slots[at] = record[MarketRecord.SYMBOL]!;
+    slots[at + 1] = record[MarketRecord.TS_US]!;
+    slots[at + 2] = record[TradeRecord.PRICE]!;
+    slots[at + 3] = record[TradeRecord.QTY]!;
+    slots[at + 4] = record[TradeRecord.IS_BUYER_MAKER]!;
+  }
+
+  /** Mirrors the pipeline's counters into the control block. */
+  syncCounters(): void {
+    const c = this.pipeline.counters;
+    const mirror = this.mirror;
+    mirror.sync('market_updates', c.frames + c.snapshots);
+    mirror.sync('book_updates', c.bookUpdates);
+    mirror.sync('trades', c.trades);
+    mirror.sync('gaps', c.gaps);
+    mirror.sync('resyncs', c.resyncs);
+    mirror.sync('malformed', c.malformed);
+  }
+
+  /** The window's market report (≤ ui_hz): books, recent trades, feed states, rate. */
+  report(): WorkerReport {
+    this.syncCounters();
+    const now = Date.now();
+    const messages = this.pipeline.counters.frames;
+    const rate =
+      now > this.lastReportMs
+        ? ((messages - this.lastMessages) * 1000) / (now - this.lastReportMs)
+        : 0;
+    this.lastMessages = messages;
+    this.lastReportMs = now;
+    const symbols = this.pipeline.symbols;
+    const feeds: FeedState[] = symbols.map((symbol) => this.pipeline.feedState(symbol));
+    feeds.forEach((feed, i) => this.control.setFeedState(i, FEED_STATES.indexOf(feed)));
+    return {
+      kind: 'market',
+      books: symbols.map((symbol) => this.bookView(symbol)),
+      trades: this.recentTrades(),
+      feeds,
+      messagesPerSecond: rate,
+    };
+  }
+
+  private bookView(symbol: string): BookView {
+    const state = this.pipeline.book(symbol);
+    const side = (which: typeof state.book.bids): Array<readonly [string, string]> => {
+      const n = which.top(MAX_LEVELS, this.prices, this.qtys, 0);
+      const out: Array<readonly [string, string]> = [];
+      for (let i = 0; i < n; i++)
+        out.push([formatFixed(this.prices[i]!), formatFixed(this.qtys[i]!)]);
+      return out;
+    };
+    const bids = side(state.book.bids);
+    const asks = side(state.book.asks);
+    const bestBid = state.book.bestBid();
+    const bestAsk = state.book.bestAsk();
+    const both = bids.length > 0 && asks.length > 0;
+    const mid = both ? (bestBid + bestAsk) / 2 / 1e8 : null;
+    return {
+      symbol,
+      synced: state.synced,
+      lastUpdateId: state.lastUpdateId,
+      bids,
+      asks,
+      mid,
+      spreadBps: both && mid ? ((bestAsk - bestBid) / 1e8 / mid) * 1e4 : null,
+    };
+  }
+
+  private recentTrades(): TradeView[] {
+    const out: TradeView[] = [];
+    const symbols = this.pipeline.symbols;
+    const slots = this.tradeSlots;
+    const n = Math.min(this.tradeCount, RECENT_TRADES);
+    for (let k = 0; k < n; k++) {
+      const at = ((this.tradeCount - 1 - k) % RECENT_TRADES) * TRADE_SLOTS;
+      out.push({
+        symbol: symbols[slots[at]!] ?? '?',
+        tsUs: slots[at + 1]!,
+        price: formatFixed(slots[at + 2]!),
+        qty: formatFixed(slots[at + 3]!),
+        isBuyerMaker: slots[at + 4] === 1,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,184 @@
+import { parentPort } from 'node:worker_threads';
+import { PersistKind, PersistRecord } from '../../../../shared/records.js';
+import { monoNowUs } from '../../core/clock.js';
+import { MarketSnapshots } from '../../core/market-snapshot.js';
+import { readRecordingBytes } from '../../recording/recording-bytes.js';
+import { loadMlSignal } from '../../strategy/signals/ml-signal.js';
+import { HotLoop } from '../hot-loop.js';
+import { startLiveFeed } from '../market-live-source.js';
+import { attachEngine, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
+import type { HotThreadMessage } from '../worker-messages.js';
+
+const STRATEGY_FINISHED = 0x7fffffff;
+
+/**
+ * The hot thread (layout "hot", DESIGN.md §1): market data → book → features → signal →
+ * risk → order → paper broker in one loop (HotLoop), no hand-over between the stages.
+ *
+ * Live, the WebSocket lives in this thread: its message callback runs the whole tick
+ * synchronously, so the frame's bytes reach the broker with no ring and no wake-up in
+ * between. Trader commands arrive on the command ring; the engine main thread also posts
+ * a one-word wake-up message, so a command is acted on even while no frame comes. With
+ * `engine.keep_warm` the thread runs dry passes of the path between frames (one busy
+ * core, the only one: on 2 cores at most one thread may spin), yielding to the event loop
+ * after each so a frame waits at most one pass.
+ *
+ * Replay reads the recording here too, on its own clock, as fast as the loop goes.
+ */
+runWorker('hot', async () => {
+  const engine = attachEngine();
+  const { wiring, control, shared } = engine;
+  const config = wiring.config;
+  const replay = wiring.mode === 'replay';
+  const persist = engine.ring('execution_to_persistence');
+  const signalRing = engine.ring('strategy_to_persistence');
+  const commands = engine.ring('host_to_execution');
+  const persistence = control.doorbell('persistence');
+  const log = (
+    level: 'debug' | 'info' | 'warn' | 'error',
+    msg: string,
+    data?: Record<string, unknown>,
+  ): void => engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) });
+  // Replays run inference in lockstep (awaited per tick) so its answers land on the same
+  // ticks every run; live, inference runs beside the loop and applies on a later tick.
+  const ml = await loadMlSignal(
+    config,
+    (level, msg) => log(level, msg),
+    replay ? 'lockstep' : 'async',
+  );
+  const loop = new HotLoop({
+    config,
+    control,
+    snapshots: MarketSnapshots.attach(wiring.snapshots),
+    nextOrderId: () => shared.nextOrderId(),
+    persistRow: (record) => pushWaiting(persist, record, persistence, control),
+    signalRow: (record) => pushWaiting(signalRing, record, persistence, control),
+    log,
+    ml,
+    ...(wiring.restored ? { restored: wiring.restored } : {}),
+    keepWarm: !replay && config.engine.keep_warm,
+    killSwitchStampUs: () => shared.stateChangeUs(),
+  });
+
+  const publish = (): void => {
+    for (const report of loop.reports()) engine.report(report);
+  };
+  const finish = (timing?: { readonly readStartedUs: number }): void => {
+    loop.drainCommands(commands);
+    publish();
+    const flush = new Float64Array(PersistRecord.SLOTS);
+    flush[PersistRecord.KIND] = PersistKind.FLUSH;
+    pushWaiting(persist, flush, persistence, control);
+    control.setDoneSeq('strategy', STRATEGY_FINISHED);
+    const summaries = loop.summaries();
+    engine.report({ kind: 'done', thread: 'market', summary: { ...summaries.market, ...timing } });
+    engine.report({ kind: 'done', thread: 'strategy', summary: summaries.strategy });
+    engine.report({ kind: 'done', thread: 'execution', summary: summaries.execution });
+    engine.report({ kind: 'done', thread: 'hot' });
+  };
+
+  if (replay) {
+    const replayFile = wiring.replayFile;
+    if (!replayFile) throw new Error('replay mode needs a recording file');
+    const pipeline = loop.pipeline;
+    const throttle = new Throttle(1000 / config.engine.ui_hz);
+    let lastTs = 0;
+    let lines = 0;
+    let inference: Promise<void> | null = null;
+    const readStartedUs = monoNowUs();
+    const afterLine = (): void => {
+      if ((++lines & 1023) === 0) {
+        if (commands.hasData()) loop.drainCommands(commands);
+        if (throttle.due(Date.now())) publish();
+      }
+      if (ml !== null) inference = loop.core.idle();
+    };
+    const settle = async (): Promise<void> => {
+      if (inference !== null) {
+        const pending = inference;
+        inference = null;
+        await pending;
+      }
+    };
+    if (ml === null) {
+      await readRecordingBytes(
+        replayFile,
+        {
+          frame: (data, tsUs) => {
+            lastTs = tsUs;
+            loop.onFrame(data, tsUs, monoNowUs());
+            afterLine();
+          },
+          snapshot: (symbol, data, tsUs) => {
+            lastTs = tsUs;
+            pipeline.onSnapshot(symbol, data, tsUs, monoNowUs());
+            afterLine();
+          },
+          malformed: (lineNo, reason) => {
+            pipeline.counters.malformed++;
+            log('warn', `${replayFile}:${lineNo}: malformed line skipped: ${reason}`);
+            afterLine();
+          },
+        },
+        () => control.stopRequested(),
+      );
+    } else {
+      // With a model, each tick's inference settles before the next line (lockstep).
+      const { readRecording } = await import('../../recording/recording-reader.js');
+      for await (const event of readRecording(replayFile)) {
+        if (control.stopRequested()) break;
+        if (event.kind === 'frame') {
+          lastTs = event.tsUs;
+          loop.onFrame(event.data, event.tsUs, monoNowUs());
+        } else if (event.kind === 'snapshot') {
+          lastTs = event.tsUs;
+          pipeline.onSnapshot(event.symbol, event.data, event.tsUs, monoNowUs());
+        } else {
+          pipeline.counters.malformed++;
+          log('warn', `${replayFile}:${event.lineNo}: malformed line skipped: ${event.reason}`);
+        }
+        afterLine();
+        await settle();
+      }
+    }
+    pipeline.end(lastTs);
+    finish({ readStartedUs });
+    return;
+  }
+
+  const feed = startLiveFeed(
+    config,
+    loop.pipeline,
+    (data, tsUs, t0Us) => loop.onFrame(data, tsUs, t0Us),
+    log,
+  );
+  // The main thread's wake-up after a command or a trading-state change.
+  parentPort?.on('message', (message: HotThreadMessage) => {
+    if (message.kind === 'wake') loop.drainCommands(commands);
+  });
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(timer);
+    void feed.close().then(() => {
+      finish();
+      process.exit(0);
+    });
+  };
+  const timer = setInterval(() => {
+    if (control.stopRequested()) return stop();
+    loop.drainCommands(commands);
+    publish();
+  }, 1000 / config.engine.ui_hz);
+  if (loop.keepsWarm) {
+    const keepWarm = (): void => {
+      if (stopping) return;
+      if (commands.hasData()) loop.drainCommands(commands);
+      else loop.syncControl();
+      loop.warmPass();
+      setImmediate(keepWarm);
+    };
+    setImmediate(keepWarm);
+  }
+});

@@ -1,0 +1,137 @@
+import { validateConfig, type Config } from '../../../shared/config.js';
+import {
+  MarketKind,
+  MarketRecord,
+  MAX_LEVELS,
+  OrderRecord,
+  PersistRecord,
+} from '../../../shared/records.js';
+import { Rng } from '../core/rng.js';
+import { PaperBroker } from '../execution/paper-broker.js';
+import type { BookState } from '../market/book-sync.js';
+import type { MarketPipeline } from '../market/market-pipeline.js';
+import { StrategyCore, StrategyOutput } from '../strategy/strategy-core.js';
+
+/** Shadow quantities are scaled so the imbalance swings hard enough to fire both ways. */
+const LIGHT_SIDE = 0.1;
+
+/**
+ * Keeps the tick-to-trade path warm while the market is quiet (DESIGN.md §8): on a
+ * shared 2-core machine an idle path loses its caches and branch history, and the same
+ * frame 10 ms after the last costs 15× one that follows back to back.
+ *
+ * A pass reads the live books' top levels and the live feature vectors (read-only: the
+ * data the next tick touches stays in cache), then drives a shadow strategy and shadow
+ * paper broker — the same classes, so the same compiled code and the same branches —
+ * with the latest live book record, its sizes skewed one way and then the other so the
+ * signal fires, the risk check passes, the order is sized and the broker matches it.
+ * Nothing is emitted (the shadow broker's rows go nowhere, its ids are its own) and
+ * nothing live changes: no order, position, counter, histogram or id of the engine.
+ */
+export class WarmPath {
+  private readonly shadowCore: StrategyCore;
+  private readonly shadowBroker: PaperBroker;
+  private readonly books: BookState[];
+  private readonly latest = new Float64Array(MarketRecord.SLOTS);
+  private readonly record = new Float64Array(MarketRecord.SLOTS);
+  private readonly orderOut = new Float64Array(OrderRecord.SLOTS);
+  private readonly signalOut = new Float64Array(PersistRecord.SLOTS);
+  private readonly prices = new Float64Array(MAX_LEVELS);
+  private readonly qtys = new Float64Array(MAX_LEVELS);
+  private readonly depth: number;
+  private haveBook = false;
+  private flip = false;
+  private seq = 0;
+  private tsUs = 0;
+  private shadowOrderId = 0;
+  /** Read by nobody; it keeps the reads from being optimised away. */
+  checksum = 0;
+  /** Shadow orders the broker matched (tests: the pass reaches the broker). */
+  shadowOrders = 0;
+
+  constructor(
+    config: Config,
+    private readonly pipeline: MarketPipeline,
+    private readonly core: StrategyCore,
+  ) {
+    const symbols = config.strategy.symbols;
+    this.depth = config.strategy.params.depth_levels;
+    this.books = symbols.map((symbol) => pipeline.book(symbol));
+    // The live config, with a threshold the skewed book always passes and limits that
+    // never bind: every stage runs on every pass.
+    const shadow = validateConfig({
+      ...config,
+      strategy: {
+        ...config.strategy,
+        enable_ml: false,
+        params: {
+          ...config.strategy.params,
+          imbalance_threshold: 0.2,
+          min_confidence: 0.3,
+          max_position_size: 1000,
+        },
+        risk_limits: {
+          ...config.strategy.risk_limits,
+          max_position_size: 1000,
+          max_order_size: 500,
+          max_notional_exposure: 1e12,
+          max_orders_per_second: 10_000,
+        },
+      },
+    });
+    this.shadowCore = new StrategyCore(shadow, {
+      symbols,
+      nextOrderId: () => ++this.shadowOrderId,
+      rng: new Rng(0x3a7f),
+    });
+    this.shadowBroker = new PaperBroker(shadow, {
+      symbols,
+      strategyIds: [config.strategy.strategy_id],
+      rng: new Rng(0x3a80),
+      sink: () => undefined,
+    });
+  }
+
+  /** The hot loop hands every live BOOK record here (one copy, no allocation). */
+  remember(rec: Float64Array): void {
+    this.latest.set(rec);
+    this.haveBook = true;
+  }
+
+  /** One dry pass; a few µs. */
+  pass(): void {
+    let sum = 0;
+    for (let s = 0; s < this.books.length; s++) {
+      const book = this.books[s]!.book;
+      sum += book.bids.top(this.depth, this.prices, this.qtys);
+      sum += this.qtys[0]!;
+      sum += book.asks.top(this.depth, this.prices, this.qtys);
+      sum += this.qtys[0]!;
+      const values = this.core.featureSet(s).vector.values;
+      for (let i = 0; i < values.length; i++) sum += values[i]!;
+    }
+    this.checksum = sum;
+    if (!this.haveBook) return;
+    const r = this.record;
+    r.set(this.latest);
+    this.flip = !this.flip;
+    const light = this.flip ? MarketRecord.ASK_QTY : MarketRecord.BID_QTY;
+    for (let i = 0; i < MAX_LEVELS; i++) r[light + i] = Math.round(r[light + i]! * LIGHT_SIDE);
+    this.tsUs = Math.max(this.tsUs + 1000, r[MarketRecord.TS_US]!);
+    r[MarketRecord.TS_US] = this.tsUs;
+    r[MarketRecord.SEQ] = ++this.seq;
+    r[MarketRecord.SYNCED] = 1;
+    r[MarketRecord.KIND] = MarketKind.BOOK;
+    const symbol = r[MarketRecord.SYMBOL]!;
+    const core = this.shadowCore;
+    const broker = this.shadowBroker;
+    core.setPosition(symbol, broker.position(symbol));
+    core.setOpenOrders(symbol, broker.openQuantity(symbol, 1), broker.openQuantity(symbol, -1));
+    const flags = core.onMarket(r, 0, this.orderOut, this.signalOut);
+    broker.onMarket(r, 0);
+    if ((flags & StrategyOutput.ORDER) !== 0) {
+      broker.onOrder(this.orderOut, 0);
+      this.shadowOrders++;
+    }
+  }
+}
