@@ -152,7 +152,12 @@ export interface LatencyView {
 export interface HealthView {
   readonly feed: FeedState;
   readonly messagesPerSecond: number;
-  readonly tickToTrade: { readonly p50Us: number; readonly p99Us: number };
+  /** null quantiles (count 0) until an order has been measured: the window shows "—". */
+  readonly tickToTrade: {
+    readonly p50Us: number | null;
+    readonly p99Us: number | null;
+    readonly count: number;
+  };
   readonly latencies: readonly LatencyView[];
   /** Ring name → fill ratio 0..1. */
   readonly ringUtilization: Readonly<Record<string, number>>;

@@ -61,6 +61,8 @@ export class FakeMarket {
   private killSource: 'trader' | 'engine' = 'trader';
   private killChangedUs: number;
   private ordersSubmitted = 0;
+  /** Orders the engine's tick-to-trade histogram measured (0: none yet). */
+  measuredOrders = 100;
   feed: FeedState = 'live';
   /** While false the strategy places no orders and nothing fills: positions stay put for a test. */
   autoTrade = true;
@@ -400,7 +402,14 @@ export class FakeMarket {
       health: {
         feed: this.feed,
         messagesPerSecond: 100 + this.rng.int(20),
-        tickToTrade: { p50Us: 7 + this.rng.next(), p99Us: 15 + this.rng.next() * 3 },
+        tickToTrade:
+          this.measuredOrders > 0
+            ? {
+                p50Us: 7 + this.rng.next(),
+                p99Us: 15 + this.rng.next() * 3,
+                count: this.measuredOrders,
+              }
+            : { p50Us: null, p99Us: null, count: 0 },
         latencies: [],
         ringUtilization: {
           market: this.rng.next() * 0.05,

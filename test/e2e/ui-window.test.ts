@@ -186,6 +186,18 @@ test('the health bar shows the feed state and live numbers', async () => {
   assert.match(bar!, /ring \d+\.\d % \(\w+\)/);
   assert.match(bar!, /uptime \d+m \d\ds/);
   assert.match(bar!, /restarts 0/);
+  // Before any order was measured the bar says so, not 0.0 µs.
+  host.market.measuredOrders = 0;
+  const t2t = page.getByRole('group', { name: 'Engine health' });
+  await waitUntil(
+    async () => /tick→trade p50\/p99 —/.test((await t2t.textContent()) ?? ''),
+    'tick-to-trade to read — with nothing measured',
+  );
+  host.market.measuredOrders = 100;
+  await waitUntil(
+    async () => /tick→trade p50\/p99 \d+\.\d µs/.test((await t2t.textContent()) ?? ''),
+    'tick-to-trade to show numbers again',
+  );
 });
 
 test("the trader's resting order is marked in the ladder and can be cancelled", async () => {

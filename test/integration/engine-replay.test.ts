@@ -30,8 +30,20 @@ before(async () => {
   );
 });
 
-const withoutLatency = (summary: ReplaySummary): Omit<ReplaySummary, 'tick_to_trade_us'> => {
-  const { tick_to_trade_us: _latency, ...rest } = summary;
+/** The summary without what is measured on the clock (latency, elapsed time, rate). */
+const withoutLatency = (
+  summary: ReplaySummary,
+): Omit<
+  ReplaySummary,
+  'tick_to_trade_us' | 'elapsed_ms' | 'messages_per_second' | 'startup_ms'
+> => {
+  const {
+    tick_to_trade_us: _latency,
+    elapsed_ms: _elapsed,
+    messages_per_second: _rate,
+    startup_ms: _startup,
+    ...rest
+  } = summary;
   return rest;
 };
 
@@ -56,6 +68,34 @@ test('the same recording and config give the same summary and the same rows, eve
     const a = tableRows(join(dir, 'a.sqlite'), table);
     assert.ok(a.length > 0, `${table} has rows`);
     assert.deepEqual(tableRows(join(dir, 'b.sqlite'), table), a, `${table} rows identical`);
+  }
+});
+
+test('layouts hot and pipeline replay to the same summary and rows; both time themselves', async () => {
+  const hot = await runReplay({
+    dataFile: recording,
+    config: validateConfig({ ...config, engine: { layout: 'hot' } }),
+    dbPath: join(dir, 'hot.sqlite'),
+  });
+  const pipeline = await runReplay({
+    dataFile: recording,
+    config: validateConfig({ ...config, engine: { layout: 'pipeline' } }),
+    dbPath: join(dir, 'pipeline.sqlite'),
+  });
+  assert.ok(hot.orders > 0, 'the replay trades');
+  assert.deepEqual(withoutLatency(pipeline), withoutLatency(hot));
+  for (const table of ['trades', 'positions', 'orders', 'signals']) {
+    assert.deepEqual(
+      tableRows(join(dir, 'pipeline.sqlite'), table),
+      tableRows(join(dir, 'hot.sqlite'), table),
+      `${table} rows identical`,
+    );
+  }
+  for (const summary of [hot, pipeline]) {
+    assert.ok(summary.elapsed_ms > 0);
+    assert.ok(summary.messages_per_second > 0);
+    const rate = (summary.messages * 1000) / summary.elapsed_ms;
+    assert.ok(Math.abs(summary.messages_per_second - rate) <= rate * 0.01 + 1);
   }
 });
 

@@ -58,7 +58,7 @@ function state(): EngineState {
     health: {
       feed: 'live',
       messagesPerSecond: 10,
-      tickToTrade: { p50Us: 5, p99Us: 12 },
+      tickToTrade: { p50Us: 5, p99Us: 12, count: 3 },
       latencies: [],
       ringUtilization: { market: 0.01 },
       uptimeSeconds: (Date.now() - startedAt) / 1000,

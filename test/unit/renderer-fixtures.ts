@@ -24,7 +24,7 @@ export function engineState(overrides: Partial<EngineState> = {}): EngineState {
     health: {
       feed: 'live',
       messagesPerSecond: 10,
-      tickToTrade: { p50Us: 8, p99Us: 15 },
+      tickToTrade: { p50Us: 8, p99Us: 15, count: 40 },
       latencies: [],
       ringUtilization: { market: 0.01 },
       uptimeSeconds: 12,

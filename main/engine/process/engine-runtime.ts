@@ -15,11 +15,17 @@ import type {
   TradeView,
 } from '../../../shared/api.js';
 import { applyParamsPatch, type Config, type EngineLayout } from '../../../shared/config.js';
-import { TRADING_STATES, TradingStateCode, type FeedState } from '../../../shared/domain.js';
+import {
+  FIXED_SCALE,
+  TRADING_STATES,
+  TradingStateCode,
+  type FeedState,
+} from '../../../shared/domain.js';
 import { OrderCommandKind, OrderRecord } from '../../../shared/records.js';
 import { ControlBlock } from '../core/control-block.js';
 import { LATENCY_STAGES, type EngineThread } from '../core/control-tables.js';
 import { monoNowUs } from '../core/clock.js';
+import { MarketSnapshots, SnapshotView } from '../core/market-snapshot.js';
 import { SpscRing } from '../core/spsc-ring.js';
 import { EngineShared } from './engine-shared.js';
 import { restoreBrokerState } from '../persistence/restore.js';
@@ -76,6 +82,9 @@ export class EngineRuntime {
   private readonly workers = new Map<EngineThread, Worker>();
   private readonly rings = new Map<RingName, SpscRing>();
   private readonly commandRing: SpscRing;
+  /** The top of book per symbol, as the trading thread published it after its last book update. */
+  private readonly snapshots: MarketSnapshots;
+  private readonly snapshot = new SnapshotView();
   private readonly commandRecord = new Float64Array(OrderRecord.SLOTS);
   private config: Config;
   private readonly startedMs = Date.now();
@@ -123,6 +132,7 @@ export class EngineRuntime {
     this.shared = EngineShared.attach(this.wiring.shared, this.wiring.symbols.length);
     for (const name of RING_NAMES) this.rings.set(name, SpscRing.attach(this.wiring.rings[name]));
     this.commandRing = this.rings.get('host_to_execution')!;
+    this.snapshots = MarketSnapshots.attach(this.wiring.snapshots);
     const halted = options.restartReason !== undefined;
     if (halted) this.control.setTradingState(TradingStateCode.HALTED);
     this.killSwitch = {
@@ -419,6 +429,7 @@ export class EngineRuntime {
       if (name.startsWith('rejected_') && value > 0)
         rejections[name.slice('rejected_'.length)] = value;
     }
+    const positions = this.positions.map((position) => this.markedToTopOfBook(position));
     const state = TRADING_STATES[this.control.tradingState()] ?? 'HALTED';
     const killSwitch =
       state === this.killSwitch.state ? this.killSwitch : { ...this.killSwitch, state };
@@ -426,19 +437,25 @@ export class EngineRuntime {
       seq: ++this.stateSeq,
       tsUs: Date.now() * 1000,
       engineRunning: this.fatal === null,
-      books: this.books,
+      books: this.books.map((book) => this.withTopOfBook(book)),
       trades: this.trades,
       signals: this.signals,
       signalCounts: this.signalCounts,
       orders: this.orders,
       fills: this.fills,
-      positions: this.positions,
-      totals: this.totals,
+      positions,
+      totals: {
+        realizedPnl: this.totals.realizedPnl,
+        unrealizedPnl: positions.reduce((sum, p) => sum + p.unrealizedPnl, 0),
+      },
       killSwitch,
       health: {
         feed: this.feeds.length === 0 ? 'connecting' : worstFeed(this.feeds),
         messagesPerSecond: this.messagesPerSecond,
-        tickToTrade: { p50Us: tickToTrade.p50Us, p99Us: tickToTrade.p99Us },
+        tickToTrade:
+          tickToTrade.count > 0
+            ? { p50Us: tickToTrade.p50Us, p99Us: tickToTrade.p99Us, count: tickToTrade.count }
+            : { p50Us: null, p99Us: null, count: 0 },
         latencies,
         ringUtilization: this.control.ringUtilizations(),
         uptimeSeconds: Math.round((Date.now() - this.startedMs) / 1000),
@@ -450,6 +467,33 @@ export class EngineRuntime {
       riskLimits: { ...this.config.strategy.risk_limits },
       paramHistory: this.paramHistory.slice(-50),
       symbols: this.wiring.symbols,
+    };
+  }
+
+  /** The latest top of book of a symbol from the seqlock, or null before its first book. */
+  private topOfBook(symbol: string): SnapshotView | null {
+    const index = this.wiring.symbols.indexOf(symbol);
+    if (index < 0 || !this.snapshots.read(index, this.snapshot)) return null;
+    return this.snapshot;
+  }
+
+  /** A book view with the mid and spread of the trading thread's latest book update. */
+  private withTopOfBook(book: BookView): BookView {
+    const top = this.topOfBook(book.symbol);
+    if (top === null || top.mid <= 0) return book;
+    return { ...book, mid: top.mid / FIXED_SCALE, spreadBps: top.spreadBpsE2 / 100 };
+  }
+
+  /** A position marked to the latest mid: (mark − average cost) × quantity, for display. */
+  private markedToTopOfBook(position: PositionView): PositionView {
+    const top = this.topOfBook(position.symbol);
+    if (top === null || top.mid <= 0) return position;
+    const mark = top.mid / FIXED_SCALE;
+    const qty = Number(position.qty);
+    return {
+      ...position,
+      mark,
+      unrealizedPnl: qty === 0 ? 0 : (mark - Number(position.avgCost)) * qty,
     };
   }
 

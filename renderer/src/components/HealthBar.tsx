@@ -57,9 +57,13 @@ export function HealthBar() {
     lastNumbersMs.current = now;
     const health = state.health;
     setText(rate.current, formatRate(health.messagesPerSecond));
+    const { p50Us, p99Us, count } = health.tickToTrade;
+    // Nothing measured yet is "—", never a made-up 0.0 µs.
     setText(
       t2t.current,
-      `${formatMicros(health.tickToTrade.p50Us)} / ${formatMicros(health.tickToTrade.p99Us)}`,
+      count > 0 && p50Us !== null && p99Us !== null
+        ? `${formatMicros(p50Us)} / ${formatMicros(p99Us)}`
+        : '—',
     );
     const busiest = busiestRing(health.ringUtilization);
     setText(ring.current, busiest ? `${formatRatioPercent(busiest.ratio)} (${busiest.name})` : '—');

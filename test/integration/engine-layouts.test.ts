@@ -1,0 +1,126 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EngineLayout } from '../../shared/config.js';
+import { startSimulator } from '../../main/sim/start-simulator.js';
+import { tradingConfig } from '../../main/engine/bench/live-engine.js';
+import { MarketSnapshots } from '../../main/engine/core/market-snapshot.js';
+import { EngineRuntime } from '../../main/engine/process/engine-runtime.js';
+
+const OPEN = new Set(['Pending', 'Open', 'PartiallyFilled']);
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** The real engine (its worker threads, a database in a temp folder) against the simulator. */
+async function withLiveEngine(
+  layout: EngineLayout,
+  keepWarm: boolean,
+  body: (engine: EngineRuntime) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-layout-'));
+  const sim = await startSimulator({ port: 0, seed: 5, symbols: ['BTCUSDT'], rate: 100 });
+  const engine = EngineRuntime.start({
+    mode: 'live',
+    config: tradingConfig(sim.url, sim.restUrl, layout, keepWarm),
+    dbPath: join(dir, 'live.sqlite'),
+  });
+  try {
+    await body(engine);
+    assert.equal(engine.fatalError, null);
+  } finally {
+    await engine.stop();
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+for (const [layout, keepWarm] of [
+  ['hot', true],
+  ['pipeline', false],
+] as const) {
+  test(`layout ${layout}: live against the simulator, orders fill and tick-to-trade is measured`, async () => {
+    await withLiveEngine(layout, keepWarm, async (engine) => {
+      await until(
+        'orders, fills and a tick-to-trade sample',
+        () =>
+          engine.control.counter('orders_submitted') > 0 &&
+          engine.control.counter('fills') > 0 &&
+          engine.control.histogram('tick_to_trade').count > 0,
+      );
+      await until('the window state to show them', () => {
+        const state = engine.state();
+        return state.fills.length > 0 && state.health.tickToTrade.count > 0;
+      });
+      const health = engine.state().health;
+      assert.ok(health.tickToTrade.p50Us !== null && health.tickToTrade.p50Us > 0);
+      assert.equal(health.feed, 'live');
+    });
+  });
+}
+
+test('layout hot: the kill switch halts the loop at once, cancels open orders, and no order follows', async () => {
+  await withLiveEngine('hot', true, async (engine) => {
+    await until('an open order resting in the broker', () =>
+      engine.state().orders.some((order) => OPEN.has(order.status)),
+    );
+    const ack = engine.command({ type: 'setKillSwitch', on: true, reason: 'test' });
+    assert.equal(ack.ok, true);
+    await until(
+      'the hot thread to act on the kill switch',
+      () => engine.control.histogram('kill_switch').count > 0,
+      5000,
+    );
+    await until(
+      'no open order left',
+      () => !engine.state().orders.some((order) => OPEN.has(order.status)),
+      5000,
+    );
+    const ordersAtHalt = engine.control.counter('orders_submitted');
+    const fillsAtHalt = engine.control.counter('fills');
+    await sleep(1500);
+    assert.equal(
+      engine.control.counter('orders_submitted'),
+      ordersAtHalt,
+      'no order after the halt',
+    );
+    assert.equal(engine.control.counter('fills'), fillsAtHalt, 'nothing fills after the halt');
+    assert.ok(engine.control.counter('market_updates') > 0);
+    assert.equal(engine.state().killSwitch.state, 'HALTED');
+    assert.ok(
+      engine.state().orders.some((order) => order.status === 'Cancelled'),
+      'the resting orders show as cancelled',
+    );
+  });
+});
+
+test("the engine main thread reads the top of book from the trading thread's seqlock", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-layout-'));
+  // No exchange answers here: nothing but this test writes the snapshot.
+  const engine = EngineRuntime.start({
+    mode: 'live',
+    config: tradingConfig('ws://127.0.0.1:9', 'http://127.0.0.1:9', 'hot', false),
+    dbPath: join(dir, 'live.sqlite'),
+  });
+  try {
+    await until('the first book report', () => engine.state().books.length > 0);
+    assert.equal(engine.state().books[0]!.mid, null, 'nothing published yet');
+    const snapshots = MarketSnapshots.attach(engine.wiring.snapshots);
+    snapshots.write(0, 1, 6_000_000_000_000, 6_000_100_000_000, 0, 1667, 7);
+    const book = engine.state().books[0]!;
+    assert.equal(book.mid, 60000.5);
+    assert.equal(book.spreadBps, 16.67);
+  } finally {
+    await engine.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
