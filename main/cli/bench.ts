@@ -1,18 +1,64 @@
 import { allBenchStages } from '../engine/bench/all-stages.js';
-import { benchRowsToJson, formatBenchTable, runBench } from '../engine/bench/run-bench.js';
-import { booleanOption, stringOption, type CommandSpec } from './args.js';
+import {
+  formatEngineRuns,
+  formatReplayRows,
+  machineLoad,
+  runEngineSection,
+  runReplaySection,
+  type ReplayRow,
+} from '../engine/bench/engine-bench.js';
+import { runSoak } from '../engine/bench/engine-soak.js';
+import type { LiveEngineRun } from '../engine/bench/live-engine.js';
+import {
+  benchRowsToJson,
+  formatBenchTable,
+  runBench,
+  type BenchRow,
+} from '../engine/bench/run-bench.js';
+import { booleanOption, numberOption, stringOption, type CommandSpec } from './args.js';
 
-/** `lockstep bench`: the latency budget table of DESIGN.md §8. */
+const SECTIONS = ['stages', 'engine', 'replay'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseList<T extends string>(text: string, allowed: readonly T[], option: string): T[] {
+  const items = text.split(',').map((item) => item.trim());
+  for (const item of items) {
+    if (!allowed.includes(item as T))
+      throw new Error(`--${option}: "${item}" is not one of ${allowed.join(', ')}`);
+  }
+  return items as T[];
+}
+
+function parseRates(text: string): number[] {
+  return text.split(',').map((item) => {
+    const rate = Number(item);
+    if (!Number.isInteger(rate) || rate < 1 || rate > 10_000)
+      throw new Error(`--rates: "${item}" is not a whole number of frames per second (1–10000)`);
+    return rate;
+  });
+}
+
+const progress = (what: string): boolean => process.stderr.write(`bench: ${what}…\n`);
+
+/** `lockstep bench`: the latency budget table of DESIGN.md §8, the running engine, replay. */
 export const benchCommand: CommandSpec = {
   name: 'bench',
   summary:
-    'measure every engine stage (warm-up, many iterations) and print p50/p99/p99.9 beside the latency budget',
-  usage: 'bench [--json] [--filter TEXT]',
+    'the latency budget table (every stage, p50/p99/p99.9), the running engine against the simulator, and replay speed',
+  usage:
+    'bench [--json] [--sections stages,engine,replay] [--filter TEXT] [--rates 10,100,1000] [--seconds N] [--soak MINUTES]',
   options: [
     {
       name: 'json',
       kind: 'boolean',
-      description: 'print the rows as a JSON array instead of the table',
+      description:
+        'print one JSON object on one line; its tick_to_trade is the live hot engine at 100 frames/s (µs)',
+    },
+    {
+      name: 'sections',
+      kind: 'string',
+      value: 'LIST',
+      description: 'which parts to run: stages, engine, replay (default all three)',
     },
     {
       name: 'filter',
@@ -20,27 +66,135 @@ export const benchCommand: CommandSpec = {
       value: 'TEXT',
       description: 'only stages whose name or group contains TEXT (case-insensitive)',
     },
+    {
+      name: 'rates',
+      kind: 'string',
+      value: 'LIST',
+      description: 'simulator frames per second for the engine runs (default 10,100,1000)',
+    },
+    {
+      name: 'seconds',
+      kind: 'number',
+      value: 'N',
+      description: 'measured seconds per engine run, after a 2 s warm-up (default 8)',
+    },
+    {
+      name: 'soak',
+      kind: 'number',
+      value: 'MINUTES',
+      description:
+        'instead: run the hot engine trading at 1,000 frames/s for MINUTES and print RSS, heaps and tick-to-trade per minute',
+    },
   ],
   async run(options) {
-    const filter = stringOption(options, 'filter')?.toLowerCase();
-    const all = allBenchStages();
-    const stages =
-      filter === undefined
-        ? all
-        : all.filter(
-            (stage) =>
-              stage.name.toLowerCase().includes(filter) ||
-              stage.group.toLowerCase().includes(filter),
-          );
-    if (stages.length === 0) {
-      throw new Error(
-        `no bench stage matches --filter "${stringOption(options, 'filter')}"; the stages are: ${all.map((s) => s.name).join('; ')}`,
+    const json = booleanOption(options, 'json');
+    const soakMinutes = numberOption(options, 'soak');
+    if (soakMinutes !== undefined) {
+      if (!(soakMinutes > 0)) throw new Error(`--soak must be a positive number of minutes`);
+      console.log(
+        `soak: hot engine, 1000 frames/s, ${soakMinutes} min; load ${machineLoad().join(' ')}`,
       );
+      await runSoak({
+        minutes: soakMinutes,
+        framesPerSecond: 1000,
+        layout: 'hot',
+        keepWarm: true,
+        onMinute: (m) =>
+          console.log(
+            json
+              ? JSON.stringify({ ...m, load: machineLoad() })
+              : `minute ${m.minute}: rss ${m.rssMb} MB, main heap ${m.mainHeapMb} MB, hot heap ${m.tradingHeapMb ?? '—'} MB, ${m.orders} orders, tick-to-trade p50 ${m.p50Us ?? '—'} µs p99 ${m.p99Us ?? '—'} µs, load ${machineLoad().join(' ')}`,
+          ),
+      });
+      return 0;
     }
-    // Progress goes to stderr so `--json` output stays parseable.
-    const rows = await runBench(stages, (stage) => process.stderr.write(`bench: ${stage.name}…\n`));
-    if (booleanOption(options, 'json')) console.log(JSON.stringify(benchRowsToJson(rows), null, 2));
-    else console.log(formatBenchTable(rows));
+    const sectionsText = stringOption(options, 'sections');
+    const sections: readonly Section[] =
+      sectionsText === undefined ? SECTIONS : parseList(sectionsText, SECTIONS, 'sections');
+    const rates = parseRates(stringOption(options, 'rates') ?? '10,100,1000');
+    const seconds = numberOption(options, 'seconds') ?? 8;
+    if (!(seconds >= 1 && seconds <= 3600))
+      throw new Error(`--seconds must be from 1 to 3600, got ${seconds}`);
+    const loadBefore = machineLoad();
+
+    let rows: BenchRow[] = [];
+    if (sections.includes('stages')) {
+      const filter = stringOption(options, 'filter')?.toLowerCase();
+      const all = allBenchStages();
+      const stages =
+        filter === undefined
+          ? all
+          : all.filter(
+              (stage) =>
+                stage.name.toLowerCase().includes(filter) ||
+                stage.group.toLowerCase().includes(filter),
+            );
+      if (stages.length === 0) {
+        throw new Error(
+          `no bench stage matches --filter "${stringOption(options, 'filter')}"; the stages are: ${all.map((s) => s.name).join('; ')}`,
+        );
+      }
+      // Progress goes to stderr so `--json` output stays parseable.
+      rows = await runBench(stages, (stage) => progress(stage.name));
+    }
+    let runs: LiveEngineRun[] = [];
+    if (sections.includes('engine'))
+      runs = await runEngineSection({ rates, seconds, onRun: progress });
+    let replay: ReplayRow[] = [];
+    if (sections.includes('replay')) {
+      progress('replay of the BTCUSDT fixture');
+      replay = await runReplaySection();
+    }
+    const load = machineLoad();
+
+    if (json) {
+      const live = runs.find((r) => r.layout === 'hot' && r.keepWarm && r.framesPerSecond === 100);
+      console.log(
+        JSON.stringify({
+          load_average: { before: loadBefore, after: load },
+          tick_to_trade: live
+            ? { p50: live.p50Us, p99: live.p99Us, p999: live.p999Us, orders: live.measured }
+            : null,
+          engine: runs.map((r) => ({
+            layout: r.layout,
+            keep_warm: r.keepWarm,
+            frames_per_second: r.framesPerSecond,
+            seconds: r.seconds,
+            orders: r.measured,
+            fills: r.fills,
+            p50_us: r.p50Us,
+            p99_us: r.p99Us,
+            p999_us: r.p999Us,
+            ...(r.killSwitch
+              ? {
+                  kill_switch_us: {
+                    p50: r.killSwitch.p50Us,
+                    p99: r.killSwitch.p99Us,
+                    count: r.killSwitch.count,
+                  },
+                }
+              : {}),
+          })),
+          replay: replay.map((r) => ({
+            layout: r.layout,
+            messages: r.messages,
+            elapsed_ms: r.elapsedMs,
+            messages_per_second: r.messagesPerSecond,
+            startup_ms: r.startupMs,
+          })),
+          stages: benchRowsToJson(rows),
+        }),
+      );
+      return 0;
+    }
+    const out: string[] = [];
+    if (rows.length > 0) out.push(formatBenchTable(rows), '');
+    if (runs.length > 0) out.push(formatEngineRuns(runs), '');
+    if (replay.length > 0) out.push(formatReplayRows(replay), '');
+    out.push(
+      `machine load (1, 5, 15 min): ${loadBefore.join(' ')} before, ${load.join(' ')} after`,
+    );
+    console.log(out.join('\n'));
     return 0;
   },
 };

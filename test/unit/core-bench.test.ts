@@ -100,13 +100,21 @@ test('bench stages: every core stage is named, grouped and budgeted per DESIGN.m
   assert.ok(allBenchStages().length >= stages.length);
 });
 
-test('bench command: --json prints parseable rows for the filtered stages (a real cross-thread run)', async (t) => {
+test('bench command: --json prints one line whose stages are the filtered rows (a real cross-thread run)', async (t) => {
   const printed: string[] = [];
   t.mock.method(console, 'log', (text: string) => printed.push(text));
   t.mock.method(process.stderr, 'write', () => true);
-  const code = await benchCommand.run({ json: true, filter: 'hand-over across threads (block)' });
+  const code = await benchCommand.run({
+    json: true,
+    sections: 'stages',
+    filter: 'hand-over across threads (block)',
+  });
   assert.equal(code, 0);
-  const rows = JSON.parse(printed.join('\n')) as {
+  assert.equal(printed.length, 1);
+  assert.ok(!printed[0]!.includes('\n'), 'one line');
+  const object = JSON.parse(printed[0]!) as { stages: unknown; load_average: unknown };
+  assert.ok(object.load_average, 'the machine load is part of the result');
+  const rows = object.stages as {
     stage: string;
     samples: number;
     p50_ns: number;
@@ -125,7 +133,7 @@ test('bench command: --json prints parseable rows for the filtered stages (a rea
 
 test('bench command: a filter that matches nothing says so and lists the stages', async () => {
   await assert.rejects(
-    () => benchCommand.run({ json: false, filter: 'no such stage' }),
+    () => benchCommand.run({ json: false, sections: 'stages', filter: 'no such stage' }),
     /no bench stage matches --filter "no such stage"; the stages are: ring send/,
   );
 });

@@ -105,6 +105,7 @@ export class EngineRuntime {
   private fills: readonly FillView[] = [];
   private positions: readonly PositionView[] = [];
   private totals = { realizedPnl: 0, unrealizedPnl: 0 };
+  private tradingHeapBytes: number | null = null;
 
   private constructor(private readonly options: EngineRuntimeOptions) {
     this.config = options.config;
@@ -204,6 +205,7 @@ export class EngineRuntime {
         this.fills = report.fills;
         this.positions = report.positions;
         this.totals = report.totals;
+        if (report.heapUsedBytes !== undefined) this.tradingHeapBytes = report.heapUsedBytes;
         break;
       case 'persistence-error':
         this.options.log?.('error', `database write failed: ${report.message}`);
@@ -241,6 +243,11 @@ export class EngineRuntime {
     }
     if (this.fatal !== null) throw new Error(this.fatal);
     return this.finished;
+  }
+
+  /** Heap of the thread running the broker (hot or execution), as it last reported. */
+  get tradingThreadHeapBytes(): number | null {
+    return this.tradingHeapBytes;
   }
 
   get fatalError(): string | null {

@@ -305,6 +305,7 @@ export class HotLoop {
           realizedPnl: positions.reduce((sum, p) => sum + p.realizedPnl, 0),
           unrealizedPnl: positions.reduce((sum, p) => sum + p.unrealizedPnl, 0),
         },
+        heapUsedBytes: process.memoryUsage().heapUsed,
       },
     ];
   }

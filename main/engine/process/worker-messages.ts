@@ -34,6 +34,8 @@ export type WorkerReport =
       readonly fills: readonly FillView[];
       readonly positions: readonly PositionView[];
       readonly totals: { readonly realizedPnl: number; readonly unrealizedPnl: number };
+      /** The reporting thread's own heap (bytes), for the soak bench. */
+      readonly heapUsedBytes?: number;
     }
   /** A write failed: the main thread engages the kill switch with this reason. */
   | { readonly kind: 'persistence-error'; readonly message: string }

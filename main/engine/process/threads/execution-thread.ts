@@ -103,6 +103,7 @@ runWorker('execution', () => {
         realizedPnl: positions.reduce((sum, p) => sum + p.realizedPnl, 0),
         unrealizedPnl: positions.reduce((sum, p) => sum + p.unrealizedPnl, 0),
       },
+      heapUsedBytes: process.memoryUsage().heapUsed,
     });
   };
   const waiter = createWaiter(

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { benchCommand } from '../../main/cli/bench.js';
+
+test('bench --json: tick_to_trade is the live hot engine at 100 frames/s, in µs, beside every engine run', async (t) => {
+  const printed: string[] = [];
+  t.mock.method(console, 'log', (text: string) => printed.push(text));
+  t.mock.method(process.stderr, 'write', () => true);
+  const code = await benchCommand.run({
+    json: true,
+    sections: 'engine',
+    rates: '100',
+    seconds: 2,
+  });
+  assert.equal(code, 0);
+  assert.equal(printed.length, 1, 'one JSON object on one line');
+  const result = JSON.parse(printed[0]!) as {
+    tick_to_trade: { p50: number; p99: number; p999: number; orders: number };
+    engine: Array<{ layout: string; keep_warm: boolean; orders: number; kill_switch_us?: unknown }>;
+    load_average: { before: number[]; after: number[] };
+  };
+  const { p50, p99, p999, orders } = result.tick_to_trade;
+  assert.ok(orders > 0, 'the engine traded');
+  assert.ok(p50 > 0 && p50 <= p99 && p99 <= p999, JSON.stringify(result.tick_to_trade));
+  assert.deepEqual(
+    result.engine.map((run) => `${run.layout}/${run.keep_warm}`),
+    ['hot/true', 'hot/false', 'pipeline/false'],
+  );
+  assert.ok(result.engine.every((run) => run.kill_switch_us !== undefined));
+  assert.equal(result.load_average.after.length, 3);
+});
+
+test('bench: a section that does not exist is refused with the ones that do', async () => {
+  await assert.rejects(
+    () => benchCommand.run({ sections: 'stages,warp' }),
+    /--sections: "warp" is not one of stages, engine, replay/,
+  );
+});
