@@ -38,7 +38,8 @@ export interface LiveEngineOptions {
 
 /**
  * A config that trades on the simulator's market: a low threshold and confidence, risk
- * limits that never bind, so tick-to-trade has many samples.
+ * limits that never bind, and a small order size so nearly every fired signal sends an
+ * order (the target position is far), so tick-to-trade has many samples.
  */
 export function tradingConfig(
   url: string,
@@ -53,7 +54,7 @@ export function tradingConfig(
       params: { min_confidence: 0.3, imbalance_threshold: 0.2, max_position_size: 1000 },
       risk_limits: {
         max_position_size: 1000,
-        max_order_size: 500,
+        max_order_size: 0.001,
         max_notional_exposure: 1e12,
         max_orders_per_second: 10_000,
       },

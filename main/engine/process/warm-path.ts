@@ -73,7 +73,7 @@ export class WarmPath {
         risk_limits: {
           ...config.strategy.risk_limits,
           max_position_size: 1000,
-          max_order_size: 500,
+          max_order_size: 0.001,
           max_notional_exposure: 1e12,
           max_orders_per_second: 10_000,
         },
