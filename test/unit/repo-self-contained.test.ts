@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { COMMANDS } from '../../main/cli/commands.js';
+import { helpText } from '../../main/cli/args.js';
+import { formatBenchTable } from '../../main/engine/bench/run-bench.js';
 
 /**
  * A fresh clone must build, run and test with nothing beside it: no tracked file may name
@@ -21,7 +24,7 @@ const MACHINE_PATHS: readonly { what: string; pattern: RegExp }[] = [
   { what: 'a Windows home folder', pattern: /\b[A-Za-z]:[\\/]+Users[\\/]+/ },
   { what: 'a temp-folder literal (use os.tmpdir())', pattern: /(?<![\w.-])\/tmp\// },
   { what: 'the shared data folder beside the repository', pattern: /\bshared\/data\b/ },
-  { what: 'the shared design folder', pattern: /\bshared\sdesign\sfolder\b/i },
+  { what: 'the design folder beside the repository', pattern: /\bshared\sdesign\sfolder\b/i },
 ];
 
 /** `../shared…` that climbs out of the repository (from the source or the dist/ copy). */
@@ -89,7 +92,7 @@ test('the check finds each kind of machine path, and passes imports of the repos
     `cd ${slash}root${slash}lockstep`,
     `see ${slash}home${slash}alice${slash}notes`,
     `open ${slash}Users${slash}bob${slash}x`,
-    `C:\\Users\\carol\\x`,
+    `C:\\${'Users'}\\carol\\x`,
     `writeFileSync('${slash}tmp${slash}out.json')`,
     `read ../shared${slash}data/file`,
     `DESIGN.md in the shared ${'design'} folder`,
@@ -108,4 +111,27 @@ test('the check finds each kind of machine path, and passes imports of the repos
     findMachinePaths('README.md', 'the shared/ folder holds the contracts; /usr/bin/chromium'),
     [],
   );
+});
+
+test('the CLI help texts and the bench footer send the reader to documents inside the repository', () => {
+  const texts = [
+    ...COMMANDS.map((command) => ({
+      where: `lockstep ${command.name} --help`,
+      text: helpText(command),
+    })),
+    { where: 'the bench table footer', text: formatBenchTable([]) },
+  ];
+  let cited = 0;
+  for (const { where, text } of texts) {
+    assert.doesNotMatch(
+      text,
+      /DESIGN\.md|shared\sdesign/,
+      `${where} cites a document outside the repository`,
+    );
+    for (const [path] of text.matchAll(/\bdocs\/[\w./-]+\.md\b/g)) {
+      assert.ok(existsSync(join(REPO, path)), `${where} cites ${path}, which does not exist`);
+      cited++;
+    }
+  }
+  assert.ok(cited >= 3, 'replay --help, sim --help and the bench footer cite docs/ARCHITECTURE.md');
 });

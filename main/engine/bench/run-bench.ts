@@ -91,7 +91,7 @@ export function formatBenchTable(rows: readonly BenchRow[]): string {
   });
   out.push(
     '',
-    'within budget? compares p99 with the DESIGN.md §8 budget; — means measured for comparison only.',
+    'within budget? compares p99 with the docs/ARCHITECTURE.md §8 budget; — means measured for comparison only.',
   );
   return out.join('\n');
 }
