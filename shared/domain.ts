@@ -4,8 +4,9 @@ import type { Brand } from './brand.js';
  * Fixed-point scale of every price and quantity inside the engine: integer counts of
  * 1e-8, Binance's own precision. Doubles hold such integers exactly up to 2^53
  * (≈ 9e7 BTC at 1e-8, or a price of 9e7 USDT), so the book never drifts the way binary
- * floats of "0.1" would. Products (notional) leave that range and are computed at the
- * edges with decimal.js or as approximate floats where only a limit check needs them.
+ * floats of "0.1" would. Products (notional) leave that range and are computed
+ * exactly with BigInt (execution/fixed-math.ts), or as approximate floats where only a limit
+ * check needs them.
  */
 export const FIXED_SCALE = 100_000_000;
 export const FIXED_DECIMALS = 8;
