@@ -6,6 +6,7 @@ import {
   RestartBackoff,
   type RestartBackoffOptions,
 } from './restart-backoff.js';
+import { isLogLevel } from '../../shared/log.js';
 
 /**
  * Runs the engine process and keeps it running. The engine crashing must never take the
@@ -92,8 +93,6 @@ function firstLine(text: string): string {
   return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }
 
-const LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
-
 function describeExit(code: number | null, signal: string | null): string {
   if (signal) return `the engine process was killed by ${signal}`;
   return `the engine process exited with code ${code ?? 'unknown'}`;
@@ -179,7 +178,7 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
         }
         break;
       case 'log': {
-        const level = LOG_LEVELS.has(message.level) ? message.level : 'info';
+        const level = isLogLevel(message.level) ? message.level : 'info';
         log[level](
           { engine: true, enginePid: current.child.pid, ...(message.data ?? {}) },
           String(message.msg),

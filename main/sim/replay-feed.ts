@@ -8,6 +8,7 @@ import {
 } from './frame-output.js';
 import type { MarketFeed } from './market-feed.js';
 import { ReplayMirror } from './replay-mirror.js';
+import type { LogFn } from '../../shared/log.js';
 
 /**
  * Serves a recording (DESIGN.md §4) as the exchange sent it: each frame line goes out on
@@ -24,7 +25,7 @@ import { ReplayMirror } from './replay-mirror.js';
 export interface ReplayFeedOptions {
   readonly path: string;
   readonly speed: number | 'max';
-  readonly log: (level: 'info' | 'warn', message: string) => void;
+  readonly log: LogFn;
 }
 
 interface SnapshotLine {

@@ -4,7 +4,8 @@ import type { FeedState } from '../../../shared/domain.js';
 import { Rng } from '../core/rng.js';
 import { Backoff } from './backoff.js';
 import { SnapshotOutcome } from './book-sync.js';
-import type { MarketLog, MarketPipeline } from './market-pipeline.js';
+import type { MarketPipeline } from './market-pipeline.js';
+import type { LogFn } from '../../../shared/log.js';
 
 export interface ExchangeClientOptions {
   /** WebSocket base (Config.market.url), e.g. wss://stream.binance.com:9443. */
@@ -41,7 +42,7 @@ export interface ExchangeClientOptions {
   /** Sees each REST snapshot body before the pipeline does (the recorder writes it). */
   readonly onSnapshotBody?: (symbol: string, body: string, tsUs: number) => void;
   readonly onState?: (state: FeedState, detail: string) => void;
-  readonly log?: MarketLog;
+  readonly log?: LogFn;
 }
 
 export interface ExchangeClientStats {
@@ -87,7 +88,7 @@ export class ExchangeClient {
   private readonly abort = new AbortController();
   private readonly reconnectBackoff: Backoff;
   private readonly rng: Rng;
-  private readonly log: MarketLog;
+  private readonly log: LogFn;
   private readonly handleFrame: (data: Buffer, tsUs: number, t0Us: number) => void;
   private readonly nowEpochUs: () => number;
   private closedPromise: Promise<void> = Promise.resolve();
