@@ -2,10 +2,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
 import type { FeedState } from '../../../shared/domain.js';
 import { Rng } from '../core/rng.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../../../shared/backoff.js';
 import { SnapshotOutcome } from './book-sync.js';
 import type { MarketPipeline } from './market-pipeline.js';
 import type { LogFn } from '../../../shared/log.js';
+
+/**
+ * Reconnects and snapshot retries wait anywhere in (½, 1] of their delay: clients that
+ * lost the same server do not return in lockstep.
+ */
+const RETRY_JITTER = 0.5;
 
 export interface ExchangeClientOptions {
   /** WebSocket base (Config.market.url), e.g. wss://stream.binance.com:9443. */
@@ -98,9 +104,12 @@ export class ExchangeClient {
       throw new Error('the exchange client needs at least one symbol');
     this.rng = new Rng(options.seed ?? Date.now() % 2 ** 31);
     this.reconnectBackoff = new Backoff(
-      options.reconnectInitialMs ?? 500,
-      options.reconnectMaxMs ?? 30_000,
-      this.rng,
+      {
+        initialMs: options.reconnectInitialMs ?? 500,
+        maxMs: options.reconnectMaxMs ?? 30_000,
+        jitter: RETRY_JITTER,
+      },
+      () => this.rng.next(),
     );
     this.log = options.log ?? (() => undefined);
     const pipeline = options.pipeline;
@@ -286,9 +295,12 @@ export class ExchangeClient {
 
   private async fetchUntilSynced(symbol: string, generation: number): Promise<void> {
     const backoff = new Backoff(
-      this.options.snapshotRetryInitialMs ?? 250,
-      this.options.snapshotRetryMaxMs ?? 10_000,
-      this.rng,
+      {
+        initialMs: this.options.snapshotRetryInitialMs ?? 250,
+        maxMs: this.options.snapshotRetryMaxMs ?? 10_000,
+        jitter: RETRY_JITTER,
+      },
+      () => this.rng.next(),
     );
     const url = `${this.options.restUrl.replace(/\/+$/, '')}/api/v3/depth?symbol=${symbol}&limit=${this.options.snapshotLimit ?? 1000}`;
     const pipeline = this.options.pipeline;
