@@ -1,4 +1,5 @@
 import type { Brand } from './brand.js';
+import { indexMap } from './index-map.js';
 
 /**
  * Fixed-point scale of every price and quantity inside the engine: integer counts of
@@ -124,7 +125,7 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** The control block's trading-state word (DESIGN.md §1). */
 export const TRADING_STATES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
 export type TradingState = (typeof TRADING_STATES)[number];
-export const TradingStateCode = { ACTIVE: 0, REDUCING: 1, HALTED: 2 } as const;
+export const TradingStateCode = indexMap(TRADING_STATES);
 
 /** Feed state published by the market-data thread. */
 export const FEED_STATES = ['connecting', 'syncing', 'live', 'stale', 'down'] as const;

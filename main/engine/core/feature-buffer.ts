@@ -1,3 +1,5 @@
+import { indexMap } from '../../../shared/index-map.js';
+
 /**
  * The strategy thread's history of book snapshots (DESIGN.md §5: "the window holds the
  * snapshots whose receive time lies within feature_window_ms of the newest").
@@ -11,17 +13,20 @@
  * No locks or atomics because nothing else ever touches it.
  */
 
-/** Column indexes for `get(column, i)` and `column(c)`. */
-export const FeatureColumn = {
-  TS_US: 0,
-  MID: 1,
-  BEST_BID: 2,
-  BEST_ASK: 3,
-  IMBALANCE: 4,
-  SPREAD_BPS: 5,
-} as const;
+/** The fixed columns, in storage order. */
+const FEATURE_COLUMNS = [
+  'TS_US',
+  'MID',
+  'BEST_BID',
+  'BEST_ASK',
+  'IMBALANCE',
+  'SPREAD_BPS',
+] as const;
 
-export const FEATURE_COLUMN_COUNT = 6;
+/** Column indexes for `get(column, i)` and `column(c)`. */
+export const FeatureColumn = indexMap(FEATURE_COLUMNS);
+
+export const FEATURE_COLUMN_COUNT = FEATURE_COLUMNS.length;
 
 export const DEFAULT_FEATURE_BUFFER_CAPACITY = 1000;
 
