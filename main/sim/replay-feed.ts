@@ -281,7 +281,7 @@ export class ReplayFeed implements MarketFeed {
 }
 
 /** Depth diff streams (not partial-depth snapshots like @depth20@100ms). */
-export function kindOfStream(stream: string): FrameKindCode {
+function kindOfStream(stream: string): FrameKindCode {
   if (/@depth(@\d+ms)?$/.test(stream)) return FrameKind.DEPTH;
   if (stream.endsWith('@trade')) return FrameKind.TRADE;
   if (stream.endsWith('@aggTrade')) return FrameKind.AGG_TRADE;

@@ -264,7 +264,7 @@ export class RestApi {
 }
 
 /** Binance's weight of GET /api/v3/depth by limit. */
-export function depthWeight(limit: number): number {
+function depthWeight(limit: number): number {
   if (limit <= 100) return 5;
   if (limit <= 500) return 25;
   if (limit <= 1000) return 50;

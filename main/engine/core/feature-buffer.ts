@@ -28,7 +28,7 @@ export const FeatureColumn = indexMap(FEATURE_COLUMNS);
 
 export const FEATURE_COLUMN_COUNT = FEATURE_COLUMNS.length;
 
-export const DEFAULT_FEATURE_BUFFER_CAPACITY = 1000;
+const DEFAULT_FEATURE_BUFFER_CAPACITY = 1000;
 
 export class FeatureBuffer {
   readonly capacity: number;

@@ -23,7 +23,7 @@ import Database from 'better-sqlite3';
  * Timestamps are integer nanoseconds since the epoch on the data clock (µs × 1000).
  */
 
-export const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 1;
 
 const STATEMENTS = [
   // --- the seed's tables, unchanged
@@ -82,7 +82,7 @@ const STATEMENTS = [
 ];
 
 /** Creates the tables and indexes that are missing; refuses a database from a newer Lockstep. */
-export function applySchema(db: Database.Database): void {
+function applySchema(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new Error(
