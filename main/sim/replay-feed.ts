@@ -11,7 +11,7 @@ import { ReplayMirror } from './replay-mirror.js';
 import type { LogFn } from '../../shared/log.js';
 
 /**
- * Serves a recording (DESIGN.md §4) as the exchange sent it: each frame line goes out on
+ * Serves a recording (docs/ARCHITECTURE.md §4) as the exchange sent it: each frame line goes out on
  * its stream, unchanged, at the recording's own pace times `speed` (or as fast as the
  * slowest client takes them with 'max'). Playback starts with the first WebSocket client
  * and all clients share it, like a live market; it plays once.

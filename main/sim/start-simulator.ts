@@ -35,7 +35,7 @@ export interface SimulatorOptions {
   readonly seed?: number;
   /** Generated symbols (default BTCUSDT, ETHUSDT); ignored with `replay`. */
   readonly symbols?: readonly string[];
-  /** Serve this recording (DESIGN.md §4) instead of generating a market. */
+  /** Serve this recording (docs/ARCHITECTURE.md §4) instead of generating a market. */
   readonly replay?: string;
   /** Replay pace (1 = the recording's own, 'max' = as fast as clients take it); generated: simulated seconds per second. */
   readonly speed?: number | 'max';

@@ -1,6 +1,6 @@
 import type { BenchStage } from './bench-stage.js';
 
-/** One measured row of the latency table (DESIGN.md §8). */
+/** One measured row of the latency table (docs/ARCHITECTURE.md §8). */
 export interface BenchRow {
   readonly stage: string;
   readonly group: string;

@@ -1,7 +1,7 @@
 import { indexMap } from '../../../shared/index-map.js';
 
 /**
- * The strategy thread's history of book snapshots (DESIGN.md §5: "the window holds the
+ * The strategy thread's history of book snapshots (docs/ARCHITECTURE.md §5: "the window holds the
  * snapshots whose receive time lies within feature_window_ms of the newest").
  *
  * A fixed-capacity ring stored as struct-of-arrays: one Float64Array per column, so a

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 
 /**
- * The SQLite schema (DESIGN.md §7). `trades` and `positions` are the seed's tables,
+ * The SQLite schema (docs/ARCHITECTURE.md §7). `trades` and `positions` are the seed's tables,
  * column for column: their REAL columns hold the double NEAREST to the exact decimal
  * (integer 1e-8 units ÷ 1e8, one correctly rounded division), so nothing accumulates in
  * floats, and `Math.round(value × 1e8)` gives the exact units back for any magnitude

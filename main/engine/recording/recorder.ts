@@ -34,7 +34,7 @@ export interface RecordProgress {
 /**
  * Records a live feed: the same client and sync procedure as the engine, writing every
  * frame as received and every REST snapshot it fetched (at the start, after each gap) as
- * recording lines (DESIGN.md §4), so replaying the file re-enacts the session.
+ * recording lines (docs/ARCHITECTURE.md §4), so replaying the file re-enacts the session.
  */
 export async function recordMarket(options: RecorderOptions): Promise<RecordProgress> {
   const writer = new RecordingWriter(options.out);
