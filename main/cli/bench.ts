@@ -40,7 +40,7 @@ function parseRates(text: string): number[] {
 
 const progress = (what: string): boolean => process.stderr.write(`bench: ${what}…\n`);
 
-/** `lockstep bench`: the latency budget table of DESIGN.md §8, the running engine, replay. */
+/** `lockstep bench`: the latency budget table of docs/ARCHITECTURE.md §8, the running engine, replay. */
 export const benchCommand: CommandSpec = {
   name: 'bench',
   summary:

@@ -7,7 +7,7 @@ import { convertHftbacktest } from '../recording/hftbacktest-convert.js';
 import { runLiveEngine, type LiveEngineRun } from './live-engine.js';
 
 /** The real BTCUSDT recording the replay row uses (test/fixtures, MIT). */
-export const BTCUSDT_FIXTURE = join(
+const BTCUSDT_FIXTURE = join(
   __dirname,
   '..',
   '..',

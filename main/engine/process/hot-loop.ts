@@ -55,7 +55,7 @@ export interface HotLoopOptions {
 }
 
 /**
- * The hot thread's business logic (DESIGN.md §1, layout "hot"): one call per frame runs
+ * The hot thread's business logic (docs/ARCHITECTURE.md §1, layout "hot"): one call per frame runs
  * market data → book → features → signal → risk → order → paper broker, with no ring
  * and no thread hand-over between the stages. The strategy's order goes straight into
  * the broker; the trading-state word is read before every order. Rings exist only at the

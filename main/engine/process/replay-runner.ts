@@ -4,7 +4,7 @@ import { REJECT_REASONS } from '../../../shared/domain.js';
 import { monoNowUs } from '../core/clock.js';
 import { EngineRuntime } from './engine-runtime.js';
 
-/** The summary object of `replay --json` (DESIGN.md §3), plus per-symbol positions. */
+/** The summary object of `replay --json` (docs/ARCHITECTURE.md §3), plus per-symbol positions. */
 export interface ReplaySummary {
   readonly messages: number;
   readonly book_updates: number;

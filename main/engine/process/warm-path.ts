@@ -16,7 +16,7 @@ import { StrategyCore, StrategyOutput } from '../strategy/strategy-core.js';
 const LIGHT_SIDE = 0.1;
 
 /**
- * Keeps the tick-to-trade path warm while the market is quiet (DESIGN.md §8): on a
+ * Keeps the tick-to-trade path warm while the market is quiet (docs/ARCHITECTURE.md §8): on a
  * shared 2-core machine an idle path loses its caches and branch history, and the same
  * frame 10 ms after the last costs 15× one that follows back to back.
  *

@@ -16,7 +16,7 @@ const STREAM_KEY = Buffer.from(',"stream":"');
 const DATA_KEY = Buffer.from('","data":');
 
 /**
- * Reads a recording (DESIGN.md §4, plain or gzip) for a replay at full speed: the file in
+ * Reads a recording (docs/ARCHITECTURE.md §4, plain or gzip) for a replay at full speed: the file in
  * 1 MiB chunks, each frame line handed over as a view of its `data` bytes, so no string
  * and no object is made per frame (the frame scanner reads bytes). Lines in another
  * layout (snapshots, hand-written files, anything odd) go through the general line

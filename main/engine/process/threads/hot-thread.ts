@@ -12,7 +12,7 @@ import type { HotThreadMessage } from '../worker-messages.js';
 const STRATEGY_FINISHED = 0x7fffffff;
 
 /**
- * The hot thread (layout "hot", DESIGN.md §1): market data → book → features → signal →
+ * The hot thread (layout "hot", docs/ARCHITECTURE.md §1): market data → book → features → signal →
  * risk → order → paper broker in one loop (HotLoop), no hand-over between the stages.
  *
  * Live, the WebSocket lives in this thread: its message callback runs the whole tick
