@@ -15,6 +15,7 @@ import {
   runBench,
   type BenchRow,
 } from '../engine/bench/run-bench.js';
+import { ENGINE_LAYOUTS } from '../../shared/config.js';
 import { booleanOption, numberOption, stringOption, type CommandSpec } from './args.js';
 
 const SECTIONS = ['stages', 'engine', 'replay'] as const;
@@ -83,7 +84,13 @@ export const benchCommand: CommandSpec = {
       kind: 'number',
       value: 'MINUTES',
       description:
-        'instead: run the hot engine trading at 1,000 frames/s for MINUTES and print RSS, heaps and tick-to-trade per minute',
+        'instead: run the engine trading at 1,000 frames/s for MINUTES and print RSS, heaps and tick-to-trade per minute',
+    },
+    {
+      name: 'layout',
+      kind: 'string',
+      value: 'hot|pipeline',
+      description: 'the engine layout of the soak (default hot)',
     },
   ],
   async run(options) {
@@ -91,19 +98,21 @@ export const benchCommand: CommandSpec = {
     const soakMinutes = numberOption(options, 'soak');
     if (soakMinutes !== undefined) {
       if (!(soakMinutes > 0)) throw new Error(`--soak must be a positive number of minutes`);
+      const layout = parseList(stringOption(options, 'layout') ?? 'hot', ENGINE_LAYOUTS, 'layout');
+      if (layout.length !== 1) throw new Error('--layout takes one layout: hot or pipeline');
       console.log(
-        `soak: hot engine, 1000 frames/s, ${soakMinutes} min; load ${machineLoad().join(' ')}`,
+        `soak: ${layout[0]} engine, 1000 frames/s, ${soakMinutes} min; load ${machineLoad().join(' ')}`,
       );
       await runSoak({
         minutes: soakMinutes,
         framesPerSecond: 1000,
-        layout: 'hot',
-        keepWarm: true,
+        layout: layout[0]!,
+        keepWarm: layout[0] === 'hot',
         onMinute: (m) =>
           console.log(
             json
               ? JSON.stringify({ ...m, load: machineLoad() })
-              : `minute ${m.minute}: rss ${m.rssMb} MB, main heap ${m.mainHeapMb} MB, hot heap ${m.tradingHeapMb ?? '—'} MB, ${m.orders} orders, tick-to-trade p50 ${m.p50Us ?? '—'} µs p99 ${m.p99Us ?? '—'} µs, load ${machineLoad().join(' ')}`,
+              : `minute ${m.minute}: rss ${m.rssMb} MB, main heap ${m.mainHeapMb} MB, trading-thread heap ${m.tradingHeapMb ?? '—'} MB, ${m.orders} orders, tick-to-trade p50 ${m.p50Us ?? '—'} µs p99 ${m.p99Us ?? '—'} µs, load ${machineLoad().join(' ')}`,
           ),
       });
       return 0;
