@@ -133,6 +133,13 @@ function specObject<K extends string>(
 export const WAIT_STRATEGIES = ['spin', 'hybrid', 'block'] as const;
 export type WaitStrategyName = (typeof WAIT_STRATEGIES)[number];
 
+/**
+ * How the hot thread keeps its path warm between frames: spin (dry passes back to back,
+ * one busy core), timer (a dry pass every millisecond, the thread sleeps between), off.
+ */
+export const WARM_MODES = ['spin', 'timer', 'off'] as const;
+export type WarmMode = (typeof WARM_MODES)[number];
+
 /** hot: one thread from frame to fill (the default); pipeline: market, strategy, execution threads. */
 export const ENGINE_LAYOUTS = ['hot', 'pipeline'] as const;
 export type EngineLayout = (typeof ENGINE_LAYOUTS)[number];
@@ -223,11 +230,10 @@ const ConfigSchema = z
       .strictObject({
         layout: z.enum(ENGINE_LAYOUTS).default('hot'),
         /**
-         * Layout hot, live: between frames run a dry pass of the real path (book, features,
-         * signal, risk, sizing, matching) that emits nothing, so caches stay warm. Costs one
-         * busy core.
+         * Layout hot, live: between frames run dry passes of the real path (book, features,
+         * signal, risk, sizing, matching) that emit nothing, so caches stay warm.
          */
-        keep_warm: z.boolean().default(true),
+        keep_warm: z.enum(WARM_MODES).default('spin'),
         wait_strategy: z.enum(WAIT_STRATEGIES).default('hybrid'),
         ring_capacity: numberField(
           'engine.ring_capacity',

@@ -15,10 +15,12 @@ import {
   runBench,
   type BenchRow,
 } from '../engine/bench/run-bench.js';
-import { ENGINE_LAYOUTS } from '../../shared/config.js';
+import { ENGINE_LAYOUTS, validateConfig } from '../../shared/config.js';
 import { booleanOption, numberOption, stringOption, type CommandSpec } from './args.js';
 
 const SECTIONS = ['stages', 'engine', 'replay'] as const;
+/** The configured default: what `tick_to_trade` in --json reports. */
+const DEFAULT_WARM_MODE = validateConfig({}).engine.keep_warm;
 type Section = (typeof SECTIONS)[number];
 
 function parseList<T extends string>(text: string, allowed: readonly T[], option: string): T[] {
@@ -107,7 +109,7 @@ export const benchCommand: CommandSpec = {
         minutes: soakMinutes,
         framesPerSecond: 1000,
         layout: layout[0]!,
-        keepWarm: layout[0] === 'hot',
+        keepWarm: layout[0] === 'hot' ? DEFAULT_WARM_MODE : 'off',
         onMinute: (m) =>
           console.log(
             json
@@ -157,7 +159,9 @@ export const benchCommand: CommandSpec = {
     const load = machineLoad();
 
     if (json) {
-      const live = runs.find((r) => r.layout === 'hot' && r.keepWarm && r.framesPerSecond === 100);
+      const live = runs.find(
+        (r) => r.layout === 'hot' && r.keepWarm === DEFAULT_WARM_MODE && r.framesPerSecond === 100,
+      );
       console.log(
         JSON.stringify({
           load_average: { before: loadBefore, after: load },

@@ -16,7 +16,7 @@ test('bench --json: tick_to_trade is the live hot engine at 100 frames/s, in µs
   assert.equal(printed.length, 1, 'one JSON object on one line');
   const result = JSON.parse(printed[0]!) as {
     tick_to_trade: { p50: number; p99: number; p999: number; orders: number };
-    engine: Array<{ layout: string; keep_warm: boolean; orders: number; kill_switch_us?: unknown }>;
+    engine: Array<{ layout: string; keep_warm: string; orders: number; kill_switch_us?: unknown }>;
     load_average: { before: number[]; after: number[] };
   };
   const { p50, p99, p999, orders } = result.tick_to_trade;
@@ -24,7 +24,7 @@ test('bench --json: tick_to_trade is the live hot engine at 100 frames/s, in µs
   assert.ok(p50 > 0 && p50 <= p99 && p99 <= p999, JSON.stringify(result.tick_to_trade));
   assert.deepEqual(
     result.engine.map((run) => `${run.layout}/${run.keep_warm}`),
-    ['hot/true', 'hot/false', 'pipeline/false'],
+    ['hot/spin', 'hot/timer', 'hot/off', 'pipeline/off'],
   );
   assert.ok(result.engine.every((run) => run.kill_switch_us !== undefined));
   assert.equal(result.load_average.after.length, 3);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineLayout } from '../../shared/config.js';
+import { validateConfig, type EngineLayout, type WarmMode } from '../../shared/config.js';
 import { startSimulator } from '../../main/sim/start-simulator.js';
 import { tradingConfig } from '../../main/engine/bench/live-engine.js';
 import { MarketSnapshots } from '../../main/engine/core/market-snapshot.js';
@@ -24,18 +24,27 @@ async function until(what: string, check: () => boolean, timeoutMs = 30_000): Pr
 /** The real engine (its worker threads, a database in a temp folder) against the simulator. */
 async function withLiveEngine(
   layout: EngineLayout,
-  keepWarm: boolean,
-  body: (engine: EngineRuntime) => Promise<void>,
+  keepWarm: WarmMode,
+  body: (engine: EngineRuntime, logs: string[]) => Promise<void>,
+  orderType: 'Limit' | 'PostOnly' = 'Limit',
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-layout-'));
   const sim = await startSimulator({ port: 0, seed: 5, symbols: ['BTCUSDT'], rate: 100 });
+  const logs: string[] = [];
   const engine = EngineRuntime.start({
     mode: 'live',
-    config: tradingConfig(sim.url, sim.restUrl, layout, keepWarm),
+    config: validateConfig({
+      ...tradingConfig(sim.url, sim.restUrl, layout, keepWarm),
+      strategy: {
+        ...tradingConfig(sim.url, sim.restUrl, layout, keepWarm).strategy,
+        order_type: orderType,
+      },
+    }),
     dbPath: join(dir, 'live.sqlite'),
+    log: (_level, msg) => void logs.push(msg),
   });
   try {
-    await body(engine);
+    await body(engine, logs);
     assert.equal(engine.fatalError, null);
   } finally {
     await engine.stop();
@@ -45,10 +54,11 @@ async function withLiveEngine(
 }
 
 for (const [layout, keepWarm] of [
-  ['hot', true],
-  ['pipeline', false],
+  ['hot', 'spin'],
+  ['hot', 'timer'],
+  ['pipeline', 'off'],
 ] as const) {
-  test(`layout ${layout}: live against the simulator, orders fill and tick-to-trade is measured`, async () => {
+  test(`layout ${layout}, keep_warm ${keepWarm}: live against the simulator, orders fill and tick-to-trade is measured`, async () => {
     await withLiveEngine(layout, keepWarm, async (engine) => {
       await until(
         'orders, fills and a tick-to-trade sample',
@@ -69,38 +79,45 @@ for (const [layout, keepWarm] of [
 }
 
 test('layout hot: the kill switch halts the loop at once, cancels open orders, and no order follows', async () => {
-  await withLiveEngine('hot', true, async (engine) => {
-    await until('an open order resting in the broker', () =>
-      engine.state().orders.some((order) => OPEN.has(order.status)),
-    );
-    const ack = engine.command({ type: 'setKillSwitch', on: true, reason: 'test' });
-    assert.equal(ack.ok, true);
-    await until(
-      'the hot thread to act on the kill switch',
-      () => engine.control.histogram('kill_switch').count > 0,
-      5000,
-    );
-    await until(
-      'no open order left',
-      () => !engine.state().orders.some((order) => OPEN.has(order.status)),
-      5000,
-    );
-    const ordersAtHalt = engine.control.counter('orders_submitted');
-    const fillsAtHalt = engine.control.counter('fills');
-    await sleep(1500);
-    assert.equal(
-      engine.control.counter('orders_submitted'),
-      ordersAtHalt,
-      'no order after the halt',
-    );
-    assert.equal(engine.control.counter('fills'), fillsAtHalt, 'nothing fills after the halt');
-    assert.ok(engine.control.counter('market_updates') > 0);
-    assert.equal(engine.state().killSwitch.state, 'HALTED');
-    assert.ok(
-      engine.state().orders.some((order) => order.status === 'Cancelled'),
-      'the resting orders show as cancelled',
-    );
-  });
+  await withLiveEngine(
+    'hot',
+    'spin',
+    async (engine, logs) => {
+      await until('an open order resting in the broker', () =>
+        engine.state().orders.some((order) => OPEN.has(order.status)),
+      );
+      const ack = engine.command({ type: 'setKillSwitch', on: true, reason: 'test' });
+      assert.equal(ack.ok, true);
+      await until(
+        'the hot thread to act on the kill switch',
+        () => engine.control.histogram('kill_switch').count > 0,
+        5000,
+      );
+      await until(
+        'no open order left',
+        () => !engine.state().orders.some((order) => OPEN.has(order.status)),
+        5000,
+      );
+      const ordersAtHalt = engine.control.counter('orders_submitted');
+      const fillsAtHalt = engine.control.counter('fills');
+      await sleep(1500);
+      assert.equal(
+        engine.control.counter('orders_submitted'),
+        ordersAtHalt,
+        'no order after the halt',
+      );
+      assert.equal(engine.control.counter('fills'), fillsAtHalt, 'nothing fills after the halt');
+      assert.ok(engine.control.counter('market_updates') > 0);
+      assert.equal(engine.state().killSwitch.state, 'HALTED');
+      const halted = logs.map((msg) => /trading HALTED: cancelled (\d+) open orders/.exec(msg));
+      assert.ok(
+        halted.some((match) => match !== null && Number(match[1]) > 0),
+        `the broker cancelled the resting orders: ${logs.join(' | ')}`,
+      );
+      // Post-only orders rest at the touch, so there are open orders to cancel at the halt.
+    },
+    'PostOnly',
+  );
 });
 
 test("the engine main thread reads the top of book from the trading thread's seqlock", async () => {
@@ -108,7 +125,7 @@ test("the engine main thread reads the top of book from the trading thread's seq
   // No exchange answers here: nothing but this test writes the snapshot.
   const engine = EngineRuntime.start({
     mode: 'live',
-    config: tradingConfig('ws://127.0.0.1:9', 'http://127.0.0.1:9', 'hot', false),
+    config: tradingConfig('ws://127.0.0.1:9', 'http://127.0.0.1:9', 'hot', 'off'),
     dbPath: join(dir, 'live.sqlite'),
   });
   try {

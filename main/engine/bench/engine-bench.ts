@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateConfig, type EngineLayout } from '../../../shared/config.js';
+import { validateConfig, type EngineLayout, type WarmMode } from '../../../shared/config.js';
 import { runReplay, type ReplaySummary } from '../process/replay-runner.js';
 import { convertHftbacktest } from '../recording/hftbacktest-convert.js';
 import { runLiveEngine, type LiveEngineRun } from './live-engine.js';
@@ -24,11 +24,12 @@ export interface EngineSectionOptions {
   readonly onRun?: (what: string) => void;
 }
 
-/** Which engines run at each rate: hot with and without the warm path, and pipeline. */
-const ENGINE_VARIANTS: ReadonlyArray<{ layout: EngineLayout; keepWarm: boolean }> = [
-  { layout: 'hot', keepWarm: true },
-  { layout: 'hot', keepWarm: false },
-  { layout: 'pipeline', keepWarm: false },
+/** Which engines run at each rate: hot with each way of keeping warm, and pipeline. */
+const ENGINE_VARIANTS: ReadonlyArray<{ layout: EngineLayout; keepWarm: WarmMode }> = [
+  { layout: 'hot', keepWarm: 'spin' },
+  { layout: 'hot', keepWarm: 'timer' },
+  { layout: 'hot', keepWarm: 'off' },
+  { layout: 'pipeline', keepWarm: 'off' },
 ];
 
 /**
@@ -41,7 +42,7 @@ export async function runEngineSection(options: EngineSectionOptions): Promise<L
   for (const rate of options.rates) {
     for (const variant of ENGINE_VARIANTS) {
       options.onRun?.(
-        `engine ${variant.layout}${variant.layout === 'hot' ? (variant.keepWarm ? ' (keep_warm on)' : ' (keep_warm off)') : ''} at ${rate} frames/s`,
+        `engine ${variant.layout}${variant.layout === 'hot' ? ` (keep_warm ${variant.keepWarm})` : ''} at ${rate} frames/s`,
       );
       runs.push(
         await runLiveEngine({
@@ -106,7 +107,7 @@ const us = (value: number | null): string => (value === null ? '—' : `${value.
 export function formatEngineRuns(runs: readonly LiveEngineRun[]): string {
   const header = ['engine', 'frames/s', 'orders', 'p50', 'p99', 'p99.9', 'kill switch p50/p99'];
   const cells = runs.map((run) => [
-    run.layout === 'hot' ? `hot, keep_warm ${run.keepWarm ? 'on' : 'off'}` : 'pipeline',
+    run.layout === 'hot' ? `hot, keep_warm ${run.keepWarm}` : 'pipeline',
     String(run.framesPerSecond),
     String(run.measured),
     us(run.p50Us),

@@ -1,4 +1,4 @@
-import type { EngineLayout } from '../../../shared/config.js';
+import type { EngineLayout, WarmMode } from '../../../shared/config.js';
 import type { EngineRuntime } from '../process/engine-runtime.js';
 import { runLiveEngine } from './live-engine.js';
 
@@ -24,7 +24,7 @@ export async function runSoak(options: {
   readonly minutes: number;
   readonly framesPerSecond: number;
   readonly layout: EngineLayout;
-  readonly keepWarm: boolean;
+  readonly keepWarm: WarmMode;
   readonly onMinute: (minute: SoakMinute) => void;
 }): Promise<void> {
   let ordersBefore = 0;

@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateConfig, type Config, type EngineLayout } from '../../../shared/config.js';
+import {
+  validateConfig,
+  type Config,
+  type EngineLayout,
+  type WarmMode,
+} from '../../../shared/config.js';
 import { startSimulator } from '../../sim/start-simulator.js';
 import type { LatencyHistogram } from '../core/histogram.js';
 import { EngineRuntime } from '../process/engine-runtime.js';
@@ -9,7 +14,7 @@ import { EngineRuntime } from '../process/engine-runtime.js';
 /** One run of the real engine against the simulator. */
 export interface LiveEngineRun {
   readonly layout: EngineLayout;
-  readonly keepWarm: boolean;
+  readonly keepWarm: WarmMode;
   readonly framesPerSecond: number;
   readonly seconds: number;
   /** Tick-to-trade from the engine's own histogram after the warm-up, µs (null: no order). */
@@ -29,7 +34,7 @@ export interface LiveEngineOptions {
   readonly framesPerSecond: number;
   readonly seconds: number;
   readonly warmupSeconds?: number;
-  readonly keepWarm?: boolean;
+  readonly keepWarm?: WarmMode;
   /** After the measured run, toggle the kill switch this many times and time each. */
   readonly killSwitchRounds?: number;
   /** Called once a second with the running engine (the soak prints from here). */
@@ -45,7 +50,7 @@ export function tradingConfig(
   url: string,
   restUrl: string,
   layout: EngineLayout,
-  keepWarm: boolean,
+  keepWarm: WarmMode,
 ): Config {
   return validateConfig({
     market: { url, rest_url: restUrl },
@@ -77,7 +82,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * the broker accepting the order.
  */
 export async function runLiveEngine(options: LiveEngineOptions): Promise<LiveEngineRun> {
-  const keepWarm = options.keepWarm ?? true;
+  const keepWarm = options.keepWarm ?? 'spin';
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
   const sim = await startSimulator({
     port: 0,

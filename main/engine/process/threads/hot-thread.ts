@@ -18,10 +18,11 @@ const STRATEGY_FINISHED = 0x7fffffff;
  * Live, the WebSocket lives in this thread: its message callback runs the whole tick
  * synchronously, so the frame's bytes reach the broker with no ring and no wake-up in
  * between. Trader commands arrive on the command ring; the engine main thread also posts
- * a one-word wake-up message, so a command is acted on even while no frame comes. With
- * `engine.keep_warm` the thread runs dry passes of the path between frames (one busy
- * core, the only one: on 2 cores at most one thread may spin), yielding to the event loop
- * after each so a frame waits at most one pass.
+ * a one-word wake-up message, so a command is acted on even while no frame comes.
+ * `engine.keep_warm` runs dry passes of the path between frames: `spin` back to back
+ * (one busy core, the only one: on 2 cores at most one thread may spin), yielding to the
+ * event loop after each so a frame waits at most one pass; `timer` one a millisecond,
+ * sleeping in between (docs/LAYOUT.md compares them).
  *
  * Replay reads the recording here too, on its own clock, as fast as the loop goes.
  */
@@ -56,7 +57,7 @@ runWorker('hot', async () => {
     log,
     ml,
     ...(wiring.restored ? { restored: wiring.restored } : {}),
-    keepWarm: !replay && config.engine.keep_warm,
+    keepWarm: !replay && config.engine.keep_warm !== 'off',
     killSwitchStampUs: () => shared.stateChangeUs(),
   });
 
@@ -171,14 +172,19 @@ runWorker('hot', async () => {
     loop.drainCommands(commands);
     publish();
   }, 1000 / config.engine.ui_hz);
-  if (loop.keepsWarm) {
-    const keepWarm = (): void => {
+  const warmPass = (): void => {
+    if (commands.hasData()) loop.drainCommands(commands);
+    else loop.syncControl();
+    loop.warmPass();
+  };
+  if (loop.keepsWarm && config.engine.keep_warm === 'spin') {
+    const spin = (): void => {
       if (stopping) return;
-      if (commands.hasData()) loop.drainCommands(commands);
-      else loop.syncControl();
-      loop.warmPass();
-      setImmediate(keepWarm);
+      warmPass();
+      setImmediate(spin);
     };
-    setImmediate(keepWarm);
+    setImmediate(spin);
+  } else if (loop.keepsWarm) {
+    const warmTimer = setInterval(() => (stopping ? clearInterval(warmTimer) : warmPass()), 1);
   }
 });
