@@ -12,6 +12,7 @@ import {
 } from '../../../shared/domain.js';
 import {
   FillRow,
+  MarketHeader,
   MarketRecord,
   MarketUpdate,
   OrderCommand,
@@ -76,6 +77,7 @@ function fillSimulationStage(): BenchStage {
     measure() {
       const b = broker();
       const bookRec = book(1, BTC);
+      const bookHeader = new MarketHeader().at(bookRec, 0);
       let bookTs = 1;
       const order = new Float64Array(OrderRecord.SLOTS);
       const cmd = new OrderCommand().begin(order, 0, OrderCommandKind.NEW);
@@ -91,8 +93,7 @@ function fillSimulationStage(): BenchStage {
           b.onOrder(order, 0);
         },
         () => {
-          bookTs++;
-          book(bookTs, BTC, bookRec);
+          bookHeader.tsUs = asTimestampUs(++bookTs);
           b.onMarket(bookRec, 0);
         },
       );

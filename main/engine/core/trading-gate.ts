@@ -20,6 +20,10 @@ export function reducesPosition(side: SideCode, qty: Qty, position: Qty, committ
   return qty + committed <= Math.abs(position);
 }
 
+/** Whether the gate needs the position and open orders to decide (only REDUCING does). */
+export const gateNeedsPosition = (state: TradingStateCode): boolean =>
+  state === TradingStateCode.REDUCING;
+
 /**
  * The trading-state word's rule for a new order (DESIGN.md §1), the ONE place it is
  * decided: the risk check and the paper broker both ask here, so risk can never pass an

@@ -11,19 +11,22 @@ const { PENDING, OPEN, PARTIALLY_FILLED, FILLED, CANCELLED, REJECTED } = OrderSt
  *   Filled, Cancelled, Rejected: terminal.
  * An order is never rejected once it has been accepted at the exchange (Open).
  */
-const LEGAL: readonly (readonly OrderStatusCode[])[] = [
-  /* PENDING */ [OPEN, PARTIALLY_FILLED, FILLED, CANCELLED, REJECTED],
-  /* OPEN */ [PARTIALLY_FILLED, FILLED, CANCELLED],
-  /* PARTIALLY_FILLED */ [PARTIALLY_FILLED, FILLED, CANCELLED],
-  /* FILLED */ [],
-  /* CANCELLED */ [],
-  /* REJECTED */ [],
-];
+const to = (...statuses: OrderStatusCode[]): number =>
+  statuses.reduce<number>((mask, status) => mask | (1 << status), 0);
+/** Per status, a bit mask of the statuses it may move to (checked on every change: no allocation). */
+const LEGAL = Int32Array.of(
+  /* PENDING */ to(OPEN, PARTIALLY_FILLED, FILLED, CANCELLED, REJECTED),
+  /* OPEN */ to(PARTIALLY_FILLED, FILLED, CANCELLED),
+  /* PARTIALLY_FILLED */ to(PARTIALLY_FILLED, FILLED, CANCELLED),
+  /* FILLED */ 0,
+  /* CANCELLED */ 0,
+  /* REJECTED */ 0,
+);
 
 export const isTerminalStatus = (status: OrderStatusCode): boolean => status >= FILLED;
 
-export function isLegalTransition(from: OrderStatusCode, to: OrderStatusCode): boolean {
-  return LEGAL[from]?.includes(to) ?? false;
+export function isLegalTransition(from: OrderStatusCode, next: OrderStatusCode): boolean {
+  return ((LEGAL[from] ?? 0) & (1 << next)) !== 0;
 }
 
 /**

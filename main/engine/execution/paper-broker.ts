@@ -22,7 +22,12 @@ import {
   TradeUpdate,
 } from '../../../shared/records.js';
 import type { Rng } from '../core/rng.js';
-import { GATE_OPEN, reducesPosition, tradingGate } from '../core/trading-gate.js';
+import {
+  GATE_OPEN,
+  gateNeedsPosition,
+  reducesPosition,
+  tradingGate,
+} from '../core/trading-gate.js';
 import { ActiveOrders } from './active-orders.js';
 import { BrokerRecordEncoder } from './broker-records.js';
 import {
@@ -315,12 +320,14 @@ export class PaperBroker implements FillListener {
   /** The trading-state gate (core/trading-gate.ts), at receipt and again at arrival. */
   private admissible(order: PaperOrder): boolean {
     if (order.isFlatten) return true;
+    const state = this.tradingState;
+    const needs = gateNeedsPosition(state); // spares the scan of open orders when ACTIVE
     const verdict = tradingGate(
-      this.tradingState,
+      state,
       order.side,
       order.remaining,
-      this.heldBy(order),
-      this.active.committedBefore(order),
+      needs ? this.heldBy(order) : (0 as Qty),
+      needs ? this.active.committedBefore(order) : (0 as Qty),
     );
     if (verdict === GATE_OPEN) return true;
     this.reject(order, verdict);
