@@ -11,8 +11,6 @@ import {
 import type { QueueSlot } from './queue-model.js';
 import { NO_REASON } from './order-reasons.js';
 
-/** ORDER_STATUSES indices, named for the broker's state machine (order-state.ts). */
-export const Status = OrderStatusCode;
 /** ORDER_TYPES indices. */
 export const Type = OrderTypeCode;
 export { isTerminalStatus } from './order-state.js';
@@ -38,7 +36,7 @@ export class PaperOrder implements QueueSlot {
   filledNotional = 0;
   /** Fees on this order's fills, 1e-8 quote units. */
   fees = 0;
-  status: OrderStatusCode = Status.PENDING;
+  status: OrderStatusCode = OrderStatusCode.PENDING;
   /** ORDER_REASONS index, NO_REASON (−1) for none. */
   reason: number = NO_REASON;
   createdUs = 0 as TimestampUs;
@@ -80,7 +78,7 @@ export class PaperOrder implements QueueSlot {
     this.filledQty = 0 as Qty;
     this.filledNotional = 0;
     this.fees = 0;
-    this.status = Status.PENDING;
+    this.status = OrderStatusCode.PENDING;
     this.reason = NO_REASON;
     this.createdUs = 0 as TimestampUs;
     this.updatedUs = 0 as TimestampUs;
