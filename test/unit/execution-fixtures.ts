@@ -164,7 +164,7 @@ export interface OrderSnapshot {
   readonly reason: number;
 }
 
-export function fillOf(rec: Float64Array): FillSnapshot {
+function fillOf(rec: Float64Array): FillSnapshot {
   const r = new FillRow().read(rec, 0);
   return {
     tsUs: r.tsUs,
@@ -185,7 +185,7 @@ export function fillOf(rec: Float64Array): FillSnapshot {
   };
 }
 
-export function orderOf(rec: Float64Array): OrderSnapshot {
+function orderOf(rec: Float64Array): OrderSnapshot {
   const r = new OrderRow().read(rec, 0);
   return {
     tsUs: r.tsUs,

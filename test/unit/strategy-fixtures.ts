@@ -87,7 +87,7 @@ export function feedStateRecord(symbol: number, feedStateIndex: FeedStateCode): 
  * The documented defaults. Every table is given explicitly because shared defaultConfig()
  * (validateConfig({})) trips over zod v4 not applying nested defaults inside `.default({})`.
  */
-export function defaultConfig(): Config {
+function defaultConfig(): Config {
   return validateConfig({
     market: {},
     strategy: { params: {}, risk_limits: {} },

@@ -21,7 +21,7 @@ import type { PositionBook } from './positions.js';
 
 const words = new Float64Array(4);
 
-export function orderView(
+function orderView(
   order: PaperOrder,
   symbols: readonly string[],
   _strategyIds: readonly string[],
@@ -48,7 +48,7 @@ export function orderView(
   };
 }
 
-export function fillView(slot: FillSlot, symbols: readonly string[]): FillView {
+function fillView(slot: FillSlot, symbols: readonly string[]): FillView {
   return {
     tradeId: slot.tradeId,
     orderId: slot.orderId,
@@ -81,7 +81,7 @@ export interface PositionSnapshot {
   readonly view: PositionView;
 }
 
-export function positionSnapshot(
+function positionSnapshot(
   book: PositionBook,
   strategyIndex: number,
   symbolIndex: number,

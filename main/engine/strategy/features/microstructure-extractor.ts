@@ -3,7 +3,7 @@ import type { MarketUpdate } from '../../../../shared/records.js';
 import { FeatureColumn, type FeatureBuffer } from '../../core/feature-buffer.js';
 import type { FeatureExtractor } from './feature-extractor.js';
 
-export const MICROSTRUCTURE_FEATURES = [
+const MICROSTRUCTURE_FEATURES = [
   'mid',
   'spread_bps',
   'imbalance',
