@@ -5,7 +5,7 @@ import { HotLoop } from '../../main/engine/process/hot-loop.js';
 
 /** Depth frames for driving the hot loop in-process: bytes rewritten in place, no allocation per tick. */
 export const FIRST_ID = 1_000_000_001;
-export const MID = 60_000;
+const MID = 60_000;
 
 /** Depth frame bytes with 10-digit U and u at fixed offsets, rewritten in place per tick. */
 export function depthTemplate(bidHeavy: boolean): { bytes: Buffer; idAt: number[] } {

@@ -4,14 +4,16 @@ import {
   DEFAULT_STRATEGY_PARAMS,
   type Config,
 } from '../../../shared/config.js';
-import { REJECT_REASONS } from '../../../shared/domain.js';
+import { REJECT_REASONS, asSymbolIndex, type TradingStateCode } from '../../../shared/domain.js';
 import {
+  MarketHeader,
   MarketKind,
-  MarketRecord,
+  OrderCommand,
   OrderCommandKind,
   OrderRecord,
   PersistKind,
   PersistRecord,
+  persistKindOf,
 } from '../../../shared/records.js';
 import { monoNowUs } from '../core/clock.js';
 import type { ControlBlock } from '../core/control-block.js';
@@ -78,6 +80,8 @@ export class HotLoop {
   private readonly control: ControlBlock;
   private readonly symbolCount: number;
   private readonly orderOut = new Float64Array(OrderRecord.SLOTS);
+  private readonly order = new OrderCommand();
+  private readonly header = new MarketHeader();
   private readonly signalOut = new Float64Array(PersistRecord.SLOTS);
   private readonly tickToTrade: LatencyHistogram;
   private readonly fillStage: LatencyHistogram;
@@ -89,7 +93,8 @@ export class HotLoop {
   private readonly params = { ...DEFAULT_STRATEGY_PARAMS };
   private readonly limits = { ...DEFAULT_RISK_LIMITS };
   private generation = -1;
-  private tradingState = -1;
+  /** The trading-state word as last applied; -1 before the first read. */
+  private tradingState: TradingStateCode | -1 = -1;
   private ordersSubmitted = 0;
   private readonly signalSlots = new Float64Array(RECENT_SIGNALS * PersistRecord.SLOTS);
   private signalCount = 0;
@@ -118,7 +123,7 @@ export class HotLoop {
       strategyIds: [config.strategy.strategy_id],
       rng: new Rng(config.execution.seed),
       sink: (record) => {
-        if (record[PersistRecord.KIND] === PersistKind.FILL) control.add('fills');
+        if (persistKindOf(record, 0) === PersistKind.FILL) control.add('fills');
         this.persistRow(record);
       },
       log,
@@ -176,7 +181,7 @@ export class HotLoop {
     if (state !== this.tradingState) this.applyTradingState(state);
   }
 
-  private applyTradingState(state: number): void {
+  private applyTradingState(state: TradingStateCode): void {
     const first = this.tradingState < 0;
     this.tradingState = state;
     this.core.setTradingState(state);
@@ -213,7 +218,7 @@ export class HotLoop {
   }
 
   private onRecord(rec: Float64Array): void {
-    const kind = rec[MarketRecord.KIND]!;
+    const kind = this.header.at(rec, 0).kind;
     if (kind === MarketKind.END) {
       this.ended = true;
       return;
@@ -228,8 +233,9 @@ export class HotLoop {
     // Positions and open orders matter to the strategy on book updates only (sizing, risk).
     if (kind === MarketKind.BOOK) {
       for (let s = 0; s < this.symbolCount; s++) {
-        core.setPosition(s, broker.position(s));
-        core.setOpenOrders(s, broker.openQuantity(s, 1), broker.openQuantity(s, -1));
+        const symbol = asSymbolIndex(s);
+        core.setPosition(symbol, broker.position(symbol));
+        core.setOpenOrders(symbol, broker.openQuantity(symbol, 1), broker.openQuantity(symbol, -1));
       }
     }
     const flags = core.onMarket(rec, 0, this.orderOut, this.signalOut);
@@ -248,14 +254,14 @@ export class HotLoop {
   private submit(): void {
     const state = this.control.tradingState();
     if (state !== this.tradingState) this.applyTradingState(state);
-    const order = this.orderOut;
     this.ordersSubmitted++;
     const started = monoNowUs();
-    this.broker.onOrder(order, 0);
+    this.broker.onOrder(this.orderOut, 0);
     const done = monoNowUs();
-    if (order[OrderRecord.KIND] === OrderCommandKind.NEW) {
+    const order = this.order.read(this.orderOut, 0);
+    if (order.kind === OrderCommandKind.NEW) {
       this.fillStage.record((done - started) * 1000);
-      this.tickToTrade.record((done - order[OrderRecord.T0_US]!) * 1000);
+      this.tickToTrade.record((done - order.t0Us) * 1000);
     }
   }
 

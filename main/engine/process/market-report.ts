@@ -1,9 +1,10 @@
 import type { BookView, TradeView } from '../../../shared/api.js';
 import { FEED_STATES, formatFixed, type FeedState } from '../../../shared/domain.js';
-import { MAX_LEVELS, MarketRecord, TradeRecord } from '../../../shared/records.js';
+import { MAX_LEVELS, MarketUpdate, TradeUpdate } from '../../../shared/records.js';
 import type { ControlBlock } from '../core/control-block.js';
 import type { MarketSnapshots } from '../core/market-snapshot.js';
 import type { MarketPipeline } from '../market/market-pipeline.js';
+import { topImbalance } from '../strategy/features/book-snapshot.js';
 import { CounterMirror } from './thread-kit.js';
 import type { WorkerReport } from './worker-messages.js';
 
@@ -25,6 +26,8 @@ export class MarketReporter {
   private readonly mirror: CounterMirror<Parameters<ControlBlock['add']>[0]>;
   private readonly prices = new Float64Array(MAX_LEVELS);
   private readonly qtys = new Float64Array(MAX_LEVELS);
+  private readonly book = new MarketUpdate();
+  private readonly trade = new TradeUpdate();
 
   constructor(
     private readonly pipeline: MarketPipeline,
@@ -36,37 +39,33 @@ export class MarketReporter {
   }
 
   /** Publishes a BOOK record's top of book to the seqlock (allocation-free). */
-  writeSnapshot(r: Float64Array): void {
-    const bids = r[MarketRecord.BID_COUNT]!;
-    const asks = r[MarketRecord.ASK_COUNT]!;
-    const bid = bids > 0 ? r[MarketRecord.BID_PRICE]! : 0;
-    const ask = asks > 0 ? r[MarketRecord.ASK_PRICE]! : 0;
-    let b = 0;
-    let a = 0;
-    for (let i = 0; i < this.depthLevels && i < bids; i++) b += r[MarketRecord.BID_QTY + i]!;
-    for (let i = 0; i < this.depthLevels && i < asks; i++) a += r[MarketRecord.ASK_QTY + i]!;
-    const imbalance = b + a > 0 ? (b - a) / (b + a) : 0;
+  writeSnapshot(record: Float64Array): void {
+    const book = this.book.read(record, 0);
+    const bid = book.bidCount > 0 ? book.bidPrice(0) : 0;
+    const ask = book.askCount > 0 ? book.askPrice(0) : 0;
+    const imbalance = topImbalance(book, this.depthLevels);
     const spreadBps = bid > 0 && ask > 0 ? ((ask - bid) / ((ask + bid) / 2)) * 1e4 : 0;
     this.snapshots.write(
-      r[MarketRecord.SYMBOL]!,
-      r[MarketRecord.TS_US]!,
+      book.symbol,
+      book.tsUs,
       bid,
       ask,
       Math.round(imbalance * 1e9),
       Math.round(spreadBps * 100),
-      r[MarketRecord.SEQ]!,
+      book.seq,
     );
   }
 
   /** Keeps a TRADE record for the window's recent trades (a fixed ring of numbers). */
   onTrade(record: Float64Array): void {
+    const trade = this.trade.read(record, 0);
     const at = (this.tradeCount++ % RECENT_TRADES) * TRADE_SLOTS;
     const slots = this.tradeSlots;
-    slots[at] = record[MarketRecord.SYMBOL]!;
-    slots[at + 1] = record[MarketRecord.TS_US]!;
-    slots[at + 2] = record[TradeRecord.PRICE]!;
-    slots[at + 3] = record[TradeRecord.QTY]!;
-    slots[at + 4] = record[TradeRecord.IS_BUYER_MAKER]!;
+    slots[at] = trade.symbol;
+    slots[at + 1] = trade.tsUs;
+    slots[at + 2] = trade.price;
+    slots[at + 3] = trade.qty;
+    slots[at + 4] = trade.isBuyerMaker ? 1 : 0;
   }
 
   /** Mirrors the pipeline's counters into the control block. */

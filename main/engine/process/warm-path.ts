@@ -1,7 +1,8 @@
 import { validateConfig, type Config } from '../../../shared/config.js';
+import { asQty, asSymbolIndex, asTimestampUs } from '../../../shared/domain.js';
 import {
-  MarketKind,
   MarketRecord,
+  MarketUpdate,
   MAX_LEVELS,
   OrderRecord,
   PersistRecord,
@@ -33,6 +34,8 @@ export class WarmPath {
   private readonly shadowBroker: PaperBroker;
   private readonly books: BookState[];
   private readonly latest = new Float64Array(MarketRecord.SLOTS);
+  private readonly liveView = new MarketUpdate();
+  private readonly shadowView = new MarketUpdate();
   private readonly record = new Float64Array(MarketRecord.SLOTS);
   private readonly orderOut = new Float64Array(OrderRecord.SLOTS);
   private readonly signalOut = new Float64Array(PersistRecord.SLOTS);
@@ -107,22 +110,33 @@ export class WarmPath {
       sum += this.qtys[0]!;
       sum += book.asks.top(this.depth, this.prices, this.qtys);
       sum += this.qtys[0]!;
-      const values = this.core.featureSet(s).vector.values;
+      const values = this.core.featureSet(asSymbolIndex(s)).vector.values;
       for (let i = 0; i < values.length; i++) sum += values[i]!;
     }
     this.checksum = sum;
     if (!this.haveBook) return;
     const r = this.record;
     r.set(this.latest);
+    const live = this.liveView.read(this.latest, 0);
+    const symbol = live.symbol;
+    const updateId = live.updateId;
+    const bidCount = live.bidCount;
+    const askCount = live.askCount;
+    this.tsUs = Math.max(this.tsUs + 1000, live.tsUs);
+    // A fresh header (levels kept), then the light side's sizes cut.
+    const book = this.shadowView.begin(r, 0, symbol, ++this.seq, asTimestampUs(this.tsUs), 0);
+    book.updateId = updateId;
+    book.synced = true;
+    book.bidCount = bidCount;
+    book.askCount = askCount;
     this.flip = !this.flip;
-    const light = this.flip ? MarketRecord.ASK_QTY : MarketRecord.BID_QTY;
-    for (let i = 0; i < MAX_LEVELS; i++) r[light + i] = Math.round(r[light + i]! * LIGHT_SIDE);
-    this.tsUs = Math.max(this.tsUs + 1000, r[MarketRecord.TS_US]!);
-    r[MarketRecord.TS_US] = this.tsUs;
-    r[MarketRecord.SEQ] = ++this.seq;
-    r[MarketRecord.SYNCED] = 1;
-    r[MarketRecord.KIND] = MarketKind.BOOK;
-    const symbol = r[MarketRecord.SYMBOL]!;
+    if (this.flip) {
+      for (let i = 0; i < askCount; i++)
+        book.setAsk(i, book.askPrice(i), asQty(Math.round(book.askQty(i) * LIGHT_SIDE)));
+    } else {
+      for (let i = 0; i < bidCount; i++)
+        book.setBid(i, book.bidPrice(i), asQty(Math.round(book.bidQty(i) * LIGHT_SIDE)));
+    }
     const core = this.shadowCore;
     const broker = this.shadowBroker;
     core.setPosition(symbol, broker.position(symbol));

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { PersistKind, PersistRecord } from '../../../../shared/records.js';
+import { PersistRecord, writeFlushRow } from '../../../../shared/records.js';
 import { monoNowUs } from '../../core/clock.js';
 import { MarketSnapshots } from '../../core/market-snapshot.js';
 import { readRecordingBytes } from '../../recording/recording-bytes.js';
@@ -68,7 +68,7 @@ runWorker('hot', async () => {
     loop.drainCommands(commands);
     publish();
     const flush = new Float64Array(PersistRecord.SLOTS);
-    flush[PersistRecord.KIND] = PersistKind.FLUSH;
+    writeFlushRow(flush, 0);
     pushWaiting(persist, flush, persistence, control);
     control.setDoneSeq('strategy', STRATEGY_FINISHED);
     const summaries = loop.summaries();

@@ -1,4 +1,4 @@
-import { MarketKind, MarketRecord } from '../../../../shared/records.js';
+import { MarketHeader, MarketKind } from '../../../../shared/records.js';
 import { monoNowUs } from '../../core/clock.js';
 import { MarketSnapshots } from '../../core/market-snapshot.js';
 import { MarketPipeline } from '../../market/market-pipeline.js';
@@ -32,10 +32,11 @@ runWorker('market', async () => {
 
   let reporter: MarketReporter | null = null;
 
+  const header = new MarketHeader();
   const sink = (record: Float64Array): void => {
-    const kind = record[MarketRecord.KIND]!;
-    record[MarketRecord.MD_US] =
-      kind === MarketKind.END ? 0 : monoNowUs() - record[MarketRecord.T0_US]!;
+    const h = header.at(record, 0);
+    const kind = h.kind;
+    h.mdUs = kind === MarketKind.END ? 0 : monoNowUs() - h.t0Us;
     if (kind === MarketKind.BOOK) reporter!.writeSnapshot(record);
     else if (kind === MarketKind.TRADE) reporter!.onTrade(record);
     pushWaiting(toStrategy, record, strategyBell, control);
