@@ -57,7 +57,7 @@ export const replayCommand: CommandSpec = {
     const rows: Array<[string, string]> = [
       [
         'messages',
-        `${summary.messages} (${Math.round(summary.messages / Math.max(seconds, 1e-3)).toLocaleString('en-US')}/s)`,
+        `${summary.messages} (${summary.messages_per_second.toLocaleString('en-US')}/s over ${summary.elapsed_ms} ms, after ${summary.startup_ms} ms start-up)`,
       ],
       ['book updates', String(summary.book_updates)],
       ['trades', String(summary.trades)],

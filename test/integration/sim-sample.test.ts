@@ -97,6 +97,8 @@ test('replay --json on the sample: nothing malformed; with min_confidence 0.3 th
     assert.equal(low.gaps, 2, 'BTCUSDT, the default symbol, has two gaps');
     assert.equal(low.resyncs, 2);
     assert.ok(low.orders! > 0 && low.fills! > 0, `orders ${low.orders}, fills ${low.fills}`);
+    // How long it took, and the rate: measured, so only their presence is checked.
+    assert.ok(low.elapsed_ms! > 0 && low.messages_per_second! > 0, JSON.stringify(low));
     const standard = await replay();
     assert.equal(
       standard.orders,
