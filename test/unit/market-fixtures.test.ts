@@ -66,11 +66,11 @@ test('real Binance diffs (2025-07): three gaps where the data has them, far leve
     if (outcome === FrameOutcome.GAP) {
       gapsAfter.push(before);
       // Play the fresh fetch: an empty book whose lastUpdateId lies inside the buffered
-      // diff's [U; u] (U - 1 would be below the first buffered U: too old by the rule).
+      // diff's [U; u] (U - 2 would leave U - 1 missing: too old by the rule).
       naive.bids.clear();
       naive.asks.clear();
       assert.equal(
-        p.onSnapshot('BTCUSDT', snapshotBody(payloads[i]!.U - 1, [], []), i),
+        p.onSnapshot('BTCUSDT', snapshotBody(payloads[i]!.U - 2, [], []), i),
         SnapshotOutcome.TOO_OLD,
       );
       assert.equal(

@@ -5,8 +5,9 @@ import type { ParsedFrame } from './parsed-frame.js';
 
 /**
  * Binance's documented local order book procedure for one symbol (DESIGN.md §4):
- * buffer diffs until a snapshot; a snapshot whose lastUpdateId is below the first
- * buffered U is too old (take another); drop diffs with u <= lastUpdateId; the first
+ * buffer diffs until a snapshot; a snapshot whose lastUpdateId + 1 is below the first
+ * buffered U is too old (take another; lastUpdateId + 1 == U continues the book exactly and
+ * is used); drop diffs with u <= lastUpdateId; the first
  * applied diff must have U <= lastUpdateId + 1 <= u; each next diff U == previous u + 1.
  * A gap, or a crossed book, means resync: the book is marked unsynced until a fresh
  * snapshot restarts it. Never a silently wrong book.
@@ -31,7 +32,7 @@ export type DiffOutcomeCode = (typeof DiffOutcome)[keyof typeof DiffOutcome];
 export const SnapshotOutcome = {
   /** The snapshot (re)started the book, buffered diffs applied, and it is synced. */
   APPLIED: 1,
-  /** lastUpdateId below the first buffered U: another snapshot is needed. */
+  /** lastUpdateId + 1 below the first buffered U: another snapshot is needed. */
   TOO_OLD: 2,
   /** The book is already synced; a snapshot adds nothing (a recording's periodic one). */
   NOT_NEEDED: 3,
@@ -158,7 +159,8 @@ export class BookSync implements BookState {
     }
     const L = snapshot.lastUpdateId;
     const buffer = this.buffer;
-    if (buffer.length > 0 && L < buffer.firstUpdateId(0)) {
+    // L + 1 == U is the exact continuation (the diff starts right after the snapshot).
+    if (buffer.length > 0 && L + 1 < buffer.firstUpdateId(0)) {
       this.counters.snapshotsTooOld++;
       return SnapshotOutcome.TOO_OLD;
     }
