@@ -48,18 +48,25 @@ export const bookCommand: CommandSpec = {
     const depth = numberOption(options, 'depth') ?? 10;
     if (!Number.isInteger(depth) || depth < 1)
       throw new UsageError(`book: --depth must be a positive integer, got ${depth}`);
-    const symbol = stringOption(options, 'symbol') ?? (await defaultSymbol(path));
+    let lineNo = 0;
+    const report = (message: string) => console.error(`${path}:${lineNo}: ${message}`);
+    // Without --symbol a first pass finds it and reports the unreadable lines on the way.
+    const given = stringOption(options, 'symbol');
+    const symbol =
+      given ??
+      (await defaultSymbol(path, (at, reason) => {
+        lineNo = at;
+        report(`skipped malformed line: ${reason}`);
+      }));
     if (!/^[A-Z0-9]{2,20}$/.test(symbol))
       throw new UsageError(`book: --symbol must be like BTCUSDT, got "${symbol}"`);
 
     const pipeline = new MarketPipeline([symbol], { depthLevelsForRecord: 0 }, () => undefined);
     let seen = false;
-    let lineNo = 0;
-    const report = (message: string) => console.error(`${path}:${lineNo}: ${message}`);
     for await (const event of readRecording(path)) {
       lineNo = event.lineNo;
       if (event.kind === 'malformed') {
-        report(`skipped malformed line: ${event.reason}`);
+        if (given !== undefined) report(`skipped malformed line: ${event.reason}`);
         continue;
       }
       if (event.kind === 'snapshot') {
@@ -111,9 +118,13 @@ export const bookCommand: CommandSpec = {
  * Without --symbol: the recording's first symbol, so `book --data FILE --json` always
  * prints the one object DESIGN.md §3 promises; the others are named on stderr.
  */
-async function defaultSymbol(path: string): Promise<string> {
+async function defaultSymbol(
+  path: string,
+  onMalformed: (lineNo: number, reason: string) => void,
+): Promise<string> {
   const symbols: string[] = [];
   for await (const event of readRecording(path)) {
+    if (event.kind === 'malformed') onMalformed(event.lineNo, event.reason);
     const symbol =
       event.kind === 'frame'
         ? symbolOfStream(event.stream)
