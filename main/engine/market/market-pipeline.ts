@@ -10,6 +10,7 @@ import {
 import { DepthSnapshot } from './depth-snapshot.js';
 import { FrameParser, ParseStatus } from './frame-parser.js';
 import { FrameKind } from './parsed-frame.js';
+import { TradeIdFilter } from './trade-id-filter.js';
 
 /**
  * The one market-data code path, used live (exchange-client.ts), in replay, by
@@ -21,7 +22,8 @@ import { FrameKind } from './parsed-frame.js';
  * - BOOK after each applied diff, and after a snapshot that (re)starts a book (diffs that
  *   were buffered while waiting are folded into that one record, so TS_US never goes
  *   backwards);
- * - TRADE per trade frame (UPDATE_ID holds the trade id, SYNCED the book's state);
+ * - TRADE per trade frame (UPDATE_ID holds the trade id, SYNCED the book's state), once
+ *   per trade id: a repeated trade is dropped like a stale diff (TradeIdFilter);
  * - FEED_STATE per symbol when its state changes (FLAGS = index in FEED_STATES): the
  *   connection's state, or `syncing` while that symbol's book is not synced.
  */
@@ -43,6 +45,7 @@ export const FrameOutcome = {
   MALFORMED: 0,
   BOOK_UPDATED: 1,
   BUFFERED: 2,
+  /** A diff already contained in the book, or a trade already seen. */
   STALE: 3,
   GAP: 4,
   CROSSED: 5,
@@ -57,6 +60,8 @@ export interface MarketCounters {
   frames: number;
   depthFrames: number;
   trades: number;
+  /** Trade frames dropped because their trade id was already seen (a duplicate). */
+  duplicateTrades: number;
   bookTickers: number;
   ignored: number;
   unknownSymbol: number;
@@ -81,6 +86,7 @@ export class MarketPipeline {
     frames: 0,
     depthFrames: 0,
     trades: 0,
+    duplicateTrades: 0,
     bookTickers: 0,
     ignored: 0,
     unknownSymbol: 0,
@@ -101,6 +107,7 @@ export class MarketPipeline {
   readonly symbols: readonly string[];
   private readonly parser: FrameParser;
   private readonly syncs: BookSync[];
+  private readonly tradeIds: TradeIdFilter[];
   private readonly snapshot = new DepthSnapshot();
   private readonly record = new Float64Array(MarketRecord.SLOTS);
   private readonly bidPrices: Float64Array;
@@ -125,6 +132,7 @@ export class MarketPipeline {
     this.syncs = this.symbols.map(
       (symbol) => new BookSync(symbol, { windowTicks: options.windowTicks }),
     );
+    this.tradeIds = this.symbols.map(() => new TradeIdFilter());
     this.snapshotRequested = this.symbols.map(() => false);
     this.publishedState = this.symbols.map(() => NO_STATE);
     this.depthLevels = Math.max(
@@ -191,6 +199,10 @@ export class MarketPipeline {
     }
     const sync = this.syncs[index]!;
     if (frame.kind === FrameKind.TRADE) {
+      if (!this.tradeIds[index]!.accept(frame)) {
+        counters.duplicateTrades++;
+        return FrameOutcome.STALE;
+      }
       counters.trades++;
       const r = this.beginRecord(MarketKind.TRADE, index, tsUs, t0Us);
       r[MarketRecord.UPDATE_ID] = frame.tradeId;
@@ -315,6 +327,7 @@ export class MarketPipeline {
   resetForReconnect(): void {
     for (let i = 0; i < this.syncs.length; i++) {
       this.syncs[i]!.reset();
+      this.tradeIds[i]!.reset();
       this.snapshotRequested[i] = false;
     }
   }
