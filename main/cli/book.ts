@@ -81,6 +81,8 @@ export const bookCommand: CommandSpec = {
       const outcome = pipeline.onFrame(event.data, event.tsUs, 0);
       if (outcome === FrameOutcome.MALFORMED)
         report(`skipped malformed frame: ${pipeline.lastError}`);
+      else if (outcome === FrameOutcome.GAP || outcome === FrameOutcome.CROSSED)
+        report(`${pipeline.book(symbol).lastLossReason}; not synced until the next snapshot line`);
     }
     if (!seen) throw new Error(`${path} holds nothing for ${symbol}`);
 
@@ -100,7 +102,7 @@ export const bookCommand: CommandSpec = {
       return 0;
     }
     console.log(
-      `${symbol}  last update ${result.last_update_id}  ${result.synced ? 'synced' : 'NOT SYNCED (a gap was not followed by a snapshot)'}  gaps ${result.gaps}`,
+      `${symbol}  last update ${result.last_update_id}  ${result.synced ? 'synced' : `NOT SYNCED (${state.lastLossReason === '' ? 'the recording has no snapshot line for it' : `${state.lastLossReason}; no snapshot line followed`})`}  gaps ${result.gaps}`,
     );
     console.log(
       `${'bid qty'.padStart(16)} ${'bid'.padStart(14)} | ${'ask'.padEnd(14)} ${'ask qty'.padEnd(16)}`,

@@ -1,3 +1,4 @@
+import { formatFixed } from '../../../shared/domain.js';
 import { DiffBuffer } from './diff-buffer.js';
 import type { DepthSnapshot } from './depth-snapshot.js';
 import { OrderBook } from './order-book.js';
@@ -141,9 +142,7 @@ export class BookSync implements BookState {
     this.awaitingFirst = false;
     this.counters.applied++;
     if (book.isCrossed()) {
-      this.loseSync(
-        `crossed book after u=${u}: best bid ${book.bestBid()} >= best ask ${book.bestAsk()}`,
-      );
+      this.loseSync(`crossed book after u=${u}: ${this.describeTouch()}`);
       this.counters.crossed++;
       this.buffer.clear();
       return DiffOutcome.CROSSED;
@@ -175,7 +174,7 @@ export class BookSync implements BookState {
     this.awaitingFirst = true;
     this.counters.snapshotsApplied++;
     if (book.isCrossed()) {
-      this.loseSync(`snapshot ${L} is crossed`);
+      this.loseSync(`snapshot ${L} is crossed: ${this.describeTouch()}`);
       this.counters.crossed++;
       return SnapshotOutcome.RESTARTED_THEN_LOST;
     }
@@ -201,7 +200,7 @@ export class BookSync implements BookState {
       this.awaitingFirst = false;
       this.counters.applied++;
       if (book.isCrossed()) {
-        this.loseSync(`crossed book after buffered u=${u}`);
+        this.loseSync(`crossed book after buffered u=${u}: ${this.describeTouch()}`);
         this.counters.crossed++;
         buffer.dropFirst(i + 1);
         return SnapshotOutcome.RESTARTED_THEN_LOST;
@@ -216,6 +215,11 @@ export class BookSync implements BookState {
     this.synced = false;
     this.awaitingFirst = false;
     this.buffer.clear();
+  }
+
+  /** The crossed touch in the exchange's decimals (the book keeps 1e-8 units). */
+  private describeTouch(): string {
+    return `best bid ${formatFixed(this.book.bestBid())} >= best ask ${formatFixed(this.book.bestAsk())}`;
   }
 
   private continues(U: number): boolean {

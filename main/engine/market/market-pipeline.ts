@@ -104,6 +104,11 @@ export class MarketPipeline {
   };
   /** Why the last frame or snapshot was refused. */
   lastError = '';
+  /**
+   * Where the next frame or snapshot comes from (`file:line` in a replay; '' live): every
+   * log message names it, so a refused frame can be found in the file.
+   */
+  source = '';
   readonly symbols: readonly string[];
   private readonly parser: FrameParser;
   private readonly syncs: BookSync[];
@@ -140,7 +145,12 @@ export class MarketPipeline {
       Math.min(MAX_LEVELS, options.depthLevelsForRecord ?? MAX_LEVELS),
     );
     this.onNeedSnapshot = options.onNeedSnapshot;
-    this.log = options.log ?? (() => undefined);
+    const log = options.log;
+    this.log =
+      log === undefined
+        ? () => undefined
+        : (level, message, data) =>
+            log(level, this.source === '' ? message : `${this.source}: ${message}`, data);
     const r = this.record;
     this.bidPrices = r.subarray(MarketRecord.BID_PRICE, MarketRecord.BID_PRICE + MAX_LEVELS);
     this.bidQtys = r.subarray(MarketRecord.BID_QTY, MarketRecord.BID_QTY + MAX_LEVELS);
