@@ -1,5 +1,6 @@
 import { allBenchStages } from '../engine/bench/all-stages.js';
 import { benchRowsToJson, formatBenchTable, runBench } from '../engine/bench/run-bench.js';
+import { formatPeerBooks, measurePeerBooks } from '../engine/bench/peer-books.js';
 import { booleanOption, stringOption, type CommandSpec } from './args.js';
 
 /** `lockstep bench`: the latency budget table of DESIGN.md §8. */
@@ -41,6 +42,11 @@ export const benchCommand: CommandSpec = {
     const rows = await runBench(stages, (stage) => process.stderr.write(`bench: ${stage.name}…\n`));
     if (booleanOption(options, 'json')) console.log(JSON.stringify(benchRowsToJson(rows), null, 2));
     else console.log(formatBenchTable(rows));
+    // Peers (ccxt, JSON.parse + Map) on the real fixture frames: a section of its own.
+    if (!booleanOption(options, 'json') && (filter === undefined || 'peers'.includes(filter))) {
+      process.stderr.write('bench: peers on the fixture frames…\n');
+      console.log(formatPeerBooks(measurePeerBooks()));
+    }
     return 0;
   },
 };
