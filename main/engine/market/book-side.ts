@@ -230,6 +230,10 @@ export class BookSide {
   private moveWindow(newBase: number): void {
     const width = this.width;
     const qtys = this.qtys;
+    if (this.windowCount === 0) {
+      this.fillEmptyWindow(newBase);
+      return;
+    }
     const shift = newBase - this.base;
     if (this.windowCount > 0 && shift !== 0) {
       if (shift < 0) {
@@ -259,6 +263,31 @@ export class BookSide {
       sparse.popNearest();
     }
     this.rebuildBits();
+  }
+
+  /**
+   * Moves an empty window (all quantities and bits already zero): only the far levels
+   * that now fall inside it come in, nearest first, so the first is the best. O(levels
+   * moved) rather than O(width): this is every snapshot's first level on each side.
+   */
+  private fillEmptyWindow(newBase: number): void {
+    this.base = newBase;
+    const sparse = this.sparse;
+    const qtys = this.qtys;
+    const bits = this.bits;
+    let count = 0;
+    let best = -1;
+    while (sparse.count > 0 && sparse.nearestKey() < newBase + this.width) {
+      const idx = sparse.nearestKey() - newBase;
+      qtys[idx] = sparse.nearestQty();
+      bits[idx >> 5]! |= 1 << (idx & 31);
+      if (best < 0) best = idx;
+      count++;
+      sparse.popNearest();
+    }
+    this.windowCount = count;
+    this.bestIdx = best;
+    this.best = best < 0 ? NaN : this.priceOf(newBase + best);
   }
 
   private rebuildBits(): void {
