@@ -72,8 +72,19 @@ export class BookSide {
 
   clear(): void {
     if (this.windowCount > 0) {
-      this.qtys.fill(0);
-      this.bits.fill(0);
+      // Zero only the occupied slots (found through the bitmap): a 2^18-tick window is
+      // 2 MiB, and a resync should not pay for the empty part of it.
+      const bits = this.bits;
+      const qtys = this.qtys;
+      for (let w = 0; w < bits.length; w++) {
+        let word = bits[w]!;
+        while (word !== 0) {
+          const bit = 31 - Math.clz32(word & -word);
+          qtys[(w << 5) + bit] = 0;
+          word &= word - 1;
+        }
+        bits[w] = 0;
+      }
     }
     this.windowCount = 0;
     this.bestIdx = -1;
