@@ -28,6 +28,11 @@ export interface PeerRow {
   readonly meanUs: number;
   /** Mean of the fastest round: the least disturbed by other work on the machine. */
   readonly bestRoundUs: number;
+  /**
+   * Mean over frames of each frame's fastest time across the rounds: the cost with the
+   * machine's noise (descheduling, other helpers' work) taken out frame by frame.
+   */
+  readonly floorUs: number;
 }
 
 export interface PeerFixtureResult {
@@ -291,7 +296,14 @@ function measureFixture(
     }
   }
   const rows = peers.map((peer, index) => {
-    const sorted = samples[index]!.sort();
+    const all = samples[index]!;
+    let floor = 0;
+    for (let i = 0; i < n; i++) {
+      let fastest = Infinity;
+      for (let round = 0; round < rounds; round++) fastest = Math.min(fastest, all[round * n + i]!);
+      floor += fastest;
+    }
+    const sorted = all.sort();
     let sum = 0;
     for (const value of sorted) sum += value;
     return {
@@ -300,6 +312,7 @@ function measureFixture(
       p99Us: quantile(sorted, 0.99) / 1000,
       meanUs: sum / sorted.length / 1000,
       bestRoundUs: bestRound[index]! / 1000,
+      floorUs: floor / n / 1000,
     };
   });
   return { symbol: fixture.symbol, frames: n, levels: fixture.levels, rounds, rows, disagreement };
@@ -328,7 +341,7 @@ const us = (value: number): string => `${value.toFixed(2).padStart(7)} µs`;
 export function formatPeerBooks(result: PeerBooksResult): string {
   const out = [
     '',
-    '[peers: book maintenance per real depth frame, interleaved rounds; × = time over Lockstep (last row)]',
+    "[peers: book maintenance per real depth frame, interleaved rounds; × = time over Lockstep (last row); floor = mean of each frame's fastest round]",
   ];
   for (const fixture of result.fixtures) {
     const ours = fixture.rows[fixture.rows.length - 1]!;
@@ -338,7 +351,7 @@ export function formatPeerBooks(result: PeerBooksResult): string {
     const width = Math.max(...fixture.rows.map((row) => row.name.length));
     for (const row of fixture.rows) {
       out.push(
-        `  ${row.name.padEnd(width)}  p50 ${us(row.p50Us)}  p99 ${us(row.p99Us)}  mean ${us(row.meanUs)}  best round ${us(row.bestRoundUs)}  ×${(row.bestRoundUs / ours.bestRoundUs).toFixed(1)} (best round), ×${(row.p50Us / ours.p50Us).toFixed(1)} (p50)`,
+        `  ${row.name.padEnd(width)}  p50 ${us(row.p50Us)}  p99 ${us(row.p99Us)}  mean ${us(row.meanUs)}  best round ${us(row.bestRoundUs)}  floor ${us(row.floorUs)}  ×${(row.floorUs / ours.floorUs).toFixed(1)} (floor), ×${(row.p50Us / ours.p50Us).toFixed(1)} (p50), ×${(row.bestRoundUs / ours.bestRoundUs).toFixed(1)} (best round)`,
       );
     }
     out.push(
