@@ -10,7 +10,7 @@ import { formatFixed } from '../../shared/domain.js';
 import { FIXTURE_DIR } from './market-helpers.js';
 
 /**
- * DESIGN.md §4: a snapshot whose lastUpdateId + 1 equals the first buffered diff's U
+ * docs/ARCHITECTURE.md §4: a snapshot whose lastUpdateId + 1 equals the first buffered diff's U
  * continues the book exactly and is used. Both cases are cut from the real recordings in
  * test/fixtures (neither has a gap of its own); each cut is described where it is made.
  */

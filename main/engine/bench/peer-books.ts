@@ -9,7 +9,7 @@ import { FrameParser, ParseStatus } from '../market/frame-parser.js';
 import type { BookSide } from '../market/book-side.js';
 
 /**
- * `bench` peers (issue 11, DESIGN.md §8): book maintenance on the real recordings in
+ * `bench` peers (issue 11, docs/ARCHITECTURE.md §8): book maintenance on the real recordings in
  * test/fixtures, the same depth frames through three books in one process, in
  * interleaved rounds (so a noisy neighbour hurts all three alike):
  * - ccxt: JSON.parse + ccxt.pro's own Binance order-book update path

@@ -1,6 +1,6 @@
 /**
  * Drops repeated trades of one symbol by the exchange's trade id (`t`), as depth diffs are
- * dropped by `u` (DESIGN.md §4): a duplicated frame (the exchange resending, a recording
+ * dropped by `u` (docs/ARCHITECTURE.md §4): a duplicated frame (the exchange resending, a recording
  * with doubled lines, the simulator's `dup` fault) must not count a trade twice in the
  * trade flow, VPIN or the paper fills.
  *

@@ -4,17 +4,13 @@ import type { Readable } from 'node:stream';
 import { parseRecordingLine, type RecordingEvent } from './recording-line.js';
 
 /**
- * The longest line a recording may hold (DESIGN.md §4). Binance's largest message, a
+ * The longest line a recording may hold (docs/ARCHITECTURE.md §4). Binance's largest message, a
  * 5,000-level snapshot, is about 250 KB; a longer line is a broken file (or /dev/zero),
  * and holding it whole would exhaust memory before anything could be said about it.
  */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /** Opens a file as a byte stream, gunzipping when it starts with the gzip magic bytes. */
-export function openTextStream(path: string): Readable {
-  return openFile(path).stream;
-}
-
 function openFile(path: string): { stream: Readable; gzipped: boolean } {
   let fd: number;
   try {
@@ -132,7 +128,7 @@ function describeReadFailure(
 }
 
 /**
- * Streams a recording (DESIGN.md §4), plain or .gz, one event per non-blank line. A bad
+ * Streams a recording (docs/ARCHITECTURE.md §4), plain or .gz, one event per non-blank line. A bad
  * line (including one over MAX_LINE_BYTES) is yielded as `malformed` with its line number
  * and reason; reading goes on.
  */
