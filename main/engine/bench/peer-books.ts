@@ -58,7 +58,7 @@ const FIXTURES = [
 const TOP = 20;
 
 /** The repository's fixtures, from dist/main/engine/bench. */
-export const DEFAULT_FIXTURE_DIR = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
+const DEFAULT_FIXTURE_DIR = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
 
 interface Fixture {
   readonly symbol: string;
