@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameOutcome, MarketPipeline } from '../../main/engine/market/market-pipeline.js';
 import { TRADE_ID_WINDOW, TradeIdFilter } from '../../main/engine/market/trade-id-filter.js';
-import { MarketKind, MarketRecord } from '../../shared/records.js';
 import { RecordLog, tradeFrame } from './market-helpers.js';
 
 const ids = (filter: TradeIdFilter, list: number[]): boolean[] =>
@@ -77,9 +76,8 @@ test('the pipeline counts and emits a duplicated trade frame once, per symbol, a
   assert.equal(p.onFrame(eth, 3, 3), FrameOutcome.STALE);
   assert.equal(p.counters.trades, 2);
   assert.equal(p.counters.duplicateTrades, 2);
-  const trades = log.ofKind(MarketKind.TRADE);
   assert.deepEqual(
-    trades.map((r) => [r[MarketRecord.SYMBOL], r[MarketRecord.UPDATE_ID]]),
+    log.trades().map((trade) => [trade.symbol, trade.tradeId]),
     [
       [0, 3_700_000_001],
       [1, 3_700_000_001],
