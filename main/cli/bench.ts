@@ -8,6 +8,11 @@ import {
   type ReplayRow,
 } from '../engine/bench/engine-bench.js';
 import { runSoak } from '../engine/bench/engine-soak.js';
+import {
+  formatPeerBooks,
+  measurePeerBooks,
+  type PeerBooksResult,
+} from '../engine/bench/peer-books.js';
 import type { LiveEngineRun } from '../engine/bench/live-engine.js';
 import {
   benchRowsToJson,
@@ -18,7 +23,7 @@ import {
 import { ENGINE_LAYOUTS, validateConfig } from '../../shared/config.js';
 import { booleanOption, numberOption, stringOption, type CommandSpec } from './args.js';
 
-const SECTIONS = ['stages', 'engine', 'replay'] as const;
+const SECTIONS = ['stages', 'peers', 'engine', 'replay'] as const;
 /** The configured default: what `tick_to_trade` in --json reports. */
 const DEFAULT_WARM_MODE = validateConfig({}).engine.keep_warm;
 type Section = (typeof SECTIONS)[number];
@@ -49,7 +54,7 @@ export const benchCommand: CommandSpec = {
   summary:
     'the latency budget table (every stage, p50/p99/p99.9), the running engine against the simulator, and replay speed',
   usage:
-    'bench [--json] [--sections stages,engine,replay] [--filter TEXT] [--rates 10,100,1000] [--seconds N] [--soak MINUTES]',
+    'bench [--json] [--sections stages,peers,engine,replay] [--filter TEXT] [--rates 10,100,1000] [--seconds N] [--soak MINUTES]',
   options: [
     {
       name: 'json',
@@ -61,13 +66,15 @@ export const benchCommand: CommandSpec = {
       name: 'sections',
       kind: 'string',
       value: 'LIST',
-      description: 'which parts to run: stages, engine, replay (default all three)',
+      description:
+        'which parts to run: stages, peers (ccxt and JSON.parse + Map on the fixture frames), engine, replay (default all; with --filter, stages and peers)',
     },
     {
       name: 'filter',
       kind: 'string',
       value: 'TEXT',
-      description: 'only stages whose name or group contains TEXT (case-insensitive)',
+      description:
+        'only stages whose name or group contains TEXT (case-insensitive); "peers" picks the peers section',
     },
     {
       name: 'rates',
@@ -120,8 +127,16 @@ export const benchCommand: CommandSpec = {
       return 0;
     }
     const sectionsText = stringOption(options, 'sections');
+    const filter = stringOption(options, 'filter')?.toLowerCase();
+    // A filter narrows the tables (stages and peers); the engine runs are asked for by name.
     const sections: readonly Section[] =
-      sectionsText === undefined ? SECTIONS : parseList(sectionsText, SECTIONS, 'sections');
+      sectionsText !== undefined
+        ? parseList(sectionsText, SECTIONS, 'sections')
+        : filter !== undefined
+          ? ['stages', 'peers']
+          : SECTIONS;
+    const wantPeers =
+      sections.includes('peers') && (filter === undefined || 'peers'.includes(filter));
     const rates = parseRates(stringOption(options, 'rates') ?? '10,100,1000');
     const seconds = numberOption(options, 'seconds') ?? 8;
     if (!(seconds >= 1 && seconds <= 3600))
@@ -130,7 +145,6 @@ export const benchCommand: CommandSpec = {
 
     let rows: BenchRow[] = [];
     if (sections.includes('stages')) {
-      const filter = stringOption(options, 'filter')?.toLowerCase();
       const all = allBenchStages();
       const stages =
         filter === undefined
@@ -140,13 +154,18 @@ export const benchCommand: CommandSpec = {
                 stage.name.toLowerCase().includes(filter) ||
                 stage.group.toLowerCase().includes(filter),
             );
-      if (stages.length === 0) {
+      if (stages.length === 0 && !wantPeers) {
         throw new Error(
-          `no bench stage matches --filter "${stringOption(options, 'filter')}"; the stages are: ${all.map((s) => s.name).join('; ')}`,
+          `no bench stage matches --filter "${stringOption(options, 'filter')}"; the stages are: ${all.map((s) => s.name).join('; ')}; and peers`,
         );
       }
       // Progress goes to stderr so `--json` output stays parseable.
       rows = await runBench(stages, (stage) => progress(stage.name));
+    }
+    let peers: PeerBooksResult | null = null;
+    if (wantPeers) {
+      progress('peers on the fixture frames');
+      peers = measurePeerBooks();
     }
     let runs: LiveEngineRun[] = [];
     if (sections.includes('engine'))
@@ -196,12 +215,14 @@ export const benchCommand: CommandSpec = {
             startup_ms: r.startupMs,
           })),
           stages: benchRowsToJson(rows),
+          ...(peers === null ? {} : { peers }),
         }),
       );
       return 0;
     }
     const out: string[] = [];
     if (rows.length > 0) out.push(formatBenchTable(rows), '');
+    if (peers !== null) out.push(formatPeerBooks(peers), '');
     if (runs.length > 0) out.push(formatEngineRuns(runs), '');
     if (replay.length > 0) out.push(formatReplayRows(replay), '');
     out.push(

@@ -9,15 +9,17 @@ const TICKS = 30_000;
 test('the hot loop keeps bounded histories: orders, fills, signals and trades', () => {
   const loop = syntheticHotLoop(false);
   const frames = [depthTemplate(true), depthTemplate(false)];
-  const trade = Buffer.from(
-    '{"e":"trade","E":1700000000000,"s":"BTCUSDT","t":7,"p":"60000.00","q":"0.01000000","T":1700000000000,"m":true}',
-  );
+  // Trade ids must grow: the pipeline drops a repeated one.
+  const trade = (id: number): Buffer =>
+    Buffer.from(
+      `{"e":"trade","E":1700000000000,"s":"BTCUSDT","t":${id},"p":"60000.00","q":"0.01000000","T":1700000000000,"m":true}`,
+    );
   for (let n = 0, id = FIRST_ID; n < TICKS; n++, id++) {
     const frame = frames[Math.floor(id / 40) % 2]!;
     writeUpdateId(frame, id);
     const tsUs = 1_700_000_000_000_000 + n * 1000;
     loop.onFrame(frame.bytes, tsUs, tsUs);
-    if (n % 10 === 0) loop.onFrame(trade, tsUs, tsUs);
+    if (n % 10 === 0) loop.onFrame(trade(n + 1), tsUs, tsUs);
   }
   const c = loop.core.counters;
   assert.ok(c.ordersCreated > 500, `enough orders to overflow every history: ${c.ordersCreated}`);
