@@ -54,13 +54,13 @@ export const benchCommand: CommandSpec = {
   summary:
     'the latency budget table (every stage, p50/p99/p99.9), the running engine against the simulator, and replay speed',
   usage:
-    'bench [--json] [--sections stages,peers,engine,replay] [--filter TEXT] [--rates 10,100,1000] [--seconds N] [--soak MINUTES]',
+    'bench [--json] [--sections stages,peers,engine,replay] [--filter TEXT] [--rates 10,100,1000] [--seconds N] [--soak MINUTES [--layout hot|pipeline]]',
   options: [
     {
       name: 'json',
       kind: 'boolean',
       description:
-        'print one JSON object on one line; its tick_to_trade is the live hot engine at 100 frames/s (µs)',
+        'print one JSON object on one line; its tick_to_trade is the live hot engine (default keep_warm) at 100 frames/s (µs)',
     },
     {
       name: 'sections',
