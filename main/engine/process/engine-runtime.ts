@@ -272,6 +272,9 @@ export class EngineRuntime {
         );
       case 'subscribe':
         return { ok: true };
+      default:
+        // Replay commands: the host's replay session answers them, never an engine.
+        return { ok: false, reason: `${command.type} is handled by the host, not the engine` };
     }
   }
 
