@@ -110,7 +110,7 @@ export function LiquidityHeatmap() {
     const newest = ring.newest;
     if (
       newest !== null &&
-      (state.tsUs < newest.tsUs || previousState?.replay?.file !== state.replay?.file)
+      (state.tsUs < newest.tsUs || previousState?.replay?.runId !== state.replay?.runId)
     ) {
       ring.clear();
       priceWindow.current = null;
