@@ -31,7 +31,7 @@ export interface ReplaySessionOptions {
   readonly onEnd: () => void;
 }
 
-export interface ReplayRun {
+interface ReplayRun {
   readonly runId: number;
   readonly name: string;
   readonly file: string;

@@ -10,7 +10,7 @@ import { renderReportHtml, type SweepRow } from './report-html.js';
 import { readRunRows, type RunRows } from './run-rows.js';
 
 /** The sha256 of a file, hex (the report names the exact recording it ran on). */
-export async function sha256File(path: string): Promise<string> {
+async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');

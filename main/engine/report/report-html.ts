@@ -32,7 +32,7 @@ export interface ReportInput {
 }
 
 /** The chart library's standalone production build (defines `LightweightCharts`). */
-export function chartLibrarySource(): string {
+function chartLibrarySource(): string {
   const require = createRequire(__filename);
   let packageJson: string;
   try {

@@ -23,7 +23,7 @@ const RAMP: ReadonlyArray<readonly [number, number, number]> = [
 ];
 
 /** The colour for a quantity as a fraction `t` (0..1) of the scale's full intensity. */
-export function rampColour(t: number): string {
+function rampColour(t: number): string {
   const x = Math.max(0, Math.min(1, t)) * (RAMP.length - 1);
   const i = Math.min(RAMP.length - 2, Math.floor(x));
   const f = x - i;

@@ -6,7 +6,7 @@ import type { BookView, TradeView } from '../../../shared/api.js';
  * column), in a ring of fixed capacity, so an hour of a live market costs no more than a
  * minute. Kept apart from the canvas so the bookkeeping is testable in Node.
  */
-export const HEATMAP_LEVELS = 40;
+const HEATMAP_LEVELS = 40;
 
 export interface HeatTrade {
   readonly price: number;
@@ -101,21 +101,6 @@ export class HeatmapRing {
     }
     this.lastTradeUs = newest;
     return fresh;
-  }
-
-  /** Lowest and highest level price over the kept columns (NaN when empty). */
-  priceExtent(): { low: number; high: number } {
-    let low = Infinity;
-    let high = -Infinity;
-    for (let i = 0; i < this.count; i++) {
-      const column = this.at(i);
-      for (let k = 0; k < column.levels; k++) {
-        const price = column.prices[k]!;
-        if (price < low) low = price;
-        if (price > high) high = price;
-      }
-    }
-    return low <= high ? { low, high } : { low: NaN, high: NaN };
   }
 }
 

@@ -12,14 +12,14 @@ import { formatClockUs } from '../format/numbers.js';
  * market, and at the end write the backtest report. Everything else in the window (book,
  * chart, heatmap, orders, kill switch, parameters) shows the replay while it runs.
  */
-export const SPEEDS: ReadonlyArray<{ readonly value: ReplaySpeed; readonly label: string }> = [
+const SPEEDS: ReadonlyArray<{ readonly value: ReplaySpeed; readonly label: string }> = [
   { value: 1, label: '1×' },
   { value: 10, label: '10×' },
   { value: 100, label: '100×' },
   { value: 0, label: 'max' },
 ];
 
-export const speedLabel = (speed: ReplaySpeed): string =>
+const speedLabel = (speed: ReplaySpeed): string =>
   SPEEDS.find((s) => s.value === speed)?.label ?? `${speed}×`;
 
 export function ReplayPanel() {
