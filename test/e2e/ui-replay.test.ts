@@ -180,3 +180,36 @@ test('a recording name that is not in the catalogue is refused, and paths are ne
   const notes = await app.send({ type: 'replayStart', recording: 'notes.txt', speed: 0 });
   assert.equal(notes.ok, false);
 });
+
+test('while replaying, the kill switch and parameter edits act on the replay engine, not the live one', async () => {
+  const region = page.getByRole('region', { name: 'Replay' });
+  await app.send({ type: 'setKillSwitch', on: false, reason: 'test: live re-armed' });
+  await waitUntil(() => app.latest()?.killSwitch.state === 'ACTIVE', 'the live engine to re-arm');
+  const liveThreshold = app.latest()!.params.imbalance_threshold;
+  await region.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
+  await region.getByRole('button', { name: 'Play' }).click();
+  await waitUntil(() => replayOf() !== undefined && !replayOf()!.finished, 'a new replay run');
+  await region.getByRole('button', { name: 'Pause' }).click();
+  await waitUntil(() => replayOf()?.paused === true, 'the replay to pause');
+
+  const edited = await app.send({ type: 'updateParams', patch: { imbalance_threshold: 0.45 } });
+  assert.ok(edited.ok, JSON.stringify(edited));
+  await waitUntil(
+    () => app.latest()?.params.imbalance_threshold === 0.45,
+    'the replay to take the edit',
+  );
+  await page.getByRole('switch', { name: 'Kill switch' }).click();
+  await waitUntil(() => app.latest()?.killSwitch.state === 'HALTED', 'the replay engine to halt');
+
+  await region.getByRole('button', { name: 'Back to live' }).click();
+  await waitUntil(() => app.latest()?.replay === undefined, 'the live state to return');
+  const live = app.latest()!;
+  assert.equal(live.killSwitch.state, 'ACTIVE', 'the live kill switch was not touched');
+  assert.equal(
+    live.params.imbalance_threshold,
+    liveThreshold,
+    'the live parameters were not touched',
+  );
+  // The live config file keeps the live value too (a replay edit never reaches the TOML).
+  assert.doesNotMatch(readFileSync(join(app.dataDir, 'lockstep.toml'), 'utf8'), /0\.45/);
+});
