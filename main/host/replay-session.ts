@@ -9,6 +9,7 @@ import { createCommandRouter, type CommandRouter } from './command-router.js';
 import { asEngineMessage, type EngineChild, type ForkEngine } from './engine-child.js';
 import type { HostLogger } from './logger.js';
 import { recordingSpan } from './recording-catalog.js';
+import { prepareReplaySource } from './replay-source.js';
 
 /**
  * Replay in the window: a SECOND engine process, the same engine code in replay mode,
@@ -115,20 +116,30 @@ export function createReplaySession(options: ReplaySessionOptions): ReplaySessio
       return run !== null;
     },
 
-    async start(name, file, speed, config) {
+    async start(name, original, speed, config) {
       if (run !== null) await this.stop();
-      try {
-        span = await recordingSpan(file);
-      } catch (error) {
-        return { ok: false, reason: `cannot read ${name}: ${(error as Error).message}` };
-      }
       const runId = ++runs;
       const dir = path.join(options.dataDir, 'replays');
       mkdirSync(dir, { recursive: true });
       const base = path.basename(name).replace(/(\.jsonl)?(\.gz)?$/i, '');
       const dbPath = path.join(dir, `${base}-${stamp(runId)}.sqlite`);
+      let file = original;
+      let symbols = config.strategy.symbols;
+      try {
+        const source = await prepareReplaySource(original, dbPath.replace(/\.sqlite$/, ''));
+        file = source.file;
+        if (source.symbol !== undefined && !symbols.includes(source.symbol))
+          symbols = [source.symbol];
+        span = await recordingSpan(file);
+      } catch (error) {
+        return { ok: false, reason: `cannot replay ${name}: ${(error as Error).message}` };
+      }
       // The replay never takes the live engine's metrics port or database.
-      const replayConfig: Config = { ...config, metrics: { ...config.metrics, port: 0 } };
+      const replayConfig: Config = {
+        ...config,
+        strategy: { ...config.strategy, symbols },
+        metrics: { ...config.metrics, port: 0 },
+      };
       run = { runId, name, file, dbPath, config: replayConfig };
       const engine = options.fork(options.enginePath, {
         env: options.engineEnv ?? process.env,

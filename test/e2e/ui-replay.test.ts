@@ -1,7 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
@@ -212,4 +219,32 @@ test('while replaying, the kill switch and parameter edits act on the replay eng
   );
   // The live config file keeps the live value too (a replay edit never reaches the TOML).
   assert.doesNotMatch(readFileSync(join(app.dataDir, 'lockstep.toml'), 'utf8'), /0\.45/);
+});
+
+test('an hftbacktest file in the data directory is offered, converted, and replayed on its own symbol', async () => {
+  const fixture = resolve(
+    __dirname,
+    '..',
+    '..',
+    '..',
+    'test',
+    'fixtures',
+    'hftbacktest-binance-spot-ethusdt-20240808.gz',
+  );
+  copyFileSync(fixture, join(app.dataDir, 'eth.gz'));
+  const ack = await app.send({ type: 'replayStart', recording: 'eth.gz', speed: 0 });
+  assert.ok(ack.ok, JSON.stringify(ack));
+  await waitUntil(
+    () => app.latest()?.replay?.finished === true,
+    'the ETHUSDT replay to end',
+    120_000,
+  );
+  const state = app.latest()!;
+  assert.deepEqual(state.symbols, ['ETHUSDT']);
+  assert.equal(state.replay!.file, 'eth.gz');
+  assert.ok(state.replay!.bookUpdates > 100, `${state.replay!.bookUpdates} book updates`);
+  assert.ok(state.recordings!.includes('eth.gz'));
+  await app.send({ type: 'replayStop' });
+  await waitUntil(() => app.latest()?.replay === undefined, 'the live state to return');
+  assert.deepEqual(app.latest()!.symbols, ['BTCUSDT']);
 });
