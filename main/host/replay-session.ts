@@ -111,108 +111,133 @@ export function createReplaySession(options: ReplaySessionOptions): ReplaySessio
     options.onEnd();
   };
 
-  return {
+  const startRun = async (
+    name: string,
+    original: string,
+    speed: ReplaySpeed,
+    config: Config,
+  ): Promise<CommandAck> => {
+    if (run !== null) await stopRun();
+    const runId = ++runs;
+    const dir = path.join(options.dataDir, 'replays');
+    mkdirSync(dir, { recursive: true });
+    const base = path.basename(name).replace(/(\.jsonl)?(\.gz)?$/i, '');
+    const dbPath = path.join(dir, `${base}-${stamp(runId)}.sqlite`);
+    let file = original;
+    let symbols = config.strategy.symbols;
+    try {
+      const source = await prepareReplaySource(original, dbPath.replace(/\.sqlite$/, ''));
+      file = source.file;
+      if (source.symbol !== undefined && !symbols.includes(source.symbol))
+        symbols = [source.symbol];
+      span = await recordingSpan(file);
+    } catch (error) {
+      return { ok: false, reason: `cannot replay ${name}: ${(error as Error).message}` };
+    }
+    // The replay never takes the live engine's metrics port or database.
+    const replayConfig: Config = {
+      ...config,
+      strategy: { ...config.strategy, symbols },
+      metrics: { ...config.metrics, port: 0 },
+    };
+    run = { runId, name, file, dbPath, config: replayConfig };
+    const engine = options.fork(options.enginePath, {
+      env: options.engineEnv ?? process.env,
+      ...(options.engineExecArgv ? { execArgv: options.engineExecArgv } : {}),
+    });
+    child = engine;
+    router = createCommandRouter({
+      sendToEngine: (message) => sendToChild(message),
+      engineUnavailable: () =>
+        child !== engine ? 'the replay has ended' : ready ? null : 'the replay engine is starting',
+    });
+    const readyOrFailed = new Promise<CommandAck>((resolve) => {
+      engine.onMessage((raw) => {
+        if (child !== engine) return;
+        const message = asEngineMessage(raw);
+        if (message === null) return;
+        switch (message.kind) {
+          case 'ready':
+            ready = true;
+            resolve({ ok: true, detail: `replaying ${name}; database ${dbPath}` });
+            break;
+          case 'state':
+            lastState = message.state;
+            options.publish(decorate(message.state));
+            break;
+          case 'ack':
+            router?.handleAck(message.id, message.ack);
+            break;
+          case 'replayDone':
+            summary = message.summary as unknown as ReplaySummary;
+            log.info({ file, summary }, 'replay reached the end of the recording');
+            republish();
+            break;
+          case 'fatal':
+            log.error({ error: message.error }, 'the replay engine failed');
+            resolve({ ok: false, reason: `the replay engine failed: ${message.error}` });
+            break;
+          case 'log':
+            log[message.level](message.data ?? {}, `replay engine: ${message.msg}`);
+            break;
+          default:
+            // configChanged: a live edit in a replay stays in the replay, never in the TOML.
+            break;
+        }
+      });
+      exited = new Promise<void>((resolveExit) =>
+        engine.onExit((code) => {
+          resolveExit();
+          if (child !== engine) return;
+          router?.refuseAllPending('the replay engine stopped');
+          resolve({ ok: false, reason: `the replay engine exited (code ${code})` });
+          log.warn({ code }, 'the replay engine exited');
+        }),
+      );
+    });
+    engine.send({
+      kind: 'start',
+      config: replayConfig,
+      dataDir: options.dataDir,
+      replay: { file, dbPath, speed, paused: false },
+    });
+    const ack = await readyOrFailed;
+    if (!ack.ok && child === engine) {
+      engine.kill('SIGKILL');
+      end();
+    }
+    return ack;
+  };
+
+  const stopRun = async (): Promise<CommandAck> => {
+    if (run === null) return { ok: true, detail: 'not replaying' };
+    const engine = child;
+    const gone = exited;
+    end();
+    if (engine !== null) {
+      engine.send({ kind: 'shutdown' });
+      const timer = setTimeout(() => engine.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await gone;
+      clearTimeout(timer);
+    }
+    return { ok: true, detail: 'back to the live market' };
+  };
+
+  // Starts and stops run one at a time: a double-clicked Play must not start two engines.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = turn.then(work, work);
+    turn = result.catch(() => undefined);
+    return result;
+  };
+
+  const session: ReplaySession = {
     get active() {
       return run !== null;
     },
 
-    async start(name, original, speed, config) {
-      if (run !== null) await this.stop();
-      const runId = ++runs;
-      const dir = path.join(options.dataDir, 'replays');
-      mkdirSync(dir, { recursive: true });
-      const base = path.basename(name).replace(/(\.jsonl)?(\.gz)?$/i, '');
-      const dbPath = path.join(dir, `${base}-${stamp(runId)}.sqlite`);
-      let file = original;
-      let symbols = config.strategy.symbols;
-      try {
-        const source = await prepareReplaySource(original, dbPath.replace(/\.sqlite$/, ''));
-        file = source.file;
-        if (source.symbol !== undefined && !symbols.includes(source.symbol))
-          symbols = [source.symbol];
-        span = await recordingSpan(file);
-      } catch (error) {
-        return { ok: false, reason: `cannot replay ${name}: ${(error as Error).message}` };
-      }
-      // The replay never takes the live engine's metrics port or database.
-      const replayConfig: Config = {
-        ...config,
-        strategy: { ...config.strategy, symbols },
-        metrics: { ...config.metrics, port: 0 },
-      };
-      run = { runId, name, file, dbPath, config: replayConfig };
-      const engine = options.fork(options.enginePath, {
-        env: options.engineEnv ?? process.env,
-        ...(options.engineExecArgv ? { execArgv: options.engineExecArgv } : {}),
-      });
-      child = engine;
-      router = createCommandRouter({
-        sendToEngine: (message) => sendToChild(message),
-        engineUnavailable: () =>
-          child !== engine
-            ? 'the replay has ended'
-            : ready
-              ? null
-              : 'the replay engine is starting',
-      });
-      const readyOrFailed = new Promise<CommandAck>((resolve) => {
-        engine.onMessage((raw) => {
-          if (child !== engine) return;
-          const message = asEngineMessage(raw);
-          if (message === null) return;
-          switch (message.kind) {
-            case 'ready':
-              ready = true;
-              resolve({ ok: true, detail: `replaying ${name}; database ${dbPath}` });
-              break;
-            case 'state':
-              lastState = message.state;
-              options.publish(decorate(message.state));
-              break;
-            case 'ack':
-              router?.handleAck(message.id, message.ack);
-              break;
-            case 'replayDone':
-              summary = message.summary as unknown as ReplaySummary;
-              log.info({ file, summary }, 'replay reached the end of the recording');
-              republish();
-              break;
-            case 'fatal':
-              log.error({ error: message.error }, 'the replay engine failed');
-              resolve({ ok: false, reason: `the replay engine failed: ${message.error}` });
-              break;
-            case 'log':
-              log[message.level](message.data ?? {}, `replay engine: ${message.msg}`);
-              break;
-            default:
-              // configChanged: a live edit in a replay stays in the replay, never in the TOML.
-              break;
-          }
-        });
-        exited = new Promise<void>((resolveExit) =>
-          engine.onExit((code) => {
-            resolveExit();
-            if (child !== engine) return;
-            router?.refuseAllPending('the replay engine stopped');
-            resolve({ ok: false, reason: `the replay engine exited (code ${code})` });
-            log.warn({ code }, 'the replay engine exited');
-          }),
-        );
-      });
-      engine.send({
-        kind: 'start',
-        config: replayConfig,
-        dataDir: options.dataDir,
-        replay: { file, dbPath, speed, paused: false },
-      });
-      const ack = await readyOrFailed;
-      if (!ack.ok && child === engine) {
-        engine.kill('SIGKILL');
-        end();
-      }
-      return ack;
-    },
-
+    start: (name, original, speed, config) => inTurn(() => startRun(name, original, speed, config)),
+    stop: () => inTurn(stopRun),
     control(action) {
       if (run === null) return { ok: false, reason: 'no replay is running; press Play first' };
       if (summary !== null && action !== 'pause')
@@ -266,19 +291,6 @@ export function createReplaySession(options: ReplaySessionOptions): ReplaySessio
       }
       return { ok: true, detail: `report written to ${outPath}` };
     },
-
-    async stop() {
-      if (run === null) return { ok: true, detail: 'not replaying' };
-      const engine = child;
-      const gone = exited;
-      end();
-      if (engine !== null) {
-        engine.send({ kind: 'shutdown' });
-        const timer = setTimeout(() => engine.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        await gone;
-        clearTimeout(timer);
-      }
-      return { ok: true, detail: 'back to the live market' };
-    },
   };
+  return session;
 }
