@@ -34,7 +34,7 @@ export async function replayRecording(
   for await (const event of readRecording(path)) {
     if (options.stopRequested()) break;
     if (clock && event.kind !== 'malformed') {
-      const wait = clock.pace(event.tsUs, options.stopRequested);
+      const wait = clock.pace(event.tsUs, options.stopRequested, () => options.onProgress?.(lines));
       if (wait !== null) await wait;
       if (options.stopRequested()) break;
     }

@@ -114,16 +114,22 @@ export class ReplayClock {
 
   /**
    * Before the line at `tsUs`: null when it may go now (the fast path allocates nothing),
-   * or a promise that resolves when it may. `stopped` ends any wait.
+   * or a promise that resolves when it may. `stopped` ends any wait; `whileWaiting` runs
+   * between naps (a reader that also serves commands and reports keeps doing so).
    */
-  pace(tsUs: number, stopped: () => boolean): Promise<void> | null {
+  pace(tsUs: number, stopped: () => boolean, whileWaiting?: () => void): Promise<void> | null {
     if (!this.paused && this.speed === 0 && this.stepTarget < 0) return null;
-    return this.waitTurn(tsUs, stopped);
+    return this.waitTurn(tsUs, stopped, whileWaiting);
   }
 
-  private async waitTurn(tsUs: number, stopped: () => boolean): Promise<void> {
-    for (;;) {
+  private async waitTurn(
+    tsUs: number,
+    stopped: () => boolean,
+    whileWaiting: (() => void) | undefined,
+  ): Promise<void> {
+    for (let naps = 0; ; naps++) {
       if (stopped()) return;
+      if (naps > 0) whileWaiting?.();
       if (this.stepTarget >= 0) {
         // Stepping: lines go until the asked-for book update has been applied.
         if (this.bookUpdates < this.stepTarget) return;
