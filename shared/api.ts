@@ -248,4 +248,10 @@ export interface LockstepApi {
   onState(listener: (state: EngineState) => void): () => void;
   /** Whether the transport to the host is up (the window shows a banner when not). */
   onConnection(listener: (connected: boolean) => void): () => void;
+  /**
+   * Desktop only: lets the trader pick any recording with the native open dialog and
+   * replays it (the host's `replayFile`). Absent in a browser, which may only choose
+   * from the host's catalogue.
+   */
+  openRecording?(speed: ReplaySpeed): Promise<CommandAck>;
 }

@@ -23,8 +23,16 @@ const speedLabel = (speed: ReplaySpeed): string =>
   SPEEDS.find((s) => s.value === speed)?.label ?? `${speed}×`;
 
 export function ReplayPanel() {
-  const { engine } = useServices();
+  const { engine, api } = useServices();
   const { run, pendingKey, failure } = useCommand();
+  const [openFailure, setOpenFailure] = useState<string | null>(null);
+  const openFile = (): void => {
+    setOpenFailure(null);
+    api.openRecording?.(speed).then(
+      (ack) => setOpenFailure(ack.ok ? null : `Open refused: ${ack.reason}`),
+      (error: unknown) => setOpenFailure(`Open failed: ${String(error)}`),
+    );
+  };
   const listText = useStore(engine.store, (s) => (s.state?.recordings ?? []).join('\n'));
   const recordings = listText === '' ? [] : listText.split('\n');
   const active = useStore(engine.store, (s) => s.state?.replay !== undefined);
@@ -82,6 +90,11 @@ export function ReplayPanel() {
           </select>
         </label>
         <div className="replay-buttons">
+          {api.openRecording !== undefined ? (
+            <button type="button" onClick={openFile} title="Choose any recording file to replay">
+              Open…
+            </button>
+          ) : null}
           <button
             type="button"
             onClick={play}
@@ -160,9 +173,9 @@ export function ReplayPanel() {
               : 'Press Report for the backtest report.'}
           </p>
         ) : null}
-        {failure !== null ? (
+        {failure !== null || openFailure !== null ? (
           <p className="replay-error" role="alert">
-            {failure}
+            {failure ?? openFailure}
           </p>
         ) : null}
       </div>
