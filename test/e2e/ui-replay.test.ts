@@ -89,8 +89,14 @@ test('the window replays the sample: pause holds the clock, step moves one book 
   // Pause: the recording's clock stands still.
   await region.getByRole('button', { name: 'Pause' }).click();
   await waitUntil(() => replayOf()?.paused === true, 'the replay to pause');
-  await sleep(300);
-  const pausedAt = replayOf()!;
+  // States in flight may still show the last lines before the pause: wait until it holds.
+  let pausedAt = replayOf()!;
+  await waitUntil(async () => {
+    const before = replayOf()!;
+    await sleep(400);
+    pausedAt = replayOf()!;
+    return pausedAt.tsUs === before.tsUs && pausedAt.bookUpdates === before.bookUpdates;
+  }, 'the paused clock to settle');
   await sleep(1000);
   assert.equal(replayOf()!.tsUs, pausedAt.tsUs, 'the clock did not move while paused');
   assert.equal(replayOf()!.bookUpdates, pausedAt.bookUpdates);
