@@ -129,7 +129,9 @@ async function replayOnce(
     dbPath,
     overwrite: booleanOption(options, 'overwrite'),
     log: (level, msg) => {
-      if (level === 'warn' || level === 'error') process.stderr.write(`${msg}\n`);
+      // A thread's failure comes back as the thrown error below: printed once, there.
+      if (level === 'error' && THREAD_FAILED.test(msg)) return;
+      if (level === 'warn' || level === 'error') process.stderr.write(`${firstLine(msg)}\n`);
     },
     ...(showProgress
       ? {
@@ -137,6 +139,11 @@ async function replayOnce(
             process.stderr.write(`\rreplay: ${messages.toLocaleString('en-US')} messages`),
         }
       : {}),
+  }).catch((error: unknown) => {
+    // One sentence (file, line, value); a thread's stack trace is for LOG_LEVEL=debug.
+    const message = error instanceof Error ? error.message : String(error);
+    if (process.env.LOG_LEVEL === 'debug') console.error(message);
+    throw new Error(firstLine(message));
   });
   if (showProgress) process.stderr.write('\n');
   if (reportPath !== undefined) {
@@ -186,3 +193,8 @@ async function replayOnce(
   for (const [label, value] of rows) console.log(`${label.padEnd(28)} ${value}`);
   return 0;
 }
+
+/** How EngineRuntime words a thread's failure (it is also thrown by runReplay). */
+const THREAD_FAILED = /^\w+ thread failed: /;
+
+const firstLine = (text: string): string => text.split('\n', 1)[0]!;

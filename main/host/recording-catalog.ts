@@ -55,11 +55,12 @@ export async function recordingSpan(
   let firstTsUs = 0;
   let lastLine: { lineNo: number; line: string } | null = null;
   for await (const entry of readLines(file)) {
+    if (entry.line === null) continue; // an overlong line: the engine reports it, it has no time here
     if (firstTsUs === 0) {
       const event = parseRecordingLine(entry.line, entry.lineNo);
       if (event.kind !== 'malformed') firstTsUs = event.tsUs;
     }
-    lastLine = entry;
+    lastLine = { lineNo: entry.lineNo, line: entry.line };
   }
   let lastTsUs = firstTsUs;
   if (lastLine !== null) {

@@ -39,6 +39,7 @@ export async function replayRecording(
       if (options.stopRequested()) break;
     }
     lines++;
+    pipeline.source = `${path}:${event.lineNo}`;
     if (event.kind === 'frame') {
       lastTs = event.tsUs;
       onFrame(event.data, event.tsUs, monoNowUs());
@@ -53,5 +54,6 @@ export async function replayRecording(
     if ((lines & 255) === 0 || clock) options.onProgress?.(lines);
   }
   clock?.finish();
+  pipeline.source = '';
   pipeline.end(lastTs);
 }
