@@ -71,11 +71,11 @@ test('the window replays the sample: pause holds the clock, step moves one book 
   const livePositionsBefore = JSON.stringify(app.latest()!.positions.map((p) => [p.symbol, p.qty]));
 
   const region = page.getByRole('region', { name: 'Replay' });
-  await region.getByRole('combobox', { name: 'Recording' }).waitFor();
-  assert.equal(
-    await region.getByRole('combobox', { name: 'Recording' }).inputValue(),
-    'sample-recording.jsonl',
-    'the bundled sample is chosen by default',
+  // The catalogue arrives with the states; the bundled sample is chosen by default.
+  const recording = region.getByRole('combobox', { name: 'Recording' });
+  await waitUntil(
+    async () => (await recording.inputValue()) === 'sample-recording.jsonl',
+    'the bundled sample to be offered and chosen',
   );
   await region.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
   await region.getByRole('button', { name: 'Play' }).click();
