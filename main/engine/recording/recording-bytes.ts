@@ -1,11 +1,12 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { parseRecordingLine } from './recording-line.js';
+import { MAX_LINE_BYTES } from './recording-reader.js';
 
 /** What a replay does with each line; `data` views the reader's buffer (valid during the call). */
 export interface RecordingBytesHandler {
-  frame(data: Uint8Array, tsUs: number): void;
-  snapshot(symbol: string, data: string, tsUs: number): void;
+  frame(data: Uint8Array, tsUs: number, lineNo: number): void;
+  snapshot(symbol: string, data: string, tsUs: number, lineNo: number): void;
   malformed(lineNo: number, reason: string): void;
 }
 
@@ -65,14 +66,26 @@ export async function readRecordingBytes(
         }
         gunzip.end();
       })();
-      for await (const out of gunzip) {
-        splitter.push(out as Buffer);
-        if (stop()) {
-          gunzip.destroy();
-          break;
+      try {
+        for await (const out of gunzip) {
+          splitter.push(out as Buffer);
+          if (stop()) {
+            gunzip.destroy();
+            break;
+          }
         }
+      } catch (error) {
+        // The same one sentence as the line reader: file, what is wrong, where.
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(
+          code.startsWith('Z_')
+            ? `${path} is not a readable gzip file: ${message} (at line ${splitter.nextLineNo})`
+            : `cannot read ${path} at line ${splitter.nextLineNo}: ${message}`,
+        );
+      } finally {
+        await feed.catch(() => undefined);
       }
-      await feed.catch(() => undefined);
     }
     splitter.finish();
   } finally {
@@ -86,14 +99,28 @@ class LineSplitter {
   lines = 0;
   private lineNo = 0;
   private carry: Buffer | null = null;
+  /** Inside a line longer than MAX_LINE_BYTES: dropped up to its newline. */
+  private overlong = false;
 
   constructor(private readonly handler: RecordingBytesHandler) {}
 
+  /** The number the line being read will have. */
+  get nextLineNo(): number {
+    return this.lineNo + 1;
+  }
+
   push(chunk: Buffer): void {
     let start = 0;
-    if (this.carry !== null) {
+    if (this.overlong) {
+      const end = chunk.indexOf(NEWLINE);
+      if (end < 0) return;
+      this.overlong = false;
+      this.lineNo++;
+      start = end + 1;
+    } else if (this.carry !== null) {
       const end = chunk.indexOf(NEWLINE);
       if (end < 0) {
+        if (this.carry.length + chunk.length > MAX_LINE_BYTES) return this.tooLong();
         this.carry = Buffer.concat([this.carry, chunk]);
         return;
       }
@@ -109,10 +136,24 @@ class LineSplitter {
       start = end + 1;
     }
     // The chunk buffer is reused by the reader: keep a copy of the unfinished line.
-    if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start));
+    if (start < chunk.length) {
+      if (chunk.length - start > MAX_LINE_BYTES) this.tooLong();
+      else this.carry = Buffer.from(chunk.subarray(start));
+    }
+  }
+
+  /** A line over MAX_LINE_BYTES is reported once and skipped to its end, as the line reader does. */
+  private tooLong(): void {
+    this.carry = null;
+    this.overlong = true;
+    this.handler.malformed(
+      this.lineNo + 1,
+      `line longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB; skipped to its end`,
+    );
   }
 
   finish(): void {
+    if (this.overlong) this.lineNo++;
     if (this.carry !== null) {
       const last = this.carry;
       this.carry = null;
@@ -127,9 +168,10 @@ class LineSplitter {
     this.lines++;
     if (!this.fastFrame(buf, start, end)) {
       const event = parseRecordingLine(buf.toString('utf8', start, end), this.lineNo);
-      if (event.kind === 'frame') this.handler.frame(Buffer.from(event.data), event.tsUs);
+      if (event.kind === 'frame')
+        this.handler.frame(Buffer.from(event.data), event.tsUs, this.lineNo);
       else if (event.kind === 'snapshot')
-        this.handler.snapshot(event.symbol, event.data, event.tsUs);
+        this.handler.snapshot(event.symbol, event.data, event.tsUs, this.lineNo);
       else this.handler.malformed(event.lineNo, event.reason);
     }
   }
@@ -156,7 +198,7 @@ class LineSplitter {
     at += DATA_KEY.length;
     // The payload is an object and the line closes the outer one: `{…}}`.
     if (buf[at] !== 0x7b || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x7d) return false;
-    this.handler.frame(buf.subarray(at, end - 1), ts);
+    this.handler.frame(buf.subarray(at, end - 1), ts, this.lineNo);
     return true;
   }
 }

@@ -3,8 +3,10 @@ import { PersistRecord, writeFlushRow } from '../../../../shared/records.js';
 import { monoNowUs } from '../../core/clock.js';
 import { MarketSnapshots } from '../../core/market-snapshot.js';
 import { readRecordingBytes } from '../../recording/recording-bytes.js';
+import { readRecording } from '../../recording/recording-reader.js';
 import { loadMlSignal } from '../../strategy/signals/ml-signal.js';
 import { HotLoop } from '../hot-loop.js';
+import { ReplayClock } from '../replay-clock.js';
 import { startLiveFeed } from '../market-live-source.js';
 import { attachEngine, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
 import type { HotThreadMessage } from '../worker-messages.js';
@@ -83,51 +85,51 @@ runWorker('hot', async () => {
     if (!replayFile) throw new Error('replay mode needs a recording file');
     const pipeline = loop.pipeline;
     const throttle = new Throttle(1000 / config.engine.ui_hz);
+    const clock = wiring.replayClock ? ReplayClock.attach(wiring.replayClock) : null;
+    // Between lines: the trader's commands and the window's reports (a paced replay in the
+    // window may wait here for seconds, paused).
+    const serve = (): void => {
+      if (commands.hasData()) loop.drainCommands(commands);
+      if (throttle.due(Date.now())) publish();
+    };
+    const prefix = `${replayFile}:`;
     let lastTs = 0;
     let lines = 0;
-    let inference: Promise<void> | null = null;
     const readStartedUs = monoNowUs();
-    const afterLine = (): void => {
-      if ((++lines & 1023) === 0) {
-        if (commands.hasData()) loop.drainCommands(commands);
-        if (throttle.due(Date.now())) publish();
-      }
-      if (ml !== null) inference = loop.core.idle();
-    };
-    const settle = async (): Promise<void> => {
-      if (inference !== null) {
-        const pending = inference;
-        inference = null;
-        await pending;
-      }
-    };
-    if (ml === null) {
+    if (ml === null && clock === null) {
+      // As fast as the loop goes: frames as views of the file's bytes, no per-line await.
       await readRecordingBytes(
         replayFile,
         {
-          frame: (data, tsUs) => {
+          frame: (data, tsUs, lineNo) => {
             lastTs = tsUs;
+            pipeline.source = prefix + lineNo;
             loop.onFrame(data, tsUs, monoNowUs());
-            afterLine();
+            if ((++lines & 1023) === 0) serve();
           },
-          snapshot: (symbol, data, tsUs) => {
+          snapshot: (symbol, data, tsUs, lineNo) => {
             lastTs = tsUs;
+            pipeline.source = prefix + lineNo;
             pipeline.onSnapshot(symbol, data, tsUs, monoNowUs());
-            afterLine();
           },
           malformed: (lineNo, reason) => {
             pipeline.counters.malformed++;
-            log('warn', `${replayFile}:${lineNo}: malformed line skipped: ${reason}`);
-            afterLine();
+            log('warn', `${prefix}${lineNo}: malformed line skipped: ${reason}`);
           },
         },
         () => control.stopRequested(),
       );
     } else {
-      // With a model, each tick's inference settles before the next line (lockstep).
-      const { readRecording } = await import('../../recording/recording-reader.js');
+      // Paced by the window's replay clock, or with a model whose inference settles
+      // before the next line (lockstep, so it lands on the same ticks every run).
       for await (const event of readRecording(replayFile)) {
         if (control.stopRequested()) break;
+        if (clock && event.kind !== 'malformed') {
+          const wait = clock.pace(event.tsUs, () => control.stopRequested(), serve);
+          if (wait !== null) await wait;
+          if (control.stopRequested()) break;
+        }
+        pipeline.source = prefix + event.lineNo;
         if (event.kind === 'frame') {
           lastTs = event.tsUs;
           loop.onFrame(event.data, event.tsUs, monoNowUs());
@@ -136,12 +138,18 @@ runWorker('hot', async () => {
           pipeline.onSnapshot(event.symbol, event.data, event.tsUs, monoNowUs());
         } else {
           pipeline.counters.malformed++;
-          log('warn', `${replayFile}:${event.lineNo}: malformed line skipped: ${event.reason}`);
+          log('warn', `${prefix}${event.lineNo}: malformed line skipped: ${event.reason}`);
         }
-        afterLine();
-        await settle();
+        if (ml !== null) {
+          const inference = loop.core.idle();
+          if (inference !== null) await inference;
+        }
+        clock?.passed(lastTs, pipeline.counters.bookUpdates);
+        if (clock !== null || (++lines & 1023) === 0) serve();
       }
+      clock?.finish();
     }
+    pipeline.source = '';
     pipeline.end(lastTs);
     finish({ readStartedUs });
     return;

@@ -5,6 +5,7 @@ import { MarketPipeline } from '../../market/market-pipeline.js';
 import { startLiveFeed } from '../market-live-source.js';
 import { replayRecording } from '../market-replay-source.js';
 import { MarketReporter } from '../market-report.js';
+import { ReplayClock } from '../replay-clock.js';
 import { attachEngine, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
 
 /**
@@ -61,6 +62,7 @@ runWorker('market', async () => {
     await replayRecording(replayFile, pipeline, onFrame, {
       log,
       stopRequested: () => control.stopRequested(),
+      ...(wiring.replayClock ? { clock: ReplayClock.attach(wiring.replayClock) } : {}),
       onProgress: () => {
         if (throttle.due(Date.now())) report();
       },
