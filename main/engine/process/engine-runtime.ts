@@ -15,7 +15,13 @@ import type {
   TradeView,
 } from '../../../shared/api.js';
 import { applyParamsPatch, type Config } from '../../../shared/config.js';
-import { TRADING_STATES, TradingStateCode, type FeedState } from '../../../shared/domain.js';
+import {
+  asOrderId,
+  TRADING_STATES,
+  TradingStateCode,
+  type FeedState,
+} from '../../../shared/domain.js';
+import { cancelRefusal, ORDER_LIST_ROWS } from './cancel-check.js';
 import { OrderCommandKind, OrderRecord } from '../../../shared/records.js';
 import { ControlBlock } from '../core/control-block.js';
 import { LATENCY_STAGES, type EngineThread } from '../core/control-tables.js';
@@ -86,6 +92,8 @@ export class EngineRuntime {
   private signals: readonly SignalView[] = [];
   private signalCounts: SignalCounts = { fired: 0, suppressed: 0, none: 0 };
   private orders: readonly OrderView[] = [];
+  /** The execution thread's order list, once one arrived (null before: nothing is known yet). */
+  private reportedOrders: readonly OrderView[] | null = null;
   private fills: readonly FillView[] = [];
   private positions: readonly PositionView[] = [];
   private totals = { realizedPnl: 0, unrealizedPnl: 0 };
@@ -185,6 +193,7 @@ export class EngineRuntime {
         break;
       case 'execution':
         this.orders = report.orders;
+        this.reportedOrders = report.orders;
         this.fills = report.fills;
         this.positions = report.positions;
         this.totals = report.totals;
@@ -263,13 +272,20 @@ export class EngineRuntime {
       }
       case 'cancelAll':
         return this.sendCommandRecord(OrderCommandKind.CANCEL_ALL, -1, 0, 'cancel all open orders');
-      case 'cancelOrder':
+      case 'cancelOrder': {
+        const refusal = cancelRefusal(
+          this.reportedOrders,
+          asOrderId(command.orderId),
+          ORDER_LIST_ROWS,
+        );
+        if (refusal !== null) return { ok: false, reason: refusal };
         return this.sendCommandRecord(
           OrderCommandKind.CANCEL,
           -1,
           command.orderId,
           `cancel order ${command.orderId}`,
         );
+      }
       case 'subscribe':
         return { ok: true };
     }

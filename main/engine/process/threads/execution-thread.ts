@@ -10,6 +10,7 @@ import { monoNowUs } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
 import { PaperBroker } from '../../execution/paper-broker.js';
+import { ORDER_LIST_ROWS } from '../cancel-check.js';
 import {
   attachEngine,
   awaitDoneSeq,
@@ -95,7 +96,7 @@ runWorker('execution', () => {
     const positions = broker.positionViews();
     engine.report({
       kind: 'execution',
-      orders: broker.orderViews(100),
+      orders: broker.orderViews(ORDER_LIST_ROWS),
       fills: broker.recentFills(100),
       positions,
       totals: {
