@@ -29,6 +29,8 @@ import { monoNowUs } from '../core/clock.js';
 import { SpscRing } from '../core/spsc-ring.js';
 import { EngineShared } from './engine-shared.js';
 import { restoreBrokerState } from '../persistence/restore.js';
+import { checkDatabaseAtStart } from '../persistence/startup-check.js';
+import { startState } from './start-state.js';
 import {
   createWiring,
   RING_NAMES,
@@ -80,6 +82,7 @@ export class EngineRuntime {
   private readonly startedMs = Date.now();
   private stateSeq = 0;
   private killSwitch: KillSwitchView;
+  private readonly recordStart: boolean;
   private readonly paramHistory: ParamChangeView[] = [];
   private readonly finished = new Map<EngineThread, Record<string, unknown> | undefined>();
   private finishWaiters: Array<() => void> = [];
@@ -100,6 +103,13 @@ export class EngineRuntime {
 
   private constructor(private readonly options: EngineRuntimeOptions) {
     this.config = options.config;
+    // Live, the database is checked before anything reads it: a damaged one is replaced
+    // (and the engine starts halted), and the last recorded trading state is carried over.
+    const start = startState(
+      options.restartReason,
+      options.mode === 'live' ? checkDatabaseAtStart(options.dbPath) : null,
+      Date.now() * 1000,
+    );
     this.wiring = createWiring({
       mode: options.mode,
       config: options.config,
@@ -124,14 +134,9 @@ export class EngineRuntime {
     this.shared = EngineShared.attach(this.wiring.shared, this.wiring.symbols.length);
     for (const name of RING_NAMES) this.rings.set(name, SpscRing.attach(this.wiring.rings[name]));
     this.commandRing = this.rings.get('host_to_execution')!;
-    const halted = options.restartReason !== undefined;
-    if (halted) this.control.setTradingState(TradingStateCode.HALTED);
-    this.killSwitch = {
-      state: halted ? 'HALTED' : 'ACTIVE',
-      reason: options.restartReason ?? 'engine started',
-      source: halted ? 'engine' : 'trader',
-      changedUs: Date.now() * 1000,
-    };
+    this.control.setTradingState(TradingStateCode[start.view.state]);
+    this.killSwitch = start.view;
+    this.recordStart = start.record;
   }
 
   /** Starts the threads: persistence first, so nothing produced is ever unconsumed. */
@@ -139,14 +144,9 @@ export class EngineRuntime {
     const runtime = new EngineRuntime(options);
     for (const thread of ['persistence', 'execution', 'strategy', 'market'] as const)
       runtime.spawn(thread);
-    if (options.restartReason !== undefined) {
-      runtime.persistControl({
-        kind: 'killSwitch',
-        tsUs: runtime.killSwitch.changedUs,
-        state: 'HALTED',
-        reason: options.restartReason,
-        source: 'engine',
-      });
+    if (runtime.recordStart) {
+      const { state, reason, source, changedUs } = runtime.killSwitch;
+      runtime.persistControl({ kind: 'killSwitch', tsUs: changedUs, state, reason, source });
     }
     return runtime;
   }
