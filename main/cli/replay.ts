@@ -1,4 +1,4 @@
-import { runReplay } from '../engine/process/replay-runner.js';
+import { runReplay, type ReplaySummary } from '../engine/process/replay-runner.js';
 import { type CommandSpec, booleanOption, stringOption } from './args.js';
 import { readConfigOption } from './config-option.js';
 
@@ -51,7 +51,7 @@ export const replayCommand: CommandSpec = {
     if (showProgress) process.stderr.write('\n');
     if (booleanOption(options, 'json')) {
       console.log(JSON.stringify(summary));
-      return 0;
+      return unwrittenExit(summary);
     }
     const seconds = (Date.now() - started) / 1000;
     const rows: Array<[string, string]> = [
@@ -81,6 +81,15 @@ export const replayCommand: CommandSpec = {
       ['time', `${seconds.toFixed(2)} s`],
     ];
     for (const [label, value] of rows) console.log(`${label.padEnd(28)} ${value}`);
-    return 0;
+    return unwrittenExit(summary);
   },
 };
+
+/** After the summary: a database that disagrees with it is a failure, said in one sentence. */
+function unwrittenExit(summary: ReplaySummary): number {
+  if (summary.unwritten_rows === 0) return 0;
+  process.stderr.write(
+    `replay: ${summary.unwritten_rows} rows could not be written to the database, so it disagrees with this summary; ${summary.journal === null ? 'they could not be kept' : `they were kept in ${summary.journal}`}\n`,
+  );
+  return 1;
+}

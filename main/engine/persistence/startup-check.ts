@@ -2,6 +2,7 @@ import { existsSync, renameSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { KillSwitchView } from '../../../shared/api.js';
 import { loadLastKillSwitch } from './restore.js';
+import { replayJournal, type JournalReplay } from './row-journal.js';
 import { openDatabase } from './schema.js';
 
 /**
@@ -9,7 +10,8 @@ import { openDatabase } from './schema.js';
  * (DESIGN.md §7): the file opens, `PRAGMA quick_check` finds it sound, and which trading
  * state was recorded last. A damaged file is never used or overwritten: it is moved aside
  * with a timestamp (with its -wal and -shm files), a fresh one is created in its place,
- * and the engine starts HALTED saying so. A path that cannot be opened at all (a missing
+ * and the engine starts HALTED saying so. Rows an earlier run could not write (its
+ * journal) are written before anything is read. A path that cannot be opened at all (a missing
  * folder, a directory, no permission) is an error that names the path.
  */
 
@@ -18,6 +20,8 @@ export interface StartupCheck {
   readonly lastKillSwitch: KillSwitchView | null;
   /** Why the database was replaced, or null when it was sound. */
   readonly damaged: string | null;
+  /** The journal of rows an earlier run could not write, written first (row-journal.ts). */
+  readonly journal: JournalReplay;
 }
 
 export class DatabaseUnusableError extends Error {}
@@ -28,7 +32,7 @@ export function checkDatabaseAtStart(path: string, now: Date = new Date()): Star
     db = openDatabase(path);
   } catch (error) {
     if (!isDamageError(error)) throw unusable(path, error);
-    return { lastKillSwitch: null, damaged: replaceDamaged(path, describe(error), now) };
+    return afterReplacing(path, replaceDamaged(path, describe(error), now));
   }
   let problem: string | null;
   try {
@@ -42,10 +46,23 @@ export function checkDatabaseAtStart(path: string, now: Date = new Date()): Star
   }
   if (problem !== null) {
     db.close();
-    return { lastKillSwitch: null, damaged: replaceDamaged(path, problem, now) };
+    return afterReplacing(path, replaceDamaged(path, problem, now));
   }
   try {
-    return { lastKillSwitch: loadLastKillSwitch(db), damaged: null };
+    // The journal first: its rows (fills, and the last kill-switch events) are part of
+    // what the engine restores.
+    const journal = replayJournal(db, path);
+    return { lastKillSwitch: loadLastKillSwitch(db), damaged: null, journal };
+  } finally {
+    db.close();
+  }
+}
+
+/** A fresh database replaced a damaged one: the journal's rows are still the last run's. */
+function afterReplacing(path: string, damaged: string): StartupCheck {
+  const db = openDatabase(path);
+  try {
+    return { lastKillSwitch: null, damaged, journal: replayJournal(db, path) };
   } finally {
     db.close();
   }

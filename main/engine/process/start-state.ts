@@ -2,8 +2,8 @@ import type { KillSwitchView } from '../../../shared/api.js';
 import type { StartupCheck } from '../persistence/startup-check.js';
 
 /**
- * The trading state an engine starts in (DESIGN.md §1): HALTED after a crash or a damaged
- * database, with that reason; else the state last recorded in `kill_switch_events`, so a
+ * The trading state an engine starts in (DESIGN.md §1): HALTED after a crash, a damaged
+ * database or rows of the last run that still cannot be written, with that reason; else the state last recorded in `kill_switch_events`, so a
  * trader's halt (or reduce-only) stays in force after a quit; ACTIVE only when the last
  * record says so or there is none. `record` says whether the start itself is a new event
  * for the audit trail (a restored state is not: it is the last row already).
@@ -22,12 +22,11 @@ export function startState(
     view: { state: 'HALTED', reason, source: 'engine', changedUs: nowUs },
     record: true,
   });
-  if (check?.damaged != null) {
-    return halted(
-      restartReason === undefined ? check.damaged : `${restartReason}; ${check.damaged}`,
-    );
-  }
-  if (restartReason !== undefined) return halted(restartReason);
+  // A crash, a damaged file and rows still unwritten each halt; all reasons are shown.
+  const reasons = [restartReason, check?.damaged, check?.journal.problem].filter(
+    (reason): reason is string => typeof reason === 'string',
+  );
+  if (reasons.length > 0) return halted(reasons.join('; '));
   const last = check?.lastKillSwitch ?? null;
   if (last === null || last.state === 'ACTIVE') {
     return {

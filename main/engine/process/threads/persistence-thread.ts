@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { PersistKind, PersistRecord } from '../../../../shared/records.js';
 import { monoNowUs } from '../../core/clock.js';
 import { PersistenceWriter } from '../../persistence/sqlite-writer.js';
+import { injectedFault, spillUnwritten } from '../../persistence/spill-at-stop.js';
 import { attachEngine, runWorker } from '../thread-kit.js';
 import type { PersistenceControl } from '../worker-messages.js';
 
@@ -22,9 +23,10 @@ runWorker('persistence', async () => {
   const batchStage = control.histogram('persist_batch');
   let failing = false;
 
+  const tables = { symbols: wiring.symbols, strategyIds: [wiring.config.strategy.strategy_id] };
   const writer = new PersistenceWriter(wiring.dbPath, {
-    symbols: wiring.symbols,
-    strategyIds: [wiring.config.strategy.strategy_id],
+    ...tables,
+    ...injectedFault(),
     onError: (error) => {
       control.add('write_errors');
       if (!failing) engine.report({ kind: 'persistence-error', message: error.message });
@@ -93,7 +95,14 @@ runWorker('persistence', async () => {
   drain();
   flushTimed(true);
   const pending = writer.pendingRows();
+  const journal = spillUnwritten(writer, wiring.dbPath, tables, (msg) =>
+    engine.report({ kind: 'log', level: 'error', msg }),
+  );
   writer.close();
-  engine.report({ kind: 'done', thread: 'persistence', summary: { pendingRows: pending } });
+  engine.report({
+    kind: 'done',
+    thread: 'persistence',
+    summary: { pendingRows: pending, journal },
+  });
   parentPort?.close();
 });
