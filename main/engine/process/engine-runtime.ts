@@ -202,6 +202,10 @@ export class EngineRuntime {
         this.options.log?.('error', `database write failed: ${report.message}`);
         this.engageKillSwitch(`database write failed: ${report.message}`, 'engine');
         break;
+      case 'drawdown-halt':
+        this.options.log?.('warn', `trading halted: ${report.reason}`);
+        this.engageKillSwitch(report.reason, 'engine');
+        break;
       case 'persistence-recovered':
         this.options.log?.(
           'info',

@@ -38,6 +38,8 @@ export type WorkerReport =
   /** A write failed: the main thread engages the kill switch with this reason. */
   | { readonly kind: 'persistence-error'; readonly message: string }
   | { readonly kind: 'persistence-recovered' }
+  /** The broker's thread halted trading on `risk_limits.max_drawdown`; the reason says by how much. */
+  | { readonly kind: 'drawdown-halt'; readonly reason: string }
   | {
       readonly kind: 'log';
       readonly level: 'debug' | 'info' | 'warn' | 'error';

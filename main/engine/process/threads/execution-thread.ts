@@ -9,6 +9,7 @@ import {
 import { monoNowUs } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
+import { DrawdownHalt } from '../../execution/drawdown-halt.js';
 import { PaperBroker } from '../../execution/paper-broker.js';
 import { ORDER_LIST_ROWS } from '../cancel-check.js';
 import {
@@ -54,6 +55,10 @@ runWorker('execution', () => {
   });
   if (wiring.restored)
     broker.restore(wiring.restored.positions, wiring.restored.openOrders, wiring.restored.ids);
+
+  const drawdown = new DrawdownHalt(broker, control, (reason) =>
+    engine.report({ kind: 'drawdown-halt', reason }),
+  );
 
   const publishPositions = (): void => {
     for (let s = 0; s < symbols.length; s++) {
@@ -153,6 +158,7 @@ runWorker('execution', () => {
       }
     }
     if (work > 0) {
+      drawdown.check();
       publishPositions();
       waiter.worked();
     } else {
