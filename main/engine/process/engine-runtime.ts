@@ -206,6 +206,9 @@ export class EngineRuntime {
         this.options.log?.('warn', `trading halted: ${report.reason}`);
         this.engageKillSwitch(report.reason, 'engine');
         break;
+      case 'persistence-closing':
+        this.persistControl({ kind: 'end' });
+        break;
       case 'persistence-recovered':
         this.options.log?.(
           'info',

@@ -47,8 +47,10 @@ runWorker('persistence', async () => {
     },
   });
 
+  let endSeen = false;
   parentPort?.on('message', (message: PersistenceControl) => {
-    if (message.kind === 'paramChange') writer.writeParamChange(message);
+    if (message.kind === 'end') endSeen = true;
+    else if (message.kind === 'paramChange') writer.writeParamChange(message);
     else writer.writeKillSwitchEvent(message);
   });
 
@@ -92,6 +94,11 @@ runWorker('persistence', async () => {
     if (n === 0) await new Promise((resolve) => setTimeout(resolve, 2));
     else await new Promise((resolve) => setImmediate(resolve));
   }
+  // Control rows (a kill-switch event, a parameter change) come by message: ask the main
+  // thread for an 'end' sent after all of them, so one posted just before a stop is kept.
+  engine.report({ kind: 'persistence-closing' });
+  for (const askedAt = Date.now(); !endSeen && Date.now() - askedAt < 2000;)
+    await new Promise((resolve) => setTimeout(resolve, 2));
   drain();
   flushTimed(true);
   const pending = writer.pendingRows();
