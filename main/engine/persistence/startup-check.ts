@@ -71,10 +71,14 @@ function afterReplacing(path: string, damaged: string): StartupCheck {
 /** null when sound, else the first findings of quick_check in one line. */
 function quickCheck(db: Database.Database): string | null {
   const rows = db.pragma('quick_check(20)') as Array<{ quick_check: string }>;
-  const findings = rows.map((row) => row.quick_check).filter((text) => text !== 'ok');
+  // A finding may span lines, headed by "*** in database main ***": one problem a line.
+  const findings = rows
+    .flatMap((row) => row.quick_check.split('\n'))
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== 'ok' && !/^\*\*\* in database/.test(line));
   if (findings.length === 0) return null;
-  const shown = findings.slice(0, 3).join('; ');
-  return `quick_check found ${findings.length}${findings.length >= 20 ? '+' : ''} problems (${shown}${findings.length > 3 ? '; …' : ''})`;
+  const count = `${findings.length}${findings.length >= 20 ? '+' : ''}`;
+  return `quick_check found ${count} problem${findings.length === 1 ? '' : 's'}, first: ${findings[0]}`;
 }
 
 /** Moves the damaged file (and its WAL and shared-memory files) aside, creates a fresh one. */
