@@ -1,5 +1,5 @@
 /**
- * Two lanes for trader commands (DESIGN.md §1). The commands that take risk off — the kill
+ * Two lanes for trader commands (docs/ARCHITECTURE.md §1). The commands that take risk off — the kill
  * switch, reduce only, cancel all, flatten — go on the priority lane: never refused by a
  * cap or a rate limit, never queued behind other commands, from any window or connection.
  * Everything else is ordinary: rate-limited per connection, capped in number waiting, and
@@ -8,7 +8,7 @@
  */
 
 /** Command types on the priority lane (reduce-only under the names it may carry). */
-export const PRIORITY_COMMAND_TYPES: ReadonlySet<string> = new Set([
+const PRIORITY_COMMAND_TYPES: ReadonlySet<string> = new Set([
   'setKillSwitch',
   'setReduceOnly',
   'setTradingState',

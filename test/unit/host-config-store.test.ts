@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type Config } from '../../shared/config.js';
 import {
@@ -10,8 +9,9 @@ import {
   readConfigText,
   resolvePersistencePath,
 } from '../../main/host/config-store.js';
+import { makeTempDir } from '../temp-dirs.js';
 
-const tempDir = (): string => mkdtempSync(path.join(tmpdir(), 'lockstep-host-config-'));
+const tempDir = (): string => makeTempDir('lockstep-host-config-');
 
 const DESIGN_EXAMPLE = `
 [market]
@@ -202,7 +202,7 @@ test('a burst of edits ends with the newest on disk', async () => {
 });
 
 test('live edits spread over time are coalesced: 100 edits 5 ms apart rewrite the file once, with the newest values', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-config-'));
+  const dir = tempDir();
   const file = path.join(dir, 'lockstep.toml');
   writeFileSync(file, DESIGN_EXAMPLE);
   // A window longer than the burst, so the count does not depend on the machine's speed.

@@ -9,13 +9,13 @@ import {
 } from './metrics-source.js';
 
 /**
- * `/metrics` in Prometheus text format on 127.0.0.1 (DESIGN.md §9), with exactly the
+ * `/metrics` in Prometheus text format on 127.0.0.1 (docs/ARCHITECTURE.md §9), with exactly the
  * contract's names. Values are read from the MetricsSource once per scrape, in collect
  * callbacks: nothing is pushed from the hot path. The registry is private to the server
  * (no default process metrics), so the output holds the contract's metrics and no more.
  */
 
-export const METRIC_NAMES = {
+const METRIC_NAMES = {
   marketUpdates: 'strategy_market_updates_total',
   signalsGenerated: 'strategy_signals_generated_total',
   ordersSubmitted: 'strategy_orders_submitted_total',
@@ -57,7 +57,7 @@ function totalCounter(
   });
 }
 
-export function createMetricsRenderer(source: MetricsSource): () => Promise<string> {
+function createMetricsRenderer(source: MetricsSource): () => Promise<string> {
   const registry = new Registry();
   let snapshot: MetricsSnapshot | null = null;
   const current = (): MetricsSnapshot => {
@@ -147,7 +147,7 @@ export function createMetricsRenderer(source: MetricsSource): () => Promise<stri
   };
 }
 
-export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
 /** Serves `/metrics` on 127.0.0.1:`port` (0 picks a free port); resolves with the bound port. */
 export async function startMetricsServer(
@@ -159,7 +159,7 @@ export async function startMetricsServer(
   let bound = 0;
   const server = http.createServer((request, response) => {
     // Only our own name: a page on another site that rebinds its DNS name to 127.0.0.1
-    // sends its own Host, and must not read positions and PnL (DESIGN.md §9).
+    // sends its own Host, and must not read positions and PnL (docs/ARCHITECTURE.md §9).
     if (!isOwnHost(request.headers.host, bound)) {
       response
         .writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' })

@@ -18,7 +18,7 @@ import {
 } from './sqlite-writer.js';
 
 /**
- * The journal beside the database (`<db>.journal`, DESIGN.md §7): rows the writer could
+ * The journal beside the database (`<db>.journal`, docs/ARCHITECTURE.md §7): rows the writer could
  * not store (a full disk, a read-only file) when the process stopped are appended here,
  * and written first, before anything reads the database, at the next start. One JSON
  * line per spill; the records' float64 slots travel as base64 bytes, so every value comes
@@ -40,7 +40,7 @@ export interface JournalTables {
   readonly strategyIds: readonly string[];
 }
 
-export const journalPathFor = (dbPath: string): string => `${dbPath}.journal`;
+const journalPathFor = (dbPath: string): string => `${dbPath}.journal`;
 
 /** Appends the rows to the journal (flushed to disk); returns its path. */
 export function spillToJournal(dbPath: string, tables: JournalTables, rows: UnwrittenRows): string {

@@ -7,7 +7,7 @@ import { openDatabase } from './schema.js';
 
 /**
  * What the live engine checks of its database before anything reads or writes it
- * (DESIGN.md §7): the file opens, `PRAGMA quick_check` finds it sound, and which trading
+ * (docs/ARCHITECTURE.md §7): the file opens, `PRAGMA quick_check` finds it sound, and which trading
  * state was recorded last. A damaged file is never used or overwritten: it is moved aside
  * with a timestamp (with its -wal and -shm files), a fresh one is created in its place,
  * and the engine starts HALTED saying so. Rows an earlier run could not write (its
@@ -24,7 +24,7 @@ export interface StartupCheck {
   readonly journal: JournalReplay;
 }
 
-export class DatabaseUnusableError extends Error {}
+class DatabaseUnusableError extends Error {}
 
 export function checkDatabaseAtStart(path: string, now: Date = new Date()): StartupCheck {
   let db: Database.Database;

@@ -2,7 +2,7 @@ import type { KillSwitchView } from '../../../shared/api.js';
 import type { StartupCheck } from '../persistence/startup-check.js';
 
 /**
- * The trading state an engine starts in (DESIGN.md §1): HALTED after a crash, a damaged
+ * The trading state an engine starts in (docs/ARCHITECTURE.md §1): HALTED after a crash, a damaged
  * database or rows of the last run that still cannot be written, with that reason; else the state last recorded in `kill_switch_events`, so a
  * trader's halt (or reduce-only) stays in force after a quit; ACTIVE only when the last
  * record says so or there is none. `record` says whether the start itself is a new event

@@ -1,7 +1,7 @@
 import { FIXED_SCALE } from '../../../../shared/domain.js';
 
 /**
- * `risk_limits.max_drawdown` (DESIGN.md §6): how far total PnL (realized + unrealized,
+ * `risk_limits.max_drawdown` (docs/ARCHITECTURE.md §6): how far total PnL (realized + unrealized,
  * quote currency) may fall below its highest point before trading halts. The peak is the
  * highest PnL seen — not the PnL at start — and is kept even while the limit is off, so
  * turning it on measures from the real peak. A re-arm after a halt starts a new peak at
