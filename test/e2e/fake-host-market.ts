@@ -360,6 +360,8 @@ export class FakeMarket {
       }
       case 'subscribe':
         return { ok: true };
+      default:
+        return { ok: false, reason: `the fake host does not replay (${command.type})` };
     }
   }
 

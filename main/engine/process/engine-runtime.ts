@@ -16,13 +16,20 @@ import type {
 } from '../../../shared/api.js';
 import { applyParamsPatch, type Config } from '../../../shared/config.js';
 import {
-  asOrderId,
   TRADING_STATES,
   TradingStateCode,
+  asOrderId,
+  asSymbolIndex,
+  asTimestampUs,
   type FeedState,
 } from '../../../shared/domain.js';
 import { cancelRefusal, ORDER_LIST_ROWS } from './cancel-check.js';
-import { OrderCommandKind, OrderRecord } from '../../../shared/records.js';
+import {
+  OrderCommand,
+  OrderCommandKind,
+  OrderRecord,
+  type OrderCommandCode,
+} from '../../../shared/records.js';
 import { ControlBlock } from '../core/control-block.js';
 import { LATENCY_STAGES, type EngineThread } from '../core/control-tables.js';
 import { monoNowUs } from '../core/clock.js';
@@ -39,12 +46,15 @@ import {
   type RingName,
 } from './engine-wiring.js';
 import type { PersistenceControl, WorkerReport } from './worker-messages.js';
+import type { ReplayClock } from './replay-clock.js';
 
 export interface EngineRuntimeOptions {
   readonly mode: EngineMode;
   readonly config: Config;
   readonly dbPath: string;
   readonly replayFile?: string;
+  /** Replay in the window: paced by this clock, and the state stamped with its time. */
+  readonly replayClock?: ReplayClock;
   /** A restart after a crash: start halted and record why. */
   readonly restartReason?: string;
   readonly restarts?: number;
@@ -78,6 +88,7 @@ export class EngineRuntime {
   private readonly rings = new Map<RingName, SpscRing>();
   private readonly commandRing: SpscRing;
   private readonly commandRecord = new Float64Array(OrderRecord.SLOTS);
+  private readonly commandView = new OrderCommand();
   private config: Config;
   private readonly startedMs = Date.now();
   private stateSeq = 0;
@@ -115,6 +126,7 @@ export class EngineRuntime {
       config: options.config,
       dbPath: options.dbPath,
       ...(options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
+      ...(options.replayClock === undefined ? {} : { replayClock: options.replayClock.buffer }),
       // A replay starts from nothing; live, the engine resumes what the database holds.
       ...(options.mode === 'live'
         ? {
@@ -295,6 +307,9 @@ export class EngineRuntime {
       }
       case 'subscribe':
         return { ok: true };
+      default:
+        // Replay commands: the host's replay session answers them, never an engine.
+        return { ok: false, reason: `${command.type} is handled by the host, not the engine` };
     }
   }
 
@@ -368,19 +383,19 @@ export class EngineRuntime {
   }
 
   private sendCommandRecord(
-    kind: number,
+    kind: OrderCommandCode,
     symbolIndex: number,
     orderId: number,
     what: string,
   ): CommandAck {
     const record = this.commandRecord;
-    record.fill(0);
-    record[OrderRecord.KIND] = kind;
-    record[OrderRecord.SYMBOL] = symbolIndex;
-    record[OrderRecord.ORDER_ID] = orderId;
-    record[OrderRecord.TS_US] = Date.now() * 1000;
-    record[OrderRecord.T0_US] = monoNowUs();
-    if (kind === OrderCommandKind.FLATTEN) record[OrderRecord.ORDER_ID] = this.shared.nextOrderId();
+    const command = this.commandView.begin(record, 0, kind);
+    command.symbol = asSymbolIndex(symbolIndex);
+    command.orderId = asOrderId(
+      kind === OrderCommandKind.FLATTEN ? this.shared.nextOrderId() : orderId,
+    );
+    command.tsUs = asTimestampUs(Date.now() * 1000);
+    command.t0Us = monoNowUs();
     if (!this.commandRing.tryPush(record, 0)) {
       return {
         ok: false,
@@ -424,9 +439,11 @@ export class EngineRuntime {
     const state = TRADING_STATES[this.control.tradingState()] ?? 'HALTED';
     const killSwitch =
       state === this.killSwitch.state ? this.killSwitch : { ...this.killSwitch, state };
+    // A paced replay is shown on the recording's clock (the chart's and heatmap's time axis).
+    const replayTs = this.options.replayClock?.tsUs;
     return {
       seq: ++this.stateSeq,
-      tsUs: Date.now() * 1000,
+      tsUs: replayTs !== undefined && Number.isFinite(replayTs) ? replayTs : Date.now() * 1000,
       engineRunning: this.fatal === null,
       books: this.books,
       trades: this.trades,
@@ -452,6 +469,23 @@ export class EngineRuntime {
       riskLimits: { ...this.config.strategy.risk_limits },
       paramHistory: this.paramHistory.slice(-50),
       symbols: this.wiring.symbols,
+      ...(this.options.replayClock ? { replay: this.replayView(this.options.replayClock) } : {}),
+    };
+  }
+
+  /** Where a paced replay is; the host adds what it knows (run, name, the file's end). */
+  private replayView(clock: ReplayClock): NonNullable<EngineState['replay']> {
+    const finite = (x: number): number => (Number.isFinite(x) ? x : 0);
+    return {
+      runId: 0,
+      file: this.options.replayFile ?? '',
+      speed: clock.speed,
+      paused: clock.paused,
+      firstTsUs: finite(clock.firstTsUs),
+      tsUs: finite(clock.tsUs),
+      lastTsUs: 0,
+      bookUpdates: clock.bookUpdates,
+      finished: clock.finished && this.workers.size === 0,
     };
   }
 

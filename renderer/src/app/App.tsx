@@ -8,6 +8,7 @@ import { PositionsPanel } from '../components/PositionsPanel.js';
 import { SignalsPanel } from '../components/SignalsPanel.js';
 import { ParamHistoryPanel } from '../form/ParamHistoryPanel.js';
 import { ParamsPanel } from '../form/ParamsPanel.js';
+import { ReplayBadge, ReplayPanel } from '../replay/ReplayPanel.js';
 import { AppContext, type AppServices } from './app-context.js';
 
 /**
@@ -21,6 +22,7 @@ export function App(props: { readonly services: AppServices }) {
       <header className="app-header">
         <h1 className="app-title">Lockstep</h1>
         <KillSwitch />
+        <ReplayBadge />
         <HealthBar />
       </header>
       <div className="banners">
@@ -36,6 +38,7 @@ export function App(props: { readonly services: AppServices }) {
           <SignalsPanel />
         </div>
         <div className="side-column">
+          <ReplayPanel />
           <ParamsPanel />
           <ParamHistoryPanel />
         </div>

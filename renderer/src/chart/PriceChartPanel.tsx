@@ -18,6 +18,7 @@ import { useSelectedSymbol } from '../app/use-symbol.js';
 import { useTransient } from '../app/use-transient.js';
 import { decimalsFor } from '../format/decimals.js';
 import { Panel } from '../components/Panel.js';
+import { LiquidityHeatmap } from '../heatmap/LiquidityHeatmap.js';
 import {
   ChartHistory,
   type ChartMarker,
@@ -272,6 +273,7 @@ export function PriceChartPanel() {
         role="img"
         aria-label={`Price chart of ${symbol ?? 'no symbol'}: mid price with fills and signals${pnlPane ? ', and total PnL below' : ''}. Drag to scroll, wheel to zoom.`}
       />
+      <LiquidityHeatmap />
       <p className="chart-legend" aria-hidden="true">
         <span style={{ color: COLORS.buy }}>▲ buy fill</span>{' '}
         <span style={{ color: COLORS.sell }}>▼ sell fill</span>{' '}
