@@ -60,6 +60,11 @@ export const RISK_LIMIT_SPECS = {
     minInclusive: false,
   }),
   max_orders_per_second: range(1, 10_000, 'orders per second (token bucket)', { integer: true }),
+  max_drawdown: range(
+    0,
+    1e12,
+    'halt when realized + unrealized PnL falls this far below its peak, quote currency; 0 = off',
+  ),
 } as const satisfies Record<string, NumberSpec>;
 
 export type StrategyParamKey = keyof typeof STRATEGY_PARAM_SPECS;
@@ -128,6 +133,7 @@ export const DEFAULT_RISK_LIMITS: RiskLimits = {
   max_order_size: 0.5,
   max_notional_exposure: 100000.0,
   max_orders_per_second: 10,
+  max_drawdown: 0,
 };
 
 function specObject<K extends string>(

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runReplay } from '../engine/process/replay-runner.js';
+import { runReplay, type ReplaySummary } from '../engine/process/replay-runner.js';
 import { analyseReplayRun, writeReplayReport } from '../engine/report/build-report.js';
 import { sweepTable, type SweepRow } from '../engine/report/report-html.js';
 import { runSweep } from '../engine/report/sweep.js';
@@ -161,7 +161,7 @@ async function replayOnce(
   if (sweep !== undefined) return 0;
   if (booleanOption(options, 'json')) {
     console.log(JSON.stringify(summary));
-    return 0;
+    return unwrittenExit(summary);
   }
   const seconds = (Date.now() - started) / 1000;
   const rows: Array<[string, string]> = [
@@ -191,7 +191,16 @@ async function replayOnce(
     ['time', `${seconds.toFixed(2)} s`],
   ];
   for (const [label, value] of rows) console.log(`${label.padEnd(28)} ${value}`);
-  return 0;
+  return unwrittenExit(summary);
+}
+
+/** After the summary: a database that disagrees with it is a failure, said in one sentence. */
+function unwrittenExit(summary: ReplaySummary): number {
+  if (summary.unwritten_rows === 0) return 0;
+  process.stderr.write(
+    `replay: ${summary.unwritten_rows} rows could not be written to the database, so it disagrees with this summary; ${summary.journal === null ? 'they could not be kept' : `they were kept in ${summary.journal}`}\n`,
+  );
+  return 1;
 }
 
 /** How EngineRuntime words a thread's failure (it is also thrown by runReplay). */

@@ -141,7 +141,9 @@ export function createHost(options: HostOptions): Host {
       case 'restarting':
         return `the engine is restarting after a failure (${status.lastFailure ?? 'unknown cause'}); it comes back with the kill switch on`;
       default:
-        return 'the engine is stopped';
+        return status.gaveUp && status.lastFailure !== null
+          ? status.lastFailure
+          : 'the engine is stopped';
     }
   };
 
@@ -202,8 +204,22 @@ export function createHost(options: HostOptions): Host {
     );
     // The window keeps showing the last state, marked as not running, rather than a
     // frozen picture that looks alive. seq + 1 so it supersedes that last state.
-    if (lastLive && lastLive.engineRunning) {
-      lastLive = { ...lastLive, engineRunning: false };
+    // When the supervisor gave up, the kill-switch line says why nothing runs.
+    if (lastLive && (lastLive.engineRunning || status.gaveUp)) {
+      lastLive = {
+        ...lastLive,
+        engineRunning: false,
+        ...(status.gaveUp && status.lastFailure !== null
+          ? {
+              killSwitch: {
+                state: 'HALTED' as const,
+                reason: status.lastFailure,
+                source: 'engine' as const,
+                changedUs: Date.now() * 1000,
+              },
+            }
+          : {}),
+      };
       if (!replay.active) publishState(lastLive);
     }
   });

@@ -1,4 +1,5 @@
 import type { CommandAck, EngineState } from '../../shared/api.js';
+import { ConnectionLimit, DEFAULT_CONNECTION_LIMIT, isPriorityCommand } from './command-lanes.js';
 
 /**
  * Electron IPC between the window and the host, without importing Electron: main.ts
@@ -38,11 +39,23 @@ export interface IpcBridge {
 }
 
 export function createIpcBridge<Event>(options: IpcBridgeOptions<Event>): IpcBridge {
+  const limit = new ConnectionLimit(DEFAULT_CONNECTION_LIMIT);
   options.handle(IPC_COMMAND_CHANNEL, async (event, payload) => {
     if (!options.isTrustedSender(event)) {
       return { ok: false, reason: 'refused: the command did not come from the Lockstep window' };
     }
-    const ack = await options.host.send(payload);
+    // The window's ordinary commands are rate-limited; the kill switch and its kin never are.
+    const ordinary = !isPriorityCommand(payload);
+    if (ordinary) {
+      const refusal = limit.admit();
+      if (refusal !== null) return { ok: false, reason: refusal };
+    }
+    let ack: CommandAck;
+    try {
+      ack = await options.host.send(payload);
+    } finally {
+      if (ordinary) limit.done();
+    }
     const latest = options.host.latestState();
     // `subscribe` asks for the current state now rather than at the next tick.
     if (ack.ok && latest && (payload as { type?: unknown }).type === 'subscribe')

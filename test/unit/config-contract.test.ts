@@ -37,6 +37,26 @@ function problemsOf(raw: unknown): string[] {
   assert.fail('the config was accepted');
 }
 
+test('risk_limits.max_drawdown: off (0) by default, validated like every key, and live-editable', () => {
+  assert.equal(validateConfig({}).strategy.risk_limits.max_drawdown, 0);
+  assert.equal(
+    validateConfig({ strategy: { risk_limits: { max_drawdown: 250.5 } } }).strategy.risk_limits
+      .max_drawdown,
+    250.5,
+  );
+  for (const bad of [-1, 'ten', Number.POSITIVE_INFINITY, 2e12]) {
+    const problem = problemsOf({ strategy: { risk_limits: { max_drawdown: bad } } })[0]!;
+    assert.match(
+      problem,
+      /strategy\.risk_limits\.max_drawdown must be a number with 0 ≤ max_drawdown ≤ 1000000000000/,
+    );
+  }
+  const edited = applyParamsPatch(defaultConfig(), { risk_limits: { max_drawdown: 100 } });
+  assert.ok(edited.ok && edited.config.strategy.risk_limits.max_drawdown === 100);
+  const refused = applyParamsPatch(defaultConfig(), { risk_limits: { max_drawdown: -5 } });
+  assert.ok(!refused.ok && /max_drawdown/.test(refused.problems.join(' ')));
+});
+
 test('a bad value is refused with its key and the allowed range', () => {
   const [problem] = problemsOf({ strategy: { params: { imbalance_threshold: 1.5 } } });
   assert.match(problem!, /strategy\.params\.imbalance_threshold/);

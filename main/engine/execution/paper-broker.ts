@@ -620,6 +620,23 @@ export class PaperBroker implements FillListener {
     return this.views.summary(this.counters, this.rejections);
   }
 
+  /**
+   * Realized + unrealized PnL over every position, 1e-8 quote units, marked to the mid;
+   * NaN while a symbol with a position has no mid. Allocation-free: the drawdown check
+   * calls it after every event.
+   */
+  totalPnl(): number {
+    let total = 0;
+    for (let strategy = 0; strategy < this.strategyIds.length; strategy++) {
+      for (let symbol = 0; symbol < this.symbols.length; symbol++) {
+        total += this.positionBook.get(strategy, symbol).realizedPnl;
+        if (this.positionBook.get(strategy, symbol).qty !== 0)
+          total += this.positionBook.unrealizedPnl(strategy, symbol, this.engines[symbol]!.mid());
+      }
+    }
+    return total;
+  }
+
   /** The mid of a symbol's book in 1e-8 units, NaN without both sides. */
   mid(symbolIndex: SymbolIndex): number {
     return this.engines[symbolIndex]?.mid() ?? NaN;

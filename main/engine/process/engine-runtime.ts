@@ -24,6 +24,7 @@ import {
   asTimestampUs,
   type FeedState,
 } from '../../../shared/domain.js';
+import { cancelRefusal, ORDER_LIST_ROWS } from './cancel-check.js';
 import {
   OrderCommand,
   OrderCommandKind,
@@ -37,6 +38,8 @@ import { MarketSnapshots, SnapshotView } from '../core/market-snapshot.js';
 import { SpscRing } from '../core/spsc-ring.js';
 import { EngineShared } from './engine-shared.js';
 import { restoreBrokerState } from '../persistence/restore.js';
+import { checkDatabaseAtStart } from '../persistence/startup-check.js';
+import { startState } from './start-state.js';
 import {
   createWiring,
   RING_NAMES,
@@ -102,6 +105,7 @@ export class EngineRuntime {
   private readonly startedMs = Date.now();
   private stateSeq = 0;
   private killSwitch: KillSwitchView;
+  private readonly recordStart: boolean;
   private readonly paramHistory: ParamChangeView[] = [];
   private readonly finished = new Map<EngineThread, Record<string, unknown> | undefined>();
   private finishWaiters: Array<() => void> = [];
@@ -114,6 +118,8 @@ export class EngineRuntime {
   private signals: readonly SignalView[] = [];
   private signalCounts: SignalCounts = { fired: 0, suppressed: 0, none: 0 };
   private orders: readonly OrderView[] = [];
+  /** The execution thread's order list, once one arrived (null before: nothing is known yet). */
+  private reportedOrders: readonly OrderView[] | null = null;
   private fills: readonly FillView[] = [];
   private positions: readonly PositionView[] = [];
   private totals = { realizedPnl: 0, unrealizedPnl: 0 };
@@ -121,6 +127,13 @@ export class EngineRuntime {
 
   private constructor(private readonly options: EngineRuntimeOptions) {
     this.config = options.config;
+    // Live, the database is checked before anything reads it: a damaged one is replaced
+    // (and the engine starts halted), and the last recorded trading state is carried over.
+    const start = startState(
+      options.restartReason,
+      options.mode === 'live' ? checkDatabaseAtStart(options.dbPath) : null,
+      Date.now() * 1000,
+    );
     this.wiring = createWiring({
       mode: options.mode,
       config: options.config,
@@ -147,28 +160,18 @@ export class EngineRuntime {
     for (const name of RING_NAMES) this.rings.set(name, SpscRing.attach(this.wiring.rings[name]));
     this.commandRing = this.rings.get('host_to_execution')!;
     this.snapshots = MarketSnapshots.attach(this.wiring.snapshots);
-    const halted = options.restartReason !== undefined;
-    if (halted) this.control.setTradingState(TradingStateCode.HALTED);
-    this.killSwitch = {
-      state: halted ? 'HALTED' : 'ACTIVE',
-      reason: options.restartReason ?? 'engine started',
-      source: halted ? 'engine' : 'trader',
-      changedUs: Date.now() * 1000,
-    };
+    this.control.setTradingState(TradingStateCode[start.view.state]);
+    this.killSwitch = start.view;
+    this.recordStart = start.record;
   }
 
   /** Starts the threads: persistence first, so nothing produced is ever unconsumed. */
   static start(options: EngineRuntimeOptions): EngineRuntime {
     const runtime = new EngineRuntime(options);
     for (const thread of LAYOUT_THREADS[options.config.engine.layout]) runtime.spawn(thread);
-    if (options.restartReason !== undefined) {
-      runtime.persistControl({
-        kind: 'killSwitch',
-        tsUs: runtime.killSwitch.changedUs,
-        state: 'HALTED',
-        reason: options.restartReason,
-        source: 'engine',
-      });
+    if (runtime.recordStart) {
+      const { state, reason, source, changedUs } = runtime.killSwitch;
+      runtime.persistControl({ kind: 'killSwitch', tsUs: changedUs, state, reason, source });
     }
     return runtime;
   }
@@ -215,6 +218,7 @@ export class EngineRuntime {
         break;
       case 'execution':
         this.orders = report.orders;
+        this.reportedOrders = report.orders;
         this.fills = report.fills;
         this.positions = report.positions;
         this.totals = report.totals;
@@ -223,6 +227,13 @@ export class EngineRuntime {
       case 'persistence-error':
         this.options.log?.('error', `database write failed: ${report.message}`);
         this.engageKillSwitch(`database write failed: ${report.message}`, 'engine');
+        break;
+      case 'drawdown-halt':
+        this.options.log?.('warn', `trading halted: ${report.reason}`);
+        this.engageKillSwitch(report.reason, 'engine');
+        break;
+      case 'persistence-closing':
+        this.persistControl({ kind: 'end' });
         break;
       case 'persistence-recovered':
         this.options.log?.(
@@ -299,13 +310,20 @@ export class EngineRuntime {
       }
       case 'cancelAll':
         return this.sendCommandRecord(OrderCommandKind.CANCEL_ALL, -1, 0, 'cancel all open orders');
-      case 'cancelOrder':
+      case 'cancelOrder': {
+        const refusal = cancelRefusal(
+          this.reportedOrders,
+          asOrderId(command.orderId),
+          ORDER_LIST_ROWS,
+        );
+        if (refusal !== null) return { ok: false, reason: refusal };
         return this.sendCommandRecord(
           OrderCommandKind.CANCEL,
           -1,
           command.orderId,
           `cancel order ${command.orderId}`,
         );
+      }
       case 'subscribe':
         return { ok: true };
       default:

@@ -28,6 +28,8 @@ import type { BrokerRestoreState } from '../persistence/restore.js';
 import { decodeSignalRecord } from '../strategy/signal-record.js';
 import type { MLSignalGenerator } from '../strategy/signals/ml-signal.js';
 import { StrategyCore, StrategyOutput } from '../strategy/strategy-core.js';
+import { DrawdownHalt } from '../execution/drawdown-halt.js';
+import { ORDER_LIST_ROWS } from './cancel-check.js';
 import { MarketReporter } from './market-report.js';
 import { WarmPath } from './warm-path.js';
 import { CounterMirror } from './thread-kit.js';
@@ -52,6 +54,8 @@ export interface HotLoopOptions {
   readonly restored?: BrokerRestoreState;
   /** Keep a dry-run copy of the path ready for warmPass() (live, layout hot). */
   readonly keepWarm?: boolean;
+  /** max_drawdown tripped: the loop has halted through the trading-state word; tell the engine why. */
+  readonly onDrawdownHalt?: (reason: string) => void;
   /** When the engine main thread changed the trading state (monoNowUs), for the kill-switch histogram. */
   readonly killSwitchStampUs?: () => number;
 }
@@ -100,6 +104,8 @@ export class HotLoop {
   private signalCount = 0;
   private readonly strategyMirror: CounterMirror<Parameters<ControlBlock['add']>[0]>;
   private readonly warm: WarmPath | null;
+  /** max_drawdown, checked where PnL is computed: after the broker saw each tick. */
+  private readonly drawdown: DrawdownHalt;
 
   constructor(options: HotLoopOptions) {
     const { config, control } = options;
@@ -156,6 +162,8 @@ export class HotLoop {
       config.strategy.params.depth_levels,
     );
     this.strategyMirror = new CounterMirror((name, n) => control.add(name, n));
+    const onDrawdownHalt = options.onDrawdownHalt ?? (() => undefined);
+    this.drawdown = new DrawdownHalt(this.broker, control, onDrawdownHalt);
     this.warm = options.keepWarm ? new WarmPath(config, this.pipeline, this.core) : null;
     this.syncControl();
   }
@@ -241,6 +249,9 @@ export class HotLoop {
     const flags = core.onMarket(rec, 0, this.orderOut, this.signalOut);
     broker.onMarket(rec, 0);
     if ((flags & StrategyOutput.ORDER) !== 0) this.submit();
+    // A drawdown halt writes the trading-state word; applying it at once cancels the open orders.
+    this.drawdown.check();
+    if (this.control.tradingState() !== this.tradingState) this.syncControl();
     if ((flags & StrategyOutput.SIGNAL) !== 0) {
       this.signalRow(this.signalOut);
       this.signalSlots.set(
@@ -304,7 +315,7 @@ export class HotLoop {
       },
       {
         kind: 'execution',
-        orders: this.broker.orderViews(100),
+        orders: this.broker.orderViews(ORDER_LIST_ROWS),
         fills: this.broker.recentFills(100),
         positions,
         totals: {

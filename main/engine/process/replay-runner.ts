@@ -32,6 +32,10 @@ export interface ReplaySummary {
   readonly positions: Readonly<Record<string, string>>;
   readonly suppressed_signals: number;
   readonly rejections_by_reason: Readonly<Record<string, number>>;
+  /** Rows that could not be written to the database (kept in `journal`); 0 normally. */
+  readonly unwritten_rows: number;
+  /** Where the unwritten rows were kept (`<db>.journal`), or null. */
+  readonly journal: string | null;
 }
 
 export interface ReplayOptions {
@@ -62,7 +66,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
         `${options.dbPath} already exists; a replay starts from an empty database (pass --overwrite to replace it)`,
       );
     }
-    for (const suffix of ['', '-wal', '-shm']) rmSync(options.dbPath + suffix, { force: true });
+    for (const suffix of ['', '-wal', '-shm', '.journal'])
+      rmSync(options.dbPath + suffix, { force: true });
   }
   const startedUs = monoNowUs();
   const runtime = EngineRuntime.start({
@@ -97,6 +102,7 @@ export function replaySummaryOf(
   const market = (done.get('market') ?? {}) as Record<string, number>;
   const strategy = (done.get('strategy') ?? {}) as Record<string, unknown>;
   const broker = (done.get('execution') ?? {}) as Record<string, unknown>;
+  const persistence = (done.get('persistence') ?? {}) as Record<string, unknown>;
   const riskRejections = (strategy.rejections as number[] | undefined) ?? [];
   const byReason: Record<string, number> = {};
   REJECT_REASONS.forEach((reason, i) => {
@@ -136,6 +142,8 @@ export function replaySummaryOf(
     positions: (broker.positions as Record<string, string>) ?? {},
     suppressed_signals: Number(strategy.suppressed ?? 0),
     rejections_by_reason: byReason,
+    unwritten_rows: Number(persistence.pendingRows ?? 0),
+    journal: typeof persistence.journal === 'string' ? persistence.journal : null,
   };
 }
 

@@ -12,7 +12,9 @@ import { asSymbolIndex } from '../../../../shared/domain.js';
 import { monoNowUs } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
+import { DrawdownHalt } from '../../execution/drawdown-halt.js';
 import { PaperBroker } from '../../execution/paper-broker.js';
+import { ORDER_LIST_ROWS } from '../cancel-check.js';
 import {
   attachEngine,
   awaitDoneSeq,
@@ -57,6 +59,10 @@ runWorker('execution', () => {
   });
   if (wiring.restored)
     broker.restore(wiring.restored.positions, wiring.restored.openOrders, wiring.restored.ids);
+
+  const drawdown = new DrawdownHalt(broker, control, (reason) =>
+    engine.report({ kind: 'drawdown-halt', reason }),
+  );
 
   const publishPositions = (): void => {
     for (let s = 0; s < symbols.length; s++) {
@@ -103,7 +109,7 @@ runWorker('execution', () => {
     const positions = broker.positionViews();
     engine.report({
       kind: 'execution',
-      orders: broker.orderViews(100),
+      orders: broker.orderViews(ORDER_LIST_ROWS),
       fills: broker.recentFills(100),
       positions,
       totals: {
@@ -165,6 +171,7 @@ runWorker('execution', () => {
       }
     }
     if (work > 0) {
+      drawdown.check();
       publishPositions();
       waiter.worked();
     } else {

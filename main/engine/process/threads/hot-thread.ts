@@ -61,6 +61,7 @@ runWorker('hot', async () => {
     ...(wiring.restored ? { restored: wiring.restored } : {}),
     keepWarm: !replay && config.engine.keep_warm !== 'off',
     killSwitchStampUs: () => shared.stateChangeUs(),
+    onDrawdownHalt: (reason) => engine.report({ kind: 'drawdown-halt', reason }),
   });
 
   const publish = (): void => {
