@@ -24,6 +24,14 @@ import { SpscRing } from '../core/spsc-ring.js';
 import { EngineShared } from './engine-shared.js';
 import { restoreBrokerState } from '../persistence/restore.js';
 import {
+  afterHistory,
+  EMPTY_WINDOW_HISTORY,
+  loadWindowHistory,
+  withHistory,
+  WINDOW_ROWS,
+  type WindowHistory,
+} from '../persistence/window-history.js';
+import {
   createWiring,
   RING_NAMES,
   type EngineMode,
@@ -74,7 +82,9 @@ export class EngineRuntime {
   private readonly startedMs = Date.now();
   private stateSeq = 0;
   private killSwitch: KillSwitchView;
-  private readonly paramHistory: ParamChangeView[] = [];
+  private readonly paramHistory: ParamChangeView[];
+  /** What the window showed before this engine started, from the database. */
+  private readonly history: WindowHistory;
   private readonly finished = new Map<EngineThread, Record<string, unknown> | undefined>();
   private finishWaiters: Array<() => void> = [];
   private fatal: string | null = null;
@@ -112,6 +122,12 @@ export class EngineRuntime {
         `not restored: ${typeof skipped === 'string' ? skipped : JSON.stringify(skipped)}`,
       );
     }
+    this.history =
+      options.mode === 'live' ? loadWindowHistory(options.dbPath) : EMPTY_WINDOW_HISTORY;
+    this.paramHistory = [...this.history.paramHistory];
+    this.orders = this.history.orders;
+    this.fills = this.history.fills;
+    this.signals = this.history.signals;
     this.control = ControlBlock.attach(this.wiring.control);
     this.shared = EngineShared.attach(this.wiring.shared, this.wiring.symbols.length);
     for (const name of RING_NAMES) this.rings.set(name, SpscRing.attach(this.wiring.rings[name]));
@@ -180,12 +196,22 @@ export class EngineRuntime {
         this.messagesPerSecond = report.messagesPerSecond;
         break;
       case 'strategy':
-        this.signals = report.signals;
+        this.signals = afterHistory(report.signals, this.history.signals, WINDOW_ROWS.signals);
         this.signalCounts = report.counts;
         break;
       case 'execution':
-        this.orders = report.orders;
-        this.fills = report.fills;
+        this.orders = withHistory(
+          report.orders,
+          this.history.orders,
+          (o) => o.orderId,
+          WINDOW_ROWS.orders,
+        );
+        this.fills = withHistory(
+          report.fills,
+          this.history.fills,
+          (f) => f.tradeId,
+          WINDOW_ROWS.fills,
+        );
         this.positions = report.positions;
         this.totals = report.totals;
         break;
