@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MANUAL_STRATEGY_ID } from './domain.js';
 
 /**
  * The configuration contract (DESIGN.md §6). One table of numeric parameters with their
@@ -251,6 +252,14 @@ export const ConfigSchema = z
       .prefault({}),
   })
   .superRefine((config, ctx) => {
+    if (config.strategy.strategy_id === MANUAL_STRATEGY_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['strategy', 'strategy_id'],
+        message:
+          "strategy.strategy_id 'manual' is reserved for the trader's own orders; choose another id",
+      });
+    }
     const risk = config.strategy.risk_limits;
     if (risk.max_order_size > risk.max_position_size) {
       ctx.addIssue({

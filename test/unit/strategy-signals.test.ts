@@ -6,6 +6,7 @@ import {
   imbalanceConfidence,
 } from '../../main/engine/strategy/signals/imbalance-signal.js';
 import { DEFAULT_STRATEGY_PARAMS, validateConfig } from '../../shared/config.js';
+import { signalReason } from '../../main/engine/strategy/signal-reason.js';
 import {
   holdingPeriodMs,
   SignalKind,
@@ -147,4 +148,14 @@ test('the default scales are the measured ones, and the seed values still load',
     () => validateConfig({ strategy: { params: { volatility_scale: 2 } } }),
     /strategy\.params\.volatility_scale/,
   );
+});
+
+test('a signal that was not traded says why, in the trader’s words', () => {
+  const signal = { suppressed: true, confidence: 0.5, rejectReason: null };
+  assert.equal(signalReason(signal, 0.7), 'confidence 0.50 < min_confidence 0.70');
+  const fired = { suppressed: false, confidence: 0.9 };
+  assert.equal(signalReason({ ...fired, rejectReason: 'reducing_only' }, 0.7), 'reduce only');
+  assert.equal(signalReason({ ...fired, rejectReason: 'kill_switch' }, 0.7), 'halted');
+  assert.equal(signalReason({ ...fired, rejectReason: 'position_limit' }, 0.7), 'position limit');
+  assert.equal(signalReason({ ...fired, rejectReason: null }, 0.7), undefined);
 });

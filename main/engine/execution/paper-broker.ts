@@ -224,6 +224,8 @@ export class PaperBroker {
   private nowUs = 0;
   private nextTradeId = 1;
   private nextInternalOrderId = INTERNAL_ORDER_ID_BASE;
+  /** Set by refuseOrder for the one order it records. */
+  private refusal: OrderReason | null = null;
 
   constructor(config: Config, options: PaperBrokerOptions) {
     if (options.symbols.length === 0) throw new Error('the paper broker needs at least one symbol');
@@ -452,12 +454,30 @@ export class PaperBroker {
       return;
     }
     this.emitOrder(order);
+    if (this.refusal !== null) {
+      this.reject(order, this.refusal);
+      return;
+    }
     if (!this.admissible(order)) return;
     if (this.latencyUs === 0) {
       this.active.push(order);
       this.activate(order);
     } else {
       this.active.push(order);
+    }
+  }
+
+  /**
+   * Records a NEW order that a risk check where the broker runs refused (the trader's own
+   * orders): it is written like any order and rejected with `reason`, so the refusal
+   * shows in the Orders table and the database.
+   */
+  refuseOrder(rec: Float64Array, off: number, reason: OrderReason): void {
+    this.refusal = reason;
+    try {
+      this.onOrder(rec, off);
+    } finally {
+      this.refusal = null;
     }
   }
 

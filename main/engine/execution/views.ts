@@ -19,7 +19,7 @@ const words = new Float64Array(4);
 export function orderView(
   order: PaperOrder,
   symbols: readonly string[],
-  _strategyIds: readonly string[],
+  strategyIds: readonly string[],
 ): OrderView {
   words[0] = order.clientId0;
   words[1] = order.clientId1;
@@ -40,6 +40,7 @@ export function orderView(
     createdUs: order.createdUs,
     updatedUs: order.updatedUs,
     ...(reason === null ? {} : { reason }),
+    strategyId: strategyIds[order.strategy] ?? `#${order.strategy}`,
   };
 }
 
@@ -101,6 +102,7 @@ export function positionSnapshot(
     mark,
     view: {
       symbol,
+      strategyId,
       qty: formatFixed(state.qty),
       avgCost: formatFixed(state.avgCost),
       realizedPnl: state.realizedPnl / FIXED_SCALE,

@@ -259,6 +259,7 @@ export function loadRecentOrders(db: Database.Database, n: number): OrderView[] 
     createdUs: row.created_us,
     updatedUs: row.updated_us,
     ...(row.reason ? { reason: row.reason } : {}),
+    strategyId: row.strategy_id,
   }));
 }
 

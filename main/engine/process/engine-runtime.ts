@@ -14,8 +14,24 @@ import type {
   SignalView,
   TradeView,
 } from '../../../shared/api.js';
-import { applyParamsPatch, type Config } from '../../../shared/config.js';
-import { TRADING_STATES, TradingStateCode, type FeedState } from '../../../shared/domain.js';
+import {
+  applyParamsPatch,
+  DEFAULT_RISK_LIMITS,
+  DEFAULT_STRATEGY_PARAMS,
+  type Config,
+} from '../../../shared/config.js';
+import {
+  TRADING_STATES,
+  TradingStateCode,
+  asTimestampUs,
+  type FeedState,
+  type TradingState,
+} from '../../../shared/domain.js';
+import {
+  encodeManualOrder,
+  engineStrategyIds,
+  type PlaceOrderCommand,
+} from '../execution/manual-orders.js';
 import { OrderCommandKind, OrderRecord } from '../../../shared/records.js';
 import { ControlBlock } from '../core/control-block.js';
 import { LATENCY_STAGES, type EngineThread } from '../core/control-tables.js';
@@ -110,9 +126,11 @@ export class EngineRuntime {
       // A replay starts from nothing; live, the engine resumes what the database holds.
       ...(options.mode === 'live'
         ? {
-            restored: restoreBrokerState(options.dbPath, options.config.strategy.symbols, [
-              options.config.strategy.strategy_id,
-            ]),
+            restored: restoreBrokerState(
+              options.dbPath,
+              options.config.strategy.symbols,
+              engineStrategyIds(options.config.strategy.strategy_id),
+            ),
           }
         : {}),
     });
@@ -298,7 +316,72 @@ export class EngineRuntime {
         );
       case 'subscribe':
         return { ok: true };
+      case 'setReduceOnly':
+        return this.setReduceOnly(command.on, command.reason);
+      case 'resetParams':
+        // Through the same validation and audit as any edit, marked as a reset.
+        return this.applyPatch(
+          { params: { ...DEFAULT_STRATEGY_PARAMS }, risk_limits: { ...DEFAULT_RISK_LIMITS } },
+          'reset',
+        );
+      case 'placeOrder':
+        return this.placeOrder(command);
     }
+  }
+
+  /**
+   * REDUCING: the risk check and the broker refuse orders that would grow a position and
+   * the broker cancels open ones that would; the strategy keeps computing. The kill
+   * switch outranks it: no reduce-only while HALTED, and re-arming returns to ACTIVE.
+   */
+  private setReduceOnly(on: boolean, reason: string): CommandAck {
+    if (this.fatal !== null)
+      return { ok: false, reason: 'the engine has failed and cannot trade until it restarts' };
+    const state = this.control.tradingState();
+    if (state === TradingStateCode.HALTED)
+      return {
+        ok: false,
+        reason: on
+          ? 'the kill switch is on: halted outranks reduce only; re-arm first'
+          : 'the kill switch is on; re-arming it returns to full trading',
+      };
+    if (on === (state === TradingStateCode.REDUCING))
+      return { ok: true, detail: on ? 'already reduce only' : 'reduce only is already off' };
+    this.control.setTradingState(on ? TradingStateCode.REDUCING : TradingStateCode.ACTIVE);
+    this.control.doorbell('execution').wake();
+    this.control.doorbell('strategy').wake();
+    this.setKillSwitchView(on ? 'REDUCING' : 'ACTIVE', reason, 'trader');
+    return {
+      ok: true,
+      detail: on
+        ? 'reduce only: orders that would grow a position are refused, open ones cancelled'
+        : 'reduce only off: trading active',
+    };
+  }
+
+  /** A manual order: checked here for form, then by the risk check where the broker runs. */
+  private placeOrder(command: PlaceOrderCommand): CommandAck {
+    if (this.control.tradingState() === TradingStateCode.HALTED)
+      return {
+        ok: false,
+        reason: 'the kill switch is on: trading is halted, only cancels and flatten go through',
+      };
+    const encoded = encodeManualOrder(
+      command,
+      this.wiring.symbols,
+      () => this.shared.nextOrderId(),
+      asTimestampUs(Date.now() * 1000),
+      monoNowUs(),
+      this.commandRecord,
+    );
+    if (!encoded.ok) return encoded;
+    const what = `${command.side} ${command.qty} ${command.symbol} ${command.orderType === 'Limit' ? `at ${command.price}` : 'at market'}`;
+    if (!this.pushCommandRecord())
+      return {
+        ok: false,
+        reason: `the execution thread is not keeping up; ${what} was not sent, try again`,
+      };
+    return { ok: true, orderId: encoded.orderId, detail: `${what}: order ${encoded.orderId} sent` };
   }
 
   /** Halts trading: one atomic store that every thread reads; execution cancels all. */
@@ -320,7 +403,7 @@ export class EngineRuntime {
   }
 
   private setKillSwitchView(
-    state: 'ACTIVE' | 'HALTED',
+    state: TradingState,
     reason: string,
     source: 'trader' | 'engine',
   ): void {
@@ -384,14 +467,19 @@ export class EngineRuntime {
     record[OrderRecord.TS_US] = Date.now() * 1000;
     record[OrderRecord.T0_US] = monoNowUs();
     if (kind === OrderCommandKind.FLATTEN) record[OrderRecord.ORDER_ID] = this.shared.nextOrderId();
-    if (!this.commandRing.tryPush(record, 0)) {
+    if (!this.pushCommandRecord()) {
       return {
         ok: false,
         reason: `the execution thread is not keeping up; ${what} was not sent, try again`,
       };
     }
-    this.control.doorbell('execution').ring();
     return { ok: true, detail: `${what}: sent` };
+  }
+
+  private pushCommandRecord(): boolean {
+    if (!this.commandRing.tryPush(this.commandRecord, 0)) return false;
+    this.control.doorbell('execution').ring();
+    return true;
   }
 
   private persistControl(message: PersistenceControl): void {

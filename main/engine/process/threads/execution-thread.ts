@@ -10,6 +10,11 @@ import { monoNowUs } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
 import { PaperBroker } from '../../execution/paper-broker.js';
+import { engineStrategyIds, ManualOrderGate } from '../../execution/manual-orders.js';
+import { orderReasonOf } from '../../execution/order-reasons.js';
+import { RISK_ACCEPTED } from '../../strategy/risk/risk-validator.js';
+import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS } from '../../../../shared/config.js';
+import { MANUAL_STRATEGY_ID } from '../../../../shared/domain.js';
 import {
   attachEngine,
   awaitDoneSeq,
@@ -42,7 +47,7 @@ runWorker('execution', () => {
 
   const broker = new PaperBroker(wiring.config, {
     symbols,
-    strategyIds: [wiring.config.strategy.strategy_id],
+    strategyIds: engineStrategyIds(wiring.config.strategy.strategy_id),
     rng: new Rng(wiring.config.execution.seed),
     sink: (record) => {
       if (record[PersistRecord.KIND] === PersistKind.FILL) control.add(fillsCounter);
@@ -80,10 +85,27 @@ runWorker('execution', () => {
     }
     return n;
   };
+  // The trader's own orders pass the strategy's risk check here, beside the broker.
+  const gate = new ManualOrderGate(symbols.length, wiring.config.strategy.risk_limits);
+  const params = { ...DEFAULT_STRATEGY_PARAMS };
+  const limits = { ...DEFAULT_RISK_LIMITS };
+  let generation = -1;
   const drainCommands = (): number => {
     let n = 0;
     for (let off = commands.peek(); off >= 0; off = commands.peek()) {
-      broker.onOrder(commands.records, off);
+      const records = commands.records;
+      if (records[off + OrderRecord.KIND] === OrderCommandKind.NEW) {
+        const nextGeneration = control.readParams(params, limits, generation);
+        if (nextGeneration !== generation) {
+          generation = nextGeneration;
+          gate.setLimits(limits);
+        }
+        const verdict = gate.check(broker, records, off);
+        if (verdict === RISK_ACCEPTED) broker.onOrder(records, off);
+        else broker.refuseOrder(records, off, orderReasonOf(verdict));
+      } else {
+        broker.onOrder(records, off);
+      }
       commands.release();
       n++;
     }
@@ -92,7 +114,10 @@ runWorker('execution', () => {
 
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
   const publish = (): void => {
-    const positions = broker.positionViews();
+    // The trader's own book shows once it holds or held something.
+    const positions = broker
+      .positionViews()
+      .filter((p) => p.strategyId !== MANUAL_STRATEGY_ID || p.qty !== '0' || p.realizedPnl !== 0);
     engine.report({
       kind: 'execution',
       orders: broker.orderViews(100),
@@ -117,6 +142,7 @@ runWorker('execution', () => {
     if (state !== tradingState) {
       tradingState = state;
       broker.setTradingState(state); // HALTED cancels every open order at once
+      gate.setTradingState(state);
       publishPositions();
     }
     let work = drainCommands();
@@ -127,7 +153,10 @@ runWorker('execution', () => {
         const off = market.peek();
         if (off < 0) break;
         if (market.records[off + MarketRecord.KIND] === MarketKind.END) ended = true;
-        else broker.onMarket(market.records, off);
+        else {
+          broker.onMarket(market.records, off);
+          gate.onMarket(market.records, off);
+        }
         market.release();
         work++;
       }

@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { PersistKind, PersistRecord } from '../../../../shared/records.js';
 import { monoNowUs } from '../../core/clock.js';
 import { PersistenceWriter } from '../../persistence/sqlite-writer.js';
+import { engineStrategyIds } from '../../execution/manual-orders.js';
 import { attachEngine, runWorker } from '../thread-kit.js';
 import type { PersistenceControl } from '../worker-messages.js';
 
@@ -24,7 +25,7 @@ runWorker('persistence', async () => {
 
   const writer = new PersistenceWriter(wiring.dbPath, {
     symbols: wiring.symbols,
-    strategyIds: [wiring.config.strategy.strategy_id],
+    strategyIds: engineStrategyIds(wiring.config.strategy.strategy_id),
     onError: (error) => {
       control.add('write_errors');
       if (!failing) engine.report({ kind: 'persistence-error', message: error.message });

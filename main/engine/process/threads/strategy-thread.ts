@@ -13,6 +13,7 @@ import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
 import { StrategyCore, StrategyOutput } from '../../strategy/strategy-core.js';
 import { decodeSignalRecord } from '../../strategy/signal-record.js';
+import { signalReason } from '../../strategy/signal-reason.js';
 import { loadMlSignal } from '../../strategy/signals/ml-signal.js';
 import {
   attachEngine,
@@ -168,11 +169,12 @@ runWorker('strategy', async () => {
       // Signals are rare next to ticks; this object is for the window only.
       const {
         orderId: _o,
-        rejectReason: _r,
+        rejectReason,
         features: _f,
         ...view
       } = decodeSignalRecord(signalOut, 0, symbols);
-      recentSignals.push(view);
+      const reason = signalReason({ ...view, rejectReason }, params.min_confidence);
+      recentSignals.push(reason === undefined ? view : { ...view, reason });
       if (recentSignals.length > 200) recentSignals.splice(0, 100);
     }
     if (replay) control.setDoneSeq('strategy', seq);

@@ -1,0 +1,26 @@
+import type { RejectReason } from '../../../shared/domain.js';
+
+/** The trader's words for a risk refusal; the trading states read as the window names them. */
+const REFUSAL_WORDS: Partial<Record<RejectReason, string>> = {
+  kill_switch: 'halted',
+  reducing_only: 'reduce only',
+};
+
+/**
+ * Why a signal was not traded, as the Signals table says it: below min_confidence (with
+ * both numbers, so the trader sees how far off it was), or the risk check's refusal.
+ * Undefined when nothing stopped it.
+ */
+export function signalReason(
+  signal: {
+    readonly suppressed: boolean;
+    readonly confidence: number;
+    readonly rejectReason: RejectReason | null;
+  },
+  minConfidence: number,
+): string | undefined {
+  if (signal.suppressed)
+    return `confidence ${signal.confidence.toFixed(2)} < min_confidence ${minConfidence.toFixed(2)}`;
+  if (signal.rejectReason === null) return undefined;
+  return REFUSAL_WORDS[signal.rejectReason] ?? signal.rejectReason.replace(/_/g, ' ');
+}
