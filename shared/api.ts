@@ -136,6 +136,11 @@ export interface SignalCounts {
   readonly fired: number;
   readonly suppressed: number;
   readonly none: number;
+  /**
+   * Confidence of every signal since the engine started (fired and suppressed), counted
+   * in ten bins of 0.1: [0, 0.1), …, [0.9, 1].
+   */
+  readonly confidenceBins?: readonly number[];
 }
 
 export interface OrderView {

@@ -87,6 +87,7 @@ runWorker('strategy', async () => {
   const barrierSpin = barrierSpinUs(wiring.config.engine.wait_strategy);
 
   const recentSignals: SignalView[] = [];
+  const confidenceBins = new Array<number>(10).fill(0);
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
   const waiter = createWaiter(
     wiring.config.engine.wait_strategy,
@@ -103,6 +104,7 @@ runWorker('strategy', async () => {
         fired: core.counters.fired,
         suppressed: core.counters.suppressed,
         none: core.counters.none,
+        confidenceBins: confidenceBins.slice(),
       },
     });
   };
@@ -174,6 +176,7 @@ runWorker('strategy', async () => {
         ...view
       } = decodeSignalRecord(signalOut, 0, symbols);
       const reason = signalReason({ ...view, rejectReason }, params.min_confidence);
+      confidenceBins[Math.min(9, Math.max(0, Math.floor(view.confidence * 10)))]!++;
       recentSignals.push(reason === undefined ? view : { ...view, reason });
       if (recentSignals.length > 200) recentSignals.splice(0, 100);
     }
