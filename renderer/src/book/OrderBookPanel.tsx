@@ -105,10 +105,14 @@ function LadderRows(props: {
             ref={(el) => void (cells.row = el)}
           >
             <span role="cell" className="num price">
+              {/* Only the touch is a tab stop: forty buttons would bury the rest of the
+                  window; the keyboard trades the touch, or with the hotkeys. `disabled`
+                  is written by writeRow, never as a React prop: React drops clicks on an
+                  element whose prop says disabled, whatever the DOM says now. */}
               <button
                 type="button"
                 className="price-button"
-                disabled
+                tabIndex={index === 0 ? 0 : -1}
                 ref={(el) => void (cells.price = el)}
                 onClick={() => props.onPrice(props.side, index)}
               />

@@ -13,12 +13,12 @@ const ORDER_COLUMNS: readonly ColumnSpec[] = [
   { label: 'Symbol' },
   { label: 'Side' },
   { label: 'Type' },
-  { label: 'By' },
   { label: 'Status' },
   { label: 'Price', numeric: true },
   { label: 'Qty', numeric: true },
   { label: 'Filled', numeric: true },
   { label: 'Avg price', numeric: true },
+  { label: 'By' },
   { label: 'Action', hidden: true },
 ];
 
@@ -56,9 +56,6 @@ function OrderRow(props: {
       <td>{order.symbol}</td>
       <td className={order.side === 'Buy' ? 'buy' : 'sell'}>{order.side}</td>
       <td>{order.type}</td>
-      <td className={order.strategyId === MANUAL_STRATEGY_ID ? 'manual' : undefined}>
-        {order.strategyId ?? ''}
-      </td>
       <td title={order.reason}>
         {order.status}
         {order.reason !== undefined ? (
@@ -72,6 +69,9 @@ function OrderRow(props: {
       <td className="num">{formatDecimalText(order.filledQty, decimals.qty)}</td>
       <td className="num">
         {filled ? formatDecimalText(order.avgFillPrice, decimals.price) : '—'}
+      </td>
+      <td className={order.strategyId === MANUAL_STRATEGY_ID ? 'manual' : undefined}>
+        {order.strategyId ?? ''}
       </td>
       <td>
         {open ? (
