@@ -153,6 +153,11 @@ test('the default scales are the measured ones, and the seed values still load',
 test('a signal that was not traded says why, in the trader’s words', () => {
   const signal = { suppressed: true, confidence: 0.5, rejectReason: null };
   assert.equal(signalReason(signal, 0.7), 'confidence 0.50 < min_confidence 0.70');
+  assert.equal(
+    signalReason({ ...signal, confidence: 0.6962 }, 0.7),
+    'confidence 0.696 < min_confidence 0.700',
+    'never "0.70 < 0.70"',
+  );
   const fired = { suppressed: false, confidence: 0.9 };
   assert.equal(signalReason({ ...fired, rejectReason: 'reducing_only' }, 0.7), 'reduce only');
   assert.equal(signalReason({ ...fired, rejectReason: 'kill_switch' }, 0.7), 'halted');

@@ -19,8 +19,13 @@ export function signalReason(
   },
   minConfidence: number,
 ): string | undefined {
-  if (signal.suppressed)
-    return `confidence ${signal.confidence.toFixed(2)} < min_confidence ${minConfidence.toFixed(2)}`;
+  if (signal.suppressed) {
+    // Enough digits that the two numbers differ: never "0.70 < min_confidence 0.70".
+    let digits = 2;
+    while (digits < 6 && signal.confidence.toFixed(digits) === minConfidence.toFixed(digits))
+      digits++;
+    return `confidence ${signal.confidence.toFixed(digits)} < min_confidence ${minConfidence.toFixed(digits)}`;
+  }
   if (signal.rejectReason === null) return undefined;
   return REFUSAL_WORDS[signal.rejectReason] ?? signal.rejectReason.replace(/_/g, ' ');
 }

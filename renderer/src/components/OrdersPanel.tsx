@@ -59,7 +59,7 @@ function OrderRow(props: {
       <td title={order.reason}>
         {order.status}
         {order.reason !== undefined ? (
-          <span className="order-reason"> · {reasonWords(order.reason)}</span>
+          <span className="order-reason">{reasonWords(order.reason)}</span>
         ) : null}
       </td>
       <td className="num">
