@@ -10,7 +10,7 @@ import { useCommand } from './use-command.js';
  * it: while halted the switch is off and disabled (re-arming returns to full trading).
  * Like the kill switch it shows what the engine reports, not what was clicked.
  */
-export const REDUCE_ONLY_HOTKEY_LABEL = 'Ctrl+Shift+R';
+const REDUCE_ONLY_HOTKEY_LABEL = 'Ctrl+Shift+R';
 
 export function isReduceOnlyHotkey(
   event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
