@@ -16,7 +16,7 @@ const decimal = z
   .string()
   .regex(/^\d{1,12}(\.\d{1,8})?$/, 'must be a plain decimal such as 61234.5 or 0.01');
 
-export const CommandSchema = z.discriminatedUnion('type', [
+const CommandSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('setKillSwitch'),
     on: z.boolean(),
@@ -62,7 +62,6 @@ export const CommandSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
-export type CommandType = Command['type'];
 
 /** A command with the id its sender uses to match the acknowledgement. */
 export const CommandEnvelopeSchema = z.strictObject({

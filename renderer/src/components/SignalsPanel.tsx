@@ -25,7 +25,7 @@ export function signalStatusText(signal: SignalView): string {
 }
 
 /** The newest signals first, with live counts of fired, suppressed and no-signal ticks. */
-export const SIGNALS_SHOWN = 50;
+const SIGNALS_SHOWN = 50;
 
 export function SignalsPanel() {
   const { engine } = useServices();
