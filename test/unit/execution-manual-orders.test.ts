@@ -4,14 +4,14 @@ import { PersistKind, PersistRecord, OrderRecord } from '../../shared/records.js
 import { ORDER_STATUSES, TradingStateCode, asTimestampUs } from '../../shared/domain.js';
 import { parseCommand } from '../../shared/api.js';
 import {
+  dispatchCommand,
   encodeManualOrder,
   engineStrategyIds,
   ManualOrderGate,
   MANUAL_STRATEGY_INDEX,
   type PlaceOrderCommand,
 } from '../../main/engine/execution/manual-orders.js';
-import { orderReasonOf, orderReasonText } from '../../main/engine/execution/order-reasons.js';
-import { RISK_ACCEPTED } from '../../main/engine/strategy/risk/risk-validator.js';
+import { orderReasonText } from '../../main/engine/execution/order-reasons.js';
 import { BASE_BOOK, bookRecord, harness, u } from './execution-fixtures.js';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
@@ -86,9 +86,7 @@ function desk(limits: Record<string, number> = {}) {
   const send = (command: Omit<PlaceOrderCommand, 'type'>) => {
     const { result, out } = place(command);
     assert.ok(result.ok, JSON.stringify(result));
-    const verdict = gate.check(h.broker, out, 0);
-    if (verdict === RISK_ACCEPTED) h.broker.onOrder(out, 0);
-    else h.broker.refuseOrder(out, 0, orderReasonOf(verdict));
+    dispatchCommand(h.broker, gate, out, 0);
     const rows = h.orderRows(result.orderId);
     const last = rows[rows.length - 1]!;
     return {

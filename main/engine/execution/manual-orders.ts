@@ -21,6 +21,7 @@ import {
   OrderRecord,
 } from '../../../shared/records.js';
 import { RISK_ACCEPTED, RiskValidator } from '../strategy/risk/risk-validator.js';
+import { orderReasonOf } from './order-reasons.js';
 import type { PaperBroker } from './paper-broker.js';
 
 /**
@@ -176,4 +177,24 @@ export class ManualOrderGate {
       rec[off + OrderRecord.TS_US]!,
     );
   }
+}
+
+/**
+ * One record from the trader's command ring, where the broker runs (the execution thread,
+ * or the hot thread): a NEW order passes the gate first and is recorded Rejected with the
+ * reason when it says no; cancels and flatten go straight to the broker.
+ */
+export function dispatchCommand(
+  broker: PaperBroker,
+  gate: ManualOrderGate,
+  rec: Float64Array,
+  off: number,
+): void {
+  if (rec[off + OrderRecord.KIND] !== OrderCommandKind.NEW) {
+    broker.onOrder(rec, off);
+    return;
+  }
+  const verdict = gate.check(broker, rec, off);
+  if (verdict === RISK_ACCEPTED) broker.onOrder(rec, off);
+  else broker.refuseOrder(rec, off, orderReasonOf(verdict));
 }

@@ -10,9 +10,11 @@ import { monoNowUs } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
 import { PaperBroker } from '../../execution/paper-broker.js';
-import { engineStrategyIds, ManualOrderGate } from '../../execution/manual-orders.js';
-import { orderReasonOf } from '../../execution/order-reasons.js';
-import { RISK_ACCEPTED } from '../../strategy/risk/risk-validator.js';
+import {
+  dispatchCommand,
+  engineStrategyIds,
+  ManualOrderGate,
+} from '../../execution/manual-orders.js';
 import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS } from '../../../../shared/config.js';
 import { MANUAL_STRATEGY_ID } from '../../../../shared/domain.js';
 import {
@@ -93,19 +95,13 @@ runWorker('execution', () => {
   const drainCommands = (): number => {
     let n = 0;
     for (let off = commands.peek(); off >= 0; off = commands.peek()) {
-      const records = commands.records;
-      if (records[off + OrderRecord.KIND] === OrderCommandKind.NEW) {
-        const nextGeneration = control.readParams(params, limits, generation);
-        if (nextGeneration !== generation) {
-          generation = nextGeneration;
-          gate.setLimits(limits);
-        }
-        const verdict = gate.check(broker, records, off);
-        if (verdict === RISK_ACCEPTED) broker.onOrder(records, off);
-        else broker.refuseOrder(records, off, orderReasonOf(verdict));
-      } else {
-        broker.onOrder(records, off);
+      // The risk limits as the trader last set them (the strategy reads the same block).
+      const nextGeneration = control.readParams(params, limits, generation);
+      if (nextGeneration !== generation) {
+        generation = nextGeneration;
+        gate.setLimits(limits);
       }
+      dispatchCommand(broker, gate, commands.records, off);
       commands.release();
       n++;
     }
