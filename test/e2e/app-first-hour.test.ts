@@ -43,6 +43,26 @@ const netPosition = (): number =>
     .filter((p) => p.symbol === 'BTCUSDT')
     .reduce((sum, p) => sum + Number(p.qty), 0);
 
+/**
+ * Cancel all and flatten until flat: a strategy order already on its way when the
+ * threshold changed can land after a flatten.
+ */
+async function flattenUntilFlat(): Promise<void> {
+  await waitUntil(
+    async () => {
+      if (Math.abs(netPosition()) < 1e-12 && !manualOrders().some(isOpen)) return true;
+      await app.send({ type: 'cancelAll' });
+      await app.send({ type: 'flatten' });
+      await sleep(1000);
+      return Math.abs(netPosition()) < 1e-12;
+    },
+    'the position to be flat',
+    30_000,
+  );
+}
+const isOpen = (o: OrderView): boolean =>
+  o.status === 'Open' || o.status === 'Pending' || o.status === 'PartiallyFilled';
+
 test('the default configuration fires and trades within a minute, and keeps trading', async () => {
   await waitUntil(
     async () =>
@@ -128,9 +148,7 @@ test('a click on a bid price rests a manual buy there, shown in Mine and in Orde
       detail: 'applied params.imbalance_threshold=0.999',
     },
   );
-  await app.send({ type: 'cancelAll' });
-  await app.send({ type: 'flatten' });
-  await waitUntil(() => Math.abs(netPosition()) < 1e-12, 'the position to be flat', 20_000);
+  await flattenUntilFlat();
 
   await page.getByRole('textbox', { name: 'Order quantity' }).fill('0.01');
   // Deep in the book (the 15th bid), where the simulated market rarely reaches it.
@@ -177,9 +195,7 @@ test('a click on a bid price rests a manual buy there, shown in Mine and in Orde
 });
 
 test('Reduce only refuses an order that grows the position and lets one that shrinks it fill', async () => {
-  await app.send({ type: 'cancelAll' });
-  await app.send({ type: 'flatten' });
-  await waitUntil(() => Math.abs(netPosition()) < 1e-12, 'the position to be flat', 20_000);
+  await flattenUntilFlat();
   await page.getByRole('button', { name: 'Buy market' }).click();
   await waitUntil(() => Math.abs(netPosition() - 0.01) < 1e-12, 'a long of 0.01', 20_000);
 
