@@ -31,8 +31,9 @@ test('a restarted engine gets the window history the database holds, in the orde
     newOrder({ id: 2, ts: 2_000, side: 'Buy', type: 'Limit', price: '99', qty: '0.5' }),
     0,
   );
-  writer.writeRecord(signalRow({ tsUs: 3_000, strength: 0.4 }), 0);
-  writer.writeRecord(signalRow({ tsUs: 4_000, strength: 0.9 }), 0);
+  writer.writeRecord(signalRow({ tsUs: 3_000, strength: 0.4, suppressed: true }), 0);
+  // Refused by the risk check in reduce only (REJECT_REASONS index 1, slot = index + 1).
+  writer.writeRecord(signalRow({ tsUs: 4_000, strength: 0.9, rejectSlot: 2 }), 0);
   writer.writeParamChange({ tsUs: 5_000, key: 'a', oldValue: 1, newValue: 2, source: 'trader' });
   writer.writeParamChange({ tsUs: 6_000, key: 'b', oldValue: 3, newValue: 4, source: 'reset' });
   writer.flush();
@@ -55,6 +56,11 @@ test('a restarted engine gets the window history the database holds, in the orde
     history.signals.map((s) => s.tsUs),
     [3_000, 4_000],
     'signals oldest first, as the strategy thread reports them',
+  );
+  assert.deepEqual(
+    history.signals.map((s) => s.reason),
+    ['confidence 0.80 below min_confidence', 'reduce only'],
+    'the reasons come back too (the min_confidence of the time is not stored)',
   );
   assert.deepEqual(
     history.paramHistory.map((c) => [c.key, c.source]),

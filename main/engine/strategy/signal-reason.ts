@@ -17,9 +17,12 @@ export function signalReason(
     readonly confidence: number;
     readonly rejectReason: RejectReason | null;
   },
-  minConfidence: number,
+  /** Null when it is not known (a signal read back from the database). */
+  minConfidence: number | null,
 ): string | undefined {
-  if (signal.suppressed) {
+  if (signal.suppressed && minConfidence === null)
+    return `confidence ${signal.confidence.toFixed(2)} below min_confidence`;
+  if (signal.suppressed && minConfidence !== null) {
     // Enough digits that the two numbers differ: never "0.70 < min_confidence 0.70".
     let digits = 2;
     while (digits < 6 && signal.confidence.toFixed(digits) === minConfidence.toFixed(digits))
