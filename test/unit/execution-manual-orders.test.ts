@@ -1,7 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PersistKind, PersistRecord, OrderRecord } from '../../shared/records.js';
-import { ORDER_STATUSES, TradingStateCode, asTimestampUs } from '../../shared/domain.js';
+import {
+  OrderCommand,
+  OrderCommandKind,
+  OrderRecord,
+  PersistKind,
+  persistKindOf,
+} from '../../shared/records.js';
+import {
+  ORDER_STATUSES,
+  TradingStateCode,
+  asSymbolIndex,
+  asTimestampUs,
+} from '../../shared/domain.js';
 import { parseCommand } from '../../shared/api.js';
 import {
   dispatchCommand,
@@ -69,10 +80,12 @@ test('placeOrder is checked for form before any id is drawn: tick, step, price r
 
   const { result, out } = place({ ...base, price: '99.90' });
   assert.ok(result.ok);
-  assert.equal(out[OrderRecord.PRICE], u('99.90'));
-  assert.equal(out[OrderRecord.QTY], u('0.01'));
-  assert.equal(out[OrderRecord.SIDE], 1);
-  assert.equal(out[OrderRecord.STRATEGY], MANUAL_STRATEGY_INDEX, 'tagged as the trader’s own');
+  const written = new OrderCommand().read(out, 0);
+  assert.equal(written.kind, OrderCommandKind.NEW);
+  assert.equal(written.price, u('99.90'));
+  assert.equal(written.qty, u('0.01'));
+  assert.equal(written.side, 1);
+  assert.equal(written.strategy, MANUAL_STRATEGY_INDEX, 'tagged as the trader’s own');
   assert.equal(engineStrategyIds('imbalance_v1')[MANUAL_STRATEGY_INDEX], 'manual');
 });
 
@@ -91,12 +104,12 @@ function desk(limits: Record<string, number> = {}) {
     const last = rows[rows.length - 1]!;
     return {
       id: result.orderId,
-      status: ORDER_STATUSES[last[PersistRecord.STATUS]!],
-      reason: orderReasonText(last[PersistRecord.AMOUNT_D]!),
-      strategy: last[PersistRecord.STRATEGY],
+      status: ORDER_STATUSES[last.status],
+      reason: orderReasonText(last.reason),
+      strategy: last.strategy,
     };
   };
-  const setState = (code: number) => {
+  const setState = (code: TradingStateCode) => {
     h.broker.setTradingState(code);
     gate.setTradingState(code);
   };
@@ -143,7 +156,7 @@ test('manual orders pass the strategy’s risk check: a refusal is a Rejected or
   assert.deepEqual([halted.status, halted.reason], ['Rejected', 'kill_switch']);
   assert.equal(h.broker.openOrders().length, 0);
   assert.ok(
-    h.rows.every((r) => r[PersistRecord.KIND] !== PersistKind.FILL),
+    h.rows.every((r) => persistKindOf(r, 0) !== PersistKind.FILL),
     'nothing filled while refused',
   );
 });
@@ -154,7 +167,7 @@ test('reduce only: an order that grows the position is refused, one that shrinks
     send({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.3' }).status,
     'Filled',
   );
-  assert.equal(h.broker.position(0), u('0.3'));
+  assert.equal(h.broker.position(asSymbolIndex(0)), u('0.3'));
   setState(TradingStateCode.REDUCING);
   const grows = send({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.1' });
   assert.deepEqual([grows.status, grows.reason], ['Rejected', 'reducing_only']);
@@ -162,7 +175,7 @@ test('reduce only: an order that grows the position is refused, one that shrinks
   assert.deepEqual([flips.status, flips.reason], ['Rejected', 'reducing_only'], 'never flips');
   const shrinks = send({ symbol: 'BTCUSDT', side: 'Sell', orderType: 'Market', qty: '0.1' });
   assert.equal(shrinks.status, 'Filled');
-  assert.equal(h.broker.position(0), u('0.2'));
+  assert.equal(h.broker.position(asSymbolIndex(0)), u('0.2'));
 });
 
 test('the gate follows the book: no order on a book that may be wrong', () => {

@@ -32,8 +32,8 @@ test('a restarted engine gets the window history the database holds, in the orde
     0,
   );
   writer.writeRecord(signalRow({ tsUs: 3_000, strength: 0.4, suppressed: true }), 0);
-  // Refused by the risk check in reduce only (REJECT_REASONS index 1, slot = index + 1).
-  writer.writeRecord(signalRow({ tsUs: 4_000, strength: 0.9, rejectSlot: 2 }), 0);
+  // Refused by the risk check in reduce only (REJECT_REASONS index 1).
+  writer.writeRecord(signalRow({ tsUs: 4_000, strength: 0.9, rejectReason: 1 }), 0);
   writer.writeParamChange({ tsUs: 5_000, key: 'a', oldValue: 1, newValue: 2, source: 'trader' });
   writer.writeParamChange({ tsUs: 6_000, key: 'b', oldValue: 3, newValue: 4, source: 'reset' });
   writer.flush();

@@ -2,23 +2,31 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from '../../../shared/api.js';
 import type { RiskLimits } from '../../../shared/config.js';
 import {
-  FEED_STATES,
   FIXED_SCALE,
   MANUAL_STRATEGY_ID,
-  ORDER_TYPES,
+  OrderTypeCode,
+  TradingStateCode,
+  asOrderId,
+  asPrice,
+  asQty,
+  asSymbolIndex,
+  feedStateCode,
   formatFixed,
   parseFixed,
   sideCode,
   symbolSpecFor,
   type OrderId,
+  type SymbolIndex,
   type TimestampUs,
 } from '../../../shared/domain.js';
 import { uuidToWords } from '../../../shared/client-order-id.js';
 import {
+  FeedStateUpdate,
+  MarketHeader,
   MarketKind,
-  MarketRecord,
+  MarketUpdate,
+  OrderCommand,
   OrderCommandKind,
-  OrderRecord,
 } from '../../../shared/records.js';
 import { RISK_ACCEPTED, RiskValidator } from '../strategy/risk/risk-validator.js';
 import { orderReasonOf } from './order-reasons.js';
@@ -41,6 +49,9 @@ export function engineStrategyIds(strategyId: string): readonly [string, string]
 export const MANUAL_STRATEGY_INDEX = 1;
 
 export type PlaceOrderCommand = Extract<Command, { type: 'placeOrder' }>;
+
+const ENCODER = new OrderCommand();
+const UUID_WORDS = new Float64Array(4);
 
 /**
  * Checks a placeOrder command against the symbol's exchange rules (tick and step, exact)
@@ -90,23 +101,23 @@ export function encodeManualOrder(
   } else if (command.price !== undefined) {
     return { ok: false, reason: 'a Market order takes no price' };
   }
-  const orderId = nextOrderId() as OrderId;
-  out.fill(0);
-  out[OrderRecord.KIND] = OrderCommandKind.NEW;
-  out[OrderRecord.ORDER_ID] = orderId;
-  out[OrderRecord.SYMBOL] = symbolIndex;
-  out[OrderRecord.SIDE] = sideCode(command.side);
-  out[OrderRecord.TYPE] = ORDER_TYPES.indexOf(command.orderType);
-  out[OrderRecord.PRICE] = price;
-  out[OrderRecord.QTY] = qty;
-  out[OrderRecord.TS_US] = tsUs;
-  out[OrderRecord.T0_US] = t0Us;
-  uuidToWords(randomUUID(), out, OrderRecord.CLIENT_ID_0);
-  out[OrderRecord.STRATEGY] = MANUAL_STRATEGY_INDEX;
+  const orderId = asOrderId(nextOrderId());
+  const order = ENCODER.begin(out, 0, OrderCommandKind.NEW);
+  order.orderId = orderId;
+  order.symbol = asSymbolIndex(symbolIndex);
+  order.side = sideCode(command.side);
+  order.type = command.orderType === 'Limit' ? OrderTypeCode.LIMIT : OrderTypeCode.MARKET;
+  order.price = asPrice(price);
+  order.qty = asQty(qty);
+  order.tsUs = tsUs;
+  order.t0Us = t0Us;
+  uuidToWords(randomUUID(), UUID_WORDS, 0);
+  for (let i = 0; i < 4; i++) order.setClientIdWord(i, UUID_WORDS[i]!);
+  order.strategy = MANUAL_STRATEGY_INDEX;
   return { ok: true, orderId };
 }
 
-const FEED_LIVE = FEED_STATES.indexOf('live');
+const FEED_LIVE = feedStateCode('live');
 
 /**
  * The strategy's risk check, run where the broker runs, for manual orders. It keeps its
@@ -117,20 +128,24 @@ const FEED_LIVE = FEED_STATES.indexOf('live');
  */
 export class ManualOrderGate {
   private readonly risk: RiskValidator;
+  private readonly header = new MarketHeader();
+  private readonly book = new MarketUpdate();
+  private readonly feed = new FeedStateUpdate();
+  private readonly order = new OrderCommand();
 
   constructor(
     private readonly symbolCount: number,
     limits: RiskLimits,
   ) {
     this.risk = new RiskValidator(symbolCount, limits);
-    for (let s = 0; s < symbolCount; s++) this.risk.setFeedState(s, FEED_LIVE);
+    for (let s = 0; s < symbolCount; s++) this.risk.setFeedState(asSymbolIndex(s), FEED_LIVE);
   }
 
   setLimits(limits: RiskLimits): void {
     this.risk.setLimits(limits);
   }
 
-  setTradingState(code: number): void {
+  setTradingState(code: TradingStateCode): void {
     this.risk.setTradingState(code);
   }
 
@@ -141,13 +156,13 @@ export class ManualOrderGate {
 
   /** Every market record the broker gets passes here too (book sync, feed state). */
   onMarket(rec: Float64Array, off: number): void {
-    const symbol = rec[off + MarketRecord.SYMBOL]!;
-    if (!(symbol >= 0 && symbol < this.symbolCount)) return;
-    const kind = rec[off + MarketRecord.KIND]!;
-    if (kind === MarketKind.BOOK)
-      this.risk.setBookSynced(symbol, rec[off + MarketRecord.SYNCED] === 1);
-    else if (kind === MarketKind.FEED_STATE)
-      this.risk.setFeedState(symbol, rec[off + MarketRecord.FLAGS]!);
+    const header = this.header.at(rec, off);
+    const symbol = header.symbol;
+    if (!this.known(symbol)) return;
+    if (header.kind === MarketKind.BOOK)
+      this.risk.setBookSynced(symbol, this.book.read(rec, off).synced);
+    else if (header.kind === MarketKind.FEED_STATE)
+      this.risk.setFeedState(symbol, this.feed.read(rec, off).feedState);
   }
 
   /**
@@ -155,27 +170,25 @@ export class ManualOrderGate {
    * REJECT_REASONS. A record the broker would refuse as malformed is let through to it.
    */
   check(broker: PaperBroker, rec: Float64Array, off: number): number {
-    const symbol = rec[off + OrderRecord.SYMBOL]!;
-    if (!(Number.isInteger(symbol) && symbol >= 0 && symbol < this.symbolCount))
-      return RISK_ACCEPTED;
+    const order = this.order.read(rec, off);
+    const symbol = order.symbol;
+    if (!this.known(symbol) || (order.side !== 1 && order.side !== -1)) return RISK_ACCEPTED;
     const risk = this.risk;
     for (let s = 0; s < this.symbolCount; s++) {
-      risk.setPosition(s, broker.position(s));
-      const mid = broker.mid(s);
-      risk.setMark(s, Number.isFinite(mid) ? mid / FIXED_SCALE : 0);
+      const index = asSymbolIndex(s);
+      risk.setPosition(index, broker.position(index));
+      const mid = broker.mid(index);
+      risk.setMark(index, Number.isFinite(mid) ? mid / FIXED_SCALE : 0);
     }
     risk.setOpenOrders(symbol, broker.openQuantity(symbol, 1), broker.openQuantity(symbol, -1));
-    const side = rec[off + OrderRecord.SIDE]!;
-    const limit = rec[off + OrderRecord.PRICE]!;
     // A market order's notional is judged at the mid it will trade near.
-    const price = limit > 0 ? limit : broker.mid(symbol);
-    return risk.check(
-      symbol,
-      side,
-      rec[off + OrderRecord.QTY]!,
-      Number.isFinite(price) ? price : 0,
-      rec[off + OrderRecord.TS_US]!,
-    );
+    const mid = broker.mid(symbol);
+    const price = order.price > 0 ? order.price : Number.isFinite(mid) ? mid : 0;
+    return risk.check(symbol, order.side, order.qty, asPrice(price), order.tsUs);
+  }
+
+  private known(symbol: number): symbol is SymbolIndex {
+    return Number.isInteger(symbol) && symbol >= 0 && symbol < this.symbolCount;
   }
 }
 
@@ -184,13 +197,15 @@ export class ManualOrderGate {
  * or the hot thread): a NEW order passes the gate first and is recorded Rejected with the
  * reason when it says no; cancels and flatten go straight to the broker.
  */
+const DISPATCH = new OrderCommand();
+
 export function dispatchCommand(
   broker: PaperBroker,
   gate: ManualOrderGate,
   rec: Float64Array,
   off: number,
 ): void {
-  if (rec[off + OrderRecord.KIND] !== OrderCommandKind.NEW) {
+  if (DISPATCH.read(rec, off).kind !== OrderCommandKind.NEW) {
     broker.onOrder(rec, off);
     return;
   }

@@ -1,5 +1,5 @@
 import type { StrategyParams } from '../../../shared/config.js';
-import { MarketKind, MarketRecord } from '../../../shared/records.js';
+import { MarketHeader, MarketKind } from '../../../shared/records.js';
 import { MarketPipeline } from '../market/market-pipeline.js';
 import { readRecording } from '../recording/recording-reader.js';
 import { FeatureSet } from './features/feature-set.js';
@@ -15,6 +15,8 @@ export interface RecordingFeaturesOptions {
    * promise (e.g. output backpressure); reading waits for it.
    */
   readonly onRow: (features: FeatureVector) => void | Promise<void>;
+  /** Called as each malformed line is met (they are also listed in the summary). */
+  readonly onMalformed?: (lineNo: number, reason: string) => void;
 }
 
 export interface RecordingFeaturesSummary {
@@ -46,8 +48,9 @@ export async function recordingFeatures(
   // The pipeline calls the sink synchronously inside onFrame/onSnapshot; rows produced
   // there are handed on after it returns, so onRow may be async.
   let pendingRow = false;
+  const header = new MarketHeader();
   const pipeline = new MarketPipeline([options.symbol], {}, (record) => {
-    const kind = record[MarketRecord.KIND];
+    const kind = header.at(record, 0).kind;
     if (kind === MarketKind.TRADE) {
       trades++;
       set.onTrade(record, 0);
@@ -67,6 +70,7 @@ export async function recordingFeatures(
     lines++;
     if (event.kind === 'malformed') {
       malformed.push({ lineNo: event.lineNo, reason: event.reason });
+      options.onMalformed?.(event.lineNo, event.reason);
       continue;
     }
     const malformedBefore = pipeline.counters.malformed;
@@ -76,6 +80,7 @@ export async function recordingFeatures(
       pipeline.onSnapshot(event.symbol, event.data, event.tsUs);
     if (pipeline.counters.malformed > malformedBefore) {
       malformed.push({ lineNo: event.lineNo, reason: pipeline.lastError });
+      options.onMalformed?.(event.lineNo, pipeline.lastError);
     }
     if (pendingRow) {
       // One book record per line at most (a snapshot folds its buffered diffs into one).
