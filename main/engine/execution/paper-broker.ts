@@ -45,12 +45,7 @@ import { BpsFeeModel, Liquidity, type LiquidityCode } from './fee-model.js';
 import { RecentFills, RecentOrders } from './history.js';
 import { ConstantLatency, type LatencyModel } from './latency-model.js';
 import { MatchingEngine, type FillListener } from './matching-engine.js';
-import {
-  NO_REASON,
-  ORDER_REASONS,
-  orderReasonIndex,
-  type OrderReason,
-} from './order-reasons.js';
+import { NO_REASON, ORDER_REASONS, orderReasonIndex, type OrderReason } from './order-reasons.js';
 import {
   CANCELLED,
   FILLED,
