@@ -94,6 +94,18 @@ test('the default configuration fires and trades within a minute, and keeps trad
       .getAttribute('aria-label'))!,
     /at or above min_confidence 0\.7/,
   );
+  // Messages per second, sampled each second while the feed is live: steady (a 5 s
+  // window), not the burst of the last report (it read 29.4, 0.0, 471, 27.8, 0.0).
+  await sleep(6000); // one full window after going live
+  const rates: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    rates.push(app.latest()!.health.messagesPerSecond);
+    await sleep(1000);
+  }
+  assert.ok(
+    Math.min(...rates) > 0 && Math.max(...rates) / Math.min(...rates) < 2,
+    `messages per second steady: ${rates.map((r) => r.toFixed(1)).join(', ')}`,
+  );
   // Two minutes of trading, then look at the window.
   await sleep(Math.max(0, 120_000 - (Date.now() - liveAt)));
   assert.ok(
@@ -107,7 +119,7 @@ test('the default configuration fires and trades within a minute, and keeps trad
   const trading = app.latest()!;
   // Kept in the test output: what the default config does on the simulator.
   console.log(
-    `first-hour: first order ${firstOrderS.toFixed(1)} s after live; ${trading.health.ordersSubmitted} orders in ${minutes.toFixed(1)} min (${(trading.health.ordersSubmitted / minutes).toFixed(1)}/min); signals fired ${trading.signalCounts.fired}, suppressed ${trading.signalCounts.suppressed}; confidence bins ${bins.join(' ')}`,
+    `first-hour: first order ${firstOrderS.toFixed(1)} s after live; ${trading.health.ordersSubmitted} orders in ${minutes.toFixed(1)} min (${(trading.health.ordersSubmitted / minutes).toFixed(1)}/min); signals fired ${trading.signalCounts.fired}, suppressed ${trading.signalCounts.suppressed}; confidence bins ${bins.join(' ')}; msg/s each second ${rates.map((r) => r.toFixed(1)).join(' ')}`,
   );
   await saveScreenshot(page, 'first-hour-2min-trading');
   // At 1,600 px the header is one row: every item sits beside the kill switch, and the
