@@ -60,6 +60,23 @@ const CommandSchema = z.discriminatedUnion('type', [
     price: decimal.optional(),
     qty: decimal,
   }),
+  // Replay in the window (the host runs a second engine on a recording; never the live one).
+  z.strictObject({
+    type: z.literal('replayStart'),
+    /** A name from `ReplayCatalog.recordings`, never a path: the host resolves it. */
+    recording: z.string().min(1).max(300),
+    speed: z.union([z.literal(1), z.literal(10), z.literal(100), z.literal(0)]),
+  }),
+  z.strictObject({
+    type: z.literal('replayControl'),
+    action: z.enum(['play', 'pause', 'step']),
+  }),
+  z.strictObject({
+    type: z.literal('replaySpeed'),
+    speed: z.union([z.literal(1), z.literal(10), z.literal(100), z.literal(0)]),
+  }),
+  z.strictObject({ type: z.literal('replayStop') }),
+  z.strictObject({ type: z.literal('replayReport') }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 
@@ -217,6 +234,27 @@ export interface ParamChangeView {
   readonly source: string;
 }
 
+/** Replay speed: 1×, 10×, 100× the recording's clock, or 0 = as fast as the engine goes. */
+export type ReplaySpeed = 1 | 10 | 100 | 0;
+
+/** Present while the window shows a replay instead of the live market. */
+export interface ReplayView {
+  /** Which run: a new replay of the same file is a new picture. */
+  readonly runId: number;
+  /** The recording's name as listed (no directory). */
+  readonly file: string;
+  readonly speed: ReplaySpeed;
+  readonly paused: boolean;
+  /** The recording's clock: its first line, where it is now, and its last line (µs). */
+  readonly firstTsUs: number;
+  readonly tsUs: number;
+  readonly lastTsUs: number;
+  readonly bookUpdates: number;
+  readonly finished: boolean;
+  /** Where the report was written, once asked for. */
+  readonly reportPath?: string;
+}
+
 export interface EngineState {
   /** Monotone per engine run; the window ignores an older one. */
   readonly seq: number;
@@ -236,6 +274,10 @@ export interface EngineState {
   readonly riskLimits: RiskLimits;
   readonly paramHistory: readonly ParamChangeView[];
   readonly symbols: readonly string[];
+  /** Set while replaying (the host's replay session); absent for the live market. */
+  readonly replay?: ReplayView;
+  /** The recordings the host can replay (names only; the host never takes a path). */
+  readonly recordings?: readonly string[];
 }
 
 /** Messages from the host to the window, by any transport. */
@@ -254,4 +296,10 @@ export interface LockstepApi {
   onState(listener: (state: EngineState) => void): () => void;
   /** Whether the transport to the host is up (the window shows a banner when not). */
   onConnection(listener: (connected: boolean) => void): () => void;
+  /**
+   * Desktop only: lets the trader pick any recording with the native open dialog and
+   * replays it (the host's `replayFile`). Absent in a browser, which may only choose
+   * from the host's catalogue.
+   */
+  openRecording?(speed: ReplaySpeed): Promise<CommandAck>;
 }

@@ -371,6 +371,8 @@ export class FakeMarket {
       }
       case 'placeOrder':
         return { ok: false, reason: 'the fake market takes no manual orders' };
+      default:
+        return { ok: false, reason: `the fake host does not replay (${command.type})` };
     }
   }
 

@@ -62,12 +62,15 @@ import {
   type RingName,
 } from './engine-wiring.js';
 import type { PersistenceControl, WorkerReport } from './worker-messages.js';
+import type { ReplayClock } from './replay-clock.js';
 
 export interface EngineRuntimeOptions {
   readonly mode: EngineMode;
   readonly config: Config;
   readonly dbPath: string;
   readonly replayFile?: string;
+  /** Replay in the window: paced by this clock, and the state stamped with its time. */
+  readonly replayClock?: ReplayClock;
   /** A restart after a crash: start halted and record why. */
   readonly restartReason?: string;
   readonly restarts?: number;
@@ -131,6 +134,7 @@ export class EngineRuntime {
       config: options.config,
       dbPath: options.dbPath,
       ...(options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
+      ...(options.replayClock === undefined ? {} : { replayClock: options.replayClock.buffer }),
       // A replay starts from nothing; live, the engine resumes what the database holds.
       ...(options.mode === 'live'
         ? {
@@ -334,6 +338,9 @@ export class EngineRuntime {
         );
       case 'placeOrder':
         return this.placeOrder(command);
+      default:
+        // Replay commands: the host's replay session answers them, never an engine.
+        return { ok: false, reason: `${command.type} is handled by the host, not the engine` };
     }
   }
 
@@ -523,9 +530,11 @@ export class EngineRuntime {
     const state = TRADING_STATES[this.control.tradingState()] ?? 'HALTED';
     const killSwitch =
       state === this.killSwitch.state ? this.killSwitch : { ...this.killSwitch, state };
+    // A paced replay is shown on the recording's clock (the chart's and heatmap's time axis).
+    const replayTs = this.options.replayClock?.tsUs;
     return {
       seq: ++this.stateSeq,
-      tsUs: Date.now() * 1000,
+      tsUs: replayTs !== undefined && Number.isFinite(replayTs) ? replayTs : Date.now() * 1000,
       engineRunning: this.fatal === null,
       books: this.books,
       trades: this.trades,
@@ -551,6 +560,23 @@ export class EngineRuntime {
       riskLimits: { ...this.config.strategy.risk_limits },
       paramHistory: this.paramHistory.slice(-50),
       symbols: this.wiring.symbols,
+      ...(this.options.replayClock ? { replay: this.replayView(this.options.replayClock) } : {}),
+    };
+  }
+
+  /** Where a paced replay is; the host adds what it knows (run, name, the file's end). */
+  private replayView(clock: ReplayClock): NonNullable<EngineState['replay']> {
+    const finite = (x: number): number => (Number.isFinite(x) ? x : 0);
+    return {
+      runId: 0,
+      file: this.options.replayFile ?? '',
+      speed: clock.speed,
+      paused: clock.paused,
+      firstTsUs: finite(clock.firstTsUs),
+      tsUs: finite(clock.tsUs),
+      lastTsUs: 0,
+      bookUpdates: clock.bookUpdates,
+      finished: clock.finished && this.workers.size === 0,
     };
   }
 

@@ -9,6 +9,7 @@ import { ReduceOnlySwitch } from '../components/ReduceOnlySwitch.js';
 import { SignalsPanel } from '../components/SignalsPanel.js';
 import { ParamHistoryPanel } from '../form/ParamHistoryPanel.js';
 import { ParamsPanel } from '../form/ParamsPanel.js';
+import { ReplayBadge, ReplayPanel } from '../replay/ReplayPanel.js';
 import { AppContext, type AppServices } from './app-context.js';
 
 /**
@@ -23,6 +24,7 @@ export function App(props: { readonly services: AppServices }) {
         <h1 className="app-title">Lockstep</h1>
         <KillSwitch />
         <ReduceOnlySwitch />
+        <ReplayBadge />
         <HealthBar />
       </header>
       <div className="banners">
@@ -38,6 +40,7 @@ export function App(props: { readonly services: AppServices }) {
           <SignalsPanel />
         </div>
         <div className="side-column">
+          <ReplayPanel />
           <ParamsPanel />
           <ParamHistoryPanel />
         </div>

@@ -20,6 +20,7 @@ import { useTransient } from '../app/use-transient.js';
 import { decimalsFor } from '../format/decimals.js';
 import { Panel } from '../components/Panel.js';
 import { ChartHistory, type ChartPoint, type PointSeries } from './chart-history.js';
+import { LiquidityHeatmap } from '../heatmap/LiquidityHeatmap.js';
 import {
   aggregateMarkers,
   bucketSecondsFor,
@@ -297,6 +298,7 @@ export function PriceChartPanel() {
         />
         <div className="chart-tooltip" role="tooltip" ref={tooltip} hidden />
       </div>
+      <LiquidityHeatmap />
       <p className="chart-legend" aria-hidden="true">
         <span style={{ color: COLORS.buy }}>▲ buy fill</span>{' '}
         <span style={{ color: COLORS.sell }}>▼ sell fill</span>{' '}

@@ -121,6 +121,19 @@ export class ChartHistory {
   private readonly seenMarkers = new Set<string>();
   /** Symbols whose marker list changed since last taken. */
   private readonly markersChanged = new Set<string>();
+  /** Which market the history is of: the live one, or one replay run. */
+  private source: string | null = null;
+
+  /** Forgets everything: another market begins (a replay started or ended). */
+  private reset(): void {
+    for (const series of [...this.prices.values(), this.pnl]) {
+      series.points.length = 0;
+      series.change = 'reset';
+    }
+    for (const symbol of this.markers.keys()) this.markersChanged.add(symbol);
+    this.markers.clear();
+    this.seenMarkers.clear();
+  }
 
   priceSeries(symbol: string): PointSeries {
     let series = this.prices.get(symbol);
@@ -160,6 +173,11 @@ export class ChartHistory {
   }
 
   ingest(state: EngineState): void {
+    const source = state.replay ? `replay ${state.replay.runId}` : 'live';
+    if (source !== this.source) {
+      if (this.source !== null) this.reset();
+      this.source = source;
+    }
     for (const symbol of state.symbols) {
       const price = priceOf(state, symbol);
       if (price !== null) this.priceSeries(symbol).add(state.tsUs, price);

@@ -14,6 +14,7 @@ import { MarketSnapshots } from '../../core/market-snapshot.js';
 import { MarketPipeline } from '../../market/market-pipeline.js';
 import { startLiveFeed } from '../market-live-source.js';
 import { replayRecording } from '../market-replay-source.js';
+import { ReplayClock } from '../replay-clock.js';
 import { attachEngine, CounterMirror, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
 
 const RECENT_TRADES = 50;
@@ -166,6 +167,7 @@ runWorker('market', async () => {
     await replayRecording(replayFile, pipeline, onFrame, {
       log,
       stopRequested: () => control.stopRequested(),
+      ...(wiring.replayClock ? { clock: ReplayClock.attach(wiring.replayClock) } : {}),
       onProgress: () => {
         if (throttle.due(Date.now())) report();
       },
