@@ -11,7 +11,6 @@
 const PRIORITY_COMMAND_TYPES: ReadonlySet<string> = new Set([
   'setKillSwitch',
   'setReduceOnly',
-  'setTradingState',
   'cancelAll',
   'flatten',
 ]);

@@ -1,4 +1,5 @@
 import type { BookView, TradeView } from '../../../../shared/api.js';
+import { RateWindow } from '../../metrics/rate-window.js';
 import { FEED_STATES, formatFixed, type FeedState } from '../../../../shared/domain.js';
 import {
   MAX_LEVELS,
@@ -143,16 +144,12 @@ runWorker('market', async () => {
     }
     return out;
   };
-  let lastMessages = 0;
-  let lastReportMs = Date.now();
+  // Messages per second over the last 5 s: steady, not the burst of the last 33 ms.
+  const messageRate = new RateWindow(5000);
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
   const report = (): void => {
     syncCounters();
-    const now = Date.now();
-    const messages = pipeline.counters.frames;
-    const rate = now > lastReportMs ? ((messages - lastMessages) * 1000) / (now - lastReportMs) : 0;
-    lastMessages = messages;
-    lastReportMs = now;
+    const rate = messageRate.sample(Date.now(), pipeline.counters.frames);
     const feeds: FeedState[] = symbols.map((symbol) => pipeline.feedState(symbol));
     feeds.forEach((feed, i) => control.setFeedState(i, FEED_STATES.indexOf(feed)));
     engine.report({
