@@ -13,6 +13,7 @@ import {
   pointAtSimulator,
   type RunningSimulator,
 } from '../host/simulator-loader.js';
+import { installAppMenu } from './app-menu.js';
 import { forkUtilityEngine } from './utility-fork.js';
 
 /**
@@ -107,6 +108,7 @@ async function start(): Promise<void> {
     ...(sim ? { configOverrides: (config) => pointAtSimulator(config, sim) } : {}),
   });
   host = started;
+  installAppMenu((command) => started.send(command));
   bridge = createIpcBridge<IpcMainInvokeEvent>({
     host: started,
     handle: (channel, handler) =>

@@ -7,11 +7,10 @@
  * another command and the engine.
  */
 
-/** Command types on the priority lane (reduce-only under the names it may carry). */
+/** Command types on the priority lane: never queued behind others, never rate-limited. */
 const PRIORITY_COMMAND_TYPES: ReadonlySet<string> = new Set([
   'setKillSwitch',
   'setReduceOnly',
-  'setTradingState',
   'cancelAll',
   'flatten',
 ]);

@@ -80,6 +80,25 @@ test('a bad value is refused with its key and the allowed range', () => {
   assert.match(problemsOf({ strategy: { nonsense: 1 } })[0]!, /nonsense/);
 });
 
+test('the confidence scales: measured defaults, validated, live-editable; the seed values still load', () => {
+  const config = defaultConfig();
+  assert.equal(config.strategy.params.momentum_scale, 0.000001);
+  assert.equal(config.strategy.params.volatility_scale, 0.00001);
+  const seed = validateConfig({
+    strategy: { params: { momentum_scale: 0.01, volatility_scale: 0.01, min_confidence: 0.7 } },
+  });
+  assert.equal(seed.strategy.params.momentum_scale, 0.01);
+  assert.match(
+    problemsOf({ strategy: { params: { volatility_scale: -1 } } })[0]!,
+    /strategy\.params\.volatility_scale must be a number with 0 < volatility_scale ≤ 1; got -1/,
+  );
+  assert.match(problemsOf({ strategy: { params: { momentum_scale: 'x' } } })[0]!, /momentum_scale/);
+  const edited = applyParamsPatch(config, { params: { momentum_scale: 0.00002 } });
+  assert.ok(edited.ok);
+  if (edited.ok) assert.equal(edited.config.strategy.params.momentum_scale, 0.00002);
+  assert.equal(applyParamsPatch(config, { params: { momentum_scale: 0 } }).ok, false);
+});
+
 test('cross-field rules: an order may not exceed the position limit', () => {
   const [problem] = problemsOf({
     strategy: { risk_limits: { max_order_size: 2, max_position_size: 1 } },

@@ -14,7 +14,13 @@ import type {
   SignalView,
   TradeView,
 } from '../../../shared/api.js';
-import { applyParamsPatch, type Config, type EngineLayout } from '../../../shared/config.js';
+import {
+  applyParamsPatch,
+  DEFAULT_RISK_LIMITS,
+  DEFAULT_STRATEGY_PARAMS,
+  type Config,
+  type EngineLayout,
+} from '../../../shared/config.js';
 import {
   FIXED_SCALE,
   TRADING_STATES,
@@ -23,8 +29,14 @@ import {
   asSymbolIndex,
   asTimestampUs,
   type FeedState,
+  type TradingState,
 } from '../../../shared/domain.js';
 import { cancelRefusal, ORDER_LIST_ROWS } from './cancel-check.js';
+import {
+  encodeManualOrder,
+  engineStrategyIds,
+  type PlaceOrderCommand,
+} from '../execution/manual-orders.js';
 import {
   OrderCommand,
   OrderCommandKind,
@@ -40,6 +52,14 @@ import { EngineShared } from './engine-shared.js';
 import { restoreBrokerState } from '../persistence/restore.js';
 import { checkDatabaseAtStart } from '../persistence/startup-check.js';
 import { startState } from './start-state.js';
+import {
+  afterHistory,
+  EMPTY_WINDOW_HISTORY,
+  loadWindowHistory,
+  withHistory,
+  WINDOW_ROWS,
+  type WindowHistory,
+} from '../persistence/window-history.js';
 import {
   createWiring,
   RING_NAMES,
@@ -106,7 +126,9 @@ export class EngineRuntime {
   private stateSeq = 0;
   private killSwitch: KillSwitchView;
   private readonly recordStart: boolean;
-  private readonly paramHistory: ParamChangeView[] = [];
+  private readonly paramHistory: ParamChangeView[];
+  /** What the window showed before this engine started, from the database. */
+  private readonly history: WindowHistory;
   private readonly finished = new Map<EngineThread, Record<string, unknown> | undefined>();
   private finishWaiters: Array<() => void> = [];
   private fatal: string | null = null;
@@ -143,9 +165,11 @@ export class EngineRuntime {
       // A replay starts from nothing; live, the engine resumes what the database holds.
       ...(options.mode === 'live'
         ? {
-            restored: restoreBrokerState(options.dbPath, options.config.strategy.symbols, [
-              options.config.strategy.strategy_id,
-            ]),
+            restored: restoreBrokerState(
+              options.dbPath,
+              options.config.strategy.symbols,
+              engineStrategyIds(options.config.strategy.strategy_id),
+            ),
           }
         : {}),
     });
@@ -155,6 +179,12 @@ export class EngineRuntime {
         `not restored: ${typeof skipped === 'string' ? skipped : JSON.stringify(skipped)}`,
       );
     }
+    this.history =
+      options.mode === 'live' ? loadWindowHistory(options.dbPath) : EMPTY_WINDOW_HISTORY;
+    this.paramHistory = [...this.history.paramHistory];
+    this.orders = this.history.orders;
+    this.fills = this.history.fills;
+    this.signals = this.history.signals;
     this.control = ControlBlock.attach(this.wiring.control);
     this.shared = EngineShared.attach(this.wiring.shared, this.wiring.symbols.length);
     for (const name of RING_NAMES) this.rings.set(name, SpscRing.attach(this.wiring.rings[name]));
@@ -213,13 +243,23 @@ export class EngineRuntime {
         this.messagesPerSecond = report.messagesPerSecond;
         break;
       case 'strategy':
-        this.signals = report.signals;
+        this.signals = afterHistory(report.signals, this.history.signals, WINDOW_ROWS.signals);
         this.signalCounts = report.counts;
         break;
       case 'execution':
-        this.orders = report.orders;
+        this.orders = withHistory(
+          report.orders,
+          this.history.orders,
+          (o) => o.orderId,
+          WINDOW_ROWS.orders,
+        );
         this.reportedOrders = report.orders;
-        this.fills = report.fills;
+        this.fills = withHistory(
+          report.fills,
+          this.history.fills,
+          (f) => f.tradeId,
+          WINDOW_ROWS.fills,
+        );
         this.positions = report.positions;
         this.totals = report.totals;
         if (report.heapUsedBytes !== undefined) this.tradingHeapBytes = report.heapUsedBytes;
@@ -326,10 +366,75 @@ export class EngineRuntime {
       }
       case 'subscribe':
         return { ok: true };
+      case 'setReduceOnly':
+        return this.setReduceOnly(command.on, command.reason);
+      case 'resetParams':
+        // Through the same validation and audit as any edit, marked as a reset.
+        return this.applyPatch(
+          { params: { ...DEFAULT_STRATEGY_PARAMS }, risk_limits: { ...DEFAULT_RISK_LIMITS } },
+          'reset',
+        );
+      case 'placeOrder':
+        return this.placeOrder(command);
       default:
         // Replay commands: the host's replay session answers them, never an engine.
         return { ok: false, reason: `${command.type} is handled by the host, not the engine` };
     }
+  }
+
+  /**
+   * REDUCING: the risk check and the broker refuse orders that would grow a position and
+   * the broker cancels open ones that would; the strategy keeps computing. The kill
+   * switch outranks it: no reduce-only while HALTED, and re-arming returns to ACTIVE.
+   */
+  private setReduceOnly(on: boolean, reason: string): CommandAck {
+    if (this.fatal !== null)
+      return { ok: false, reason: 'the engine has failed and cannot trade until it restarts' };
+    const state = this.control.tradingState();
+    if (state === TradingStateCode.HALTED)
+      return {
+        ok: false,
+        reason: on
+          ? 'the kill switch is on: halted outranks reduce only; re-arm first'
+          : 'the kill switch is on; re-arming it returns to full trading',
+      };
+    if (on === (state === TradingStateCode.REDUCING))
+      return { ok: true, detail: on ? 'already reduce only' : 'reduce only is already off' };
+    this.control.setTradingState(on ? TradingStateCode.REDUCING : TradingStateCode.ACTIVE);
+    this.control.doorbell('execution').wake();
+    this.control.doorbell('strategy').wake();
+    this.setKillSwitchView(on ? 'REDUCING' : 'ACTIVE', reason, 'trader');
+    return {
+      ok: true,
+      detail: on
+        ? 'reduce only: orders that would grow a position are refused, open ones cancelled'
+        : 'reduce only off: trading active',
+    };
+  }
+
+  /** A manual order: checked here for form, then by the risk check where the broker runs. */
+  private placeOrder(command: PlaceOrderCommand): CommandAck {
+    if (this.control.tradingState() === TradingStateCode.HALTED)
+      return {
+        ok: false,
+        reason: 'the kill switch is on: trading is halted, only cancels and flatten go through',
+      };
+    const encoded = encodeManualOrder(
+      command,
+      this.wiring.symbols,
+      () => this.shared.nextOrderId(),
+      asTimestampUs(Date.now() * 1000),
+      monoNowUs(),
+      this.commandRecord,
+    );
+    if (!encoded.ok) return encoded;
+    const what = `${command.side} ${command.qty} ${command.symbol} ${command.orderType === 'Limit' ? `at ${command.price}` : 'at market'}`;
+    if (!this.pushCommandRecord())
+      return {
+        ok: false,
+        reason: `the execution thread is not keeping up; ${what} was not sent, try again`,
+      };
+    return { ok: true, orderId: encoded.orderId, detail: `${what}: order ${encoded.orderId} sent` };
   }
 
   /** Halts trading: one atomic store that every thread reads; execution cancels all. */
@@ -365,7 +470,7 @@ export class EngineRuntime {
   }
 
   private setKillSwitchView(
-    state: 'ACTIVE' | 'HALTED',
+    state: TradingState,
     reason: string,
     source: 'trader' | 'engine',
   ): void {
@@ -429,15 +534,20 @@ export class EngineRuntime {
     );
     command.tsUs = asTimestampUs(Date.now() * 1000);
     command.t0Us = monoNowUs();
-    if (!this.commandRing.tryPush(record, 0)) {
+    if (!this.pushCommandRecord()) {
       return {
         ok: false,
         reason: `the execution thread is not keeping up; ${what} was not sent, try again`,
       };
     }
+    return { ok: true, detail: `${what}: sent` };
+  }
+
+  private pushCommandRecord(): boolean {
+    if (!this.commandRing.tryPush(this.commandRecord, 0)) return false;
     this.control.doorbell('execution').ring();
     this.workers.get('hot')?.postMessage({ kind: 'wake' } satisfies HotThreadMessage);
-    return { ok: true, detail: `${what}: sent` };
+    return true;
   }
 
   private persistControl(message: PersistenceControl): void {

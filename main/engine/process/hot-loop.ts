@@ -4,7 +4,12 @@ import {
   DEFAULT_STRATEGY_PARAMS,
   type Config,
 } from '../../../shared/config.js';
-import { REJECT_REASONS, asSymbolIndex, type TradingStateCode } from '../../../shared/domain.js';
+import {
+  MANUAL_STRATEGY_ID,
+  REJECT_REASONS,
+  asSymbolIndex,
+  type TradingStateCode,
+} from '../../../shared/domain.js';
 import {
   MarketHeader,
   MarketKind,
@@ -29,6 +34,7 @@ import { decodeSignalRecord } from '../strategy/signal-record.js';
 import type { MLSignalGenerator } from '../strategy/signals/ml-signal.js';
 import { StrategyCore, StrategyOutput } from '../strategy/strategy-core.js';
 import { DrawdownHalt } from '../execution/drawdown-halt.js';
+import { dispatchCommand, engineStrategyIds, ManualOrderGate } from '../execution/manual-orders.js';
 import { ORDER_LIST_ROWS } from './cancel-check.js';
 import { MarketReporter } from './market-report.js';
 import { WarmPath } from './warm-path.js';
@@ -104,6 +110,8 @@ export class HotLoop {
   private signalCount = 0;
   private readonly strategyMirror: CounterMirror<Parameters<ControlBlock['add']>[0]>;
   private readonly warm: WarmPath | null;
+  /** The trader's own orders pass the strategy's risk check here, beside the broker. */
+  private readonly gate: ManualOrderGate;
   /** max_drawdown, checked where PnL is computed: after the broker saw each tick. */
   private readonly drawdown: DrawdownHalt;
 
@@ -126,7 +134,7 @@ export class HotLoop {
     const orderStage = control.histogram('order_create');
     this.broker = new PaperBroker(config, {
       symbols,
-      strategyIds: [config.strategy.strategy_id],
+      strategyIds: engineStrategyIds(config.strategy.strategy_id),
       rng: new Rng(config.execution.seed),
       sink: (record) => {
         if (persistKindOf(record, 0) === PersistKind.FILL) control.add('fills');
@@ -162,6 +170,7 @@ export class HotLoop {
       config.strategy.params.depth_levels,
     );
     this.strategyMirror = new CounterMirror((name, n) => control.add(name, n));
+    this.gate = new ManualOrderGate(symbols.length, config.strategy.risk_limits);
     const onDrawdownHalt = options.onDrawdownHalt ?? (() => undefined);
     this.drawdown = new DrawdownHalt(this.broker, control, onDrawdownHalt);
     this.warm = options.keepWarm ? new WarmPath(config, this.pipeline, this.core) : null;
@@ -184,6 +193,7 @@ export class HotLoop {
     if (generation !== this.generation) {
       this.generation = generation;
       this.core.setParams(this.params, this.limits);
+      this.gate.setLimits(this.limits);
     }
     const state = control.tradingState();
     if (state !== this.tradingState) this.applyTradingState(state);
@@ -194,6 +204,7 @@ export class HotLoop {
     this.tradingState = state;
     this.core.setTradingState(state);
     this.broker.setTradingState(state);
+    this.gate.setTradingState(state);
     if (!first) {
       const stampUs = this.killSwitchStamp();
       if (stampUs > 0) this.killSwitchStage.record((monoNowUs() - stampUs) * 1000);
@@ -209,7 +220,7 @@ export class HotLoop {
     let n = 0;
     this.syncControl();
     for (let off = ring.peek(); off >= 0; off = ring.peek()) {
-      this.broker.onOrder(ring.records, off);
+      dispatchCommand(this.broker, this.gate, ring.records, off);
       ring.release();
       n++;
     }
@@ -248,6 +259,7 @@ export class HotLoop {
     }
     const flags = core.onMarket(rec, 0, this.orderOut, this.signalOut);
     broker.onMarket(rec, 0);
+    this.gate.onMarket(rec, 0);
     if ((flags & StrategyOutput.ORDER) !== 0) this.submit();
     // A drawdown halt writes the trading-state word; applying it at once cancels the open orders.
     this.drawdown.check();
@@ -304,7 +316,10 @@ export class HotLoop {
       } = decodeSignalRecord(this.signalSlots, at, symbols);
       signals.push(view);
     }
-    const positions = this.broker.positionViews();
+    // The trader's own book shows once it holds or held something.
+    const positions = this.broker
+      .positionViews()
+      .filter((p) => p.strategyId !== MANUAL_STRATEGY_ID || p.qty !== '0' || p.realizedPnl !== 0);
     const c = this.core.counters;
     return [
       this.reporter.report(),

@@ -5,6 +5,7 @@ import { HealthBar } from '../components/HealthBar.js';
 import { KillSwitch } from '../components/KillSwitch.js';
 import { OrdersPanel } from '../components/OrdersPanel.js';
 import { PositionsPanel } from '../components/PositionsPanel.js';
+import { ReduceOnlySwitch } from '../components/ReduceOnlySwitch.js';
 import { SignalsPanel } from '../components/SignalsPanel.js';
 import { ParamHistoryPanel } from '../form/ParamHistoryPanel.js';
 import { ParamsPanel } from '../form/ParamsPanel.js';
@@ -22,6 +23,7 @@ export function App(props: { readonly services: AppServices }) {
       <header className="app-header">
         <h1 className="app-title">Lockstep</h1>
         <KillSwitch />
+        <ReduceOnlySwitch />
         <ReplayBadge />
         <HealthBar />
       </header>

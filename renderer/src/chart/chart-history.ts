@@ -10,7 +10,8 @@ import { parseSignedFixed } from '../format/decimals.js';
  */
 export const BUCKET_US = 100_000;
 export const MAX_POINTS = 36_000;
-export const MAX_MARKERS = 500;
+/** Raw fill and signal events kept per symbol; the chart draws them aggregated (marker-aggregation.ts). */
+export const MAX_MARKERS = 5000;
 
 export interface ChartPoint {
   /** Seconds since the epoch, fractional (lightweight-charts' UTCTimestamp). */
@@ -23,7 +24,8 @@ export type ChartMarkerKind = 'buy' | 'sell' | 'signal-buy' | 'signal-sell' | 's
 export interface ChartMarker {
   readonly time: number;
   readonly kind: ChartMarkerKind;
-  readonly text: string;
+  /** One line for the hover tooltip: what happened, at what price or confidence. */
+  readonly detail: string;
   readonly id: string;
 }
 
@@ -79,7 +81,7 @@ function fillMarker(fill: FillView): ChartMarker {
   return {
     time: bucketTime(fill.tsUs),
     kind: fill.side === 'Buy' ? 'buy' : 'sell',
-    text: `${fill.side === 'Buy' ? 'B' : 'S'} ${fill.qty}`,
+    detail: `${fill.side} ${fill.qty} @ ${fill.price}`,
     id: `fill-${fill.tradeId}`,
   };
 }
@@ -92,7 +94,7 @@ function signalMarker(signal: SignalView): ChartMarker {
       : signal.side === 'Buy'
         ? 'signal-buy'
         : 'signal-sell',
-    text: '',
+    detail: `${signal.side} signal, strength ${signal.strength.toFixed(2)}, confidence ${signal.confidence.toFixed(2)}${signal.reason ? ` (${signal.suppressed ? 'suppressed' : 'refused'}: ${signal.reason})` : ''}`,
     id: `signal-${signal.symbol}-${signal.tsUs}-${signal.side}`,
   };
 }

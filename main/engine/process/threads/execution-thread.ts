@@ -16,6 +16,13 @@ import { DrawdownHalt } from '../../execution/drawdown-halt.js';
 import { PaperBroker } from '../../execution/paper-broker.js';
 import { ORDER_LIST_ROWS } from '../cancel-check.js';
 import {
+  dispatchCommand,
+  engineStrategyIds,
+  ManualOrderGate,
+} from '../../execution/manual-orders.js';
+import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS } from '../../../../shared/config.js';
+import { MANUAL_STRATEGY_ID } from '../../../../shared/domain.js';
+import {
   attachEngine,
   awaitDoneSeq,
   barrierSpinUs,
@@ -48,7 +55,7 @@ runWorker('execution', () => {
 
   const broker = new PaperBroker(wiring.config, {
     symbols,
-    strategyIds: [wiring.config.strategy.strategy_id],
+    strategyIds: engineStrategyIds(wiring.config.strategy.strategy_id),
     rng: new Rng(wiring.config.execution.seed),
     sink: (record) => {
       if (persistKindOf(record, 0) === PersistKind.FILL) control.add(fillsCounter);
@@ -94,10 +101,21 @@ runWorker('execution', () => {
     }
     return n;
   };
+  // The trader's own orders pass the strategy's risk check here, beside the broker.
+  const gate = new ManualOrderGate(symbols.length, wiring.config.strategy.risk_limits);
+  const params = { ...DEFAULT_STRATEGY_PARAMS };
+  const limits = { ...DEFAULT_RISK_LIMITS };
+  let generation = -1;
   const drainCommands = (): number => {
     let n = 0;
     for (let off = commands.peek(); off >= 0; off = commands.peek()) {
-      broker.onOrder(commands.records, off);
+      // The risk limits as the trader last set them (the strategy reads the same block).
+      const nextGeneration = control.readParams(params, limits, generation);
+      if (nextGeneration !== generation) {
+        generation = nextGeneration;
+        gate.setLimits(limits);
+      }
+      dispatchCommand(broker, gate, commands.records, off);
       commands.release();
       n++;
     }
@@ -106,7 +124,10 @@ runWorker('execution', () => {
 
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
   const publish = (): void => {
-    const positions = broker.positionViews();
+    // The trader's own book shows once it holds or held something.
+    const positions = broker
+      .positionViews()
+      .filter((p) => p.strategyId !== MANUAL_STRATEGY_ID || p.qty !== '0' || p.realizedPnl !== 0);
     engine.report({
       kind: 'execution',
       orders: broker.orderViews(ORDER_LIST_ROWS),
@@ -133,6 +154,7 @@ runWorker('execution', () => {
       const first = tradingState < 0;
       tradingState = state;
       broker.setTradingState(state); // HALTED cancels every open order at once
+      gate.setTradingState(state);
       publishPositions();
       const stampUs = shared.stateChangeUs();
       if (!first && stampUs > 0) killSwitchStage.record((monoNowUs() - stampUs) * 1000);
@@ -145,7 +167,10 @@ runWorker('execution', () => {
         const off = market.peek();
         if (off < 0) break;
         if (header.at(market.records, off).kind === MarketKind.END) ended = true;
-        else broker.onMarket(market.records, off);
+        else {
+          broker.onMarket(market.records, off);
+          gate.onMarket(market.records, off);
+        }
         market.release();
         work++;
       }

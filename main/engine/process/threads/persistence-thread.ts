@@ -3,6 +3,7 @@ import { PersistKind, persistKindOf } from '../../../../shared/records.js';
 import { monoNowUs } from '../../core/clock.js';
 import { PersistenceWriter } from '../../persistence/sqlite-writer.js';
 import { injectedFault, spillUnwritten } from '../../persistence/spill-at-stop.js';
+import { engineStrategyIds } from '../../execution/manual-orders.js';
 import { attachEngine, runWorker } from '../thread-kit.js';
 import type { PersistenceControl } from '../worker-messages.js';
 
@@ -23,7 +24,10 @@ runWorker('persistence', async () => {
   const batchStage = control.histogram('persist_batch');
   let failing = false;
 
-  const tables = { symbols: wiring.symbols, strategyIds: [wiring.config.strategy.strategy_id] };
+  const tables = {
+    symbols: wiring.symbols,
+    strategyIds: engineStrategyIds(wiring.config.strategy.strategy_id),
+  };
   const writer = new PersistenceWriter(wiring.dbPath, {
     ...tables,
     ...injectedFault(),
