@@ -18,6 +18,7 @@ import {
   OrderRecord,
   PersistKind,
   PersistRecord,
+  SignalRow,
   persistKindOf,
 } from '../../../shared/records.js';
 import { monoNowUs } from '../core/clock.js';
@@ -31,6 +32,7 @@ import { PaperBroker } from '../execution/paper-broker.js';
 import { MarketPipeline, type MarketLog } from '../market/market-pipeline.js';
 import type { BrokerRestoreState } from '../persistence/restore.js';
 import { decodeSignalRecord } from '../strategy/signal-record.js';
+import { signalReason } from '../strategy/signal-reason.js';
 import type { MLSignalGenerator } from '../strategy/signals/ml-signal.js';
 import { StrategyCore, StrategyOutput } from '../strategy/strategy-core.js';
 import { DrawdownHalt } from '../execution/drawdown-halt.js';
@@ -107,6 +109,11 @@ export class HotLoop {
   private tradingState: TradingStateCode | -1 = -1;
   private ordersSubmitted = 0;
   private readonly signalSlots = new Float64Array(RECENT_SIGNALS * PersistRecord.SLOTS);
+  /** min_confidence when each kept signal was made: its reason reads the threshold of its time. */
+  private readonly signalThresholds = new Float64Array(RECENT_SIGNALS);
+  /** Signals by confidence, tenths 0..9 (the window's distribution). */
+  private readonly confidenceBins = new Float64Array(10);
+  private readonly signalView = new SignalRow();
   private signalCount = 0;
   private readonly strategyMirror: CounterMirror<Parameters<ControlBlock['add']>[0]>;
   private readonly warm: WarmPath | null;
@@ -266,10 +273,11 @@ export class HotLoop {
     if (this.control.tradingState() !== this.tradingState) this.syncControl();
     if ((flags & StrategyOutput.SIGNAL) !== 0) {
       this.signalRow(this.signalOut);
-      this.signalSlots.set(
-        this.signalOut,
-        (this.signalCount++ % RECENT_SIGNALS) * PersistRecord.SLOTS,
-      );
+      const slot = this.signalCount++ % RECENT_SIGNALS;
+      this.signalSlots.set(this.signalOut, slot * PersistRecord.SLOTS);
+      this.signalThresholds[slot] = this.params.min_confidence;
+      const confidence = this.signalView.read(this.signalOut, 0).confidence;
+      this.confidenceBins[Math.min(9, Math.max(0, Math.floor(confidence * 10)))]!++;
     }
   }
 
@@ -307,14 +315,15 @@ export class HotLoop {
     const signals: SignalView[] = [];
     const n = Math.min(this.signalCount, RECENT_SIGNALS);
     for (let k = n; k >= 1; k--) {
-      const at = ((this.signalCount - k) % RECENT_SIGNALS) * PersistRecord.SLOTS;
+      const slot = (this.signalCount - k) % RECENT_SIGNALS;
       const {
         orderId: _o,
-        rejectReason: _r,
+        rejectReason,
         features: _f,
         ...view
-      } = decodeSignalRecord(this.signalSlots, at, symbols);
-      signals.push(view);
+      } = decodeSignalRecord(this.signalSlots, slot * PersistRecord.SLOTS, symbols);
+      const reason = signalReason({ ...view, rejectReason }, this.signalThresholds[slot]!);
+      signals.push(reason === undefined ? view : { ...view, reason });
     }
     // The trader's own book shows once it holds or held something.
     const positions = this.broker
@@ -326,7 +335,12 @@ export class HotLoop {
       {
         kind: 'strategy',
         signals,
-        counts: { fired: c.fired, suppressed: c.suppressed, none: c.none },
+        counts: {
+          fired: c.fired,
+          suppressed: c.suppressed,
+          none: c.none,
+          confidenceBins: Array.from(this.confidenceBins),
+        },
       },
       {
         kind: 'execution',

@@ -3,6 +3,7 @@ import { FEED_STATES, formatFixed, type FeedState } from '../../../shared/domain
 import { MAX_LEVELS, MarketUpdate, TradeUpdate } from '../../../shared/records.js';
 import type { ControlBlock } from '../core/control-block.js';
 import type { MarketSnapshots } from '../core/market-snapshot.js';
+import { RateWindow } from '../metrics/rate-window.js';
 import type { MarketPipeline } from '../market/market-pipeline.js';
 import { topImbalance } from '../strategy/features/book-snapshot.js';
 import { CounterMirror } from './thread-kit.js';
@@ -21,8 +22,8 @@ const TRADE_SLOTS = 5;
 export class MarketReporter {
   private readonly tradeSlots = new Float64Array(RECENT_TRADES * TRADE_SLOTS);
   private tradeCount = 0;
-  private lastMessages = 0;
-  private lastReportMs = Date.now();
+  /** Messages per second over the last 5 s: steady, not the burst of the last 33 ms. */
+  private readonly messageRate = new RateWindow(5000);
   private readonly mirror: CounterMirror<Parameters<ControlBlock['add']>[0]>;
   private readonly prices = new Float64Array(MAX_LEVELS);
   private readonly qtys = new Float64Array(MAX_LEVELS);
@@ -83,14 +84,7 @@ export class MarketReporter {
   /** The window's market report (≤ ui_hz): books, recent trades, feed states, rate. */
   report(): WorkerReport {
     this.syncCounters();
-    const now = Date.now();
-    const messages = this.pipeline.counters.frames;
-    const rate =
-      now > this.lastReportMs
-        ? ((messages - this.lastMessages) * 1000) / (now - this.lastReportMs)
-        : 0;
-    this.lastMessages = messages;
-    this.lastReportMs = now;
+    const rate = this.messageRate.sample(Date.now(), this.pipeline.counters.frames);
     const symbols = this.pipeline.symbols;
     const feeds: FeedState[] = symbols.map((symbol) => this.pipeline.feedState(symbol));
     feeds.forEach((feed, i) => this.control.setFeedState(i, FEED_STATES.indexOf(feed)));
