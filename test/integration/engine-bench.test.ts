@@ -33,6 +33,6 @@ test('bench --json: tick_to_trade is the live hot engine at 100 frames/s, in µs
 test('bench: a section that does not exist is refused with the ones that do', async () => {
   await assert.rejects(
     () => benchCommand.run({ sections: 'stages,warp' }),
-    /--sections: "warp" is not one of stages, engine, replay/,
+    /--sections: "warp" is not one of stages, peers, engine, replay/,
   );
 });
