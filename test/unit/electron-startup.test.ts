@@ -1,0 +1,222 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SingleInstanceLock, type FakeElectron } from '../electron-harness/fake-electron.js';
+import {
+  callIndex,
+  clickMenu,
+  isAlive,
+  rendererOf,
+  tempDir,
+  waitFor,
+  type Renderer,
+} from '../electron-harness/harness.js';
+import { launchMain } from '../electron-harness/launch-main.js';
+
+/**
+ * The desktop app's whole startup, run in plain Node: the compiled main.js with a stand-in
+ * 'electron' (test/electron-harness), the real engine in a real child process as its
+ * utility process, on the built-in simulator. From app ready to the book in the window,
+ * commands from the page and the menu, a crash, and a clean quit.
+ */
+
+const CHATTER = path.join(__dirname, '..', 'electron-harness', 'engine-chatter.js');
+
+/** The first few calls of one startup, each named once, in the order they must happen. */
+const STARTUP_ORDER = [
+  'app.requestSingleInstanceLock',
+  'protocol.registerSchemesAsPrivileged',
+  'app.enableSandbox',
+  'app.whenReady',
+  'session.defaultSession.setPermissionRequestHandler',
+  'protocol.handle',
+  'Menu.setApplicationMenu',
+  'new BrowserWindow',
+  'ipcMain.handle',
+  'BrowserWindow.loadURL',
+  'contextBridge.exposeInMainWorld',
+  'utilityProcess.fork',
+];
+
+test('the desktop app, end to end on the stand-in: ready → window → engine → commands → crash → quit', async (t) => {
+  const data = tempDir('lockstep-electron-startup-');
+  const savedNodeOptions = process.env.NODE_OPTIONS;
+  // The engine process inherits this: it prints one line on stdout and one on stderr.
+  process.env.NODE_OPTIONS = `--require ${CHATTER}`;
+  let electron: FakeElectron | null = null;
+  t.after(() => {
+    if (savedNodeOptions === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = savedNodeOptions;
+    for (const forked of electron?.forked ?? [])
+      if (forked.child.exitCode === null) forked.child.kill('SIGKILL');
+    data.remove();
+  });
+
+  electron = launchMain(['--sim', '--data-dir', data.dir], {
+    userData: path.join(data.dir, 'user-data-unused'),
+    lock: new SingleInstanceLock(),
+  });
+  assert.equal(electron.windows.length, 0, 'nothing is created before ready');
+  electron.emitReady();
+
+  const win = await waitFor(
+    'the window to load',
+    () => electron!.windows[0]?.pageResponse && electron!.windows[0],
+  );
+  const renderer: Renderer = rendererOf(electron, win);
+  await waitFor('the engine to be forked', () => electron!.forked.length === 1);
+
+  await t.test('the calls happen in the documented order', () => {
+    let last = -1;
+    for (const api of STARTUP_ORDER) {
+      const at = callIndex(electron!, api);
+      assert.ok(at > last, `${api} (at ${at}) comes after the previous step (at ${last})`);
+      last = at;
+    }
+    t.diagnostic(`electron calls in one startup: ${electron!.calls.map((c) => c.api).join(' → ')}`);
+  });
+
+  await t.test(
+    'the window opens hidden, shows when ready, and loads app://lockstep/index.html',
+    () => {
+      assert.equal(win.options.show, false);
+      assert.equal(win.visible, true, 'ready-to-show showed it');
+      assert.equal(win.contents.url, 'app://lockstep/index.html');
+      assert.equal(win.pageResponse?.headers.get('content-type'), 'text/html; charset=utf-8');
+    },
+  );
+
+  await t.test('the engine runs as a utility process, its output piped', () => {
+    assert.equal(electron!.forked.length, 1);
+    const [fork] = electron!.forked;
+    assert.match(fork!.modulePath, /engine[\\/]process[\\/]engine-main\.js$/);
+    assert.equal(fork!.options.stdio, 'pipe');
+    assert.equal(fork!.options.serviceName, 'Lockstep engine');
+  });
+
+  await t.test('book state from the real engine arrives in the page', async () => {
+    const state = await waitFor('a synced book with levels', () =>
+      renderer.states.find((s) =>
+        s.books.some((b) => b.synced && b.bids.length > 0 && b.asks.length > 0),
+      ),
+    );
+    assert.equal(state.engineRunning, true);
+    assert.deepEqual(state.symbols, ['BTCUSDT']);
+    const book = state.books[0]!;
+    assert.ok(Number(book.bids[0]![0]) < Number(book.asks[0]![0]), 'best bid below best ask');
+  });
+
+  await t.test('the kill switch from the page halts trading', async () => {
+    const ack = await renderer.send({ type: 'setKillSwitch', on: true, reason: 'harness: halt' });
+    assert.equal(ack.ok, true, JSON.stringify(ack));
+    const halted = await waitFor('HALTED', () =>
+      renderer.states.find((s) => s.killSwitch.state === 'HALTED'),
+    );
+    assert.equal(halted.killSwitch.reason, 'harness: halt');
+    assert.equal(halted.killSwitch.source, 'trader');
+  });
+
+  await t.test(
+    'a parameter edit is acknowledged, applied and saved to the config file',
+    async () => {
+      const ack = await renderer.send({
+        type: 'updateParams',
+        patch: { imbalance_threshold: 0.45 },
+      });
+      assert.equal(ack.ok, true, JSON.stringify(ack));
+      await waitFor('the new threshold in the state', () =>
+        renderer.states.find((s) => s.params.imbalance_threshold === 0.45),
+      );
+      const configFile = path.join(data.dir, 'lockstep.toml');
+      await waitFor(
+        'the config file to hold the edit',
+        () =>
+          existsSync(configFile) &&
+          /imbalance_threshold\s*=\s*0\.45/.test(readFileSync(configFile, 'utf8')),
+      );
+    },
+  );
+
+  await t.test('a malformed payload from the page is refused and names what is wrong', async () => {
+    const ack = await renderer.send({ type: 'setKillSwitch', on: 'yes' } as never);
+    assert.equal(ack.ok, false);
+    assert.match((ack as { reason: string }).reason, /^invalid command: /);
+  });
+
+  await t.test('the menu kill switch (Ctrl/Cmd+Shift+K) halts trading', async () => {
+    const armed = await renderer.send({
+      type: 'setKillSwitch',
+      on: false,
+      reason: 'harness: re-arm',
+    });
+    assert.equal(armed.ok, true, JSON.stringify(armed));
+    await waitFor('ACTIVE', () => renderer.latest()?.killSwitch.state === 'ACTIVE');
+    clickMenu(electron!, 'kill-switch');
+    const halted = await waitFor('HALTED from the menu', () =>
+      renderer.states.find(
+        (s) => s.killSwitch.state === 'HALTED' && /menu/.test(s.killSwitch.reason),
+      ),
+    );
+    assert.equal(halted.killSwitch.source, 'trader');
+    assert.deepEqual(electron!.errorBoxes, []);
+  });
+
+  await t.test('an engine crash is restarted HALTED, the window stays', async () => {
+    await renderer.send({
+      type: 'setKillSwitch',
+      on: false,
+      reason: 'harness: re-arm before crash',
+    });
+    await waitFor('ACTIVE', () => renderer.latest()?.killSwitch.state === 'ACTIVE');
+    const first = electron!.forked[0]!;
+    process.kill(first.child.pid!, 'SIGKILL');
+    assert.equal(await first.exited, 137, 'Electron reports a SIGKILL as code 137');
+    const restarted = await waitFor('a state from the restarted engine', () =>
+      renderer.states.find((s) => s.health.restarts === 1 && s.engineRunning),
+    );
+    assert.equal(electron!.forked.length, 2);
+    assert.equal(restarted.killSwitch.state, 'HALTED');
+    assert.match(restarted.killSwitch.reason, /137|exited|crash|killed/i);
+    assert.equal(electron!.windows.length, 1, 'the window was never closed');
+  });
+
+  await t.test(
+    'quit stops the engine cleanly (flush, then exit) and leaves no process',
+    async () => {
+      const engine = electron!.forked.at(-1)!;
+      const pid = engine.child.pid!;
+      clickMenu(electron!, 'quit');
+      const code = await electron!.exited;
+      assert.equal(code, 0);
+      assert.equal(
+        await engine.exited,
+        0,
+        'the engine exited on its own after shutdown, not killed',
+      );
+      assert.equal(isAlive(pid), false);
+      for (const forked of electron!.forked)
+        assert.notEqual(forked.child.exitCode ?? forked.child.signalCode, null);
+      assert.deepEqual(electron!.messageBoxes, [], 'no positions, so no question');
+    },
+  );
+
+  await t.test("the engine's stdout and stderr are in the host's log file", () => {
+    const log = readFileSync(path.join(data.dir, 'logs', 'lockstep.log'), 'utf8');
+    assert.match(log, /engine chatter on stdout/);
+    assert.match(log, /engine chatter on stderr/);
+    assert.match(
+      log,
+      /"msg":"engine stopped"/,
+      'the engine said it stopped (flushed) before exiting',
+    );
+  });
+
+  await t.test('the window position is remembered for the next start', () => {
+    const saved = JSON.parse(
+      readFileSync(path.join(data.dir, 'window-state.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(saved).sort(), ['height', 'maximized', 'width', 'x', 'y']);
+    assert.equal(saved.width, 1600);
+  });
+});
