@@ -19,6 +19,8 @@ import { installEnv } from './env.mjs';
 
 export const NATIVE_BUILDS = join('build', 'native');
 const FILE = 'better_sqlite3.node';
+export const NETWORK_ERROR =
+  /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network connectivity)\b/;
 const BUILT = join('better-sqlite3', 'build', 'Release', FILE);
 
 export function nativeBuildPath(runtime, abi, root = '.') {
@@ -68,13 +70,22 @@ export function electronAbi(electronBinary) {
 
 /**
  * Electron: built once into build/native/electron-<abi> from a private copy of the
- * module's sources, so the shared node_modules is untouched. Returns what it did, or null.
+ * module's sources, so the shared node_modules is untouched. `target` is the binary to
+ * ask, or { abi, version } (packaging, where no binary runs). Returns what it did, or null.
  */
 export function ensureNativeForElectron(
-  electronBinary,
-  { root = '.', modules = 'node_modules', build = true } = {},
+  electronBinaryOrTarget,
+  {
+    root = '.',
+    modules = 'node_modules',
+    build = true,
+    onProblem = (message) => console.error(`lockstep: ${message}`),
+  } = {},
 ) {
-  const target = electronAbi(electronBinary);
+  const target =
+    typeof electronBinaryOrTarget === 'string'
+      ? electronAbi(electronBinaryOrTarget)
+      : electronBinaryOrTarget;
   if (!target) return null;
   const destination = nativeBuildPath('electron', target.abi, root);
   if (existsSync(destination)) return 'present';
@@ -109,10 +120,23 @@ export function ensureNativeForElectron(
       'better-sqlite3',
       '--force',
     ],
-    { stdio: 'inherit', env: installEnv },
+    { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: installEnv },
   );
   const built = join(work, 'node_modules', BUILT);
-  if (result.status !== 0 || !existsSync(built)) return null;
+  if (result.status !== 0 || !existsSync(built)) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+    const network = NETWORK_ERROR.exec(output);
+    if (!network) process.stderr.write(output);
+    onProblem(
+      network
+        ? `building better-sqlite3 for Electron ${target.version} needs a download — a prebuilt binary ` +
+            `(github.com/WiseLibs/better-sqlite3 releases) or Electron's headers ` +
+            `(https://electronjs.org/headers/v${target.version}) — and there is no network (${network[1] === 'network connectivity' ? 'node-gyp could not reach it' : network[1]}).`
+        : `better-sqlite3 could not be built for Electron ${target.version} (ABI ${target.abi}); see the messages above.`,
+    );
+    rmSync(work, { recursive: true, force: true });
+    return null;
+  }
   mkdirSync(join(destination, '..'), { recursive: true });
   copyFileSync(built, destination);
   rmSync(work, { recursive: true, force: true });

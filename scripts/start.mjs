@@ -48,11 +48,7 @@ const tooOld = desktopToolingProblem(process.versions.node);
 let electron = process.env.LOCKSTEP_HEADLESS ? null : electronBinary({ fetch: !tooOld });
 // The engine's SQLite module must match Electron's embedded Node: its own build, kept in
 // build/native next to Node's (made once; node_modules is left alone).
-if (electron !== null && !ensureNativeForElectron(electron, { build: !tooOld })) {
-  if (!tooOld)
-    console.error('lockstep: could not build better-sqlite3 for Electron; see the messages above.');
-  electron = null;
-}
+if (electron !== null && !ensureNativeForElectron(electron, { build: !tooOld })) electron = null;
 if (electron === null && tooOld && !process.env.LOCKSTEP_HEADLESS)
   console.error(`lockstep: ${tooOld}`);
 const child = electron

@@ -37,6 +37,8 @@ const logger = createHostLogger({
 });
 const UI_ROOT = path.join(__dirname, '..', '..', 'ui');
 const ENGINE = path.join(__dirname, '..', 'engine', 'process', 'engine-main.js');
+/** Electron's resources folder; a packaged app ships better-sqlite3's Electron build in it. */
+const resourcesPath = (process as { resourcesPath?: string }).resourcesPath;
 
 let host: Host | null = null;
 let bridge: IpcBridge | null = null;
@@ -112,6 +114,9 @@ async function start(): Promise<void> {
     dataDir,
     logger,
     ...(sim ? { configOverrides: (config) => pointAtSimulator(config, sim) } : {}),
+    ...(resourcesPath
+      ? { engineEnv: { ...process.env, LOCKSTEP_NATIVE_DIR: path.join(resourcesPath, 'native') } }
+      : {}),
   });
   host = started;
   bridge = createIpcBridge<IpcMainInvokeEvent>({

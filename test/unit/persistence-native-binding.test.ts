@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import {
   betterSqliteBinding,
+  nativeBuildDirs,
   nativeRuntimeTag,
 } from '../../main/engine/persistence/native-binding.js';
 import { tempDir } from '../electron-harness/harness.js';
@@ -84,4 +85,16 @@ test('scripts/native-abi.mjs puts the Node build aside once, then finds it witho
     'the engine picks what the script made',
   );
   assert.ok(!existsSync(path.join(modules, '.lockstep-native-runtime')));
+});
+
+test('a packaged app points the engine at its resources: LOCKSTEP_NATIVE_DIR comes first', (t) => {
+  const root = tempDir('lockstep-native-env-');
+  t.after(root.remove);
+  assert.deepEqual(nativeBuildDirs({}).length, 1);
+  const dirs = nativeBuildDirs({ LOCKSTEP_NATIVE_DIR: root.dir });
+  assert.equal(dirs[0], root.dir);
+  const packaged = path.join(root.dir, 'electron-150', 'better_sqlite3.node');
+  mkdirSync(path.dirname(packaged), { recursive: true });
+  writeFileSync(packaged, 'an Electron build');
+  assert.equal(betterSqliteBinding(dirs, { modules: '150', electron: '45.4.1' }), packaged);
 });

@@ -24,11 +24,23 @@ export function nativeRuntimeTag(versions: RuntimeVersions = process.versions): 
   return `${versions.electron ? 'electron' : 'node'}-${versions.modules}`;
 }
 
+/**
+ * Where the builds are: LOCKSTEP_NATIVE_DIR (the packaged app's main process points its
+ * engine at resources/native), then the repository's build/native.
+ */
+export function nativeBuildDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const given = env.LOCKSTEP_NATIVE_DIR?.trim();
+  return [...(given ? [given] : []), NATIVE_BUILDS_DIR];
+}
+
 /** The side-by-side build for this runtime, or undefined to let better-sqlite3 find its own. */
 export function betterSqliteBinding(
-  dir: string = NATIVE_BUILDS_DIR,
+  dirs: string | readonly string[] = nativeBuildDirs(),
   versions: RuntimeVersions = process.versions,
 ): string | undefined {
-  const file = path.join(dir, nativeRuntimeTag(versions), 'better_sqlite3.node');
-  return existsSync(file) ? file : undefined;
+  for (const dir of typeof dirs === 'string' ? [dirs] : dirs) {
+    const file = path.join(dir, nativeRuntimeTag(versions), 'better_sqlite3.node');
+    if (existsSync(file)) return file;
+  }
+  return undefined;
 }
