@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import { constants } from 'node:os';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import path from 'node:path';
 import vm from 'node:vm';
 
@@ -359,6 +360,7 @@ export class FakeElectron {
     this.mainModule = strict('electron', {
       app: strict('app', this.app),
       BrowserWindow,
+      MessageChannelMain: FakeMessageChannelMain,
       dialog,
       ipcMain,
       Menu: menu,
@@ -820,5 +822,44 @@ class FakeUtilityProcess extends EventEmitter {
 
   kill(): boolean {
     return this.child.kill('SIGTERM');
+  }
+}
+
+/**
+ * MessagePortMain: an EventEmitter whose 'message' events carry `{ data, ports }`, held
+ * until start() (Electron's documented behaviour), over a real MessageChannel.
+ */
+class FakeMessagePortMain extends EventEmitter {
+  private started = false;
+  private readonly held: unknown[] = [];
+
+  constructor(private readonly port: MessagePort) {
+    super();
+    port.on('message', (data: unknown) => {
+      if (this.started) this.emit('message', { data, ports: [] });
+      else this.held.push(data);
+    });
+    port.on('close', () => this.emit('close'));
+    port.unref();
+  }
+  postMessage(message: unknown): void {
+    this.port.postMessage(message);
+  }
+  start(): void {
+    this.started = true;
+    for (const data of this.held.splice(0)) this.emit('message', { data, ports: [] });
+  }
+  close(): void {
+    this.port.close();
+  }
+}
+
+class FakeMessageChannelMain {
+  readonly port1: FakeMessagePortMain;
+  readonly port2: FakeMessagePortMain;
+  constructor() {
+    const channel = new MessageChannel();
+    this.port1 = strict('MessagePortMain', new FakeMessagePortMain(channel.port1));
+    this.port2 = strict('MessagePortMain', new FakeMessagePortMain(channel.port2));
   }
 }
