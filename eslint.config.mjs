@@ -1,4 +1,4 @@
-// Layering of DESIGN.md §2, enforced here rather than remembered: a wrong import fails lint.
+// Layering of docs/ARCHITECTURE.md §2, enforced here rather than remembered: a wrong import fails lint.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -32,9 +32,11 @@ function restrict({ folders = [], packages = [], why }) {
       patterns: [
         ...folders.map((folder) => ({
           group: [`**/${folder}`, `**/${folder}/**`],
-          message: `${why} (DESIGN.md §2)`,
+          message: `${why} (docs/ARCHITECTURE.md §2)`,
         })),
-        ...(packages.length ? [{ group: packages, message: `${why} (DESIGN.md §2)` }] : []),
+        ...(packages.length
+          ? [{ group: packages, message: `${why} (docs/ARCHITECTURE.md §2)` }]
+          : []),
       ],
     },
   ];

@@ -9,7 +9,7 @@ import type { Config, RiskLimits, StrategyParams } from './config.js';
  */
 const finite = z.number().finite();
 
-export const CommandSchema = z.discriminatedUnion('type', [
+const CommandSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('setKillSwitch'),
     on: z.boolean(),
@@ -35,7 +35,6 @@ export const CommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('subscribe') }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
-export type CommandType = Command['type'];
 
 /** A command with the id its sender uses to match the acknowledgement. */
 export const CommandEnvelopeSchema = z.strictObject({

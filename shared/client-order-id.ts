@@ -1,4 +1,3 @@
-import type { Brand } from './brand.js';
 import type { ClientOrderId } from './domain.js';
 
 /**
@@ -6,8 +5,6 @@ import type { ClientOrderId } from './domain.js';
  * uint32 words (OrderRecord/PersistRecord CLIENT_ID_0..3), because rings carry numbers
  * only. These two functions are the only place that maps between the forms.
  */
-export type UuidWords = Brand<readonly [number, number, number, number], 'UuidWords'>;
-
 export function uuidToWords(uuid: string, into: Float64Array, offset: number): void {
   const hex = uuid.replace(/-/g, '');
   if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`not a uuid: ${uuid}`);

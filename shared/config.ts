@@ -68,7 +68,7 @@ export type StrategyParams = { [K in StrategyParamKey]: number };
 export type RiskLimits = { [K in RiskLimitKey]: number };
 
 /** The sentence every refusal uses: it names the key and the allowed range. */
-export function describeRange(key: string, spec: NumberSpec): string {
+function describeRange(key: string, spec: NumberSpec): string {
   const lo = spec.minInclusive ? `${spec.min} ≤` : `${spec.min} <`;
   const hi = spec.maxInclusive ? `≤ ${spec.max}` : `< ${spec.max}`;
   return `${key} must be ${spec.integer ? 'an integer' : 'a number'} with ${lo} ${key.split('.').pop()} ${hi}`;
@@ -149,7 +149,7 @@ const url = (protocols: readonly string[]) =>
     `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`,
   );
 
-export const ConfigSchema = z
+const ConfigSchema = z
   .strictObject({
     market: z
       .strictObject({

@@ -1,11 +1,13 @@
 import type { Brand } from './brand.js';
+import { indexMap } from './index-map.js';
 
 /**
  * Fixed-point scale of every price and quantity inside the engine: integer counts of
  * 1e-8, Binance's own precision. Doubles hold such integers exactly up to 2^53
  * (≈ 9e7 BTC at 1e-8, or a price of 9e7 USDT), so the book never drifts the way binary
- * floats of "0.1" would. Products (notional) leave that range and are computed at the
- * edges with decimal.js or as approximate floats where only a limit check needs them.
+ * floats of "0.1" would. Products (notional) leave that range and are computed
+ * exactly with BigInt (execution/fixed-math.ts), or as approximate floats where only a limit
+ * check needs them.
  */
 export const FIXED_SCALE = 100_000_000;
 export const FIXED_DECIMALS = 8;
@@ -123,7 +125,7 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** The control block's trading-state word (DESIGN.md §1). */
 export const TRADING_STATES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
 export type TradingState = (typeof TRADING_STATES)[number];
-export const TradingStateCode = { ACTIVE: 0, REDUCING: 1, HALTED: 2 } as const;
+export const TradingStateCode = indexMap(TRADING_STATES);
 
 /** Feed state published by the market-data thread. */
 export const FEED_STATES = ['connecting', 'syncing', 'live', 'stale', 'down'] as const;

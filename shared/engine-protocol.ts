@@ -1,5 +1,6 @@
 import type { Command, CommandAck, EngineState } from './api.js';
 import type { Config } from './config.js';
+import type { LogLevel } from './log.js';
 
 /**
  * Messages between the host and the engine process (Electron utility process or Node
@@ -27,7 +28,7 @@ export type EngineToHost =
   | { readonly kind: 'configChanged'; readonly config: Config }
   | {
       readonly kind: 'log';
-      readonly level: 'debug' | 'info' | 'warn' | 'error';
+      readonly level: LogLevel;
       readonly msg: string;
       readonly data?: Record<string, unknown>;
     }

@@ -1,7 +1,7 @@
 import { stringOption, type CommandSpec } from './args.js';
 import { convertHftbacktest } from '../engine/recording/hftbacktest-convert.js';
 
-/** `lockstep convert`: an hftbacktest collector file to a Lockstep recording (DESIGN.md §4). */
+/** `lockstep convert`: an hftbacktest collector file to a Lockstep recording (docs/ARCHITECTURE.md §4). */
 export const convertCommand: CommandSpec = {
   name: 'convert',
   summary: 'convert an hftbacktest collector file (<ns> <json> lines, .gz or plain) to a recording',

@@ -4,7 +4,7 @@ import { recordMarket, type RecordProgress } from '../engine/recording/recorder.
 /**
  * `lockstep record`: connects like the engine does (same client, same sync procedure) and
  * writes every frame and every snapshot it fetched — at the start and after each gap —
- * as recording lines (DESIGN.md §4). Progress goes to stderr every few seconds.
+ * as recording lines (docs/ARCHITECTURE.md §4). Progress goes to stderr every few seconds.
  */
 export const recordCommand: CommandSpec = {
   name: 'record',

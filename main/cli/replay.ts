@@ -12,7 +12,7 @@ export const replayCommand: CommandSpec = {
       kind: 'string',
       value: 'FILE',
       required: true,
-      description: 'recording (DESIGN.md §4 JSON Lines, .gz allowed)',
+      description: 'recording (docs/ARCHITECTURE.md §4 JSON Lines, .gz allowed)',
     },
     {
       name: 'config',

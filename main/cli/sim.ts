@@ -52,7 +52,8 @@ export const simCommand: CommandSpec = {
       name: 'replay',
       kind: 'string',
       value: 'FILE',
-      description: 'serve this recording (DESIGN.md §4, .gz allowed) instead of a generated market',
+      description:
+        'serve this recording (docs/ARCHITECTURE.md §4, .gz allowed) instead of a generated market',
     },
     {
       name: 'speed',

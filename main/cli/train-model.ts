@@ -19,7 +19,7 @@ import {
  * What the shipped model looks at: the scale-free features (never the raw mid or VWAP,
  * whose level says nothing about the next move). Eight, the model's [1, 8] input.
  */
-export const MODEL_FEATURES = [
+const MODEL_FEATURES = [
   'spread_bps',
   'imbalance',
   'weighted_imbalance',

@@ -74,7 +74,7 @@ export interface ConfigStore {
 let tempCounter = 0;
 
 /** Writes `text` to `file` so a crash leaves either the old or the new file, never half. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+async function writeFileAtomic(file: string, text: string): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${tempCounter++}.tmp`);

@@ -1,11 +1,8 @@
 import type { EngineToHost, HostToEngine } from '../../shared/engine-protocol.js';
 import { asEngineMessage, type EngineChild, type ForkEngine } from './engine-child.js';
 import type { HostLogger } from './logger.js';
-import {
-  DEFAULT_RESTART_BACKOFF,
-  RestartBackoff,
-  type RestartBackoffOptions,
-} from './restart-backoff.js';
+import { Backoff, type BackoffPolicy } from '../../shared/backoff.js';
+import { isLogLevel } from '../../shared/log.js';
 
 /**
  * Runs the engine process and keeps it running. The engine crashing must never take the
@@ -15,6 +12,22 @@ import {
  */
 
 export type EnginePhase = 'stopped' | 'starting' | 'running' | 'restarting' | 'stopping';
+
+/**
+ * How long to wait before restarting a crashed engine: 0.5 s doubling to 10 s, so a crash
+ * loop neither spins the machine nor leaves the trader waiting long after a one-off crash.
+ * An engine that ran for a stable minute earns a fresh start at 0.5 s.
+ */
+export interface RestartPolicy extends BackoffPolicy {
+  /** A run at least this long resets the doubling. */
+  readonly stableMs: number;
+}
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = {
+  initialMs: 500,
+  maxMs: 10_000,
+  stableMs: 60_000,
+};
 
 export interface EngineStatus {
   readonly phase: EnginePhase;
@@ -51,7 +64,7 @@ export interface EngineSupervisorOptions {
   readonly logger: HostLogger;
   readonly env?: NodeJS.ProcessEnv;
   readonly execArgv?: readonly string[];
-  readonly backoff?: RestartBackoffOptions;
+  readonly backoff?: RestartPolicy;
   /** How long a clean stop waits for 'stopped' and the exit before killing. */
   readonly shutdownTimeoutMs?: number;
   /** An engine that has not said 'ready' by then is killed (and restarted). */
@@ -92,8 +105,6 @@ function firstLine(text: string): string {
   return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }
 
-const LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
-
 function describeExit(code: number | null, signal: string | null): string {
   if (signal) return `the engine process was killed by ${signal}`;
   return `the engine process exited with code ${code ?? 'unknown'}`;
@@ -102,7 +113,8 @@ function describeExit(code: number | null, signal: string | null): string {
 export function createEngineSupervisor(options: EngineSupervisorOptions): EngineSupervisor {
   const clock = options.clock ?? realClock;
   const log = options.logger.child({ component: 'engine-supervisor' });
-  const backoff = new RestartBackoff(options.backoff ?? DEFAULT_RESTART_BACKOFF);
+  const restartPolicy = options.backoff ?? DEFAULT_RESTART_POLICY;
+  const backoff = new Backoff(restartPolicy);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const messageListeners = new Set<(message: EngineToHost) => void>();
@@ -179,7 +191,7 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
         }
         break;
       case 'log': {
-        const level = LOG_LEVELS.has(message.level) ? message.level : 'info';
+        const level = isLogLevel(message.level) ? message.level : 'info';
         log[level](
           { engine: true, enginePid: current.child.pid, ...(message.data ?? {}) },
           String(message.msg),
@@ -250,7 +262,8 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
       pending.reject(new Error(why));
       return;
     }
-    const delay = backoff.next(clock.now() - current.startedAt);
+    if (clock.now() - current.startedAt >= restartPolicy.stableMs) backoff.reset();
+    const delay = backoff.nextDelayMs();
     log.error({ code, signal, restartInMs: delay }, `${why}; restarting with the kill switch on`);
     restartInMs = delay;
     setPhase('restarting');

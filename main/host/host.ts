@@ -6,10 +6,13 @@ import type { EngineToHost, HostToEngine } from '../../shared/engine-protocol.js
 import { createCommandRouter } from './command-router.js';
 import { createConfigStore, resolvePersistencePath } from './config-store.js';
 import type { ForkEngine } from './engine-child.js';
-import { createEngineSupervisor, type EngineStatus } from './engine-supervisor.js';
+import {
+  createEngineSupervisor,
+  type EngineStatus,
+  type RestartPolicy,
+} from './engine-supervisor.js';
 import { createLatestFanout } from './latest-fanout.js';
 import type { HostLogger } from './logger.js';
-import type { RestartBackoffOptions } from './restart-backoff.js';
 
 /**
  * The host: engine supervisor + command router + config store + state fan-out behind one
@@ -30,7 +33,7 @@ export interface HostOptions {
   readonly ackTimeoutMs?: number;
   /** State delivered to each subscriber at most this often (DESIGN.md: ≤ 30 Hz). */
   readonly stateMaxHz?: number;
-  readonly backoff?: RestartBackoffOptions;
+  readonly backoff?: RestartPolicy;
   readonly shutdownTimeoutMs?: number;
   readonly readyTimeoutMs?: number;
 }

@@ -2,7 +2,7 @@
  * Hands the newest value to any number of subscribers, each at most `maxHz` times a
  * second and each only the latest: a slow or rate-limited subscriber skips the values it
  * had no time for instead of building a backlog, so the window can never fall behind the
- * market (DESIGN.md §1: state at ≤ 30 Hz, snapshots not events).
+ * market (docs/ARCHITECTURE.md §1: state at ≤ 30 Hz, snapshots not events).
  */
 export interface LatestFanout<T> {
   publish(value: T): void;

@@ -10,7 +10,7 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as
 type LevelName = (typeof LEVELS)[number];
 
 /** `LOG_LEVEL` when it names a pino level, else `info`; a typo is not silently fatal-only. */
-export function logLevelFromEnv(value: string | undefined): LevelName {
+function logLevelFromEnv(value: string | undefined): LevelName {
   const wanted = value?.trim().toLowerCase();
   return (LEVELS as readonly string[]).includes(wanted ?? '') ? (wanted as LevelName) : 'info';
 }

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Config } from '../../shared/config.js';
 
 /**
@@ -25,28 +22,28 @@ export interface SimulatorStartOptions {
 
 export type StartSimulator = (options: SimulatorStartOptions) => Promise<RunningSimulator>;
 
-/** Files of dist/main/sim that may export `startSimulator`, most likely first. */
-const CANDIDATES = [
-  'index.js',
-  'simulator.js',
-  'start-simulator.js',
-  'sim-server.js',
-  'exchange-simulator.js',
-];
+/** The simulator module, main/sim/start-simulator.ts: tsc checks the path and its export. */
+type SimulatorModule = Pick<typeof import('../sim/start-simulator.js'), 'startSimulator'>;
 
+/**
+ * Imports the built-in simulator. The specifier is the one real module, written once in
+ * an `import()` that tsc both checks and compiles; loading it lazily keeps the simulator
+ * out of a host that never asks for it. `importModule` is for tests of the missing case.
+ */
 export async function loadSimulator(
-  simDir = path.join(__dirname, '..', 'sim'),
+  importModule: () => Promise<SimulatorModule> = () => import('../sim/start-simulator.js'),
 ): Promise<StartSimulator> {
-  for (const name of CANDIDATES) {
-    const file = path.join(simDir, name);
-    if (!existsSync(file)) continue;
-    const loaded = (await import(pathToFileURL(file).href)) as { startSimulator?: unknown };
-    if (typeof loaded.startSimulator === 'function') return loaded.startSimulator as StartSimulator;
+  try {
+    return (await importModule()).startSimulator;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      `the built-in simulator is not available (${(error as Error).message.split('\n')[0]}); ` +
+        'build it with `node scripts/build.mjs main`, or run without --sim against an exchange set in [market]',
+      { cause: error },
+    );
   }
-  throw new Error(
-    `the built-in simulator is not available (no startSimulator in ${simDir}: ${CANDIDATES.join(', ')}); ` +
-      'build it, or run without --sim against an exchange set in [market]',
-  );
 }
 
 /** The config pointed at a running simulator (run-only: the config store never saves it). */

@@ -2,6 +2,7 @@ import type { RawData, WebSocket } from 'ws';
 import { answerControlMessage, type ControlTarget } from './control-requests.js';
 import { Corruption, truncateText, type FrameFault } from './fault-injector.js';
 import type { StreamCheck } from './stream-names.js';
+import type { LogFn } from '../../shared/log.js';
 
 /**
  * One client connection, with Binance's connection rules:
@@ -30,7 +31,7 @@ export interface SessionHooks {
   closed(session: ClientSession): void;
   /** Whether the disconnect fault is still in force when its timer fires. */
   disconnectActive(): boolean;
-  log(level: 'info' | 'warn', message: string): void;
+  readonly log: LogFn;
 }
 
 /** A client this far behind (bytes queued) is cut off rather than let memory grow. */

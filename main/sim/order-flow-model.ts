@@ -28,7 +28,7 @@ import type { SymbolProfile } from './symbol-profiles.js';
  */
 
 /** Shape of the flow, in ticks, typical orders and events per second at activity 1. */
-export const FLOW = {
+const FLOW = {
   /** Near zone: limit orders land 1..K ticks from the opposite best. */
   nearTicks: 100,
   /** Power-law exponent of the placement distance. */
@@ -62,7 +62,7 @@ export const FLOW = {
   warmupMs: 60_000,
 } as const;
 
-export const FlowEvent = {
+const FlowEvent = {
   NONE: 0,
   LIMIT_BID: 1,
   LIMIT_ASK: 2,

@@ -8,9 +8,10 @@ import {
 } from './frame-output.js';
 import type { MarketFeed } from './market-feed.js';
 import { ReplayMirror } from './replay-mirror.js';
+import type { LogFn } from '../../shared/log.js';
 
 /**
- * Serves a recording (DESIGN.md §4) as the exchange sent it: each frame line goes out on
+ * Serves a recording (docs/ARCHITECTURE.md §4) as the exchange sent it: each frame line goes out on
  * its stream, unchanged, at the recording's own pace times `speed` (or as fast as the
  * slowest client takes them with 'max'). Playback starts with the first WebSocket client
  * and all clients share it, like a live market; it plays once.
@@ -24,7 +25,7 @@ import { ReplayMirror } from './replay-mirror.js';
 export interface ReplayFeedOptions {
   readonly path: string;
   readonly speed: number | 'max';
-  readonly log: (level: 'info' | 'warn', message: string) => void;
+  readonly log: LogFn;
 }
 
 interface SnapshotLine {
@@ -280,7 +281,7 @@ export class ReplayFeed implements MarketFeed {
 }
 
 /** Depth diff streams (not partial-depth snapshots like @depth20@100ms). */
-export function kindOfStream(stream: string): FrameKindCode {
+function kindOfStream(stream: string): FrameKindCode {
   if (/@depth(@\d+ms)?$/.test(stream)) return FrameKind.DEPTH;
   if (stream.endsWith('@trade')) return FrameKind.TRADE;
   if (stream.endsWith('@aggTrade')) return FrameKind.AGG_TRADE;

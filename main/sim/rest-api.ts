@@ -3,6 +3,7 @@ import { DEFAULT_DEPTH_LIMIT, MAX_DEPTH_LIMIT, type MarketFeed } from './market-
 import type { FaultInjector } from './fault-injector.js';
 import type { SymbolProfile } from './symbol-profiles.js';
 import { decimal8, restErrorJson } from './wire-format.js';
+import type { LogFn } from '../../shared/log.js';
 
 /**
  * Binance's REST market-data endpoints the engine needs, with Binance's answers:
@@ -25,7 +26,7 @@ export interface RestOptions {
   readonly weightPerMinute: number;
   /** Grid of a symbol, for exchangeInfo (null when unknown, e.g. a replayed symbol). */
   readonly profileOf: (symbol: string) => SymbolProfile | null;
-  readonly log: (level: 'info' | 'warn', message: string) => void;
+  readonly log: LogFn;
 }
 
 export interface RestCounters {
@@ -263,7 +264,7 @@ export class RestApi {
 }
 
 /** Binance's weight of GET /api/v3/depth by limit. */
-export function depthWeight(limit: number): number {
+function depthWeight(limit: number): number {
   if (limit <= 100) return 5;
   if (limit <= 500) return 25;
   if (limit <= 1000) return 50;

@@ -15,6 +15,7 @@ import { RestApi, type RestCounters } from './rest-api.js';
 import { checkStreamName, splitStreamList, type StreamCheck } from './stream-names.js';
 import { StreamHub } from './stream-hub.js';
 import { profileFor } from './symbol-profiles.js';
+import type { LogFn } from '../../shared/log.js';
 
 /**
  * The built-in exchange: Binance's spot market-data protocol on 127.0.0.1, generated
@@ -34,7 +35,7 @@ export interface SimulatorOptions {
   readonly seed?: number;
   /** Generated symbols (default BTCUSDT, ETHUSDT); ignored with `replay`. */
   readonly symbols?: readonly string[];
-  /** Serve this recording (DESIGN.md §4) instead of generating a market. */
+  /** Serve this recording (docs/ARCHITECTURE.md §4) instead of generating a market. */
   readonly replay?: string;
   /** Replay pace (1 = the recording's own, 'max' = as fast as clients take it); generated: simulated seconds per second. */
   readonly speed?: number | 'max';
@@ -51,10 +52,8 @@ export interface SimulatorOptions {
   readonly maxMessagesPerSecond?: number;
   /** REST request weight per minute (default 6000, as Binance; 0 = unlimited). */
   readonly restWeightPerMinute?: number;
-  readonly log?: SimulatorLog;
+  readonly log?: LogFn;
 }
-
-export type SimulatorLog = (level: 'info' | 'warn', message: string) => void;
 
 export interface SimulatorStats {
   readonly connections: number;
@@ -97,7 +96,7 @@ export const DEFAULT_SYMBOLS: readonly string[] = ['BTCUSDT', 'ETHUSDT'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
-  const log: SimulatorLog = options.log ?? (() => undefined);
+  const log: LogFn = options.log ?? (() => undefined);
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1')
     throw new Error(`the simulator listens on 127.0.0.1 only, not ${String(host)}`);
@@ -234,11 +233,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 }
 
-async function openFeed(
-  options: SimulatorOptions,
-  seed: number,
-  log: SimulatorLog,
-): Promise<MarketFeed> {
+async function openFeed(options: SimulatorOptions, seed: number, log: LogFn): Promise<MarketFeed> {
   if (options.replay !== undefined) {
     return ReplayFeed.open({ path: options.replay, speed: options.speed ?? 1, log });
   }

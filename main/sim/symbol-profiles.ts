@@ -50,7 +50,7 @@ const PROFILE_SEEDS: Readonly<Record<string, ProfileSeed>> = {
 const DEFAULT_SEED: ProfileSeed = { price: 100, stepUnits: 100_000, orderMedian: 2, activity: 0.4 };
 
 /** Binance symbol syntax: upper-case letters and digits. */
-export const SYMBOL_PATTERN = /^[A-Z0-9]{2,20}$/;
+const SYMBOL_PATTERN = /^[A-Z0-9]{2,20}$/;
 
 export function profileFor(symbol: string): SymbolProfile {
   if (!SYMBOL_PATTERN.test(symbol)) {

@@ -11,22 +11,7 @@ export function decimal8(units: number): string {
   return `${whole}.${String(frac).padStart(FIXED_DECIMALS, '0')}`;
 }
 
-/** Levels as Binance writes them: `[["price","qty"],...]`, from parallel unit arrays. */
-export function levelsJson(
-  prices: ArrayLike<number>,
-  qtys: ArrayLike<number>,
-  count: number,
-): string {
-  if (count === 0) return '[]';
-  let text = '[';
-  for (let i = 0; i < count; i++) {
-    if (i > 0) text += ',';
-    text += `["${decimal8(prices[i]!)}","${decimal8(qtys[i]!)}"]`;
-  }
-  return text + ']';
-}
-
-/** `depthUpdate` (diff depth stream payload); levels already rendered with levelsJson. */
+/** `depthUpdate` (diff depth stream payload); `bids` and `asks` are already JSON arrays. */
 export function depthUpdateJson(
   symbol: string,
   eventMs: number,

@@ -8,8 +8,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
  * quiet and offline, a fresh profile per page (no state leaks between tests), page errors
  * collected so a test can assert the window raised none, and screenshots kept as artifacts.
  */
-export const CHROMIUM_PATH = process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
+const CHROMIUM_PATH = process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -1,9 +1,9 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Command, CommandAck, EngineState, HostMessage } from '../../shared/api.js';
+import { makeTempDir } from '../temp-dirs.js';
 
 const CLI = join(__dirname, '..', '..', 'main', 'cli', 'index.js');
 
@@ -22,7 +22,7 @@ export interface HeadlessApp {
 }
 
 export async function startHeadlessApp(configToml: string): Promise<HeadlessApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lockstep-e2e-'));
+  const dataDir = makeTempDir('lockstep-e2e-');
   writeFileSync(join(dataDir, 'lockstep.toml'), configToml);
   const child = spawn(
     process.execPath,

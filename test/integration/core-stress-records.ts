@@ -5,7 +5,7 @@
  */
 export const STRESS_RECORD_SLOTS = 4;
 
-export function hash32(value: number): number {
+function hash32(value: number): number {
   let x = value | 0;
   x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
   x = Math.imul(x ^ (x >>> 15), 0x846ca68b);

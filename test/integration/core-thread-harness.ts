@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { ThreadsWorkerData, ThreadsWorkerResult } from './core-threads-worker.js';
 
 /** Only against a hang: the thread tests assert what happened, never how fast. */
-export const HANG_GUARD_MS = 45_000;
+const HANG_GUARD_MS = 45_000;
 
 export interface RunningWorker {
   readonly result: Promise<ThreadsWorkerResult>;

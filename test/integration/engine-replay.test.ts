@@ -1,17 +1,17 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { validateConfig, type Config } from '../../shared/config.js';
 import { runReplay, type ReplaySummary } from '../../main/engine/process/replay-runner.js';
 import { convertHftbacktest } from '../../main/engine/recording/hftbacktest-convert.js';
+import { makeTempDir } from '../temp-dirs.js';
 
 // The real Binance BTCUSDT data (hftbacktest collector), converted to the recording
 // format and cut to its first 12,000 lines so the test stays short on a shared machine.
 const repoRoot = join(__dirname, '..', '..', '..');
-const dir = mkdtempSync(join(tmpdir(), 'lockstep-replay-'));
+const dir = makeTempDir('lockstep-replay-');
 const recording = join(dir, 'btc.jsonl');
 const config: Config = validateConfig({
   strategy: { params: { min_confidence: 0.3, imbalance_threshold: 0.5 } },

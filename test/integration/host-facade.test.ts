@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineState } from '../../shared/api.js';
 import { ConfigError } from '../../shared/config.js';
@@ -14,9 +13,10 @@ import {
   recordingFork,
   waitFor,
 } from './host-helpers.js';
+import { makeTempDir } from '../temp-dirs.js';
 
 function hostWith(overrides: Partial<HostOptions> = {}) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-host-facade-'));
+  const dir = makeTempDir('lockstep-host-facade-');
   const { fork, sent, pids } = recordingFork();
   const { logger, lines } = captureLogger();
   const host = createHost({

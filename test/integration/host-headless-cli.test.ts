@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { FAKE_ENGINE_PATH, isAlive, waitFor } from './host-helpers.js';
+import { makeTempDir } from '../temp-dirs.js';
 
 const CLI = path.join(__dirname, '..', '..', 'main', 'cli', 'index.js');
 const URL_LINE =
@@ -23,7 +23,7 @@ function status(url: string): Promise<number> {
 }
 
 test('`lockstep headless --port 0` prints the URL with its token, serves it, and stops cleanly on SIGTERM', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-headless-cli-'));
+  const dir = makeTempDir('lockstep-headless-cli-');
   const child = spawn(
     process.execPath,
     [CLI, 'headless', '--port', '0', '--data-dir', dir, '--engine', FAKE_ENGINE_PATH],
@@ -70,7 +70,7 @@ test('`lockstep headless --port 0` prints the URL with its token, serves it, and
 });
 
 test('`lockstep headless` with a bad config exits non-zero naming the key, before starting anything', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-headless-cli-'));
+  const dir = makeTempDir('lockstep-headless-cli-');
   const config = path.join(dir, 'bad.toml');
   writeFileSync(config, '[strategy.params]\nimbalance_threshold = 2\n');
   const result = spawnSync(
@@ -101,7 +101,7 @@ test('`lockstep headless` with a bad config exits non-zero naming the key, befor
 });
 
 test('`lockstep headless` refuses a bad port and a missing engine with clear sentences', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-headless-cli-'));
+  const dir = makeTempDir('lockstep-headless-cli-');
   const badPort = spawnSync(
     process.execPath,
     [CLI, 'headless', '--port', '70000', '--data-dir', dir],

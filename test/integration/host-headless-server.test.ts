@@ -1,8 +1,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import type { EngineState, HostMessage } from '../../shared/api.js';
@@ -11,6 +10,7 @@ import { startHeadlessServer, type HeadlessServer } from '../../main/host/headle
 import { parseHostMessage } from '../../renderer/src/api/host-message.js';
 import { createWsApi, type WebSocketLike } from '../../renderer/src/api/ws-api.js';
 import { captureLogger, FAKE_ENGINE_PATH, recordingFork, waitFor } from './host-helpers.js';
+import { makeTempDir } from '../temp-dirs.js';
 
 let host: Host;
 let server: HeadlessServer;
@@ -18,7 +18,7 @@ let uiDir: string;
 let sent: ReturnType<typeof recordingFork>['sent'];
 
 before(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-headless-'));
+  const dir = makeTempDir('lockstep-headless-');
   uiDir = path.join(dir, 'ui');
   mkdirSync(path.join(uiDir, 'assets'), { recursive: true });
   writeFileSync(
@@ -333,7 +333,7 @@ test('a busy port is refused with a sentence that says what to do', async () => 
 });
 
 test('an unbuilt UI gives a 503 that says how to build it', async () => {
-  const empty = mkdtempSync(path.join(tmpdir(), 'lockstep-noui-'));
+  const empty = makeTempDir('lockstep-noui-');
   const bare = await startHeadlessServer({
     host,
     uiDir: empty,

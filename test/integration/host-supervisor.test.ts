@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defaultConfigFilled as defaultConfig } from '../../main/host/config-store.js';
 import type { EngineToHost } from '../../shared/engine-protocol.js';
 import {
@@ -15,6 +17,9 @@ import {
   waitFor,
 } from './host-helpers.js';
 
+/** The data folder the fake engine is told about; it only echoes it, never creates it. */
+const DATA_DIR = join(tmpdir(), 'lockstep-supervisor-test');
+
 function supervisorWith(overrides: Partial<EngineSupervisorOptions> = {}) {
   const { fork, sent, pids } = recordingFork();
   const { logger, lines } = captureLogger();
@@ -26,7 +31,7 @@ function supervisorWith(overrides: Partial<EngineSupervisorOptions> = {}) {
     startMessage: (restartReason) => ({
       kind: 'start',
       config,
-      dataDir: '/tmp/lockstep-test',
+      dataDir: DATA_DIR,
       ...(restartReason ? { restartReason } : {}),
     }),
     backoff: { initialMs: 50, maxMs: 200, stableMs: 60_000 },
@@ -126,7 +131,7 @@ test('engine log messages and stderr go to the host logger', async () => {
   const logged = lines.find((line) => line.msg === 'fake engine started');
   assert.ok(logged, 'the engine log message was logged');
   assert.equal(logged.engine, true);
-  assert.equal(logged.dataDir, '/tmp/lockstep-test');
+  assert.equal(logged.dataDir, DATA_DIR);
   const stderrLine = lines.find((line) => /fake engine on stderr/.test(line.msg))!;
   assert.equal(stderrLine.level, 40, 'stderr is logged as a warning');
   await supervisor.stop();

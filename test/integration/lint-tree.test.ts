@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 
-// The layering of DESIGN.md §2 holds for the whole tree, not only for the fixtures the
+// The layering of docs/ARCHITECTURE.md §2 holds for the whole tree, not only for the fixtures the
 // unit test lints: every source file passes the project's ESLint config.
 test('the whole tree passes lint, layering rules included', async () => {
   const eslint = new ESLint({ cwd: join(__dirname, '..', '..', '..') });

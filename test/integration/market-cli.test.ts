@@ -241,8 +241,11 @@ test('record end to end against the simulator: frames and re-fetched snapshots, 
   }
 });
 
+/** An --out path the refused commands below must never reach. */
+const NEVER_WRITTEN = join(tmpdir(), 'lockstep-refused-record.jsonl');
+
 test('bad options are refused with a sentence and a non-zero exit', () => {
-  const url = cli('record', '--url', 'http://x', '--symbols', 'BTCUSDT', '--out', '/tmp/x');
+  const url = cli('record', '--url', 'http://x', '--symbols', 'BTCUSDT', '--out', NEVER_WRITTEN);
   assert.equal(url.status, 2);
   assert.match(url.stderr, /--url must start with ws:\/\/ or wss:\/\//);
   const duration = cli(
@@ -252,7 +255,7 @@ test('bad options are refused with a sentence and a non-zero exit', () => {
     '--symbols',
     'BTCUSDT',
     '--out',
-    '/tmp/x',
+    NEVER_WRITTEN,
     '--duration',
     '-1',
   );

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../main/engine/persistence/schema.js';
 
 /**
- * Crash consistency (DESIGN.md §7): a child process trades and writes through
+ * Crash consistency (docs/ARCHITECTURE.md §7): a child process trades and writes through
  * PersistenceWriter in a loop; it is SIGKILLed while writing, three times, each restart
  * restoring from what the previous one left. After every kill, every position must equal
  * the sum of its trades (signed by side), exactly, in 1e-8 units.

@@ -63,7 +63,7 @@ before(async () => {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('features CLI: real Binance data, the contract columns, and every row obeys DESIGN.md §5', async () => {
+test('features CLI: real Binance data, the contract columns, and every row obeys docs/ARCHITECTURE.md §5', async () => {
   const out = path.join(dir, 'features.csv');
   const run = await cli(['features', '--data', recording, '--out', out]);
   assert.equal(run.code, 0, run.stderr);

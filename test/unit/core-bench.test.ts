@@ -84,7 +84,7 @@ test('bench table and JSON carry every row in order', async () => {
   assert.equal(formatNs(2_100_000), '2.10 ms');
 });
 
-test('bench stages: every core stage is named, grouped and budgeted per DESIGN.md §8', () => {
+test('bench stages: every core stage is named, grouped and budgeted per docs/ARCHITECTURE.md §8', () => {
   const stages = coreBenchStages();
   assert.equal(new Set(stages.map((s) => s.name)).size, stages.length, 'names are unique');
   for (const s of stages) assert.equal(s.group, 'core');

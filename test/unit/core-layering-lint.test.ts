@@ -13,7 +13,7 @@ async function restrictedImportMessages(code: string, filePath: string): Promise
   return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
-test('lint rejects layering violations of DESIGN.md §2', async () => {
+test('lint rejects layering violations of docs/ARCHITECTURE.md §2', async () => {
   const cases: [code: string, file: string][] = [
     [`import { app } from 'electron';\nexport const x = app;\n`, 'main/engine/x.ts'],
     [`import { app } from 'electron';\nexport const x = app;\n`, 'main/host/x.ts'],
@@ -29,7 +29,7 @@ test('lint rejects layering violations of DESIGN.md §2', async () => {
   for (const [code, file] of cases) {
     const messages = await restrictedImportMessages(code, file);
     assert.ok(messages.length >= 1, `${file}: ${code.split('\n')[0]} should be refused`);
-    assert.match(messages[0]!, /DESIGN\.md §2/);
+    assert.match(messages[0]!, /docs\/ARCHITECTURE\.md §2/);
   }
 });
 

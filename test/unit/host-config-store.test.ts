@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type Config } from '../../shared/config.js';
 import {
@@ -10,8 +9,9 @@ import {
   readConfigText,
   resolvePersistencePath,
 } from '../../main/host/config-store.js';
+import { makeTempDir } from '../temp-dirs.js';
 
-const tempDir = (): string => mkdtempSync(path.join(tmpdir(), 'lockstep-host-config-'));
+const tempDir = (): string => makeTempDir('lockstep-host-config-');
 
 const DESIGN_EXAMPLE = `
 [market]

@@ -2,24 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultConfigFilled as defaultConfig } from '../../main/host/config-store.js';
 import type { HostToEngine } from '../../shared/engine-protocol.js';
-import { RestartBackoff } from '../../main/host/restart-backoff.js';
-import { createEngineSupervisor, type SupervisorClock } from '../../main/host/engine-supervisor.js';
+import { Backoff } from '../../shared/backoff.js';
+import {
+  createEngineSupervisor,
+  DEFAULT_RESTART_POLICY,
+  type SupervisorClock,
+} from '../../main/host/engine-supervisor.js';
 import type { EngineChild } from '../../main/host/engine-child.js';
 import { pino } from 'pino';
 
-test('restart delays double from 0.5 s to a 10 s ceiling', () => {
-  const backoff = new RestartBackoff();
-  const delays = Array.from({ length: 8 }, () => backoff.next(100));
+test('restart delays double from 0.5 s to a 10 s ceiling, with no jitter', () => {
+  const backoff = new Backoff(DEFAULT_RESTART_POLICY);
+  const delays = Array.from({ length: 8 }, () => backoff.nextDelayMs());
   assert.deepEqual(delays, [500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000]);
-});
-
-test('a run that lasted a stable minute resets the delay', () => {
-  const backoff = new RestartBackoff();
-  backoff.next(100);
-  backoff.next(100);
-  assert.equal(backoff.next(100), 2000);
-  assert.equal(backoff.next(60_000), 500);
-  assert.equal(backoff.next(10), 1000);
+  assert.equal(DEFAULT_RESTART_POLICY.stableMs, 60_000, 'a stable minute resets (tested below)');
 });
 
 /** A clock whose timers fire only when the test advances it. */

@@ -1,31 +1,42 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadSimulator, pointAtSimulator } from '../../main/host/simulator-loader.js';
 import { defaultConfigFilled } from '../../main/host/config-store.js';
+import { makeTempDir } from '../temp-dirs.js';
 
-test('a missing simulator is a clear error that says what to do', async () => {
-  const empty = mkdtempSync(path.join(tmpdir(), 'lockstep-nosim-'));
+test('the built simulator loads from its one real module, starts, serves a snapshot, and the config points at it', async () => {
+  const start = await loadSimulator();
+  const sim = await start({ port: 0, symbols: ['ETHUSDT'], seed: 7 });
+  try {
+    assert.match(sim.url, /^ws:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(sim.restUrl, `http://127.0.0.1:${sim.port}`);
+    const response = await fetch(`${sim.restUrl}/api/v3/depth?symbol=ETHUSDT&limit=5`);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { lastUpdateId: number; bids: unknown[] };
+    assert.ok(body.lastUpdateId > 0 && body.bids.length > 0, 'a real depth snapshot');
+    const config = pointAtSimulator(defaultConfigFilled(), sim);
+    assert.equal(config.market.url, sim.url);
+    assert.equal(config.market.rest_url, sim.restUrl);
+    assert.equal(config.market.snapshot_limit, 1000, 'the rest of [market] is kept');
+  } finally {
+    await sim.close();
+  }
+});
+
+test('a simulator module that is not there is a clear error that says what to do', async () => {
+  const absent = join(makeTempDir('lockstep-nosim-'), 'start-simulator.js');
   await assert.rejects(
-    loadSimulator(empty),
-    /the built-in simulator is not available \(no startSimulator in .*\); build it, or run without --sim/,
+    loadSimulator(() => import(pathToFileURL(absent).href)),
+    /the built-in simulator is not available \(.*start-simulator\.js.*\); build it with `node scripts\/build\.mjs main`, or run without --sim/,
   );
 });
 
-test('the simulator module is found and its startSimulator used; the config is pointed at it', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-sim-'));
-  writeFileSync(path.join(dir, 'index.js'), 'exports.other = 1;\n');
-  writeFileSync(
-    path.join(dir, 'simulator.js'),
-    'exports.startSimulator = async (o) => ({ port: 4242, url: "ws://127.0.0.1:4242", restUrl: "http://127.0.0.1:4242", close() {}, symbols: o.symbols });\n',
+test('any other failure while loading the simulator is not disguised as a missing one', async () => {
+  const broken = new Error('boom at load time');
+  await assert.rejects(
+    loadSimulator(() => Promise.reject(broken)),
+    (error) => error === broken,
   );
-  const start = await loadSimulator(dir);
-  const sim = await start({ port: 0, symbols: ['ETHUSDT'] });
-  assert.equal(sim.port, 4242);
-  const config = pointAtSimulator(defaultConfigFilled(), sim);
-  assert.equal(config.market.url, 'ws://127.0.0.1:4242');
-  assert.equal(config.market.rest_url, 'http://127.0.0.1:4242');
-  assert.equal(config.market.snapshot_limit, 1000, 'the rest of [market] is kept');
 });

@@ -9,7 +9,7 @@ import { SnapshotOutcome } from '../../main/engine/market/book-sync.js';
 import { convertHftbacktest } from '../../main/engine/recording/hftbacktest-convert.js';
 import { readRecording } from '../../main/engine/recording/recording-reader.js';
 import { formatFixed, parseFixed } from '../../shared/domain.js';
-import { FIXTURE_DIR, fixtureLines, REAL_DEPTH_FIXTURE, snapshotBody } from './market-helpers.js';
+import { FIXTURE_DIR, snapshotBody } from './market-helpers.js';
 
 interface DepthPayload {
   U: number;
@@ -42,64 +42,140 @@ const levelsOf = (p: MarketPipeline, symbol: string, isBid: boolean): [string, s
     .levels()
     .map(([price, qty]) => [formatFixed(price), formatFixed(qty)]);
 
-test('real Binance diffs (2025-07): three gaps where the data has them, far levels kept, tiny quantities exact', () => {
-  const frames = fixtureLines(REAL_DEPTH_FIXTURE);
-  const payloads = frames.map((line) => JSON.parse(line) as DepthPayload);
-  const requests: string[] = [];
-  const p = new MarketPipeline(
-    ['BTCUSDT'],
-    { onNeedSnapshot: (s) => requests.push(s) },
-    () => undefined,
-  );
-  // No snapshot in the file: an empty book just before the first diff reproduces the diffs.
-  assert.equal(
-    p.onSnapshot('BTCUSDT', snapshotBody(payloads[0]!.U - 1, [], []), 0),
-    SnapshotOutcome.APPLIED,
-  );
-  const naive = new NaiveBook();
-  const gapsAfter: number[] = [];
-  let oneSided = 0;
-  let sawFarLevel = false;
-  for (let i = 0; i < frames.length; i++) {
-    const before = p.book('BTCUSDT').lastUpdateId;
-    const outcome = p.onFrame(frames[i]!, i, i);
-    if (outcome === FrameOutcome.GAP) {
-      gapsAfter.push(before);
-      // Play the fresh fetch: an empty book whose lastUpdateId lies inside the buffered
-      // diff's [U; u] (U - 1 would be below the first buffered U: too old by the rule).
-      naive.bids.clear();
-      naive.asks.clear();
-      assert.equal(
-        p.onSnapshot('BTCUSDT', snapshotBody(payloads[i]!.U - 1, [], []), i),
-        SnapshotOutcome.TOO_OLD,
-      );
-      assert.equal(
-        p.onSnapshot('BTCUSDT', snapshotBody(payloads[i]!.U, [], []), i),
-        SnapshotOutcome.APPLIED,
-      );
-    } else {
-      assert.equal(outcome, FrameOutcome.BOOK_UPDATED, `line ${i + 1}`);
-    }
-    naive.apply(payloads[i]!.b, naive.bids);
-    naive.apply(payloads[i]!.a, naive.asks);
-    if (payloads[i]!.b.length === 0 || payloads[i]!.a.length === 0) oneSided++;
-    assert.deepEqual(levelsOf(p, 'BTCUSDT', true), naive.sorted(true), `bids after line ${i + 1}`);
-    assert.deepEqual(
-      levelsOf(p, 'BTCUSDT', false),
-      naive.sorted(false),
-      `asks after line ${i + 1}`,
+/**
+ * Real sequence gaps, cut from a real recording: the hftbacktest BTCUSDT file has none
+ * (test/fixtures/README.md), so this test drops depth diffs from its converted recording —
+ * one alone, then two in a row, then one more — and plays the rest through the pipeline.
+ * The reference book sees every diff, dropped or not: it is the exchange's true book, and
+ * at each gap its state plays the REST fetch (a fresh one restarts the book; one taken
+ * before the dropped diff is refused as too old).
+ */
+test('gaps cut from the real BTCUSDT recording: each is found, a stale snapshot refused, a fresh one restores the exact book; far levels and tiny quantities kept', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'market-fixtures-'));
+  try {
+    const path = await convertFixture(
+      'hftbacktest-binance-spot-btcusdt-20240808.gz',
+      'BTCUSDT',
+      dir,
     );
-    if (p.book('BTCUSDT').book.asks.qtyAt(parseFixed('148728.87')) > 0) sawFarLevel = true;
+    const dropAt = new Set([1000, 2000, 2001, 3000]); // ordinals among the depth diffs
+    const requests: string[] = [];
+    const p = new MarketPipeline(
+      ['BTCUSDT'],
+      { onNeedSnapshot: (s) => requests.push(s) },
+      () => undefined,
+    );
+    const truth = new NaiveBook();
+    let truthId = -1; // the true book's lastUpdateId; -1 until the recording's snapshot
+    const buffered: DepthPayload[] = [];
+    const truthBody = (lastUpdateId: number): string =>
+      snapshotBody(lastUpdateId, truth.sorted(true), truth.sorted(false));
+    const applyTruth = (d: DepthPayload): void => {
+      truth.apply(d.b, truth.bids);
+      truth.apply(d.a, truth.asks);
+      truthId = d.u;
+    };
+    const assertBookIsTrue = (context: string): void => {
+      assert.deepEqual(levelsOf(p, 'BTCUSDT', true), truth.sorted(true), `bids ${context}`);
+      assert.deepEqual(levelsOf(p, 'BTCUSDT', false), truth.sorted(false), `asks ${context}`);
+    };
+    let staleBody = '';
+    let depthOrdinal = -1;
+    let oneSided = 0;
+    let tinyChecked = 0;
+    const gapsAfter: number[] = [];
+    for await (const event of readRecording(path)) {
+      if (event.kind === 'snapshot') {
+        const body = JSON.parse(event.data) as {
+          lastUpdateId: number;
+          bids: [string, string][];
+          asks: [string, string][];
+        };
+        truth.apply(body.bids, truth.bids);
+        truth.apply(body.asks, truth.asks);
+        truthId = body.lastUpdateId;
+        for (const d of buffered) if (d.u > truthId) applyTruth(d);
+        assert.equal(p.onSnapshot('BTCUSDT', event.data, event.tsUs), SnapshotOutcome.APPLIED);
+        assertBookIsTrue('after the recorded snapshot');
+        continue;
+      }
+      assert.equal(event.kind, 'frame');
+      if (event.kind !== 'frame') continue;
+      if (!event.stream.includes('@depth')) {
+        p.onFrame(event.data, event.tsUs, 0);
+        continue;
+      }
+      depthOrdinal++;
+      const d = JSON.parse(event.data) as DepthPayload;
+      if (truthId < 0) {
+        buffered.push(d);
+        p.onFrame(event.data, event.tsUs, 0);
+        continue;
+      }
+      if (d.u <= truthId) {
+        assert.equal(p.onFrame(event.data, event.tsUs, 0), FrameOutcome.STALE);
+        continue;
+      }
+      if (dropAt.has(depthOrdinal)) {
+        // The dropped diff never reaches the pipeline; a fetch made now would be too old.
+        if (!dropAt.has(depthOrdinal - 1)) staleBody = truthBody(truthId);
+        applyTruth(d);
+        continue;
+      }
+      const before = p.book('BTCUSDT').lastUpdateId;
+      const outcome = p.onFrame(event.data, event.tsUs, 0);
+      if (outcome === FrameOutcome.GAP) {
+        gapsAfter.push(before);
+        assert.equal(p.book('BTCUSDT').synced, false, 'a book with a gap is not synced');
+        assert.equal(
+          p.onSnapshot('BTCUSDT', staleBody, event.tsUs),
+          SnapshotOutcome.TOO_OLD,
+          'a snapshot taken before the dropped diff is too old',
+        );
+        // The fresh fetch, made once this diff is out: the buffered diff is then stale and
+        // the next one must straddle the snapshot's lastUpdateId + 1.
+        applyTruth(d);
+        assert.equal(
+          p.onSnapshot('BTCUSDT', truthBody(truthId), event.tsUs),
+          SnapshotOutcome.APPLIED,
+        );
+        assertBookIsTrue(`after the resync at diff ${depthOrdinal}`);
+        continue;
+      }
+      assert.equal(outcome, FrameOutcome.BOOK_UPDATED, `diff ${depthOrdinal}`);
+      applyTruth(d);
+      if (d.b.length === 0 || d.a.length === 0) oneSided++;
+      // Quantities of 0.00001 (1,000 units of 1e-8) land exactly where the diff puts them.
+      for (const [isBid, levels] of [
+        [true, d.b],
+        [false, d.a],
+      ] as const) {
+        for (const [price, qty] of levels) {
+          if (qty !== '0.00001000') continue;
+          const side = isBid ? p.book('BTCUSDT').book.bids : p.book('BTCUSDT').book.asks;
+          assert.equal(side.qtyAt(parseFixed(price)), 1000, `${price} after diff ${depthOrdinal}`);
+          tinyChecked++;
+        }
+      }
+      if (depthOrdinal % 250 === 0) assertBookIsTrue(`after diff ${depthOrdinal}`);
+    }
+    assertBookIsTrue('at the end');
+    // The gaps are where the diffs were dropped: just before ordinals 1000, 2000 and 3000.
+    assert.equal(gapsAfter.length, 3);
+    assert.equal(p.counters.gaps, 3);
+    assert.equal(p.counters.resyncs, 3);
+    assert.equal(p.counters.snapshotsTooOld, 3);
+    assert.equal(requests.length >= 3, true, 'each gap asked for a fresh snapshot');
+    assert.equal(p.book('BTCUSDT').synced, true);
+    assert.ok(oneSided > 0, 'the recording has one-sided diffs and they apply');
+    assert.ok(tinyChecked > 0, 'the recording has 0.00001 quantities and they are exact');
+    // Levels far outside the book's dense window (4,096 ticks = 40.96 USDT) are kept.
+    const bids = levelsOf(p, 'BTCUSDT', true);
+    const spread = parseFixed(bids[0]![0]) - parseFixed(bids.at(-1)![0]);
+    assert.ok(spread > parseFixed('100'), `bids span ${formatFixed(spread)} USDT`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  assert.deepEqual(gapsAfter, [2785678487, 2785684199, 2787483424]);
-  assert.equal(p.counters.gaps, 3);
-  assert.equal(p.counters.resyncs, 3);
-  assert.ok(oneSided > 0, 'the fixture has one-sided frames and they apply');
-  assert.ok(sawFarLevel, 'the level 25 % above the touch is kept');
-  // Line 22's far ask (0.00036) survives to the end of its segment, next to a 119k touch.
-  const allQtys = frames.flatMap((line) => (JSON.parse(line) as DepthPayload).a.map(([, q]) => q));
-  assert.ok(allQtys.includes('0.00001000'));
-  assert.equal(formatFixed(parseFixed('0.00001000')), '0.00001');
 });
 
 async function convertFixture(name: string, symbol: string, dir: string): Promise<string> {
@@ -237,14 +313,13 @@ test('the converter keeps payloads byte-for-byte and cuts ns to µs exactly', as
 
 test('every price and quantity in the fixtures round-trips exactly through 1e-8 units', () => {
   const texts = new Set<string>();
-  for (const line of fixtureLines(REAL_DEPTH_FIXTURE)) {
-    const d = JSON.parse(line) as DepthPayload;
-    for (const [price, qty] of [...d.b, ...d.a]) texts.add(price).add(qty);
+  for (const name of [
+    'hftbacktest-binance-spot-btcusdt-20240808.gz',
+    'hftbacktest-binance-spot-ethusdt-20240808.gz',
+  ]) {
+    const gz = gunzipSync(readFileSync(join(FIXTURE_DIR, name))).toString('utf8');
+    for (const match of gz.matchAll(/"(\d+\.\d{8})"/g)) texts.add(match[1]!);
   }
-  const gz = gunzipSync(
-    readFileSync(join(FIXTURE_DIR, 'hftbacktest-binance-spot-ethusdt-20240808.gz')),
-  ).toString('utf8');
-  for (const match of gz.matchAll(/"(\d+\.\d{8})"/g)) texts.add(match[1]!);
   assert.ok(texts.size > 1000);
   for (const text of texts) {
     const trimmed = text.replace(/\.?0+$/, '') || '0';

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { MarketRecord } from '../../shared/records.js';
 
 /** Test-side builders for Binance payloads and a copy-everything record sink. */
@@ -64,10 +63,3 @@ export class RecordLog {
 
 /** The repository's real recordings (see test/fixtures/README.md), from dist/test/unit. */
 export const FIXTURE_DIR = join(__dirname, '..', '..', '..', 'test', 'fixtures');
-export const REAL_DEPTH_FIXTURE = `${FIXTURE_DIR}/binance-btcusdt-depth-2025-07.jsonl`;
-
-export function fixtureLines(path: string): string[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '');
-}

@@ -9,7 +9,7 @@ import { FrameParser, ParseStatus } from '../../main/engine/market/frame-parser.
 import { FrameKind, ParsedFrame, summarizeFrame } from '../../main/engine/market/parsed-frame.js';
 import { SymbolTable } from '../../main/engine/market/symbol-table.js';
 import { Rng } from '../../main/engine/core/rng.js';
-import { FIXTURE_DIR, fixtureLines, REAL_DEPTH_FIXTURE } from './market-helpers.js';
+import { FIXTURE_DIR } from './market-helpers.js';
 
 const symbols = new SymbolTable(['BTCUSDT', 'ETHUSDT']);
 const scanner = new FrameScanner(symbols);
@@ -324,7 +324,6 @@ test('edge numbers: both paths agree on each, and the rules hold', () => {
 });
 
 function* recordedPayloads(): Generator<string> {
-  yield* fixtureLines(REAL_DEPTH_FIXTURE);
   for (const name of [
     'hftbacktest-binance-spot-btcusdt-20240808.gz',
     'hftbacktest-binance-spot-ethusdt-20240808.gz',

@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   createWsApi,
+  RECONNECT_BACKOFF,
   wsUrlFor,
   type WebSocketLike,
   type WsLockstepApi,
 } from '../../renderer/src/api/ws-api.js';
-import { reconnectDelayMs, BACKOFF_MAX_MS } from '../../renderer/src/api/backoff.js';
+import { backoffDelayMs } from '../../shared/backoff.js';
 import { parseHostMessage } from '../../renderer/src/api/host-message.js';
 import type { EngineState } from '../../shared/api.js';
 import { engineState } from './renderer-fixtures.js';
@@ -70,11 +71,11 @@ test('the socket URL keeps the page host and its token', () => {
 
 test('backoff doubles from 250 ms up to a 5 s ceiling, jitter only shortens', () => {
   assert.deepEqual(
-    [0, 1, 2, 3, 4, 5, 10, 50].map((n) => reconnectDelayMs(n)),
+    [0, 1, 2, 3, 4, 5, 10, 50].map((n) => backoffDelayMs(RECONNECT_BACKOFF, n)),
     [250, 500, 1000, 2000, 4000, 5000, 5000, 5000],
   );
-  assert.equal(reconnectDelayMs(3, 0.999), Math.round(2000 * (1 - 0.2 * 0.999)));
-  assert.ok(reconnectDelayMs(20, 0.5) <= BACKOFF_MAX_MS);
+  assert.equal(backoffDelayMs(RECONNECT_BACKOFF, 3, 0.999), 2000 * (1 - 0.2 * 0.999));
+  assert.ok(backoffDelayMs(RECONNECT_BACKOFF, 20, 0.5) <= RECONNECT_BACKOFF.maxMs);
 });
 
 test('commands travel as {id, command}; acks resolve the matching command; states reach listeners', async () => {

@@ -83,7 +83,7 @@ export function feedStateRecord(symbol: number, feedStateIndex: number): Float64
  * The documented defaults. Every table is given explicitly because shared defaultConfig()
  * (validateConfig({})) trips over zod v4 not applying nested defaults inside `.default({})`.
  */
-export function defaultConfig(): Config {
+function defaultConfig(): Config {
   return validateConfig({
     market: {},
     strategy: { params: {}, risk_limits: {} },

@@ -1,11 +1,11 @@
 /**
- * One row of `lockstep bench` (DESIGN.md §8). Each area of the engine contributes its
+ * One row of `lockstep bench` (docs/ARCHITECTURE.md §8). Each area of the engine contributes its
  * stages from its own file (`<area>-stages.ts`); the bench command runs them all.
  */
 export interface BenchStage {
   /** Row label, e.g. "order book update (per level)". */
   readonly name: string;
-  /** DESIGN.md §8 budget in nanoseconds, or null for rows measured for comparison only. */
+  /** docs/ARCHITECTURE.md §8 budget in nanoseconds, or null for rows measured for comparison only. */
   readonly budgetNs: number | null;
   /** Groups rows in the table: "core", "market", "strategy", "execution", "end-to-end". */
   readonly group: string;

@@ -1,6 +1,6 @@
 import type { BenchStage } from './bench-stage.js';
 
-/** One measured row of the latency table (DESIGN.md §8). */
+/** One measured row of the latency table (docs/ARCHITECTURE.md §8). */
 export interface BenchRow {
   readonly stage: string;
   readonly group: string;
@@ -91,7 +91,7 @@ export function formatBenchTable(rows: readonly BenchRow[]): string {
   });
   out.push(
     '',
-    'within budget? compares p99 with the DESIGN.md §8 budget; — means measured for comparison only.',
+    'within budget? compares p99 with the docs/ARCHITECTURE.md §8 budget; — means measured for comparison only.',
   );
   return out.join('\n');
 }

@@ -11,7 +11,7 @@ const TICK = 1_000_000; // 0.01 in 1e-8 units
 const MID = 60_000 * FIXED_SCALE;
 
 /** A config under which the synthetic feed trades on most swings (bench and warm-up). */
-export function tickToTradeConfig(): Config {
+function tickToTradeConfig(): Config {
   return validateConfig({
     strategy: {
       params: { min_confidence: 0.4, imbalance_threshold: 0.2, max_position_size: 100 },
@@ -30,7 +30,7 @@ export function tickToTradeConfig(): Config {
  * imbalance strategy fires, the risk check passes and orders fill: every stage of the
  * tick-to-trade path runs, as in a live market, but without the network.
  */
-export function syntheticFeed(count: number): { snapshot: string; frames: Buffer[] } {
+function syntheticFeed(count: number): { snapshot: string; frames: Buffer[] } {
   const level = (price: number, qty: number): string =>
     `["${formatFixed(price)}","${formatFixed(qty)}"]`;
   const bids: string[] = [];

@@ -35,7 +35,7 @@ export const rejectionCounter = (reason: RejectReason): RejectionCounterName =>
   `rejected_${reason}`;
 
 /** Every counter, in a stable order (the layout of the counter area follows it). */
-export const COUNTER_SPECS: readonly CounterSpec[] = [
+const COUNTER_SPECS: readonly CounterSpec[] = [
   ...(Object.entries(BASE_COUNTERS) as [keyof typeof BASE_COUNTERS, string][]).map(
     ([name, help]) => ({ name, help }),
   ),

@@ -1,5 +1,7 @@
+import { indexMap } from '../../../shared/index-map.js';
+
 /**
- * The strategy thread's history of book snapshots (DESIGN.md §5: "the window holds the
+ * The strategy thread's history of book snapshots (docs/ARCHITECTURE.md §5: "the window holds the
  * snapshots whose receive time lies within feature_window_ms of the newest").
  *
  * A fixed-capacity ring stored as struct-of-arrays: one Float64Array per column, so a
@@ -11,19 +13,22 @@
  * No locks or atomics because nothing else ever touches it.
  */
 
+/** The fixed columns, in storage order. */
+const FEATURE_COLUMNS = [
+  'TS_US',
+  'MID',
+  'BEST_BID',
+  'BEST_ASK',
+  'IMBALANCE',
+  'SPREAD_BPS',
+] as const;
+
 /** Column indexes for `get(column, i)` and `column(c)`. */
-export const FeatureColumn = {
-  TS_US: 0,
-  MID: 1,
-  BEST_BID: 2,
-  BEST_ASK: 3,
-  IMBALANCE: 4,
-  SPREAD_BPS: 5,
-} as const;
+export const FeatureColumn = indexMap(FEATURE_COLUMNS);
 
-export const FEATURE_COLUMN_COUNT = 6;
+export const FEATURE_COLUMN_COUNT = FEATURE_COLUMNS.length;
 
-export const DEFAULT_FEATURE_BUFFER_CAPACITY = 1000;
+const DEFAULT_FEATURE_BUFFER_CAPACITY = 1000;
 
 export class FeatureBuffer {
   readonly capacity: number;

@@ -9,7 +9,7 @@
  * below 64 ns it is the whole nanosecond under the value (error < 1 ns). The top bucket
  * ends at 2^41 ns (≈37 minutes); anything larger is counted there and in `overflowCount`.
  *
- * The Prometheus bounds of DESIGN.md §9 (1, 5, 10, 20, 50, 100 µs) are also counted
+ * The Prometheus bounds of docs/ARCHITECTURE.md §9 (1, 5, 10, 20, 50, 100 µs) are also counted
  * exactly on record, because they do not all fall on bucket edges and `le` buckets must
  * be exact.
  *

@@ -246,7 +246,7 @@ export class SpscRing {
     return len > this.capacity ? this.capacity : len;
   }
 
-  /** len / capacity, 0..1: the channel utilization gauge of DESIGN.md §9. */
+  /** len / capacity, 0..1: the channel utilization gauge of docs/ARCHITECTURE.md §9. */
   utilization(): number {
     return this.len() / this.capacity;
   }

@@ -37,8 +37,8 @@ export interface WaitOptions {
   readonly parkTimeoutMs?: number;
 }
 
-export const DEFAULT_SPIN_US = 20;
-export const DEFAULT_PARK_TIMEOUT_MS = 100;
+const DEFAULT_SPIN_US = 20;
+const DEFAULT_PARK_TIMEOUT_MS = 100;
 
 /**
  * A waiter for one consumer thread. `hasWork` must re-read the shared state of every

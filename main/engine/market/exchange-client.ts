@@ -2,9 +2,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
 import type { FeedState } from '../../../shared/domain.js';
 import { Rng } from '../core/rng.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../../../shared/backoff.js';
 import { SnapshotOutcome } from './book-sync.js';
-import type { MarketLog, MarketPipeline } from './market-pipeline.js';
+import type { MarketPipeline } from './market-pipeline.js';
+import type { LogFn } from '../../../shared/log.js';
+
+/**
+ * Reconnects and snapshot retries wait anywhere in (½, 1] of their delay: clients that
+ * lost the same server do not return in lockstep.
+ */
+const RETRY_JITTER = 0.5;
 
 export interface ExchangeClientOptions {
   /** WebSocket base (Config.market.url), e.g. wss://stream.binance.com:9443. */
@@ -41,7 +48,7 @@ export interface ExchangeClientOptions {
   /** Sees each REST snapshot body before the pipeline does (the recorder writes it). */
   readonly onSnapshotBody?: (symbol: string, body: string, tsUs: number) => void;
   readonly onState?: (state: FeedState, detail: string) => void;
-  readonly log?: MarketLog;
+  readonly log?: LogFn;
 }
 
 export interface ExchangeClientStats {
@@ -87,7 +94,7 @@ export class ExchangeClient {
   private readonly abort = new AbortController();
   private readonly reconnectBackoff: Backoff;
   private readonly rng: Rng;
-  private readonly log: MarketLog;
+  private readonly log: LogFn;
   private readonly handleFrame: (data: Buffer, tsUs: number, t0Us: number) => void;
   private readonly nowEpochUs: () => number;
   private closedPromise: Promise<void> = Promise.resolve();
@@ -97,9 +104,12 @@ export class ExchangeClient {
       throw new Error('the exchange client needs at least one symbol');
     this.rng = new Rng(options.seed ?? Date.now() % 2 ** 31);
     this.reconnectBackoff = new Backoff(
-      options.reconnectInitialMs ?? 500,
-      options.reconnectMaxMs ?? 30_000,
-      this.rng,
+      {
+        initialMs: options.reconnectInitialMs ?? 500,
+        maxMs: options.reconnectMaxMs ?? 30_000,
+        jitter: RETRY_JITTER,
+      },
+      () => this.rng.next(),
     );
     this.log = options.log ?? (() => undefined);
     const pipeline = options.pipeline;
@@ -285,9 +295,12 @@ export class ExchangeClient {
 
   private async fetchUntilSynced(symbol: string, generation: number): Promise<void> {
     const backoff = new Backoff(
-      this.options.snapshotRetryInitialMs ?? 250,
-      this.options.snapshotRetryMaxMs ?? 10_000,
-      this.rng,
+      {
+        initialMs: this.options.snapshotRetryInitialMs ?? 250,
+        maxMs: this.options.snapshotRetryMaxMs ?? 10_000,
+        jitter: RETRY_JITTER,
+      },
+      () => this.rng.next(),
     );
     const url = `${this.options.restUrl.replace(/\/+$/, '')}/api/v3/depth?symbol=${symbol}&limit=${this.options.snapshotLimit ?? 1000}`;
     const pipeline = this.options.pipeline;

@@ -10,6 +10,7 @@ import {
 import { DepthSnapshot } from './depth-snapshot.js';
 import { FrameParser, ParseStatus } from './frame-parser.js';
 import { FrameKind } from './parsed-frame.js';
+import type { LogFn } from '../../../shared/log.js';
 
 /**
  * The one market-data code path, used live (exchange-client.ts), in replay, by
@@ -26,15 +27,15 @@ import { FrameKind } from './parsed-frame.js';
  *   connection's state, or `syncing` while that symbol's book is not synced.
  */
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type MarketLog = (level: LogLevel, message: string, data?: Record<string, unknown>) => void;
+/** The shared LogFn under the name main/engine/process still imports. */
+export type MarketLog = LogFn;
 
 export interface MarketPipelineOptions {
   /** Book levels per side copied into each BOOK record (≤ MAX_LEVELS, default MAX_LEVELS). */
   depthLevelsForRecord?: number;
   /** A symbol needs a REST snapshot (first diff buffered, gap, crossed, snapshot too old). */
   onNeedSnapshot?(symbol: string): void;
-  log?: MarketLog;
+  log?: LogFn;
   /** Dense window of each book side in ticks (see BookSide). */
   windowTicks?: number;
 }
@@ -113,7 +114,7 @@ export class MarketPipeline {
   private connectionState: FeedState = 'live';
   private seq = 0;
   private onNeedSnapshot: ((symbol: string) => void) | undefined;
-  private readonly log: MarketLog;
+  private readonly log: LogFn;
 
   constructor(
     symbols: readonly string[],

@@ -15,7 +15,7 @@ import {
  * (no default process metrics), so the output holds the contract's metrics and no more.
  */
 
-export const METRIC_NAMES = {
+const METRIC_NAMES = {
   marketUpdates: 'strategy_market_updates_total',
   signalsGenerated: 'strategy_signals_generated_total',
   ordersSubmitted: 'strategy_orders_submitted_total',
@@ -56,7 +56,7 @@ function totalCounter(
   });
 }
 
-export function createMetricsRenderer(source: MetricsSource): () => Promise<string> {
+function createMetricsRenderer(source: MetricsSource): () => Promise<string> {
   const registry = new Registry();
   let snapshot: MetricsSnapshot | null = null;
   const current = (): MetricsSnapshot => {
@@ -137,7 +137,7 @@ export function createMetricsRenderer(source: MetricsSource): () => Promise<stri
   };
 }
 
-export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
 /** Serves `/metrics` on 127.0.0.1:`port` (0 picks a free port); resolves with the bound port. */
 export async function startMetricsServer(

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { betterSqliteBinding } from './native-binding.js';
 
 /**
- * The SQLite schema (DESIGN.md §7). `trades` and `positions` are the seed's tables,
+ * The SQLite schema (docs/ARCHITECTURE.md §7). `trades` and `positions` are the seed's tables,
  * column for column: their REAL columns hold the double NEAREST to the exact decimal
  * (integer 1e-8 units ÷ 1e8, one correctly rounded division), so nothing accumulates in
  * floats, and `Math.round(value × 1e8)` gives the exact units back for any magnitude
@@ -24,7 +24,7 @@ import { betterSqliteBinding } from './native-binding.js';
  * Timestamps are integer nanoseconds since the epoch on the data clock (µs × 1000).
  */
 
-export const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 1;
 
 const STATEMENTS = [
   // --- the seed's tables, unchanged
@@ -83,7 +83,7 @@ const STATEMENTS = [
 ];
 
 /** Creates the tables and indexes that are missing; refuses a database from a newer Lockstep. */
-export function applySchema(db: Database.Database): void {
+function applySchema(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new Error(

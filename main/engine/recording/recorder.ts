@@ -1,8 +1,9 @@
 import type { FeedState } from '../../../shared/domain.js';
 import { ExchangeClient } from '../market/exchange-client.js';
-import { MarketPipeline, type MarketLog } from '../market/market-pipeline.js';
+import { MarketPipeline } from '../market/market-pipeline.js';
 import { splitCombinedFrame } from './json-extract.js';
 import { RecordingWriter } from './recording-writer.js';
+import type { LogFn } from '../../../shared/log.js';
 
 export interface RecorderOptions {
   readonly url: string;
@@ -14,7 +15,7 @@ export interface RecorderOptions {
   /** Stop after this long (default: only when `signal` aborts). */
   readonly durationMs?: number;
   readonly signal?: AbortSignal;
-  readonly log?: MarketLog;
+  readonly log?: LogFn;
   readonly onProgress?: (progress: RecordProgress) => void;
   readonly progressEveryMs?: number;
 }
@@ -33,7 +34,7 @@ export interface RecordProgress {
 /**
  * Records a live feed: the same client and sync procedure as the engine, writing every
  * frame as received and every REST snapshot it fetched (at the start, after each gap) as
- * recording lines (DESIGN.md §4), so replaying the file re-enacts the session.
+ * recording lines (docs/ARCHITECTURE.md §4), so replaying the file re-enacts the session.
  */
 export async function recordMarket(options: RecorderOptions): Promise<RecordProgress> {
   const writer = new RecordingWriter(options.out);

@@ -1,7 +1,7 @@
 import { jsonContainerEnd } from './json-extract.js';
 
 /**
- * One line of a recording (DESIGN.md §4):
+ * One line of a recording (docs/ARCHITECTURE.md §4):
  *   {"ts": <µs since epoch>, "stream": "btcusdt@depth@100ms", "data": <payload>}
  *   {"ts": <µs since epoch>, "snapshot": "BTCUSDT", "data": {"lastUpdateId", "bids", "asks"}}
  * `data` is handed on as the raw text of the payload, for the frame scanner.

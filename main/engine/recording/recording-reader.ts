@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { parseRecordingLine, type RecordingEvent } from './recording-line.js';
 
 /** Opens a file as a text stream, gunzipping when it starts with the gzip magic bytes. */
-export function openTextStream(path: string): Readable {
+function openTextStream(path: string): Readable {
   let fd: number;
   try {
     fd = openSync(path, 'r');

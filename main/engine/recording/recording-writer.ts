@@ -3,7 +3,7 @@ import { createGzip, type Gzip } from 'node:zlib';
 import { once } from 'node:events';
 
 /**
- * Appends recording lines (DESIGN.md §4) with the payload text exactly as received.
+ * Appends recording lines (docs/ARCHITECTURE.md §4) with the payload text exactly as received.
  * A path ending in .gz is gzipped. Writes are queued by the stream; `close()` flushes.
  */
 export class RecordingWriter {

@@ -9,8 +9,9 @@ import { OrderFactory } from './orders/order-factory.js';
 import { RISK_ACCEPTED, RiskValidator } from './risk/risk-validator.js';
 import { SIGNAL_REJECT_SLOT, SignalStatus, writeSignalRecord } from './signal-record.js';
 import { ImbalanceSignalGenerator } from './signals/imbalance-signal.js';
-import type { MLSignalGenerator, StrategyLog } from './signals/ml-signal.js';
+import type { MLSignalGenerator } from './signals/ml-signal.js';
 import { SignalKind, type SignalGenerator } from './signals/signal-generator.js';
+import type { LogFn } from '../../../shared/log.js';
 
 /** onMarket's result bits. */
 export const StrategyOutput = {
@@ -38,7 +39,7 @@ export interface StrategyCoreOptions {
    * fails) trades the imbalance strategy instead, with a warning.
    */
   readonly ml?: MLSignalGenerator | null;
-  readonly log?: StrategyLog;
+  readonly log?: LogFn;
   readonly timings?: StrategyStageTimings;
   /** Index of `strategy.strategy_id` in the engine's strategy table (default 0). */
   readonly strategyIndex?: number;
@@ -85,7 +86,7 @@ export class StrategyCore {
   private generator: SignalGenerator;
   private readonly openOrderUnits: Float64Array;
   private readonly strategyIndex: number;
-  private readonly log: StrategyLog;
+  private readonly log: LogFn;
   private readonly timings: StrategyStageTimings | null;
   private latest: FeatureVector;
 

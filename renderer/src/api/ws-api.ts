@@ -6,7 +6,7 @@ import type {
   LockstepApi,
 } from '../../../shared/api.js';
 import type { Config } from '../../../shared/config.js';
-import { reconnectDelayMs } from './backoff.js';
+import { backoffDelayMs, type BackoffPolicy } from '../../../shared/backoff.js';
 import { parseHostMessage } from './host-message.js';
 
 /**
@@ -18,6 +18,14 @@ import { parseHostMessage } from './host-message.js';
  */
 
 /** The part of the browser's WebSocket this client uses; `ws` in Node provides it too. */
+
+/**
+ * Reconnects to the host: doubling from 250 ms to a 5 s ceiling, so a host that restarts
+ * in a second is found again quickly and one gone for long is not hammered; up to 20 %
+ * jitter spreads several windows apart.
+ */
+export const RECONNECT_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 5000, jitter: 0.2 };
+
 export interface WebSocketLike {
   readonly readyState: number;
   onopen: ((event: unknown) => void) | null;
@@ -70,7 +78,8 @@ export function createWsApi(options: WsApiOptions): WsLockstepApi {
   const createSocket = options.createSocket ?? defaultSocket;
   const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
   const backoff =
-    options.backoff ?? ((attempt: number) => reconnectDelayMs(attempt, Math.random()));
+    options.backoff ??
+    ((attempt: number) => Math.round(backoffDelayMs(RECONNECT_BACKOFF, attempt, Math.random())));
   const reportProtocolError =
     options.onProtocolError ?? ((reason: string) => console.warn(`lockstep: ${reason}`));
 

@@ -11,7 +11,7 @@ import type { ConnectionStatus } from '../store/connection-store.js';
  */
 const NUMBERS_EVERY_MS = 250;
 
-export function feedText(status: ConnectionStatus, state: EngineState | null): string {
+function feedText(status: ConnectionStatus, state: EngineState | null): string {
   if (status !== 'connected')
     return status === 'connecting'
       ? 'Feed: connecting to host'
@@ -20,7 +20,7 @@ export function feedText(status: ConnectionStatus, state: EngineState | null): s
   return `Feed: ${state.health.feed}`;
 }
 
-export function busiestRing(
+function busiestRing(
   utilization: Readonly<Record<string, number>>,
 ): { name: string; ratio: number } | null {
   let best: { name: string; ratio: number } | null = null;

@@ -11,7 +11,7 @@ import { RearmDialog } from './RearmDialog.js';
  * The switch shows what the engine reports, not what was clicked: aria-checked turns
  * true only once the engine's state says HALTED.
  */
-export const KILL_HOTKEY_LABEL = 'Ctrl+Shift+K';
+const KILL_HOTKEY_LABEL = 'Ctrl+Shift+K';
 const ENGAGE_REASON = 'halted by the trader from the window';
 const REARM_REASON = 're-armed by the trader from the window';
 
@@ -21,7 +21,7 @@ const LABELS: Record<TradingState, string> = {
   HALTED: 'HALTED',
 };
 
-export function isKillHotkey(
+function isKillHotkey(
   event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
 ): boolean {
   return (

@@ -21,11 +21,11 @@ const ORDER_COLUMNS: readonly ColumnSpec[] = [
 ];
 
 /** Open orders first (they can still be cancelled), then the most recent finished ones. */
-export const ORDERS_SHOWN = 100;
+const ORDERS_SHOWN = 100;
 const OPEN_STATUSES = new Set(['Pending', 'Open', 'PartiallyFilled']);
-export const isOpenOrder = (order: OrderView): boolean => OPEN_STATUSES.has(order.status);
+const isOpenOrder = (order: OrderView): boolean => OPEN_STATUSES.has(order.status);
 
-export function ordersForDisplay(orders: readonly OrderView[], limit = ORDERS_SHOWN): OrderView[] {
+function ordersForDisplay(orders: readonly OrderView[], limit = ORDERS_SHOWN): OrderView[] {
   return [...orders]
     .sort(
       (a, b) =>

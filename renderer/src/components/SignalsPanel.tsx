@@ -15,7 +15,7 @@ const SIGNAL_COLUMNS: readonly ColumnSpec[] = [
 ];
 
 /** The newest signals first, with live counts of fired, suppressed and no-signal ticks. */
-export const SIGNALS_SHOWN = 50;
+const SIGNALS_SHOWN = 50;
 
 export function SignalsPanel() {
   const { engine } = useServices();

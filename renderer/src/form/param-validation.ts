@@ -54,7 +54,7 @@ export function baseEngineConfig(): Config {
 }
 
 /** A config carrying the engine's current numbers, for applyParamsPatch's cross-field rules. */
-export function configWith(values: EngineValues): Config {
+function configWith(values: EngineValues): Config {
   const baseConfig = baseEngineConfig();
   return {
     ...baseConfig,

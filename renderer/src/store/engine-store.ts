@@ -68,7 +68,7 @@ export interface EngineStore {
 const NO_COUNTS: SignalCounts = { fired: 0, suppressed: 0, none: 0 };
 const NO_TOTALS: EngineState['totals'] = { realizedPnl: 0, unrealizedPnl: 0 };
 
-export const initialEngineStoreState = (): EngineStoreState => ({
+const initialEngineStoreState = (): EngineStoreState => ({
   state: null,
   orders: [],
   positions: [],
@@ -98,7 +98,7 @@ export function isNewer(next: EngineState, latest: EngineState | null): boolean 
 }
 
 /** Keeps the previous slice object where the new one has the same content. */
-export function mergeState(previous: EngineStoreState, state: EngineState): EngineStoreState {
+function mergeState(previous: EngineStoreState, state: EngineState): EngineStoreState {
   const keep = <T>(old: T, fresh: T, same: (a: T, b: T) => boolean): T =>
     same(old, fresh) ? old : fresh;
   return {

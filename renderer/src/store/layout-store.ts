@@ -6,15 +6,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
  * width. A stored value that is missing, corrupt or from an older layout falls back
  * field by field to the default rather than breaking the window.
  */
-export const PANEL_IDS = [
-  'book',
-  'chart',
-  'signals',
-  'orders',
-  'positions',
-  'params',
-  'history',
-] as const;
+const PANEL_IDS = ['book', 'chart', 'signals', 'orders', 'positions', 'params', 'history'] as const;
 export type PanelId = (typeof PANEL_IDS)[number];
 
 export interface Layout {

@@ -13,7 +13,7 @@ import { TradeFeatureExtractor, type TradeExtractorOptions } from './trade-extra
  * second, so this covers windows up to ~13 minutes of book updates; a longer window is
  * capped at this many snapshots.
  */
-export const DEFAULT_WINDOW_CAPACITY = 8192;
+const DEFAULT_WINDOW_CAPACITY = 8192;
 
 export interface FeatureSetOptions {
   readonly windowCapacity?: number;

@@ -2,7 +2,7 @@ import type { StrategyParams } from '../../../../shared/config.js';
 import { FeatureColumn, type FeatureBuffer } from '../../core/feature-buffer.js';
 import type { FeatureExtractor } from './feature-extractor.js';
 
-export const MICROSTRUCTURE_FEATURES = [
+const MICROSTRUCTURE_FEATURES = [
   'mid',
   'spread_bps',
   'imbalance',

@@ -4,7 +4,7 @@ import { MarketRecord } from '../../../../shared/records.js';
 import type { FeatureBuffer } from '../../core/feature-buffer.js';
 import type { FeatureExtractor } from './feature-extractor.js';
 
-export const ORDER_BOOK_FEATURES = ['book_pressure', 'bid_depth', 'ask_depth', 'spread'] as const;
+const ORDER_BOOK_FEATURES = ['book_pressure', 'bid_depth', 'ask_depth', 'spread'] as const;
 
 /**
  * Order-book shape features of the newest book update, read from the market record's

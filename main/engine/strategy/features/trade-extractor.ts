@@ -3,7 +3,7 @@ import { FIXED_SCALE } from '../../../../shared/domain.js';
 import { FeatureColumn, type FeatureBuffer } from '../../core/feature-buffer.js';
 import type { FeatureExtractor } from './feature-extractor.js';
 
-export const TRADE_FEATURES = ['trade_flow', 'vwap', 'trade_volume', 'toxicity'] as const;
+const TRADE_FEATURES = ['trade_flow', 'vwap', 'trade_volume', 'toxicity'] as const;
 
 export interface TradeExtractorOptions {
   /** Trades remembered for the time window; older ones fall out early when it fills. */
@@ -14,10 +14,10 @@ export interface TradeExtractorOptions {
   readonly bucketCount?: number;
 }
 
-export const DEFAULT_TRADE_CAPACITY = 16_384;
+const DEFAULT_TRADE_CAPACITY = 16_384;
 /** ≈ 1.4 s of Binance BTCUSDT spot flow in August 2024 (13 M USDT in 6 minutes). */
-export const DEFAULT_VPIN_BUCKET_NOTIONAL = 50_000;
-export const DEFAULT_VPIN_BUCKET_COUNT = 50;
+const DEFAULT_VPIN_BUCKET_NOTIONAL = 50_000;
+const DEFAULT_VPIN_BUCKET_COUNT = 50;
 
 /** How often the windowed notional sum is rebuilt from the ring, bounding rounding drift. */
 const RESUM_EVERY_EVICTIONS = 4096;

@@ -10,7 +10,7 @@ import { TokenBucket } from './token-bucket.js';
 
 const reason = (name: RejectReason): number => REJECT_REASONS.indexOf(name);
 /** Index of each refusal in REJECT_REASONS (the order of the counters). */
-export const RejectCode = {
+const RejectCode = {
   KILL_SWITCH: reason('kill_switch'),
   REDUCING_ONLY: reason('reducing_only'),
   POSITION_LIMIT: reason('position_limit'),

@@ -14,7 +14,7 @@ export const LOGREG_OUTPUT_NAME = 'probability';
 
 const finiteArray = z.array(z.number().finite());
 
-export const LogRegSidecarSchema = z
+const LogRegSidecarSchema = z
   .object({
     format: z.literal(LOGREG_FORMAT),
     feature_names: z.array(z.string().min(1)).min(1),

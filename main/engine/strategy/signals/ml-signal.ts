@@ -18,6 +18,7 @@ import {
   strengthAboveThreshold,
   type SignalGenerator,
 } from './signal-generator.js';
+import type { LogFn } from '../../../../shared/log.js';
 
 /**
  * How inference meets the tick loop:
@@ -273,8 +274,6 @@ export class MLSignalGenerator implements SignalGenerator {
   }
 }
 
-export type StrategyLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
-
 /**
  * Loads the configured model (`strategy.model_path`) when `strategy.enable_ml` is on. A
  * missing or malformed model must not stop trading: the reason is logged as a warning
@@ -283,7 +282,7 @@ export type StrategyLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: stri
  */
 export async function loadMlSignal(
   config: Config,
-  log: StrategyLog,
+  log: LogFn,
   mode: MlInferenceMode = 'async',
 ): Promise<MLSignalGenerator | null> {
   if (!config.strategy.enable_ml) return null;

@@ -42,13 +42,13 @@ export interface SignalGenerator {
   setParams(params: StrategyParams): void;
 }
 
-/** sign(x)·min(1, (|x| − θ)/(1 − θ)): 0 at the threshold, ±1 at full scale (DESIGN.md §5). */
+/** sign(x)·min(1, (|x| − θ)/(1 − θ)): 0 at the threshold, ±1 at full scale (docs/ARCHITECTURE.md §5). */
 export function strengthAboveThreshold(x: number, threshold: number): number {
   const magnitude = Math.min(1, (Math.abs(x) - threshold) / (1 - threshold));
   return x < 0 ? -magnitude : magnitude;
 }
 
-/** clamp(1000 / |x|, 100, 10000) ms (DESIGN.md §5). */
+/** clamp(1000 / |x|, 100, 10000) ms (docs/ARCHITECTURE.md §5). */
 export function holdingPeriodMs(x: number): number {
   const ms = 1000 / Math.abs(x);
   return ms < 100 ? 100 : ms > 10_000 || !Number.isFinite(ms) ? 10_000 : ms;

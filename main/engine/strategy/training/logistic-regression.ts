@@ -16,7 +16,7 @@ export interface LogisticOptions {
   readonly l2?: number;
 }
 
-export function sigmoid(x: number): number {
+function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
