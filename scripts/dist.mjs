@@ -52,7 +52,7 @@ async function main() {
   const child = spawn(
     process.execPath,
     [
-      'node_modules/electron-builder/cli.js',
+      createRequire(import.meta.url).resolve('electron-builder/cli.js'),
       '--config',
       'electron-builder.yml',
       ...process.argv.slice(2),

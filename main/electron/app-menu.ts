@@ -7,7 +7,7 @@ import type { MenuItemConstructorOptions } from 'electron';
  * through the same confirmation as closing the window.
  */
 
-export const KILL_SWITCH_ACCELERATOR = 'CommandOrControl+Shift+K';
+const KILL_SWITCH_ACCELERATOR = 'CommandOrControl+Shift+K';
 
 export interface MenuActions {
   readonly killSwitch: () => void;

@@ -10,7 +10,7 @@ import { COMMON_SECURITY_HEADERS, contentSecurityPolicy } from '../host/security
  */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'lockstep';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
 /** Must run before the app is ready: a standard, secure scheme (like https) with fetch. */
@@ -27,8 +27,8 @@ function refuse(status: number, text: string): Response {
   });
 }
 
-/** The handler itself, exported so its refusals are tested on real Request objects. */
-export function appRequestHandler(uiRoot: string): (request: Request) => Promise<Response> {
+/** The handler: anything but a GET of a file under the built UI on app://lockstep is refused. */
+function appRequestHandler(uiRoot: string): (request: Request) => Promise<Response> {
   const csp = contentSecurityPolicy();
   return async (request) => {
     let url: URL;

@@ -46,7 +46,7 @@ export function lockDownContents(contents: WebContents): void {
 }
 
 /** Whether a frame is our own page's top frame on app://lockstep. */
-export function isAppFrame(frame: WebFrameMain | null | undefined): boolean {
+function isAppFrame(frame: WebFrameMain | null | undefined): boolean {
   if (!frame || frame.parent !== null) return false;
   try {
     const url = new URL(frame.url);

@@ -24,7 +24,7 @@ export interface WindowBounds {
   readonly maximized: boolean;
 }
 
-export const WINDOW_STATE_FILE = 'window-state.json';
+const WINDOW_STATE_FILE = 'window-state.json';
 export const DEFAULT_WINDOW_BOUNDS: WindowBounds = { width: 1600, height: 1000, maximized: false };
 export const MIN_WINDOW_SIZE = { width: 1000, height: 640 } as const;
 

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { _electron } from 'playwright-core';
+import { makeTempDir } from '../temp-dirs.js';
 import { waitUntil } from './browser.js';
+import { electronBinary } from '../electron-harness/electron-binary.js';
 
 /**
  * The real desktop app in the real Electron, driven by Playwright: launch on the built-in
@@ -18,19 +18,11 @@ import { waitUntil } from './browser.js';
 const REPO = path.join(__dirname, '..', '..', '..');
 const MAIN = path.join(__dirname, '..', '..', 'main', 'electron', 'main.js');
 
-function electronBinary(): string | null {
-  try {
-    const resolved: unknown = createRequire(__filename)('electron');
-    return typeof resolved === 'string' && existsSync(resolved) ? resolved : null;
-  } catch {
-    return null;
-  }
-}
+const installed = electronBinary();
 
 function whyNot(): string | null {
-  const binary = electronBinary();
-  if (binary === null)
-    return "Electron's binary is not installed (node_modules/electron/dist is empty: it is downloaded on first `npm start`, and this machine has no network)";
+  if ('missing' in installed) return installed.missing;
+  const binary = installed.path;
   const probe = spawnSync(binary, ['-p', 'process.versions.modules'], {
     encoding: 'utf8',
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
@@ -59,10 +51,9 @@ test(
   'the Electron window shows the book, the kill switch halts trading, and quit leaves no process',
   { skip: skip ?? false },
   async (t) => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'lockstep-electron-e2e-'));
-    t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = makeTempDir('lockstep-electron-e2e-');
     const app = await _electron.launch({
-      executablePath: electronBinary()!,
+      executablePath: (installed as { path: string }).path,
       args: [MAIN, '--sim', '--data-dir', dataDir],
       env: { ...process.env, LOG_LEVEL: 'warn' },
       timeout: 60_000,

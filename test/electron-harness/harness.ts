@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { makeTempDir } from '../temp-dirs.js';
 import type { CommandAck, EngineState, LockstepApi } from '../../shared/api.js';
 import { findMenuItem, type FakeBrowserWindow, type FakeElectron } from './fake-electron.js';
 
@@ -19,8 +18,9 @@ export async function waitFor<T>(
   }
 }
 
+/** A temp folder (also removed at exit by makeTempDir) that a test can remove early. */
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = makeTempDir(prefix);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

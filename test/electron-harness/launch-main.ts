@@ -11,7 +11,7 @@ import { FakeElectron, type FakeElectronOptions } from './fake-electron.js';
  * process would.
  */
 export const DIST = path.join(__dirname, '..', '..');
-export const MAIN_JS = path.join(DIST, 'main', 'electron', 'main.js');
+const MAIN_JS = path.join(DIST, 'main', 'electron', 'main.js');
 const ELECTRON_DIR = path.dirname(MAIN_JS);
 export const UTILITY_MAIN = path.join(__dirname, 'utility-process-main.js');
 

@@ -256,7 +256,12 @@ test('17. IPC: every payload is validated before it reaches the engine', async (
 
 /** electron-builder.yml as electron-builder reads it (its own YAML loader), checked against its schema. */
 function builderConfig(): Record<string, unknown> {
-  const fromBuilder = Module.createRequire(require.resolve('app-builder-lib/package.json'));
+  // app-builder-lib (electron-builder's engine) holds the schema and the loaders it uses.
+  const fromBuilder = Module.createRequire(
+    Module.createRequire(require.resolve('electron-builder/package.json')).resolve(
+      'app-builder-lib/package.json',
+    ),
+  );
   const yaml = fromBuilder('js-yaml') as { load(text: string): unknown };
   const config = yaml.load(readFileSync(path.join(REPO, 'electron-builder.yml'), 'utf8')) as Record<
     string,

@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SingleInstanceLock, type FakeElectron } from '../electron-harness/fake-electron.js';
+import {
+  findMenuItem,
+  SingleInstanceLock,
+  type FakeElectron,
+} from '../electron-harness/fake-electron.js';
 import {
   callIndex,
   clickMenu,
@@ -152,6 +156,8 @@ test('the desktop app, end to end on the stand-in: ready → window → engine �
     });
     assert.equal(armed.ok, true, JSON.stringify(armed));
     await waitFor('ACTIVE', () => renderer.latest()?.killSwitch.state === 'ACTIVE');
+    const item = findMenuItem(electron!.applicationMenu!.items, 'kill-switch')!;
+    assert.equal(item.options.accelerator, 'CommandOrControl+Shift+K');
     clickMenu(electron!, 'kill-switch');
     const halted = await waitFor('HALTED from the menu', () =>
       renderer.states.find(

@@ -12,7 +12,7 @@ import path from 'node:path';
  */
 
 /** The repository's build/native (this file is dist/main/engine/persistence/native-binding.js). */
-export const NATIVE_BUILDS_DIR = path.join(__dirname, '..', '..', '..', '..', 'build', 'native');
+const NATIVE_BUILDS_DIR = path.join(__dirname, '..', '..', '..', '..', 'build', 'native');
 
 export interface RuntimeVersions {
   readonly modules: string;
