@@ -17,6 +17,7 @@ import {
   type Renderer,
 } from '../electron-harness/harness.js';
 import { launchMain } from '../electron-harness/launch-main.js';
+import { openDatabase } from '../../main/engine/persistence/schema.js';
 
 /**
  * The desktop app's whole startup, run in plain Node: the compiled main.js with a stand-in
@@ -204,6 +205,24 @@ test('the desktop app, end to end on the stand-in: ready → window → engine �
       for (const forked of electron!.forked)
         assert.notEqual(forked.child.exitCode ?? forked.child.signalCode, null);
       assert.deepEqual(electron!.messageBoxes, [], 'no positions, so no question');
+    },
+  );
+
+  await t.test(
+    "what the engine wrote is in SQLite after quit: the trader's halts, flushed before exit",
+    () => {
+      const db = openDatabase(path.join(data.dir, 'lockstep.sqlite'), { readonly: true });
+      try {
+        const reasons = (
+          db.prepare('SELECT reason FROM kill_switch_events ORDER BY event_id').all() as Array<{
+            reason: string;
+          }>
+        ).map((row) => row.reason);
+        assert.ok(reasons.includes('harness: halt'), reasons.join(' | '));
+        assert.ok(reasons.includes('kill switch from the menu'), reasons.join(' | '));
+      } finally {
+        db.close();
+      }
     },
   );
 
