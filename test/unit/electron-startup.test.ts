@@ -209,7 +209,7 @@ test('the desktop app, end to end on the stand-in: ready → window → engine �
   );
 
   await t.test(
-    "what the engine wrote is in SQLite after quit: the trader's halts, flushed before exit",
+    "what the engine wrote is in SQLite after quit: the trader's halts and the edit, flushed before exit",
     () => {
       const db = openDatabase(path.join(data.dir, 'lockstep.sqlite'), { readonly: true });
       try {
@@ -220,6 +220,13 @@ test('the desktop app, end to end on the stand-in: ready → window → engine �
         ).map((row) => row.reason);
         assert.ok(reasons.includes('harness: halt'), reasons.join(' | '));
         assert.ok(reasons.includes('kill switch from the menu'), reasons.join(' | '));
+        const edits = db
+          .prepare("SELECT new_value FROM param_changes WHERE key = 'params.imbalance_threshold'")
+          .all() as Array<{ new_value: number }>;
+        assert.deepEqual(
+          edits.map((row) => row.new_value),
+          [0.45],
+        );
       } finally {
         db.close();
       }
