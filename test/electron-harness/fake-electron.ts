@@ -667,7 +667,12 @@ export class FakeBrowserWindow extends EventEmitter {
 
   override once(event: string | symbol, listener: (...args: unknown[]) => void): this {
     this.electron.record('BrowserWindow.once', [event]);
-    return super.once(event, listener);
+    // Not super.once: it goes through this.on, which would record the call a second time.
+    const wrapped = (...args: unknown[]): void => {
+      super.removeListener(event, wrapped);
+      listener(...args);
+    };
+    return super.on(event, wrapped);
   }
 
   /**

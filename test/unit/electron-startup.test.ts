@@ -26,6 +26,19 @@ import { openDatabase } from '../../main/engine/persistence/schema.js';
  * commands from the page and the menu, a crash, and a clean quit.
  */
 
+/** `app.on(ready)`-style names for the diagnostic list of calls. */
+function describeCalls(calls: FakeElectron['calls']): string {
+  return calls
+    .map((call) =>
+      /\.(on|once)$/.test(call.api) ||
+      call.api === 'protocol.handle' ||
+      call.api === 'ipcMain.handle'
+        ? `${call.api}(${String(call.args[0])})`
+        : call.api,
+    )
+    .join(' → ');
+}
+
 const CHATTER = path.join(__dirname, '..', 'electron-harness', 'engine-chatter.js');
 
 /** The first few calls of one startup, each named once, in the order they must happen. */
@@ -79,7 +92,7 @@ test('the desktop app, end to end on the stand-in: ready → window → engine �
       assert.ok(at > last, `${api} (at ${at}) comes after the previous step (at ${last})`);
       last = at;
     }
-    t.diagnostic(`electron calls in one startup: ${electron!.calls.map((c) => c.api).join(' → ')}`);
+    t.diagnostic(`electron calls in one startup: ${describeCalls(electron!.calls)}`);
   });
 
   await t.test(
@@ -193,9 +206,13 @@ test('the desktop app, end to end on the stand-in: ready → window → engine �
     async () => {
       const engine = electron!.forked.at(-1)!;
       const pid = engine.child.pid!;
+      const before = electron!.calls.length;
       clickMenu(electron!, 'quit');
       const code = await electron!.exited;
       assert.equal(code, 0);
+      t.diagnostic(
+        `electron calls from Quit to exit: ${describeCalls(electron!.calls.slice(before))}`,
+      );
       assert.equal(
         await engine.exited,
         0,
