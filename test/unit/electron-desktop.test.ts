@@ -180,3 +180,26 @@ test('About shows the versions a bug report needs', async (t) => {
   clickMenu(app.electron, 'quit');
   await app.electron.exited;
 });
+
+test('a bad config stops the start with one error box naming the key, and leaves no process', async (t) => {
+  const data = tempDir('lockstep-electron-bad-config-');
+  t.after(() => data.remove());
+  writeFileSync(
+    path.join(data.dir, 'lockstep.toml'),
+    '[strategy.params]\nimbalance_threshold = 5\n',
+  );
+  const electron = launchMain(['--sim', '--data-dir', data.dir], {
+    userData: path.join(data.dir, 'unused'),
+    lock: new SingleInstanceLock(),
+  });
+  electron.emitReady();
+  assert.equal(await electron.exited, 0);
+  assert.equal(electron.errorBoxes.length, 1);
+  const [box] = electron.errorBoxes;
+  assert.equal(box!.title, 'Lockstep could not start');
+  assert.match(box!.content, /imbalance_threshold/);
+  t.diagnostic(`error box: ${box!.content}`);
+  assert.doesNotMatch(box!.content, /\n\s+at\s/, 'a sentence, not a stack trace');
+  for (const forked of electron.forked) assert.notEqual(await forked.exited, null);
+  assert.equal(electron.windows.length, 0);
+});
