@@ -615,6 +615,14 @@ export class FakeWebContents extends EventEmitter {
   isDestroyed(): boolean {
     return this.destroyed;
   }
+
+  /** Runs `code` in the page's world: a context whose only global is what the preload exposed. */
+  executeJavaScript(code: string): Promise<unknown> {
+    this.electron.record('webContents.executeJavaScript', [code]);
+    const world = this.electron.renderers.get(this.raw);
+    const window = { ...(world?.exposed ?? {}) };
+    return Promise.resolve(vm.runInNewContext(code, { window }));
+  }
 }
 
 export class FakeBrowserWindow extends EventEmitter {

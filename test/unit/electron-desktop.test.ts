@@ -203,3 +203,23 @@ test('a bad config stops the start with one error box naming the key, and leaves
   for (const forked of electron.forked) assert.notEqual(await forked.exited, null);
   assert.equal(electron.windows.length, 0);
 });
+
+test('--self-test (the packaging check) prints one line and quits cleanly', async (t) => {
+  const data = tempDir('lockstep-electron-self-test-');
+  t.after(() => data.remove());
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => printed.push(args.join(' '));
+  try {
+    const electron = launchMain(['--sim', '--self-test', '--data-dir', data.dir], {
+      userData: path.join(data.dir, 'unused'),
+      lock: new SingleInstanceLock(),
+    });
+    electron.emitReady();
+    assert.equal(await electron.exited, 0);
+    for (const forked of electron.forked) assert.equal(await forked.exited, 0);
+  } finally {
+    console.log = log;
+  }
+  assert.deepEqual(printed, ['lockstep self-test: preload ok, engine running']);
+});
