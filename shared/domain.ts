@@ -108,9 +108,16 @@ export type Side = (typeof SIDES)[number];
 /** Wire code of a side in ring records: +1 buy, -1 sell (the sign of the position change). */
 export const sideCode = (side: Side): 1 | -1 => (side === 'Buy' ? 1 : -1);
 export const sideFromCode = (code: number): Side => (code > 0 ? 'Buy' : 'Sell');
+/** +1 buy, -1 sell: the sign a fill gives the position. */
+export type SideCode = 1 | -1;
+/** A signal's direction: the sign of its strength, 0 exactly at the threshold. */
+export type SignalSideCode = SideCode | 0;
 
 export const ORDER_TYPES = ['Market', 'Limit', 'PostOnly', 'IOC', 'FOK'] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
+/** ORDER_TYPES indices, as ring records and the broker carry them. */
+export const OrderTypeCode = { MARKET: 0, LIMIT: 1, POST_ONLY: 2, IOC: 3, FOK: 4 } as const;
+export type OrderTypeCode = (typeof OrderTypeCode)[keyof typeof OrderTypeCode];
 
 export const ORDER_STATUSES = [
   'Pending',
@@ -121,15 +128,35 @@ export const ORDER_STATUSES = [
   'Rejected',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** ORDER_STATUSES indices, as ring records and the broker carry them. */
+export const OrderStatusCode = {
+  PENDING: 0,
+  OPEN: 1,
+  PARTIALLY_FILLED: 2,
+  FILLED: 3,
+  CANCELLED: 4,
+  REJECTED: 5,
+} as const;
+export type OrderStatusCode = (typeof OrderStatusCode)[keyof typeof OrderStatusCode];
 
 /** The control block's trading-state word (DESIGN.md §1). */
 export const TRADING_STATES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
 export type TradingState = (typeof TRADING_STATES)[number];
 export const TradingStateCode = indexMap(TRADING_STATES);
+export type TradingStateCode = (typeof TradingStateCode)[keyof typeof TradingStateCode];
+/** Whether a number read from a shared word or a row is a trading-state code. */
+export const isTradingStateCode = (code: number): code is TradingStateCode =>
+  code === TradingStateCode.ACTIVE ||
+  code === TradingStateCode.REDUCING ||
+  code === TradingStateCode.HALTED;
 
 /** Feed state published by the market-data thread. */
 export const FEED_STATES = ['connecting', 'syncing', 'live', 'stale', 'down'] as const;
 export type FeedState = (typeof FEED_STATES)[number];
+/** FEED_STATES index. */
+export type FeedStateCode = 0 | 1 | 2 | 3 | 4;
+export const feedStateCode = (state: FeedState): FeedStateCode =>
+  FEED_STATES.indexOf(state) as FeedStateCode;
 
 /** Why the risk check refused an order; each is counted separately. */
 export const REJECT_REASONS = [

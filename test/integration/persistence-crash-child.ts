@@ -1,5 +1,12 @@
 import { validateConfig } from '../../shared/config.js';
-import { MarketKind, MarketRecord, OrderCommandKind, OrderRecord } from '../../shared/records.js';
+import { asOrderId, asPrice, asQty, asSymbolIndex, asTimestampUs } from '../../shared/domain.js';
+import {
+  MarketRecord,
+  MarketUpdate,
+  OrderCommand,
+  OrderCommandKind,
+  OrderRecord,
+} from '../../shared/records.js';
 import { Rng } from '../../main/engine/core/rng.js';
 import { PaperBroker } from '../../main/engine/execution/paper-broker.js';
 import { restoreBrokerState } from '../../main/engine/persistence/restore.js';
@@ -38,33 +45,30 @@ let ts = 1_752_000_000_000_000 + orderId * 1000;
 
 const book = new Float64Array(MarketRecord.SLOTS);
 const order = new Float64Array(OrderRecord.SLOTS);
+const bookOut = new MarketUpdate();
+const orderOut = new OrderCommand();
 for (;;) {
   for (let i = 0; i < 50; i++) {
     ts += 1000;
     const symbol = rng.int(2);
     const mid = (symbol === 0 ? 11_900_000_000_000 : 300_000_000_000) + rng.int(1000) * 1_000_000;
     book.fill(0);
-    book[MarketRecord.KIND] = MarketKind.BOOK;
-    book[MarketRecord.SYMBOL] = symbol;
-    book[MarketRecord.TS_US] = ts;
-    book[MarketRecord.SYNCED] = 1;
-    book[MarketRecord.BID_COUNT] = 5;
-    book[MarketRecord.ASK_COUNT] = 5;
+    const update = bookOut.begin(book, 0, asSymbolIndex(symbol), 0, asTimestampUs(ts), 0);
+    update.synced = true;
+    update.bidCount = 5;
+    update.askCount = 5;
     for (let l = 0; l < 5; l++) {
-      book[MarketRecord.BID_PRICE + l] = mid - (l + 1) * 1_000_000;
-      book[MarketRecord.BID_QTY + l] = (1 + rng.int(100)) * 1_000_000;
-      book[MarketRecord.ASK_PRICE + l] = mid + (l + 1) * 1_000_000;
-      book[MarketRecord.ASK_QTY + l] = (1 + rng.int(100)) * 1_000_000;
+      update.setBid(l, asPrice(mid - (l + 1) * 1_000_000), asQty((1 + rng.int(100)) * 1_000_000));
+      update.setAsk(l, asPrice(mid + (l + 1) * 1_000_000), asQty((1 + rng.int(100)) * 1_000_000));
     }
     broker.onMarket(book, 0);
-    order.fill(0);
-    order[OrderRecord.KIND] = OrderCommandKind.NEW;
-    order[OrderRecord.ORDER_ID] = orderId++;
-    order[OrderRecord.SYMBOL] = symbol;
-    order[OrderRecord.SIDE] = rng.next() < 0.5 ? 1 : -1;
-    order[OrderRecord.TYPE] = 0;
-    order[OrderRecord.QTY] = (1 + rng.int(300)) * 1_000_000;
-    order[OrderRecord.TS_US] = ts;
+    const cmd = orderOut.begin(order, 0, OrderCommandKind.NEW);
+    cmd.orderId = asOrderId(orderId++);
+    cmd.symbol = asSymbolIndex(symbol);
+    cmd.side = rng.next() < 0.5 ? 1 : -1;
+    cmd.type = 0;
+    cmd.qty = asQty((1 + rng.int(300)) * 1_000_000);
+    cmd.tsUs = asTimestampUs(ts);
     broker.onOrder(order, 0);
   }
   writer.flushIfDue(Date.now());

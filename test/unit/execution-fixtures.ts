@@ -1,13 +1,24 @@
-import { parseFixed } from '../../shared/domain.js';
+import {
+  asOrderId,
+  asPrice,
+  asQty,
+  asSymbolIndex,
+  asTimestampUs,
+  parseFixed,
+} from '../../shared/domain.js';
 import { validateConfig, type Config } from '../../shared/config.js';
 import { uuidToWords } from '../../shared/client-order-id.js';
 import {
-  MarketKind,
+  FillRow,
   MarketRecord,
+  MarketUpdate,
+  OrderCommand,
   OrderCommandKind,
   OrderRecord,
+  OrderRow,
   PersistKind,
-  PersistRecord,
+  TradeUpdate,
+  persistKindOf,
 } from '../../shared/records.js';
 import { Rng } from '../../main/engine/core/rng.js';
 import { PaperBroker, type PaperBrokerOptions } from '../../main/engine/execution/paper-broker.js';
@@ -23,6 +34,10 @@ export const u = (decimal: string): number => {
 
 export type Level = readonly [string, string];
 
+const bookOut = new MarketUpdate();
+const tradeOut = new TradeUpdate();
+const commandOut = new OrderCommand();
+
 export function bookRecord(opts: {
   symbol?: number;
   seq?: number;
@@ -32,21 +47,19 @@ export function bookRecord(opts: {
   synced?: boolean;
 }): Float64Array {
   const rec = new Float64Array(MarketRecord.SLOTS);
-  rec[MarketRecord.KIND] = MarketKind.BOOK;
-  rec[MarketRecord.SYMBOL] = opts.symbol ?? 0;
-  rec[MarketRecord.SEQ] = opts.seq ?? 0;
-  rec[MarketRecord.TS_US] = opts.ts;
-  rec[MarketRecord.SYNCED] = opts.synced === false ? 0 : 1;
-  rec[MarketRecord.BID_COUNT] = opts.bids.length;
-  rec[MarketRecord.ASK_COUNT] = opts.asks.length;
-  opts.bids.forEach(([p, q], i) => {
-    rec[MarketRecord.BID_PRICE + i] = u(p);
-    rec[MarketRecord.BID_QTY + i] = u(q);
-  });
-  opts.asks.forEach(([p, q], i) => {
-    rec[MarketRecord.ASK_PRICE + i] = u(p);
-    rec[MarketRecord.ASK_QTY + i] = u(q);
-  });
+  const book = bookOut.begin(
+    rec,
+    0,
+    asSymbolIndex(opts.symbol ?? 0),
+    opts.seq ?? 0,
+    asTimestampUs(opts.ts),
+    0,
+  );
+  book.synced = opts.synced !== false;
+  book.bidCount = opts.bids.length;
+  book.askCount = opts.asks.length;
+  opts.bids.forEach(([p, q], i) => book.setBid(i, asPrice(u(p)), asQty(u(q))));
+  opts.asks.forEach(([p, q], i) => book.setAsk(i, asPrice(u(p)), asQty(u(q))));
   return rec;
 }
 
@@ -58,13 +71,18 @@ export function tradeRecord(opts: {
   buyerMaker?: boolean;
 }): Float64Array {
   const rec = new Float64Array(MarketRecord.SLOTS);
-  rec[MarketRecord.KIND] = MarketKind.TRADE;
-  rec[MarketRecord.SYMBOL] = opts.symbol ?? 0;
-  rec[MarketRecord.TS_US] = opts.ts;
-  rec[MarketRecord.SYNCED] = 1;
-  rec[MarketRecord.BID_COUNT] = u(opts.price);
-  rec[MarketRecord.ASK_COUNT] = u(opts.qty);
-  rec[MarketRecord.FLAGS] = opts.buyerMaker ? 1 : 0;
+  const trade = tradeOut.begin(
+    rec,
+    0,
+    asSymbolIndex(opts.symbol ?? 0),
+    0,
+    asTimestampUs(opts.ts),
+    0,
+  );
+  trade.synced = true;
+  trade.price = asPrice(u(opts.price));
+  trade.qty = asQty(u(opts.qty));
+  trade.isBuyerMaker = opts.buyerMaker === true;
   return rec;
 }
 
@@ -81,20 +99,18 @@ export function newOrder(opts: {
   strategy?: number;
 }): Float64Array {
   const rec = new Float64Array(OrderRecord.SLOTS);
-  rec[OrderRecord.KIND] = OrderCommandKind.NEW;
-  rec[OrderRecord.ORDER_ID] = opts.id;
-  rec[OrderRecord.SYMBOL] = opts.symbol ?? 0;
-  rec[OrderRecord.SIDE] = opts.side === 'Buy' ? 1 : -1;
-  rec[OrderRecord.TYPE] = TYPES[opts.type];
-  rec[OrderRecord.PRICE] = opts.price === undefined ? 0 : u(opts.price);
-  rec[OrderRecord.QTY] = u(opts.qty);
-  rec[OrderRecord.TS_US] = opts.ts;
-  rec[OrderRecord.STRATEGY] = opts.strategy ?? 0;
-  uuidToWords(
-    `00000000-0000-4000-8000-${String(opts.id).padStart(12, '0')}`,
-    rec,
-    OrderRecord.CLIENT_ID_0,
-  );
+  const cmd = commandOut.begin(rec, 0, OrderCommandKind.NEW);
+  cmd.orderId = asOrderId(opts.id);
+  cmd.symbol = asSymbolIndex(opts.symbol ?? 0);
+  cmd.side = opts.side === 'Buy' ? 1 : -1;
+  cmd.type = TYPES[opts.type];
+  cmd.price = asPrice(opts.price === undefined ? 0 : u(opts.price));
+  cmd.qty = asQty(u(opts.qty));
+  cmd.tsUs = asTimestampUs(opts.ts);
+  cmd.strategy = opts.strategy ?? 0;
+  const words = new Float64Array(4);
+  uuidToWords(`00000000-0000-4000-8000-${String(opts.id).padStart(12, '0')}`, words, 0);
+  words.forEach((word, i) => cmd.setClientIdWord(i, word));
   return rec;
 }
 
@@ -104,11 +120,89 @@ export function commandRecord(
   arg = 0,
 ): Float64Array {
   const rec = new Float64Array(OrderRecord.SLOTS);
-  rec[OrderRecord.KIND] = OrderCommandKind[kind];
-  rec[OrderRecord.TS_US] = ts;
-  if (kind === 'CANCEL') rec[OrderRecord.ORDER_ID] = arg;
-  if (kind === 'FLATTEN') rec[OrderRecord.SYMBOL] = arg;
+  const cmd = commandOut.begin(rec, 0, OrderCommandKind[kind]);
+  cmd.tsUs = asTimestampUs(ts);
+  if (kind === 'CANCEL') cmd.orderId = asOrderId(arg);
+  if (kind === 'FLATTEN') cmd.symbol = asSymbolIndex(arg);
   return rec;
+}
+
+/** A FILL row's fields, decoded through the codec. */
+export interface FillSnapshot {
+  readonly tsUs: number;
+  readonly symbol: number;
+  readonly strategy: number;
+  readonly orderId: number;
+  readonly side: number;
+  readonly status: number;
+  readonly price: number;
+  readonly qty: number;
+  readonly orderFilledQty: number;
+  readonly orderAvgFillPrice: number;
+  readonly positionRealizedPnl: number;
+  readonly positionQty: number;
+  readonly positionAvgCost: number;
+  readonly fee: number;
+  readonly tradeId: number;
+}
+
+/** An ORDER row's fields, decoded through the codec. */
+export interface OrderSnapshot {
+  readonly tsUs: number;
+  readonly symbol: number;
+  readonly strategy: number;
+  readonly orderId: number;
+  readonly side: number;
+  readonly type: number;
+  readonly status: number;
+  readonly price: number;
+  readonly qty: number;
+  readonly filledQty: number;
+  readonly avgFillPrice: number;
+  readonly fees: number;
+  readonly createdUs: number;
+  readonly reason: number;
+}
+
+function fillOf(rec: Float64Array): FillSnapshot {
+  const r = new FillRow().read(rec, 0);
+  return {
+    tsUs: r.tsUs,
+    symbol: r.symbol,
+    strategy: r.strategy,
+    orderId: r.orderId,
+    side: r.side,
+    status: r.status,
+    price: r.price,
+    qty: r.qty,
+    orderFilledQty: r.orderFilledQty,
+    orderAvgFillPrice: r.orderAvgFillPrice,
+    positionRealizedPnl: r.positionRealizedPnl,
+    positionQty: r.positionQty,
+    positionAvgCost: r.positionAvgCost,
+    fee: r.fee,
+    tradeId: r.tradeId,
+  };
+}
+
+function orderOf(rec: Float64Array): OrderSnapshot {
+  const r = new OrderRow().read(rec, 0);
+  return {
+    tsUs: r.tsUs,
+    symbol: r.symbol,
+    strategy: r.strategy,
+    orderId: r.orderId,
+    side: r.side,
+    type: r.type,
+    status: r.status,
+    price: r.price,
+    qty: r.qty,
+    filledQty: r.filledQty,
+    avgFillPrice: r.avgFillPrice,
+    fees: r.fees,
+    createdUs: r.createdUs,
+    reason: r.reason,
+  };
 }
 
 export interface Harness {
@@ -116,8 +210,8 @@ export interface Harness {
   /** Every PersistRecord row the broker emitted, copied. */
   readonly rows: Float64Array[];
   readonly config: Config;
-  fills(): Float64Array[];
-  orderRows(orderId: number): Float64Array[];
+  fills(): FillSnapshot[];
+  orderRows(orderId: number): OrderSnapshot[];
   lastStatus(orderId: number): number;
 }
 
@@ -143,15 +237,16 @@ export function harness(
     broker,
     rows,
     config,
-    fills: () => rows.filter((r) => r[PersistRecord.KIND] === PersistKind.FILL),
+    fills: () => rows.filter((r) => persistKindOf(r, 0) === PersistKind.FILL).map(fillOf),
     orderRows: (orderId) =>
-      rows.filter(
-        (r) => r[PersistRecord.KIND] === PersistKind.ORDER && r[PersistRecord.ORDER_ID] === orderId,
-      ),
+      rows
+        .filter((r) => persistKindOf(r, 0) === PersistKind.ORDER)
+        .map(orderOf)
+        .filter((r) => r.orderId === orderId),
     lastStatus(orderId) {
       const list = this.orderRows(orderId);
       if (list.length === 0) throw new Error(`no ORDER row for order ${orderId}`);
-      return list[list.length - 1]![PersistRecord.STATUS]!;
+      return list[list.length - 1]!.status;
     },
   };
 }

@@ -1,14 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ORDER_STATUSES, formatFixed } from '../../shared/domain.js';
-import { PersistRecord } from '../../shared/records.js';
+import { ORDER_STATUSES, asSymbolIndex, formatFixed } from '../../shared/domain.js';
 import { ORDER_REASONS } from '../../main/engine/execution/order-reasons.js';
-import { BASE_BOOK, bookRecord, harness, newOrder, tradeRecord, u } from './execution-fixtures.js';
+import {
+  BASE_BOOK,
+  bookRecord,
+  harness,
+  newOrder,
+  tradeRecord,
+  u,
+  type FillSnapshot,
+  type OrderSnapshot,
+} from './execution-fixtures.js';
 
-const fillsOf = (rows: Float64Array[]) =>
-  rows.map((r) => [formatFixed(r[PersistRecord.PRICE]!), formatFixed(r[PersistRecord.QTY]!)]);
+const fillsOf = (rows: readonly FillSnapshot[]) =>
+  rows.map((r) => [formatFixed(r.price), formatFixed(r.qty)]);
 const status = (name: (typeof ORDER_STATUSES)[number]) => ORDER_STATUSES.indexOf(name);
-const reasonOf = (row: Float64Array) => ORDER_REASONS[row[PersistRecord.AMOUNT_D]!];
+const reasonOf = (row: OrderSnapshot) => ORDER_REASONS[row.reason];
 
 function withBook(execution: Record<string, unknown> = {}) {
   const h = harness(execution);
@@ -25,21 +33,21 @@ test('market order walks the book level by level and emits Pending then Filled',
   ]);
   const orders = h.orderRows(1);
   assert.deepEqual(
-    orders.map((r) => r[PersistRecord.STATUS]),
+    orders.map((r) => r.status),
     [status('Pending'), status('Filled')],
   );
   const last = orders[1]!;
-  assert.equal(last[PersistRecord.FILLED_QTY], u('2.5'));
+  assert.equal(last.filledQty, u('2.5'));
   // Average fill (100.1 + 1.5 × 100.2) / 2.5 = 100.16
-  assert.equal(last[PersistRecord.AVG_PRICE], u('100.16'));
-  assert.equal(h.broker.position(0), u('2.5'));
+  assert.equal(last.avgFillPrice, u('100.16'));
+  assert.equal(h.broker.position(asSymbolIndex(0)), u('2.5'));
   // Each FILL carries the position after it.
   assert.deepEqual(
-    h.fills().map((r) => r[PersistRecord.AMOUNT_B]),
+    h.fills().map((r) => r.positionQty),
     [u('1'), u('2.5')],
   );
   assert.deepEqual(
-    h.fills().map((r) => r[PersistRecord.TRADE_ID]),
+    h.fills().map((r) => r.tradeId),
     [1, 2],
   );
 });
@@ -53,9 +61,9 @@ test('market order larger than the visible book fills what is there and cancels 
     ['99.8', '5'],
   ]);
   const last = h.orderRows(1).at(-1)!;
-  assert.equal(last[PersistRecord.STATUS], status('Cancelled'));
+  assert.equal(last.status, status('Cancelled'));
   assert.equal(reasonOf(last), 'no_liquidity');
-  assert.equal(last[PersistRecord.FILLED_QTY], u('8'));
+  assert.equal(last.filledQty, u('8'));
 });
 
 test('two market orders between the same two ticks do not fill against the same liquidity', () => {
@@ -116,7 +124,7 @@ test('post-only: rejected post_only_would_cross when it would take, rests when i
     0,
   );
   const rejected = h.orderRows(1).at(-1)!;
-  assert.equal(rejected[PersistRecord.STATUS], status('Rejected'));
+  assert.equal(rejected.status, status('Rejected'));
   assert.equal(reasonOf(rejected), 'post_only_would_cross');
   assert.equal(h.fills().length, 0);
   h.broker.onOrder(
@@ -138,7 +146,7 @@ test('IOC: fills what it can at once, cancels the remainder (ioc_remainder)', ()
     ['100.2', '2'],
   ]);
   const last = h.orderRows(1).at(-1)!;
-  assert.equal(last[PersistRecord.STATUS], status('Cancelled'));
+  assert.equal(last.status, status('Cancelled'));
   assert.equal(reasonOf(last), 'ioc_remainder');
   assert.equal(h.broker.openOrders().length, 0);
 
@@ -157,10 +165,10 @@ test('FOK: all or nothing, both ways', () => {
     0,
   );
   const row = unfillable.orderRows(1).at(-1)!;
-  assert.equal(row[PersistRecord.STATUS], status('Rejected'));
+  assert.equal(row.status, status('Rejected'));
   assert.equal(reasonOf(row), 'fok_unfillable');
   assert.equal(unfillable.fills().length, 0);
-  assert.equal(unfillable.broker.position(0), 0);
+  assert.equal(unfillable.broker.position(asSymbolIndex(0)), 0);
 
   const fillable = withBook();
   fillable.broker.onOrder(
@@ -196,9 +204,9 @@ test('fees land in the FILL rows and in the order row; realized PnL includes the
   h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'Market', qty: '1' }), 0);
   const fill = h.fills()[0]!;
   // 10 bp of 100.10 = 0.1001
-  assert.equal(fill[PersistRecord.AMOUNT_D], u('0.1001'));
-  assert.equal(fill[PersistRecord.AMOUNT_A], -u('0.1001'));
-  assert.equal(h.orderRows(1).at(-1)![PersistRecord.AMOUNT_A], u('0.1001'));
+  assert.equal(fill.fee, u('0.1001'));
+  assert.equal(fill.positionRealizedPnl, -u('0.1001'));
+  assert.equal(h.orderRows(1).at(-1)!.fees, u('0.1001'));
   const [position] = h.broker.positions();
   assert.equal(position!.realizedPnl, -u('0.1001'));
 });
@@ -206,10 +214,10 @@ test('fees land in the FILL rows and in the order row; realized PnL includes the
 test('market orders need a synced book: rejected book_unsynced otherwise', () => {
   const h = harness();
   h.broker.onOrder(newOrder({ id: 1, ts: 1_000, side: 'Buy', type: 'Market', qty: '1' }), 0);
-  assert.equal(ORDER_REASONS[h.orderRows(1).at(-1)![PersistRecord.AMOUNT_D]!], 'book_unsynced');
+  assert.equal(ORDER_REASONS[h.orderRows(1).at(-1)!.reason], 'book_unsynced');
   h.broker.onMarket(bookRecord({ ts: 1_000, ...BASE_BOOK, synced: false }), 0);
   h.broker.onOrder(newOrder({ id: 2, ts: 1_000, side: 'Buy', type: 'Market', qty: '1' }), 0);
-  assert.equal(ORDER_REASONS[h.orderRows(2).at(-1)![PersistRecord.AMOUNT_D]!], 'book_unsynced');
+  assert.equal(ORDER_REASONS[h.orderRows(2).at(-1)!.reason], 'book_unsynced');
   assert.equal(h.fills().length, 0);
 });
 
@@ -251,7 +259,7 @@ test('bad order records are refused with a reason and nothing else changes', () 
   );
   assert.equal(h.broker.openOrders().length, 1);
   assert.equal(h.fills().length, 0);
-  assert.equal(h.broker.position(0), 0);
+  assert.equal(h.broker.position(asSymbolIndex(0)), 0);
 });
 
 test('views: open orders, recent orders and fills in the window shapes', () => {

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatFixed } from '../../shared/domain.js';
-import { PersistRecord } from '../../shared/records.js';
 import { Rng } from '../../main/engine/core/rng.js';
 import {
   depthAtLevel,
@@ -11,10 +10,18 @@ import {
   tradeAtLevel,
   type QueueSlot,
 } from '../../main/engine/execution/queue-model.js';
-import { bookRecord, harness, newOrder, testConfig, tradeRecord, u } from './execution-fixtures.js';
+import {
+  bookRecord,
+  harness,
+  newOrder,
+  testConfig,
+  tradeRecord,
+  u,
+  type FillSnapshot,
+} from './execution-fixtures.js';
 
-const fillsOf = (rows: Float64Array[]) =>
-  rows.map((r) => [formatFixed(r[PersistRecord.PRICE]!), formatFixed(r[PersistRecord.QTY]!)]);
+const fillsOf = (rows: readonly FillSnapshot[]) =>
+  rows.map((r) => [formatFixed(r.price), formatFixed(r.qty)]);
 const slot = (): QueueSlot => ({ ahead: 0, levelQty: NaN, tradedSinceBook: 0 });
 
 test('queue model: P(cancel ahead) = f(ahead) / (f(ahead) + f(behind)), f(x) = x^n', () => {
@@ -110,10 +117,7 @@ test('broker: cancellations at our level move us up by the model; traded quantit
   // ahead = 0.5 − 0.5 × 0.2 = 0.4: a 0.5 trade now reaches us for 0.1.
   h.broker.onMarket(tradeRecord({ ts: 4_100, price: '100.00', qty: '0.5', buyerMaker: true }), 0);
   assert.equal(h.fills().length, 1);
-  assert.ok(
-    Math.abs(h.fills()[0]![PersistRecord.QTY]! - u('0.1')) <= 1,
-    `fill ${h.fills()[0]![PersistRecord.QTY]}`,
-  );
+  assert.ok(Math.abs(h.fills()[0]!.qty - u('0.1')) <= 1, `fill ${h.fills()[0]!.qty}`);
 });
 
 test('broker: the book crossing a resting order fills it as maker at its own price', () => {
@@ -261,10 +265,10 @@ test('latency: an order arrives at TS + latency_us and matches the book of that 
     0,
   );
   assert.deepEqual(fillsOf(h.fills()), [['100.2', '1']]);
-  assert.equal(h.fills()[0]![PersistRecord.TS_US], 11_000);
+  assert.equal(h.fills()[0]!.tsUs, 11_000);
   const filled = h.orderRows(1).at(-1)!;
-  assert.equal(filled[PersistRecord.AMOUNT_B], 10_000); // created
-  assert.equal(filled[PersistRecord.TS_US], 11_000); // updated on the data clock
+  assert.equal(filled.createdUs, 10_000); // created
+  assert.equal(filled.tsUs, 11_000); // updated on the data clock
 
   const immediate = harness({ latency_us: 0 });
   immediate.broker.onMarket(
@@ -292,7 +296,7 @@ test('broker: execution.queue_power sets the model; out-of-range values are refu
     h.broker.onMarket(book(2_000, '4'), 0);
     h.broker.onMarket(book(3_000, '3'), 0);
     h.broker.onMarket(tradeRecord({ ts: 3_100, price: '100.00', qty: '0.6', buyerMaker: true }), 0);
-    return h.fills().map((r) => r[PersistRecord.QTY]!);
+    return h.fills().map((r) => r.qty);
   };
   // n = 0: P(ahead) = 1/2 → ahead 0.5 → the 0.6 trade reaches us for 0.1.
   assert.deepEqual(run(0), [u('0.1')]);

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TradingStateCode, formatFixed } from '../../shared/domain.js';
-import { PersistRecord } from '../../shared/records.js';
+import { TradingStateCode, asOrderId, asSymbolIndex, formatFixed } from '../../shared/domain.js';
 import { ORDER_REASONS } from '../../main/engine/execution/order-reasons.js';
 import { INTERNAL_ORDER_ID_BASE } from '../../main/engine/execution/paper-broker.js';
 import {
@@ -11,11 +10,13 @@ import {
   harness,
   newOrder,
   u,
+  type FillSnapshot,
+  type OrderSnapshot,
 } from './execution-fixtures.js';
 
-const reasonOf = (row: Float64Array) => ORDER_REASONS[row[PersistRecord.AMOUNT_D]!];
-const fillsOf = (rows: Float64Array[]) =>
-  rows.map((r) => [formatFixed(r[PersistRecord.PRICE]!), formatFixed(r[PersistRecord.QTY]!)]);
+const reasonOf = (row: OrderSnapshot) => ORDER_REASONS[row.reason];
+const fillsOf = (rows: readonly FillSnapshot[]) =>
+  rows.map((r) => [formatFixed(r.price), formatFixed(r.qty)]);
 
 function started(execution: Record<string, unknown> = {}) {
   const h = harness(execution);
@@ -48,7 +49,7 @@ test('kill switch: HALTED cancels every open and in-flight order at once, then r
   assert.equal(h.broker.openOrders().length, 0);
   for (const id of [1, 2, 3]) {
     const last = h.orderRows(id).at(-1)!;
-    assert.equal(last[PersistRecord.STATUS], 4, `order ${id} cancelled`);
+    assert.equal(last.status, 4, `order ${id} cancelled`);
     assert.equal(reasonOf(last), 'kill_switch_cancel');
   }
   h.broker.onOrder(newOrder({ id: 4, ts: 2_100, side: 'Buy', type: 'Market', qty: '1' }), 0);
@@ -73,16 +74,16 @@ test('flatten: cancels the symbol’s orders and closes the position with a mark
     newOrder({ id: 3, ts: 1_000, side: 'Buy', type: 'Limit', price: '1990', qty: '1', symbol: 1 }),
     0,
   );
-  assert.equal(h.broker.position(0), u('2.5'));
+  assert.equal(h.broker.position(asSymbolIndex(0)), u('2.5'));
   h.broker.setTradingState(TradingStateCode.HALTED); // cancels 2 and 3
   h.broker.onMarket(bookRecord({ ts: 3_000, ...BASE_BOOK }), 0);
   h.broker.onOrder(commandRecord('FLATTEN', 3_000, 0), 0);
-  assert.equal(h.broker.position(0), 0);
+  assert.equal(h.broker.position(asSymbolIndex(0)), 0);
   assert.deepEqual(fillsOf(h.fills().slice(2)), [
     ['100', '1'],
     ['99.9', '1.5'],
   ]);
-  const flattenId = h.fills().at(-1)![PersistRecord.ORDER_ID]!;
+  const flattenId = h.fills().at(-1)!.orderId;
   assert.ok(flattenId >= INTERNAL_ORDER_ID_BASE);
   assert.equal(h.lastStatus(flattenId), 3);
   // Flat already: a second flatten sends nothing.
@@ -102,14 +103,14 @@ test('flatten while ACTIVE cancels resting orders of that symbol only (reason fl
     newOrder({ id: 3, ts: 1_000, side: 'Buy', type: 'Limit', price: '1990', qty: '1', symbol: 1 }),
     0,
   );
-  assert.equal(h.broker.flatten(0), 1);
+  assert.equal(h.broker.flatten(asSymbolIndex(0)), 1);
   assert.equal(reasonOf(h.orderRows(2).at(-1)!), 'flatten');
   assert.deepEqual(
     h.broker.openOrders().map((o) => o.orderId),
     [3],
   );
-  assert.equal(h.broker.position(0), 0);
-  assert.equal(h.broker.flatten(9), 0);
+  assert.equal(h.broker.position(asSymbolIndex(0)), 0);
+  assert.equal(h.broker.flatten(asSymbolIndex(9)), 0);
   assert.equal(h.broker.rejectionCounts()['invalid_order'], 1);
 });
 
@@ -140,7 +141,7 @@ test('REDUCING: open orders that would grow |position| are cancelled; only reduc
   // 0.5 more against the long: 0.5 resting + 0.5 = 1 ≤ 1, taken.
   h.broker.onOrder(newOrder({ id: 6, ts: 1_100, side: 'Sell', type: 'Market', qty: '0.5' }), 0);
   assert.equal(h.lastStatus(6), 3);
-  assert.equal(h.broker.position(0), u('0.5'));
+  assert.equal(h.broker.position(asSymbolIndex(0)), u('0.5'));
   // Now 0.5 resting covers the whole 0.5 long: one more unit would exceed it.
   h.broker.onOrder(
     newOrder({ id: 7, ts: 1_100, side: 'Sell', type: 'Market', qty: '0.00000001' }),
@@ -161,8 +162,8 @@ test('cancels: by id (CANCEL record or host), all at once, and an unknown id is 
     );
   h.broker.onOrder(commandRecord('CANCEL', 1_100, 2), 0);
   assert.equal(reasonOf(h.orderRows(2).at(-1)!), 'cancel_requested');
-  assert.equal(h.orderRows(2).at(-1)![PersistRecord.TS_US], 1_100);
-  assert.equal(h.broker.cancelOrder(2), false);
+  assert.equal(h.orderRows(2).at(-1)!.tsUs, 1_100);
+  assert.equal(h.broker.cancelOrder(asOrderId(2)), false);
   assert.equal(h.broker.rejectionCounts()['unknown_order'], 1);
   h.broker.onOrder(commandRecord('CANCEL_ALL', 1_200), 0);
   assert.equal(h.broker.openOrders().length, 0);
@@ -193,7 +194,7 @@ test('restore: positions and open orders come back and keep trading; ids continu
     ],
     { nextTradeId: 77, nextInternalOrderId: INTERNAL_ORDER_ID_BASE + 5 },
   );
-  assert.equal(h.broker.position(0), u('2'));
+  assert.equal(h.broker.position(asSymbolIndex(0)), u('2'));
   const [open] = h.broker.openOrders();
   assert.deepEqual(
     [open!.orderId, open!.status, open!.filledQty, open!.clientOrderId],
@@ -203,11 +204,11 @@ test('restore: positions and open orders come back and keep trading; ids continu
   // trade 77 and realizes (100.5 − 100) × 0.75 = 0.375 on top of the restored 5.
   h.broker.onMarket(bookRecord({ ts: 2_000, bids: [['100.60', '1']], asks: [['100.70', '1']] }), 0);
   const fill = h.fills()[0]!;
-  assert.equal(fill[PersistRecord.TRADE_ID], 77);
-  assert.equal(fill[PersistRecord.QTY], u('0.75'));
-  assert.equal(fill[PersistRecord.AMOUNT_A], u('5.375'));
-  assert.equal(h.broker.flatten(0), 1);
-  assert.equal(h.fills().at(-1)![PersistRecord.ORDER_ID], INTERNAL_ORDER_ID_BASE + 5);
+  assert.equal(fill.tradeId, 77);
+  assert.equal(fill.qty, u('0.75'));
+  assert.equal(fill.positionRealizedPnl, u('5.375'));
+  assert.equal(h.broker.flatten(asSymbolIndex(0)), 1);
+  assert.equal(h.fills().at(-1)!.orderId, INTERNAL_ORDER_ID_BASE + 5);
   assert.throws(
     () =>
       h.broker.restore(

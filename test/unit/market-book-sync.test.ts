@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MarketPipeline, FrameOutcome } from '../../main/engine/market/market-pipeline.js';
 import { SnapshotOutcome } from '../../main/engine/market/book-sync.js';
-import { MarketKind, MarketRecord } from '../../shared/records.js';
+import { MarketKind } from '../../shared/records.js';
 import { FEED_STATES, formatFixed, parseFixed } from '../../shared/domain.js';
 import { depthFrame, RecordLog, snapshotBody, tradeFrame } from './market-helpers.js';
 
@@ -67,14 +67,14 @@ test('a diff before the snapshot is buffered, a snapshot is requested, and the d
     asks: [['101', '1']],
   });
   // The restart is one BOOK record carrying the folded diffs, stamped with the snapshot's time.
-  const books = log.ofKind(MarketKind.BOOK);
+  const books = log.books();
   assert.equal(books.length, 1);
-  assert.equal(books[0]![MarketRecord.UPDATE_ID], 104);
-  assert.equal(books[0]![MarketRecord.TS_US], 3);
-  assert.equal(books[0]![MarketRecord.SYNCED], 1);
-  assert.equal(books[0]![MarketRecord.BID_COUNT], 3);
-  assert.equal(books[0]![MarketRecord.BID_PRICE], parseFixed('100'));
-  assert.equal(books[0]![MarketRecord.BID_QTY + 1], parseFixed('2'));
+  assert.equal(books[0]!.updateId, 104);
+  assert.equal(books[0]!.tsUs, 3);
+  assert.equal(books[0]!.synced, true);
+  assert.equal(books[0]!.bidCount, 3);
+  assert.equal(books[0]!.bidPrice(0), parseFixed('100'));
+  assert.equal(books[0]!.bidQty(1), parseFixed('2'));
 });
 
 test('stale diffs (u <= lastUpdateId) are dropped, buffered or live', () => {
@@ -128,7 +128,7 @@ test('a gap leaves the book unsynced (and says so) until the next snapshot resyn
   assert.equal(p.counters.resyncs, 1);
   assert.deepEqual(requests, [S]);
   assert.equal(p.feedState(S), 'syncing');
-  const states = log.ofKind(MarketKind.FEED_STATE).map((r) => FEED_STATES[r[MarketRecord.FLAGS]!]);
+  const states = log.feedStates().map((r) => FEED_STATES[r.feedState]);
   assert.deepEqual(states, ['live', 'syncing']);
   // The book is not touched while unsynced: the gapped diff waits in the buffer.
   assert.deepEqual(bookOf(p).bids, [['3', '2']]);
@@ -253,16 +253,16 @@ test('trades become TRADE records with price, quantity and the buyer-maker flag;
   p.onSnapshot(S, snapshotBody(100, [['3.00', '1']], [['4.00', '1']]), 1);
   p.onFrame(tradeFrame(S, 77, '3.50', '0.00001', true), 2, 20);
   p.onFrame(tradeFrame('ETHUSDT', 78, '2000.10', '1.5', false), 3, 30);
-  const trades = log.ofKind(MarketKind.TRADE);
+  const trades = log.trades();
   assert.equal(trades.length, 2);
-  assert.equal(trades[0]![MarketRecord.UPDATE_ID], 77);
-  assert.equal(trades[0]![MarketRecord.BID_COUNT], parseFixed('3.5'));
-  assert.equal(trades[0]![MarketRecord.ASK_COUNT], 1000);
-  assert.equal(trades[0]![MarketRecord.FLAGS], 1);
-  assert.equal(trades[0]![MarketRecord.T0_US], 20);
-  assert.equal(trades[1]![MarketRecord.SYMBOL], 1);
-  assert.equal(trades[1]![MarketRecord.FLAGS], 0);
-  const seqs = log.records.map((r) => r[MarketRecord.SEQ]!);
+  assert.equal(trades[0]!.tradeId, 77);
+  assert.equal(trades[0]!.price, parseFixed('3.5'));
+  assert.equal(trades[0]!.qty, 1000);
+  assert.equal(trades[0]!.isBuyerMaker, true);
+  assert.equal(trades[0]!.t0Us, 20);
+  assert.equal(trades[1]!.symbol, 1);
+  assert.equal(trades[1]!.isBuyerMaker, false);
+  const seqs = log.seqs();
   assert.deepEqual(
     seqs,
     seqs.map((_, i) => i + 1),

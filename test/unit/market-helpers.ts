@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { MarketRecord } from '../../shared/records.js';
+import {
+  FeedStateUpdate,
+  MarketHeader,
+  MarketKind,
+  MarketUpdate,
+  TradeUpdate,
+} from '../../shared/records.js';
 
 /** Test-side builders for Binance payloads and a copy-everything record sink. */
 
@@ -57,7 +63,20 @@ export class RecordLog {
     this.records.push(Float64Array.from(record));
   };
   ofKind(kind: number): Float64Array[] {
-    return this.records.filter((r) => r[MarketRecord.KIND] === kind);
+    return this.records.filter((r) => new MarketHeader().at(r, 0).kind === kind);
+  }
+  /** Every BOOK record, each decoded through its own view. */
+  books(): MarketUpdate[] {
+    return this.ofKind(MarketKind.BOOK).map((r) => new MarketUpdate().read(r, 0));
+  }
+  trades(): TradeUpdate[] {
+    return this.ofKind(MarketKind.TRADE).map((r) => new TradeUpdate().read(r, 0));
+  }
+  feedStates(): FeedStateUpdate[] {
+    return this.ofKind(MarketKind.FEED_STATE).map((r) => new FeedStateUpdate().read(r, 0));
+  }
+  seqs(): number[] {
+    return this.records.map((r) => new MarketHeader().at(r, 0).seq);
   }
 }
 

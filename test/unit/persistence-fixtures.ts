@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PersistKind, PersistRecord } from '../../shared/records.js';
+import type { OrderId, Price, Qty, SymbolIndex, TimestampUs } from '../../shared/domain.js';
+import { FillRow, NO_REJECT, PersistRecord, SignalRow } from '../../shared/records.js';
 
 /** Builders of PersistRecord rows and throwaway database folders for the persistence tests. */
 
@@ -24,20 +25,21 @@ export function fillRow(opts: {
   avgCost: number;
   realized?: number;
 }): Float64Array {
-  const r = new Float64Array(PersistRecord.SLOTS);
-  r[PersistRecord.KIND] = PersistKind.FILL;
-  r[PersistRecord.TRADE_ID] = opts.tradeId;
-  r[PersistRecord.ORDER_ID] = opts.orderId ?? 1;
-  r[PersistRecord.SYMBOL] = opts.symbol ?? 0;
-  r[PersistRecord.STRATEGY] = opts.strategy ?? 0;
-  r[PersistRecord.SIDE] = opts.side;
-  r[PersistRecord.PRICE] = opts.price;
-  r[PersistRecord.QTY] = opts.qty;
-  r[PersistRecord.TS_US] = opts.tsUs ?? 1_752_000_000_000_000;
-  r[PersistRecord.AMOUNT_B] = opts.positionQty;
-  r[PersistRecord.AMOUNT_C] = opts.avgCost;
-  r[PersistRecord.AMOUNT_A] = opts.realized ?? 0;
-  return r;
+  // Raw numbers on purpose: the persistence tests also feed malformed values.
+  const rec = new Float64Array(PersistRecord.SLOTS);
+  const r = new FillRow().begin(rec, 0);
+  r.tradeId = opts.tradeId;
+  r.orderId = (opts.orderId ?? 1) as OrderId;
+  r.symbol = (opts.symbol ?? 0) as SymbolIndex;
+  r.strategy = opts.strategy ?? 0;
+  r.side = opts.side;
+  r.price = opts.price as Price;
+  r.qty = opts.qty as Qty;
+  r.tsUs = (opts.tsUs ?? 1_752_000_000_000_000) as TimestampUs;
+  r.positionQty = opts.positionQty as Qty;
+  r.positionAvgCost = opts.avgCost as Price;
+  r.positionRealizedPnl = opts.realized ?? 0;
+  return rec;
 }
 
 /**
@@ -74,20 +76,21 @@ export function signalRow(opts: {
   strength: number;
   suppressed?: boolean;
   orderId?: number;
-  rejectSlot?: number;
+  /** REJECT_REASONS index of the risk refusal; none when absent. */
+  rejectReason?: number;
 }): Float64Array {
-  const r = new Float64Array(PersistRecord.SLOTS);
-  r[PersistRecord.KIND] = PersistKind.SIGNAL;
-  r[PersistRecord.TS_US] = opts.tsUs;
-  r[PersistRecord.SYMBOL] = opts.symbol ?? 0;
-  r[PersistRecord.SIDE] = Math.sign(opts.strength);
-  r[PersistRecord.STATUS] = opts.suppressed ? 1 : 0;
-  r[PersistRecord.ORDER_ID] = opts.orderId ?? 0;
-  r[PersistRecord.AMOUNT_A] = opts.rejectSlot ?? 0;
-  r[PersistRecord.AMOUNT_B] = opts.strength;
-  r[PersistRecord.AMOUNT_C] = 0.8;
-  r[PersistRecord.AMOUNT_D] = 2500;
-  for (let i = 0; i < 8; i++) r[PersistRecord.FEATURES + i] = i + 0.5;
-  r[PersistRecord.FEATURES + 7] = NaN;
-  return r;
+  const rec = new Float64Array(PersistRecord.SLOTS);
+  const r = new SignalRow().begin(rec, 0);
+  r.tsUs = opts.tsUs as TimestampUs;
+  r.symbol = (opts.symbol ?? 0) as SymbolIndex;
+  r.side = Math.sign(opts.strength) as 1 | -1 | 0;
+  r.status = opts.suppressed ? 1 : 0;
+  r.orderId = (opts.orderId ?? 0) as OrderId;
+  r.rejectReason = opts.rejectReason ?? NO_REJECT;
+  r.strength = opts.strength;
+  r.confidence = 0.8;
+  r.holdingPeriodMs = 2500;
+  for (let i = 0; i < 8; i++) r.setFeature(i, i + 0.5);
+  r.setFeature(7, NaN);
+  return rec;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { TradingStateCode } from '../../shared/domain.js';
+import { TradingStateCode, asOrderId, asSymbolIndex } from '../../shared/domain.js';
 import { Rng } from '../../main/engine/core/rng.js';
 import { INTERNAL_ORDER_ID_BASE, PaperBroker } from '../../main/engine/execution/paper-broker.js';
 import {
@@ -59,8 +59,8 @@ test('restore: a restarted broker gets the positions, open orders and id counter
     newOrder({ id: 6, ts: 1_005, side: 'Buy', type: 'Limit', price: '98', qty: '1' }),
     0,
   );
-  first.broker.cancelOrder(6);
-  first.broker.flatten(1);
+  first.broker.cancelOrder(asOrderId(6));
+  first.broker.flatten(asSymbolIndex(1));
   const before = first.broker.positions();
   assert.equal(first.writer.close(), 0);
 
@@ -94,7 +94,7 @@ test('restore: a restarted broker gets the positions, open orders and id counter
   // Coming back HALTED cancels the restored orders, and the database says so.
   second.broker.setTradingState(TradingStateCode.HALTED);
   second.broker.onMarket(bookRecord({ ts: 9_000, ...BASE_BOOK }), 0);
-  second.broker.flatten(0);
+  second.broker.flatten(asSymbolIndex(0));
   second.writer.close();
   const db = openDatabase(path);
   t.after(() => db.close());

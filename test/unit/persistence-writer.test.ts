@@ -2,7 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { PersistKind, PersistRecord } from '../../shared/records.js';
+import type { OrderId, Price, Qty, SymbolIndex, TimestampUs } from '../../shared/domain.js';
+import {
+  FillRow,
+  KillSwitchEventRow,
+  OrderRow,
+  PersistRecord,
+  RECORD_LAYOUTS,
+  writeFlushRow,
+} from '../../shared/records.js';
 import { openDatabase } from '../../main/engine/persistence/schema.js';
 import {
   PersistenceWriter,
@@ -167,7 +175,7 @@ test('batching: rows wait for a full batch or the time bound; transactions hold 
   // A FLUSH record writes at once.
   s.writer.writeRecord(rows[4]!, 0);
   const flush = new Float64Array(PersistRecord.SLOTS);
-  flush[PersistRecord.KIND] = PersistKind.FLUSH;
+  writeFlushRow(flush, 0);
   s.writer.writeRecord(flush, 0);
   assert.equal(s.count('trades'), 5);
   assert.equal(s.writer.pendingRows(), 0);
@@ -221,7 +229,10 @@ test('disk full (SQLITE_FULL): onError, every row kept, written once the error c
     rows.map((_, i) => i + 1),
   );
   const position = s.db.prepare('SELECT quantity FROM positions').get() as { quantity: number };
-  assert.equal(Math.round(position.quantity * 1e8), rows.at(-1)![PersistRecord.AMOUNT_B]);
+  assert.equal(
+    Math.round(position.quantity * 1e8),
+    new FillRow().read(rows.at(-1)!, 0).positionQty,
+  );
 });
 
 test('read-only database (SQLITE_READONLY): rows and control rows kept, written after', (t) => {
@@ -291,7 +302,8 @@ test('trade and position share one transaction: a refused position update takes 
   }[];
   assert.equal(quarantined.length, 1);
   assert.match(quarantined[0]!.problem, /no ETH positions/);
-  assert.equal(JSON.parse(quarantined[0]!.content)[PersistRecord.TRADE_ID], 2);
+  // malformed_rows keeps the row's raw slots, as they arrived.
+  assert.equal(JSON.parse(quarantined[0]!.content)[RECORD_LAYOUTS.fillRow.slots.tradeId], 2);
   assert.equal(s.malformed.length, 1);
   assert.equal(s.errors.length, 0);
 });
@@ -311,7 +323,7 @@ test('bad records are kept in malformed_rows with the reason; the rows around th
     0,
   );
   const unknown = new Float64Array(PersistRecord.SLOTS);
-  unknown[PersistRecord.KIND] = 42;
+  unknown[0] = 42; // the kind slot: no codec writes an unknown kind
   s.writer.writeRecord(unknown, 0);
   s.writer.writeRecord(
     fillRow({ tradeId: 1, side: 1, price: 100, qty: 1, positionQty: 6, avgCost: 100 }),
@@ -343,26 +355,26 @@ test('bad records are kept in malformed_rows with the reason; the rows around th
 test('orders are upserted by id through their status changes, decimals exact as text', (t) => {
   const s = setup(t);
   const order = (status: number, filled: number, ts: number, reason = -1) => {
-    const r = new Float64Array(PersistRecord.SLOTS);
-    r[PersistRecord.KIND] = PersistKind.ORDER;
-    r[PersistRecord.ORDER_ID] = 7;
-    r[PersistRecord.SYMBOL] = 0;
-    r[PersistRecord.SIDE] = -1;
-    r[PersistRecord.TYPE] = 1;
-    r[PersistRecord.STATUS] = status;
-    r[PersistRecord.PRICE] = 11_900_001_000_000;
-    r[PersistRecord.QTY] = 1_000;
-    r[PersistRecord.FILLED_QTY] = filled;
-    r[PersistRecord.AVG_PRICE] = filled ? 11_900_001_000_000 : 0;
-    r[PersistRecord.AMOUNT_A] = filled ? 12 : 0;
-    r[PersistRecord.AMOUNT_B] = 5_000;
-    r[PersistRecord.AMOUNT_D] = reason;
-    r[PersistRecord.TS_US] = ts;
-    r[PersistRecord.CLIENT_ID_0] = 0xdeadbeef;
-    r[PersistRecord.CLIENT_ID_1] = 0x00004000;
-    r[PersistRecord.CLIENT_ID_2] = 0x80000000;
-    r[PersistRecord.CLIENT_ID_3] = 1;
-    return r;
+    const rec = new Float64Array(PersistRecord.SLOTS);
+    const r = new OrderRow().begin(rec, 0);
+    r.orderId = 7 as OrderId;
+    r.symbol = 0 as SymbolIndex;
+    r.side = -1;
+    r.type = 1;
+    r.status = status as OrderRow['status'];
+    r.price = 11_900_001_000_000 as Price;
+    r.qty = 1_000 as Qty;
+    r.filledQty = filled as Qty;
+    r.avgFillPrice = (filled ? 11_900_001_000_000 : 0) as Price;
+    r.fees = filled ? 12 : 0;
+    r.createdUs = 5_000 as TimestampUs;
+    r.reason = reason;
+    r.tsUs = ts as TimestampUs;
+    r.setClientIdWord(0, 0xdeadbeef);
+    r.setClientIdWord(1, 0x00004000);
+    r.setClientIdWord(2, 0x80000000);
+    r.setClientIdWord(3, 1);
+    return rec;
   };
   s.writer.writeRecord(order(0, 0, 5_000), 0);
   s.writer.writeRecord(order(1, 0, 5_000), 0);
@@ -390,7 +402,7 @@ test('orders are upserted by id through their status changes, decimals exact as 
   ]);
   // The same id from a different order (a counter restarted without restore) is refused, kept aside.
   const impostor = order(0, 0, 8_000);
-  impostor[PersistRecord.CLIENT_ID_3] = 2;
+  new OrderRow().read(impostor, 0).setClientIdWord(3, 2);
   s.writer.writeRecord(impostor, 0);
   s.writer.flush();
   assert.deepEqual(s.db.prepare('SELECT status, client_order_id FROM orders').all(), [
@@ -402,11 +414,14 @@ test('orders are upserted by id through their status changes, decimals exact as 
 test('signals, parameter changes and kill-switch events land in their tables', (t) => {
   const s = setup(t);
   s.writer.writeRecord(signalRow({ tsUs: 10, strength: 0.5, orderId: 3 }), 0);
-  s.writer.writeRecord(signalRow({ tsUs: 11, strength: -0.2, suppressed: true, rejectSlot: 1 }), 0);
+  s.writer.writeRecord(
+    signalRow({ tsUs: 11, strength: -0.2, suppressed: true, rejectReason: 0 }),
+    0,
+  );
   const kill = new Float64Array(PersistRecord.SLOTS);
-  kill[PersistRecord.KIND] = PersistKind.KILL_SWITCH;
-  kill[PersistRecord.TS_US] = 12;
-  kill[PersistRecord.AMOUNT_D] = 2;
+  const event = new KillSwitchEventRow().begin(kill, 0);
+  event.tsUs = 12 as TimestampUs;
+  event.state = 2;
   s.writer.writeRecord(kill, 0);
   s.writer.flush();
   const signals = s.db

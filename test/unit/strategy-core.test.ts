@@ -1,7 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FEED_STATES, REJECT_REASONS, TradingStateCode } from '../../shared/domain.js';
-import { OrderRecord, PersistKind, PersistRecord } from '../../shared/records.js';
+import {
+  REJECT_REASONS,
+  TradingStateCode,
+  asQty,
+  asSymbolIndex,
+  feedStateCode,
+} from '../../shared/domain.js';
+import {
+  OrderCommand,
+  OrderRecord,
+  PersistKind,
+  PersistRecord,
+  SignalRow,
+  persistKindOf,
+} from '../../shared/records.js';
 import { Rng } from '../../main/engine/core/rng.js';
 import { StrategyCore, StrategyOutput } from '../../main/engine/strategy/strategy-core.js';
 import { decodeSignalRecord, SignalStatus } from '../../main/engine/strategy/signal-record.js';
@@ -15,6 +28,8 @@ import {
 } from './strategy-fixtures.js';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
+/** The order command written at orderOut[0..]. */
+const cmd = (rec: Float64Array): OrderCommand => new OrderCommand().read(rec, 0);
 
 function core(
   overrides: Parameters<typeof config>[0] = {},
@@ -53,13 +68,13 @@ test('strategy core: a strong bid imbalance fires a buy order and a signal recor
   // I = (9 − 1) / 10 = 0.8 → strength (0.8 − 0.3) / 0.7 = 5/7 → target 0.714285.. BTC, capped 0.5.
   const flags = c.onMarket(book(1_000_000, '9', '1'), 0, orderOut, signalOut);
   assert.equal(flags, StrategyOutput.ORDER | StrategyOutput.SIGNAL);
-  assert.equal(orderOut[OrderRecord.SIDE], 1);
-  assert.equal(orderOut[OrderRecord.QTY], units('0.5'));
-  assert.equal(orderOut[OrderRecord.PRICE], units('60000.10'));
-  assert.equal(orderOut[OrderRecord.ORDER_ID], 1);
-  assert.equal(orderOut[OrderRecord.TICK_SEQ], 1000);
+  assert.equal(cmd(orderOut).side, 1);
+  assert.equal(cmd(orderOut).qty, units('0.5'));
+  assert.equal(cmd(orderOut).price, units('60000.10'));
+  assert.equal(cmd(orderOut).orderId, 1);
+  assert.equal(cmd(orderOut).tsUs, 1_000_000, 'answers the tick at its data time');
   const signal = decodeSignalRecord(signalOut, 0, SYMBOLS);
-  assert.equal(signalOut[PersistRecord.KIND], PersistKind.SIGNAL);
+  assert.equal(persistKindOf(signalOut, 0), PersistKind.SIGNAL);
   assert.equal(signal.symbol, 'BTCUSDT');
   assert.equal(signal.side, 'Buy');
   assert.ok(Math.abs(signal.strength - 5 / 7) < 1e-12);
@@ -91,7 +106,7 @@ test('strategy core: none, suppressed, trades and one-sided books', () => {
     c.onMarket(book(1_100_000, '9', '1'), 0, orderOut, signalOut),
     StrategyOutput.SIGNAL,
   );
-  assert.equal(signalOut[PersistRecord.STATUS], SignalStatus.SUPPRESSED);
+  assert.equal(new SignalRow().read(signalOut, 0).status, SignalStatus.SUPPRESSED);
   assert.equal(decodeSignalRecord(signalOut, 0, SYMBOLS).suppressed, true);
   assert.equal(c.counters.suppressed, 1);
   assert.equal(c.counters.ordersCreated, 0);
@@ -112,14 +127,14 @@ test('strategy core: refusals keep the signal, name the reason, and send no orde
   const c = core();
   const orderOut = new Float64Array(OrderRecord.SLOTS).fill(-1);
   const signalOut = new Float64Array(PersistRecord.SLOTS);
-  c.onMarket(feedStateRecord(0, FEED_STATES.indexOf('stale')), 0, orderOut, signalOut);
+  c.onMarket(feedStateRecord(0, feedStateCode('stale')), 0, orderOut, signalOut);
   assert.equal(
     c.onMarket(book(1_000_000, '9', '1'), 0, orderOut, signalOut),
     StrategyOutput.SIGNAL,
   );
   assert.equal(decodeSignalRecord(signalOut, 0, SYMBOLS).rejectReason, 'feed_not_live');
-  assert.equal(orderOut[OrderRecord.KIND], -1, 'no order written');
-  c.onMarket(feedStateRecord(0, FEED_STATES.indexOf('live')), 0, orderOut, signalOut);
+  assert.equal(orderOut[0], -1, 'no order written');
+  c.onMarket(feedStateRecord(0, feedStateCode('live')), 0, orderOut, signalOut);
 
   c.setTradingState(TradingStateCode.HALTED);
   c.onMarket(book(2_000_000, '9', '1'), 0, orderOut, signalOut);
@@ -145,11 +160,11 @@ test('strategy core: sizing follows the reported position and open orders; repea
   const signalOut = new Float64Array(PersistRecord.SLOTS);
   // I = 0.65 → strength 0.5 → target 0.3 BTC; the first order is capped at 0.2.
   c.onMarket(book(1_000_000, '0.825', '0.175'), 0, orderOut, signalOut);
-  assert.equal(orderOut[OrderRecord.QTY], units('0.2'));
-  c.setPosition(0, units('0.2'));
+  assert.equal(cmd(orderOut).qty, units('0.2'));
+  c.setPosition(asSymbolIndex(0), asQty(units('0.2')));
   c.onMarket(book(2_000_000, '0.825', '0.175'), 0, orderOut, signalOut);
-  assert.equal(orderOut[OrderRecord.QTY], units('0.1'), 'tops up to the target');
-  c.setOpenOrderQty(0, units('0.1'));
+  assert.equal(cmd(orderOut).qty, units('0.1'), 'tops up to the target');
+  c.setOpenOrderQty(asSymbolIndex(0), units('0.1'));
   assert.equal(
     c.onMarket(book(3_000_000, '0.825', '0.175'), 0, orderOut, signalOut),
     StrategyOutput.SIGNAL,
@@ -167,7 +182,7 @@ test('strategy core: live parameters apply from the next tick; symbols are indep
   assert.equal(c.onMarket(book(1_000_000, '9', '1'), 0, orderOut, signalOut), 0, 'I = 0.8 < 0.9');
   c.setParams({ ...base.params, imbalance_threshold: 0.5 }, base.risk_limits);
   assert.equal(c.onMarket(book(1_100_000, '9', '1', 1), 0, orderOut, signalOut), 3);
-  assert.equal(orderOut[OrderRecord.SYMBOL], 1);
+  assert.equal(cmd(orderOut).symbol, 1);
   assert.equal(c.featureSet(1).buffer.size, 1);
   assert.equal(c.featureSet(0).buffer.size, 1);
   assert.equal(c.onMarket(book(1_200_000, '9', '1', 7), 0, orderOut, signalOut), 0);
@@ -193,8 +208,8 @@ test('strategy core: the same records and seed give the same orders and signals'
       );
       if (flags & StrategyOutput.ORDER) {
         out.push([...orderOut]);
-        position += orderOut[OrderRecord.SIDE]! * orderOut[OrderRecord.QTY]!;
-        c.setPosition(0, position);
+        position += cmd(orderOut).side * cmd(orderOut).qty;
+        c.setPosition(asSymbolIndex(0), asQty(position));
       }
       if (flags & StrategyOutput.SIGNAL) out.push([...signalOut]);
     }

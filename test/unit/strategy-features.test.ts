@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { FeatureSet } from '../../main/engine/strategy/features/feature-set.js';
 import { PERSISTED_FEATURE_COUNT } from '../../main/engine/strategy/features/feature-vector.js';
 import { Rng } from '../../main/engine/core/rng.js';
+import { PersistRecord, SignalRow } from '../../shared/records.js';
 import { bookRecord, closeTo, params, tradeRecord, type BookSpec } from './strategy-fixtures.js';
 
 const near = (actual: number, expected: number, what: string, tolerance = 1e-12): void => {
@@ -322,13 +323,14 @@ test('feature vector: stable order, 8 persisted slots, unknown names are a clear
     'toxicity',
   ]);
   set.onBook(bookRecord(S[0]!), 0);
-  const out = new Float64Array(10).fill(-1);
-  set.vector.copyPersisted(out, 1);
+  const out = new Float64Array(PersistRecord.SLOTS);
+  const row = new SignalRow().begin(out, 0);
+  set.vector.copyPersisted(row);
   assert.deepEqual(
-    [...out.slice(1, 1 + PERSISTED_FEATURE_COUNT)],
+    Array.from({ length: PERSISTED_FEATURE_COUNT }, (_, i) => row.feature(i)),
     [...set.vector.values.slice(0, 8)],
   );
-  assert.equal(out[0], -1);
-  assert.equal(out[9], -1);
+  assert.equal(row.strength, 0, 'only the feature fields are written');
+  assert.equal(row.holdingPeriodMs, 0, 'only the feature fields are written');
   assert.throws(() => set.vector.slot('nope'), /unknown feature "nope"; known: mid, spread_bps/);
 });

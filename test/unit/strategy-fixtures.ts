@@ -1,5 +1,12 @@
-import { parseFixed } from '../../shared/domain.js';
-import { MarketKind, MarketRecord, TradeRecord } from '../../shared/records.js';
+import {
+  asPrice,
+  asQty,
+  asSymbolIndex,
+  asTimestampUs,
+  parseFixed,
+  type FeedStateCode,
+} from '../../shared/domain.js';
+import { FeedStateUpdate, MarketRecord, MarketUpdate, TradeUpdate } from '../../shared/records.js';
 import {
   validateConfig,
   type Config,
@@ -28,29 +35,30 @@ export function units(decimal: string): number {
   return value;
 }
 
+const bookOut = new MarketUpdate();
+const tradeOut = new TradeUpdate();
+const feedOut = new FeedStateUpdate();
+
 export function bookRecord(
   spec: BookSpec,
-  into = new Float64Array(MarketRecord.SLOTS),
+  into: Float64Array = new Float64Array(MarketRecord.SLOTS),
   off = 0,
 ): Float64Array {
   into.fill(0, off, off + MarketRecord.SLOTS);
-  into[off + MarketRecord.KIND] = MarketKind.BOOK;
-  into[off + MarketRecord.SYMBOL] = spec.symbol ?? 0;
-  into[off + MarketRecord.SEQ] = spec.seq ?? 1;
-  into[off + MarketRecord.TS_US] = spec.tsUs;
-  into[off + MarketRecord.T0_US] = spec.t0Us ?? 0;
-  into[off + MarketRecord.UPDATE_ID] = spec.updateId ?? 0;
-  into[off + MarketRecord.SYNCED] = spec.synced === false ? 0 : 1;
-  into[off + MarketRecord.BID_COUNT] = spec.bids.length;
-  into[off + MarketRecord.ASK_COUNT] = spec.asks.length;
-  spec.bids.forEach(([price, qty], i) => {
-    into[off + MarketRecord.BID_PRICE + i] = units(price);
-    into[off + MarketRecord.BID_QTY + i] = units(qty);
-  });
-  spec.asks.forEach(([price, qty], i) => {
-    into[off + MarketRecord.ASK_PRICE + i] = units(price);
-    into[off + MarketRecord.ASK_QTY + i] = units(qty);
-  });
+  const book = bookOut.begin(
+    into,
+    off,
+    asSymbolIndex(spec.symbol ?? 0),
+    spec.seq ?? 1,
+    asTimestampUs(spec.tsUs),
+    spec.t0Us ?? 0,
+  );
+  book.updateId = spec.updateId ?? 0;
+  book.synced = spec.synced !== false;
+  book.bidCount = spec.bids.length;
+  book.askCount = spec.asks.length;
+  spec.bids.forEach(([price, qty], i) => book.setBid(i, asPrice(units(price)), asQty(units(qty))));
+  spec.asks.forEach(([price, qty], i) => book.setAsk(i, asPrice(units(price)), asQty(units(qty))));
   return into;
 }
 
@@ -62,20 +70,16 @@ export function tradeRecord(
   symbol = 0,
 ): Float64Array {
   const rec = new Float64Array(MarketRecord.SLOTS);
-  rec[MarketRecord.KIND] = MarketKind.TRADE;
-  rec[MarketRecord.SYMBOL] = symbol;
-  rec[MarketRecord.TS_US] = tsUs;
-  rec[TradeRecord.PRICE] = units(price);
-  rec[TradeRecord.QTY] = units(qty);
-  rec[TradeRecord.IS_BUYER_MAKER] = isBuyerMaker ? 1 : 0;
+  const trade = tradeOut.begin(rec, 0, asSymbolIndex(symbol), 0, asTimestampUs(tsUs), 0);
+  trade.price = asPrice(units(price));
+  trade.qty = asQty(units(qty));
+  trade.isBuyerMaker = isBuyerMaker;
   return rec;
 }
 
-export function feedStateRecord(symbol: number, feedStateIndex: number): Float64Array {
+export function feedStateRecord(symbol: number, feedStateIndex: FeedStateCode): Float64Array {
   const rec = new Float64Array(MarketRecord.SLOTS);
-  rec[MarketRecord.KIND] = MarketKind.FEED_STATE;
-  rec[MarketRecord.SYMBOL] = symbol;
-  rec[MarketRecord.FLAGS] = feedStateIndex;
+  feedOut.begin(rec, 0, asSymbolIndex(symbol), 0, asTimestampUs(0)).feedState = feedStateIndex;
   return rec;
 }
 

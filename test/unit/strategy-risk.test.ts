@@ -1,9 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FEED_STATES, REJECT_REASONS, TradingStateCode } from '../../shared/domain.js';
+import {
+  FEED_STATES,
+  REJECT_REASONS,
+  TradingStateCode,
+  type FeedStateCode,
+  type Price,
+  type Qty,
+  type SideCode,
+  type SymbolIndex,
+  type TimestampUs,
+} from '../../shared/domain.js';
 import { RISK_ACCEPTED, RiskValidator } from '../../main/engine/strategy/risk/risk-validator.js';
 import { TokenBucket } from '../../main/engine/strategy/risk/token-bucket.js';
 import { limits } from './strategy-fixtures.js';
+
+// The cases are tables of plain numbers; these give them their units at the call.
+const S = (i: number) => i as SymbolIndex;
+const SD = (side: number) => side as SideCode;
+const Q = (units: number) => units as Qty;
+const P = (units: number) => units as Price;
+const T = (us: number) => us as TimestampUs;
+const F = (code: number) => code as FeedStateCode;
 
 const BTC = 1e8; // 1 BTC in 1e-8 units
 const PRICE = 50_000 * 1e8;
@@ -13,15 +31,15 @@ const reason = (code: number): string =>
 function ready(overrides: Parameters<typeof limits>[0] = {}, symbols = 1): RiskValidator {
   const risk = new RiskValidator(symbols, limits({ max_orders_per_second: 100, ...overrides }));
   for (let s = 0; s < symbols; s++) {
-    risk.setBookSynced(s, true);
-    risk.setMark(s, 50_000);
+    risk.setBookSynced(S(s), true);
+    risk.setMark(S(s), 50_000);
   }
   return risk;
 }
 
 test('risk: an order inside every limit passes and is counted', () => {
   const risk = ready();
-  assert.equal(reason(risk.check(0, 1, 0.5 * BTC, PRICE, 1)), 'accepted');
+  assert.equal(reason(risk.check(S(0), SD(1), Q(0.5 * BTC), P(PRICE), T(1))), 'accepted');
   assert.equal(risk.accepted, 1);
   assert.equal(
     risk.rejections.reduce((a, b) => a + b, 0),
@@ -47,7 +65,7 @@ test('risk: each refusal names its reason and is counted under it', () => {
     },
     {
       name: 'position limit',
-      setup: (r) => r.setPosition(0, 0.8 * BTC),
+      setup: (r) => r.setPosition(S(0), Q(0.8 * BTC)),
       side: 1,
       qty: 0.3 * BTC,
       expect: 'position_limit',
@@ -56,21 +74,21 @@ test('risk: each refusal names its reason and is counted under it', () => {
     {
       name: 'notional',
       // 0.9 BTC × 50 000 = 45 000 already held in a second symbol, limit 60 000.
-      setup: (r) => r.setPosition(1, -0.9 * BTC),
+      setup: (r) => r.setPosition(S(1), Q(-0.9 * BTC)),
       side: 1,
       qty: 0.4 * BTC,
       expect: 'notional_exposure',
     },
     {
       name: 'feed not live',
-      setup: (r) => r.setFeedState(0, FEED_STATES.indexOf('stale')),
+      setup: (r) => r.setFeedState(S(0), F(FEED_STATES.indexOf('stale'))),
       side: 1,
       qty: 0.1 * BTC,
       expect: 'feed_not_live',
     },
     {
       name: 'book unsynced',
-      setup: (r) => r.setBookSynced(0, false),
+      setup: (r) => r.setBookSynced(S(0), false),
       side: 1,
       qty: 0.1 * BTC,
       expect: 'book_unsynced',
@@ -79,7 +97,7 @@ test('risk: each refusal names its reason and is counted under it', () => {
   for (const c of cases) {
     const risk = ready({ max_notional_exposure: 60_000 }, 2);
     c.setup(risk);
-    const code = risk.check(0, c.side, c.qty, PRICE, 1);
+    const code = risk.check(S(0), SD(c.side), Q(c.qty), P(PRICE), T(1));
     assert.equal(reason(code), c.expect, c.name);
     assert.equal(
       risk.rejections[REJECT_REASONS.indexOf(c.expect as (typeof REJECT_REASONS)[number])],
@@ -93,20 +111,20 @@ test('risk: each refusal names its reason and is counted under it', () => {
 test('risk: checks run in order, the first failure is the reason', () => {
   const risk = ready();
   risk.setTradingState(TradingStateCode.HALTED);
-  risk.setBookSynced(0, false);
+  risk.setBookSynced(S(0), false);
   // Oversized too, but the kill switch comes first.
-  assert.equal(reason(risk.check(0, 1, 5 * BTC, PRICE, 1)), 'kill_switch');
+  assert.equal(reason(risk.check(S(0), SD(1), Q(5 * BTC), P(PRICE), T(1))), 'kill_switch');
   risk.setTradingState(TradingStateCode.ACTIVE);
-  assert.equal(reason(risk.check(0, 1, 5 * BTC, PRICE, 1)), 'position_limit');
-  assert.equal(reason(risk.check(0, 1, 0.1 * BTC, PRICE, 1)), 'book_unsynced');
+  assert.equal(reason(risk.check(S(0), SD(1), Q(5 * BTC), P(PRICE), T(1))), 'position_limit');
+  assert.equal(reason(risk.check(S(0), SD(1), Q(0.1 * BTC), P(PRICE), T(1))), 'book_unsynced');
 });
 
 test('risk: HALTED lets nothing but cancels through', () => {
   const risk = ready();
-  risk.setPosition(0, 0.5 * BTC);
+  risk.setPosition(S(0), Q(0.5 * BTC));
   risk.setTradingState(TradingStateCode.HALTED);
   assert.equal(
-    reason(risk.check(0, -1, 0.1 * BTC, PRICE, 1)),
+    reason(risk.check(S(0), SD(-1), Q(0.1 * BTC), P(PRICE), T(1))),
     'kill_switch',
     'even a reducing order',
   );
@@ -117,21 +135,29 @@ test('risk: REDUCING passes only orders that shrink |position| without flipping 
   const risk = ready();
   risk.setTradingState(TradingStateCode.REDUCING);
   assert.equal(
-    reason(risk.check(0, 1, 0.1 * BTC, PRICE, 1)),
+    reason(risk.check(S(0), SD(1), Q(0.1 * BTC), P(PRICE), T(1))),
     'reducing_only',
     'flat: nothing reduces',
   );
-  risk.setPosition(0, 0.4 * BTC);
-  assert.equal(reason(risk.check(0, 1, 0.1 * BTC, PRICE, 2)), 'reducing_only', 'adding to a long');
+  risk.setPosition(S(0), Q(0.4 * BTC));
   assert.equal(
-    reason(risk.check(0, -1, 0.5 * BTC, PRICE, 3)),
+    reason(risk.check(S(0), SD(1), Q(0.1 * BTC), P(PRICE), T(2))),
+    'reducing_only',
+    'adding to a long',
+  );
+  assert.equal(
+    reason(risk.check(S(0), SD(-1), Q(0.5 * BTC), P(PRICE), T(3))),
     'reducing_only',
     'selling past flat flips',
   );
-  assert.equal(reason(risk.check(0, -1, 0.4 * BTC, PRICE, 4)), 'accepted', 'selling to flat');
-  risk.setPosition(0, -0.3 * BTC);
   assert.equal(
-    reason(risk.check(0, 1, 0.2 * BTC, PRICE, 5)),
+    reason(risk.check(S(0), SD(-1), Q(0.4 * BTC), P(PRICE), T(4))),
+    'accepted',
+    'selling to flat',
+  );
+  risk.setPosition(S(0), Q(-0.3 * BTC));
+  assert.equal(
+    reason(risk.check(S(0), SD(1), Q(0.2 * BTC), P(PRICE), T(5))),
     'accepted',
     'buying back part of a short',
   );
@@ -142,23 +168,31 @@ test('risk: the rate limit is a token bucket on the data clock, not the wall clo
   const risk = ready({ max_orders_per_second: 10 });
   let ts = 1_700_000_000_000_000;
   for (let i = 0; i < 10; i++)
-    assert.equal(reason(risk.check(0, 1, 0.01 * BTC, PRICE, ts)), 'accepted', `burst ${i}`);
-  assert.equal(reason(risk.check(0, 1, 0.01 * BTC, PRICE, ts)), 'rate_limit');
+    assert.equal(
+      reason(risk.check(S(0), SD(1), Q(0.01 * BTC), P(PRICE), T(ts))),
+      'accepted',
+      `burst ${i}`,
+    );
+  assert.equal(reason(risk.check(S(0), SD(1), Q(0.01 * BTC), P(PRICE), T(ts))), 'rate_limit');
   ts += 99_999;
   assert.equal(
-    reason(risk.check(0, 1, 0.01 * BTC, PRICE, ts)),
+    reason(risk.check(S(0), SD(1), Q(0.01 * BTC), P(PRICE), T(ts))),
     'rate_limit',
     '1 µs short of a token',
   );
   ts += 1;
-  assert.equal(reason(risk.check(0, 1, 0.01 * BTC, PRICE, ts)), 'accepted', 'exactly 100 ms later');
-  assert.equal(reason(risk.check(0, 1, 0.01 * BTC, PRICE, ts)), 'rate_limit');
+  assert.equal(
+    reason(risk.check(S(0), SD(1), Q(0.01 * BTC), P(PRICE), T(ts))),
+    'accepted',
+    'exactly 100 ms later',
+  );
+  assert.equal(reason(risk.check(S(0), SD(1), Q(0.01 * BTC), P(PRICE), T(ts))), 'rate_limit');
   // A refusal for another reason spends no token.
-  risk.setBookSynced(0, false);
+  risk.setBookSynced(S(0), false);
   ts += 100_000;
-  assert.equal(reason(risk.check(0, 1, 0.01 * BTC, PRICE, ts)), 'book_unsynced');
-  risk.setBookSynced(0, true);
-  assert.equal(reason(risk.check(0, 1, 0.01 * BTC, PRICE, ts)), 'accepted');
+  assert.equal(reason(risk.check(S(0), SD(1), Q(0.01 * BTC), P(PRICE), T(ts))), 'book_unsynced');
+  risk.setBookSynced(S(0), true);
+  assert.equal(reason(risk.check(S(0), SD(1), Q(0.01 * BTC), P(PRICE), T(ts))), 'accepted');
   assert.equal(risk.rejections[REJECT_REASONS.indexOf('rate_limit')], 3);
 });
 
@@ -179,8 +213,8 @@ test('token bucket: capacity, refill, time going backwards, live rate change', (
 
 test('risk: live limit change applies to the next check', () => {
   const risk = ready();
-  assert.equal(reason(risk.check(0, 1, 0.5 * BTC, PRICE, 1)), 'accepted');
+  assert.equal(reason(risk.check(S(0), SD(1), Q(0.5 * BTC), P(PRICE), T(1))), 'accepted');
   risk.setLimits(limits({ max_order_size: 0.2, max_orders_per_second: 100 }));
-  assert.equal(reason(risk.check(0, 1, 0.5 * BTC, PRICE, 2)), 'order_size');
-  assert.equal(reason(risk.check(0, 1, 0.2 * BTC, PRICE, 3)), 'accepted');
+  assert.equal(reason(risk.check(S(0), SD(1), Q(0.5 * BTC), P(PRICE), T(2))), 'order_size');
+  assert.equal(reason(risk.check(S(0), SD(1), Q(0.2 * BTC), P(PRICE), T(3))), 'accepted');
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { MarketRecord, OrderRecord } from '../../../shared/records.js';
+import { MarketRecord, MarketUpdate, OrderRecord } from '../../../shared/records.js';
 import {
   DEFAULT_RISK_LIMITS,
   DEFAULT_STRATEGY_PARAMS,
@@ -61,16 +61,12 @@ function ringReceiveStage(): BenchStage {
       };
       fill();
       let sink = 0;
+      const view = new MarketUpdate();
       const samples = measureBatched(
         FAST,
         () => {
-          const at = ring.peek();
-          const r = ring.records;
-          sink +=
-            r[at]! +
-            r[at + MarketRecord.SEQ]! +
-            r[at + MarketRecord.TS_US]! +
-            r[at + MarketRecord.BID_PRICE]!;
+          const r = view.at(ring.records, ring.peek());
+          sink += r.kind + r.seq + r.tsUs + r.bidPrice(0);
           ring.release();
         },
         fill,

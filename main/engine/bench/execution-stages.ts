@@ -3,12 +3,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validateConfig } from '../../../shared/config.js';
 import {
-  MarketKind,
+  asOrderId,
+  asPrice,
+  asQty,
+  asSymbolIndex,
+  asTimestampUs,
+  OrderTypeCode,
+} from '../../../shared/domain.js';
+import {
+  FillRow,
+  MarketHeader,
   MarketRecord,
+  MarketUpdate,
+  OrderCommand,
   OrderCommandKind,
   OrderRecord,
   PersistRecord,
-  TradeRecord,
+  TradeUpdate,
 } from '../../../shared/records.js';
 import { monoNowNs } from '../core/clock.js';
 import { Rng } from '../core/rng.js';
@@ -29,18 +40,20 @@ const LOT = 1_000_000; // 0.01 BTC
 const benchConfig = () =>
   validateConfig({ execution: { taker_fee_bps: 1, maker_fee_bps: 0.5, fill_probability: 0.1 } });
 
-function book(ts: number, mid: number): Float64Array {
-  const rec = new Float64Array(MarketRecord.SLOTS);
-  rec[MarketRecord.KIND] = MarketKind.BOOK;
-  rec[MarketRecord.TS_US] = ts;
-  rec[MarketRecord.SYNCED] = 1;
-  rec[MarketRecord.BID_COUNT] = 20;
-  rec[MarketRecord.ASK_COUNT] = 20;
+const bookOut = new MarketUpdate();
+
+function book(
+  ts: number,
+  mid: number,
+  rec: Float64Array = new Float64Array(MarketRecord.SLOTS),
+): Float64Array {
+  const update = bookOut.begin(rec, 0, asSymbolIndex(0), 0, asTimestampUs(ts), 0);
+  update.synced = true;
+  update.bidCount = 20;
+  update.askCount = 20;
   for (let i = 0; i < 20; i++) {
-    rec[MarketRecord.BID_PRICE + i] = mid - (i + 1) * 1_000_000;
-    rec[MarketRecord.BID_QTY + i] = LOT * (1 + (i % 3));
-    rec[MarketRecord.ASK_PRICE + i] = mid + (i + 1) * 1_000_000;
-    rec[MarketRecord.ASK_QTY + i] = LOT * (1 + (i % 3));
+    update.setBid(i, asPrice(mid - (i + 1) * 1_000_000), asQty(LOT * (1 + (i % 3))));
+    update.setAsk(i, asPrice(mid + (i + 1) * 1_000_000), asQty(LOT * (1 + (i % 3))));
   }
   return rec;
 }
@@ -64,21 +77,23 @@ function fillSimulationStage(): BenchStage {
     measure() {
       const b = broker();
       const bookRec = book(1, BTC);
+      const bookHeader = new MarketHeader().at(bookRec, 0);
+      let bookTs = 1;
       const order = new Float64Array(OrderRecord.SLOTS);
-      order[OrderRecord.KIND] = OrderCommandKind.NEW;
-      order[OrderRecord.TYPE] = 0;
-      order[OrderRecord.QTY] = LOT * 4; // 1 + 2 + 1 lots over three levels
+      const cmd = new OrderCommand().begin(order, 0, OrderCommandKind.NEW);
+      cmd.type = OrderTypeCode.MARKET;
+      cmd.qty = asQty(LOT * 4); // 1 + 2 + 1 lots over three levels
       b.onMarket(bookRec, 0);
       return measureBatched(
         { warmup: 20_000, samples: 20_000, batch: 1 },
         (i) => {
-          order[OrderRecord.ORDER_ID] = i + 1;
-          order[OrderRecord.SIDE] = i % 2 === 0 ? 1 : -1; // the position swings, never grows
-          order[OrderRecord.TS_US] = bookRec[MarketRecord.TS_US]!;
+          cmd.orderId = asOrderId(i + 1);
+          cmd.side = i % 2 === 0 ? 1 : -1; // the position swings, never grows
+          cmd.tsUs = asTimestampUs(bookTs);
           b.onOrder(order, 0);
         },
         () => {
-          bookRec[MarketRecord.TS_US]!++;
+          bookHeader.tsUs = asTimestampUs(++bookTs);
           b.onMarket(bookRec, 0);
         },
       );
@@ -98,28 +113,28 @@ function restingOrdersStage(): BenchStage {
       const bookRec = book(1, BTC);
       b.onMarket(bookRec, 0);
       const order = new Float64Array(OrderRecord.SLOTS);
-      order[OrderRecord.KIND] = OrderCommandKind.NEW;
-      order[OrderRecord.TYPE] = 1;
-      order[OrderRecord.SIDE] = 1;
-      order[OrderRecord.PRICE] = BTC - 1_000_000;
-      order[OrderRecord.QTY] = 1;
+      const cmd = new OrderCommand().begin(order, 0, OrderCommandKind.NEW);
+      cmd.type = OrderTypeCode.LIMIT;
+      cmd.side = 1;
+      cmd.price = asPrice(BTC - 1_000_000);
+      cmd.qty = asQty(1);
       let nextId = 1;
       const refill = (): void => {
         while (b.openOrders().length < 10) {
-          order[OrderRecord.ORDER_ID] = nextId++;
+          cmd.orderId = asOrderId(nextId++);
           b.onOrder(order, 0);
         }
       };
       refill();
       const trade = new Float64Array(MarketRecord.SLOTS);
-      trade[MarketRecord.KIND] = MarketKind.TRADE;
-      trade[TradeRecord.PRICE] = BTC - 1_000_000;
-      trade[TradeRecord.QTY] = LOT / 100;
+      const print = new TradeUpdate();
       let ts = 2;
       return measureBatched(
         { warmup: 5_000, samples: 5_000, batch: 1 },
         () => {
-          trade[MarketRecord.TS_US] = ts++;
+          const t = print.begin(trade, 0, asSymbolIndex(0), 0, asTimestampUs(ts++), 0);
+          t.price = asPrice(BTC - 1_000_000);
+          t.qty = asQty(LOT / 100);
           b.onMarket(trade, 0);
         },
         refill,
@@ -176,19 +191,19 @@ function persistenceStage(): BenchStage {
           batchRows: 1000,
         });
         const row = new Float64Array(PersistRecord.SLOTS);
-        row[PersistRecord.KIND] = 2; // PersistKind.FILL
-        row[PersistRecord.SIDE] = 1;
-        row[PersistRecord.ORDER_ID] = 1;
-        row[PersistRecord.PRICE] = BTC;
-        row[PersistRecord.QTY] = LOT;
-        row[PersistRecord.AMOUNT_C] = BTC;
+        const fill = new FillRow().begin(row, 0);
+        fill.side = 1;
+        fill.orderId = asOrderId(1);
+        fill.price = asPrice(BTC);
+        fill.qty = asQty(LOT);
+        fill.positionAvgCost = asPrice(BTC);
         let tradeId = 1;
         const samples = new Float64Array(60);
         for (let s = -10; s < samples.length; s++) {
           for (let r = 0; r < BATCH_ROWS; r++) {
-            row[PersistRecord.TRADE_ID] = tradeId;
-            row[PersistRecord.TS_US] = 1_752_000_000_000_000 + tradeId;
-            row[PersistRecord.AMOUNT_B] = tradeId * LOT;
+            fill.tradeId = tradeId;
+            fill.tsUs = asTimestampUs(1_752_000_000_000_000 + tradeId);
+            fill.positionQty = asQty(tradeId * LOT);
             tradeId++;
             writer.writeRecord(row, 0);
           }

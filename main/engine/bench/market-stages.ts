@@ -1,5 +1,5 @@
 import { FIXED_SCALE } from '../../../shared/domain.js';
-import { MarketRecord } from '../../../shared/records.js';
+import { MarketHeader } from '../../../shared/records.js';
 import { Rng } from '../core/rng.js';
 import { BookSync } from '../market/book-sync.js';
 import { DepthSnapshot } from '../market/depth-snapshot.js';
@@ -170,10 +170,11 @@ function pipelineStage(): BenchStage {
     note: 'MarketPipeline.onFrame on a Buffer: everything the market-data thread does before the ring send; each call timed',
     measure: () => {
       let emitted = 0;
+      const header = new MarketHeader();
       const pipeline = new MarketPipeline(
         ['BTCUSDT'],
         {},
-        (record) => (emitted += record[MarketRecord.KIND]!),
+        (record) => (emitted += header.at(record, 0).kind),
       );
       const bids = Array.from({ length: 200 }, (_, i) => [
         decimal8((MID_TICKS - 1 - i) * TICK),

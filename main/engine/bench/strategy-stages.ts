@@ -6,14 +6,22 @@ import {
   DEFAULT_STRATEGY_PARAMS,
   validateConfig,
 } from '../../../shared/config.js';
-import { FIXED_SCALE, symbolSpecFor } from '../../../shared/domain.js';
 import {
-  MarketKind,
+  FIXED_SCALE,
+  asPrice,
+  asQty,
+  asSymbolIndex,
+  asTimestampUs,
+  symbolSpecFor,
+} from '../../../shared/domain.js';
+import {
+  MarketHeader,
   MarketRecord,
+  MarketUpdate,
   MAX_LEVELS,
   OrderRecord,
   PersistRecord,
-  TradeRecord,
+  TradeUpdate,
 } from '../../../shared/records.js';
 import { monoNowNs } from '../core/clock.js';
 import { Rng } from '../core/rng.js';
@@ -42,28 +50,27 @@ const BOOK_POOL = 1024;
 
 /**
  * A pool of full books (20 levels a side) following a random walk, so the extractors see
- * changing mids, imbalances and depths as they would live; the bench rewrites only TS_US.
+ * changing mids, imbalances and depths as they would live; the bench rewrites only tsUs.
  */
 function bookPool(seed: number): Float64Array {
   const rng = new Rng(seed);
   const pool = new Float64Array(BOOK_POOL * MarketRecord.SLOTS);
+  const book = new MarketUpdate();
   let mid = 60_000;
   for (let k = 0; k < BOOK_POOL; k++) {
     const off = k * MarketRecord.SLOTS;
     mid += rng.normal() * 0.5;
     const bestBid = Math.round((mid - 0.005) * 100) / 100;
-    pool[off + MarketRecord.KIND] = MarketKind.BOOK;
-    pool[off + MarketRecord.SEQ] = k + 1;
-    pool[off + MarketRecord.SYNCED] = 1;
-    pool[off + MarketRecord.BID_COUNT] = MAX_LEVELS;
-    pool[off + MarketRecord.ASK_COUNT] = MAX_LEVELS;
+    book.begin(pool, off, asSymbolIndex(0), k + 1, asTimestampUs(0), 0);
+    book.synced = true;
+    book.bidCount = MAX_LEVELS;
+    book.askCount = MAX_LEVELS;
     for (let i = 0; i < MAX_LEVELS; i++) {
-      pool[off + MarketRecord.BID_PRICE + i] = Math.round((bestBid - i * 0.01) * FIXED_SCALE);
-      pool[off + MarketRecord.ASK_PRICE + i] = Math.round(
-        (bestBid + 0.01 + i * 0.01) * FIXED_SCALE,
-      );
-      pool[off + MarketRecord.BID_QTY + i] = (1 + rng.int(200_000)) * 1000;
-      pool[off + MarketRecord.ASK_QTY + i] = (1 + rng.int(200_000)) * 1000;
+      // Draw order kept: bid qty, then ask qty.
+      const bidQty = asQty((1 + rng.int(200_000)) * 1000);
+      const askQty = asQty((1 + rng.int(200_000)) * 1000);
+      book.setBid(i, asPrice(Math.round((bestBid - i * 0.01) * FIXED_SCALE)), bidQty);
+      book.setAsk(i, asPrice(Math.round((bestBid + 0.01 + i * 0.01) * FIXED_SCALE)), askQty);
     }
   }
   return pool;
@@ -79,15 +86,16 @@ function featureStage(): BenchStage {
       const pool = bookPool(1);
       const set = new FeatureSet(DEFAULT_STRATEGY_PARAMS);
       const trade = new Float64Array(MarketRecord.SLOTS);
-      trade[MarketRecord.KIND] = MarketKind.TRADE;
-      trade[TradeRecord.PRICE] = 60_000 * FIXED_SCALE;
-      trade[TradeRecord.QTY] = 0.01 * FIXED_SCALE;
+      const print = new TradeUpdate().begin(trade, 0, asSymbolIndex(0), 0, asTimestampUs(0), 0);
+      print.price = asPrice(60_000 * FIXED_SCALE);
+      print.qty = asQty(0.01 * FIXED_SCALE);
+      const header = new MarketHeader();
       return measureBatched(PER_CALL, (i) => {
         const off = (i % BOOK_POOL) * MarketRecord.SLOTS;
-        trade[MarketRecord.TS_US] = i * TICK_US - 1;
-        trade[TradeRecord.IS_BUYER_MAKER] = i & 1;
+        print.tsUs = asTimestampUs(i * TICK_US - 1);
+        print.isBuyerMaker = (i & 1) === 1;
         set.onTrade(trade, 0);
-        pool[off + MarketRecord.TS_US] = i * TICK_US;
+        header.at(pool, off).tsUs = asTimestampUs(i * TICK_US);
         set.onBook(pool, off);
       });
     },
@@ -131,13 +139,21 @@ function riskStage(): BenchStage {
     measure: () => {
       const risk = new RiskValidator(4, { ...DEFAULT_RISK_LIMITS, max_orders_per_second: 10_000 });
       for (let s = 0; s < 4; s++) {
-        risk.setBookSynced(s, true);
-        risk.setMark(s, 60_000);
+        risk.setBookSynced(asSymbolIndex(s), true);
+        risk.setMark(asSymbolIndex(s), 60_000);
       }
+      const qty = asQty(1_000_000);
+      const price = asPrice(6_000_000_000_000);
       let sink = 0;
       const samples = measureBatched(FAST, (i) => {
         // 100 µs of data time per order keeps the 10 000/s bucket topped up.
-        sink += risk.check(i & 3, i & 1 ? 1 : -1, 1_000_000, 6_000_000_000_000, i * 100);
+        sink += risk.check(
+          asSymbolIndex(i & 3),
+          i & 1 ? 1 : -1,
+          qty,
+          price,
+          asTimestampUs(i * 100),
+        );
       });
       if (risk.accepted === 0 || Number.isNaN(sink))
         throw new Error('risk bench: nothing was accepted');
@@ -164,11 +180,14 @@ function orderStage(): BenchStage {
       });
       factory.setSizing(DEFAULT_STRATEGY_PARAMS, DEFAULT_RISK_LIMITS);
       const out = new Float64Array(OrderRecord.SLOTS);
+      const book = new MarketUpdate();
+      const symbol = asSymbolIndex(0);
       return measureBatched(FAST, (i) => {
         const off = (i % BOOK_POOL) * MarketRecord.SLOTS;
         const strength = i & 1 ? 0.7 : -0.7;
-        if (factory.plan(0, strength, 0, pool, off))
-          factory.write(out, 0, 0, pool, off, strength, 0.8);
+        const update = book.read(pool, off);
+        if (factory.plan(symbol, strength, 0, update))
+          factory.write(out, 0, symbol, update, strength, 0.8);
       });
     },
   };
@@ -199,11 +218,12 @@ function tickStage(): BenchStage {
       });
       const orderOut = new Float64Array(OrderRecord.SLOTS);
       const signalOut = new Float64Array(PersistRecord.SLOTS);
+      const header = new MarketHeader();
       return measureBatched(PER_CALL, (i) => {
         const off = (i % BOOK_POOL) * MarketRecord.SLOTS;
-        pool[off + MarketRecord.TS_US] = i * TICK_US;
+        header.at(pool, off).tsUs = asTimestampUs(i * TICK_US);
         // Alternate the position so sizing keeps producing orders.
-        core.setPosition(0, i & 1 ? 50_000_000 : -50_000_000);
+        core.setPosition(asSymbolIndex(0), asQty(i & 1 ? 50_000_000 : -50_000_000));
         core.onMarket(pool, off, orderOut, signalOut);
       });
     },

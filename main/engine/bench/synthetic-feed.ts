@@ -1,6 +1,7 @@
 import { validateConfig, type Config } from '../../../shared/config.js';
 import { formatFixed, FIXED_SCALE } from '../../../shared/domain.js';
-import { MarketKind, MarketRecord, OrderRecord, PersistRecord } from '../../../shared/records.js';
+import { asSymbolIndex } from '../../../shared/domain.js';
+import { MarketHeader, MarketKind, OrderRecord, PersistRecord } from '../../../shared/records.js';
 import { monoNowUs } from '../core/clock.js';
 import { Rng } from '../core/rng.js';
 import { PaperBroker } from '../execution/paper-broker.js';
@@ -90,14 +91,16 @@ export function runSyntheticChain(count: number, hooks: SyntheticChainHooks = {}
   const signalOut = new Float64Array(PersistRecord.SLOTS);
   let frame = 0;
   let orders = 0;
+  const header = new MarketHeader();
+  const btc = asSymbolIndex(0);
   const pipeline = new MarketPipeline(symbols, {}, (record) => {
     broker.onMarket(record, 0);
-    core.setPosition(0, broker.position(0));
+    core.setPosition(btc, broker.position(btc));
     const flags = core.onMarket(record, 0, orderOut, signalOut);
     if ((flags & StrategyOutput.ORDER) !== 0) {
       broker.onOrder(orderOut, 0);
       orders++;
-      if (record[MarketRecord.KIND] === MarketKind.BOOK) hooks.afterOrder?.(frame);
+      if (header.at(record, 0).kind === MarketKind.BOOK) hooks.afterOrder?.(frame);
     }
   });
   const { snapshot, frames } = syntheticFeed(count);

@@ -260,8 +260,9 @@ export class ControlBlock {
   // ---- trading state (the kill switch) -----------------------------------------------
 
   /** TradingStateCode: ACTIVE 0, REDUCING 1, HALTED 2. Read before every order. */
-  tradingState(): number {
-    return Atomics.load(this.stateWords, TRADING_STATE);
+  tradingState(): TradingStateCode {
+    // Only setTradingState writes the word, and it admits nothing but a TradingStateCode.
+    return Atomics.load(this.stateWords, TRADING_STATE) as TradingStateCode;
   }
 
   /** Sets the trading state; returns the previous one. */

@@ -38,7 +38,7 @@ export class SnapshotView {
   imbalanceE9 = 0;
   /** Spread in basis points × 100, an integer. */
   spreadBpsE2 = 0;
-  /** The book update sequence (MarketRecord.SEQ) this snapshot came from. */
+  /** The book update sequence (MarketUpdate.seq) this snapshot came from. */
   sequence = 0;
 }
 

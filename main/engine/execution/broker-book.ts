@@ -1,4 +1,4 @@
-import { MAX_LEVELS, MarketRecord } from '../../../shared/records.js';
+import { MAX_LEVELS, type MarketUpdate } from '../../../shared/records.js';
 
 /**
  * The broker's copy of one symbol's top-20 book, as the last BOOK record showed it, plus
@@ -22,26 +22,26 @@ export class BrokerBook {
   seq = -1;
   tsUs = 0;
 
-  /** Copies a MarketKind.BOOK record (levels best first). */
-  load(rec: Float64Array, off: number): void {
-    const bids = Math.min(MAX_LEVELS, Math.max(0, rec[off + MarketRecord.BID_COUNT]! | 0));
-    const asks = Math.min(MAX_LEVELS, Math.max(0, rec[off + MarketRecord.ASK_COUNT]! | 0));
+  /** Copies a BOOK record (levels best first). */
+  load(update: MarketUpdate): void {
+    const bids = Math.min(MAX_LEVELS, Math.max(0, update.bidCount | 0));
+    const asks = Math.min(MAX_LEVELS, Math.max(0, update.askCount | 0));
     for (let i = 0; i < bids; i++) {
-      this.bidPx[i] = rec[off + MarketRecord.BID_PRICE + i]!;
-      this.bidQty[i] = rec[off + MarketRecord.BID_QTY + i]!;
+      this.bidPx[i] = update.bidPrice(i);
+      this.bidQty[i] = update.bidQty(i);
     }
     for (let i = 0; i < asks; i++) {
-      this.askPx[i] = rec[off + MarketRecord.ASK_PRICE + i]!;
-      this.askQty[i] = rec[off + MarketRecord.ASK_QTY + i]!;
+      this.askPx[i] = update.askPrice(i);
+      this.askQty[i] = update.askQty(i);
     }
     this.bidTaken.fill(0);
     this.askTaken.fill(0);
     this.bidCount = bids;
     this.askCount = asks;
-    this.synced = rec[off + MarketRecord.SYNCED] === 1;
+    this.synced = update.synced;
     this.hasBook = true;
-    this.seq = rec[off + MarketRecord.SEQ]!;
-    this.tsUs = rec[off + MarketRecord.TS_US]!;
+    this.seq = update.seq;
+    this.tsUs = update.tsUs;
   }
 
   /** Best displayed price on a side (`side` of the RESTING liquidity: +1 bids, -1 asks); NaN if empty. */

@@ -13,7 +13,7 @@ const TWO = BigInt(2);
  * `numerator / denominator` rounded half away from zero (0.5 → 1, -0.5 → -1): the rule a
  * ledger uses, symmetric for gains and losses. `denominator` must be positive.
  */
-export function divRoundHalfAway(numerator: bigint, denominator: bigint): bigint {
+function divRoundHalfAway(numerator: bigint, denominator: bigint): bigint {
   if (numerator >= ZERO) return (TWO * numerator + denominator) / (TWO * denominator);
   return -((TWO * -numerator + denominator) / (TWO * denominator));
 }
@@ -34,7 +34,7 @@ export function divFloor(numerator: bigint, denominator: bigint): bigint {
  * A rate in basis points (a config double such as 7.5) as an exact integer count of
  * 1e-6 bp: the precision every fee and slippage computation here works to.
  */
-export const MICRO_BPS_PER_BP = 1_000_000;
+const MICRO_BPS_PER_BP = 1_000_000;
 export const microBps = (bps: number): number => Math.round(bps * MICRO_BPS_PER_BP);
 /** 1e4 bp per unit × 1e6 micro-bp per bp. */
 export const MICRO_BPS_PER_UNIT = BigInt(10_000 * MICRO_BPS_PER_BP);

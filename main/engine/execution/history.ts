@@ -1,3 +1,12 @@
+import type {
+  OrderId,
+  Price,
+  Qty,
+  SideCode,
+  SymbolIndex,
+  TimestampUs,
+} from '../../../shared/domain.js';
+import type { LiquidityCode } from './fee-model.js';
 import { isTerminalStatus, type OrderPool, type PaperOrder } from './paper-order.js';
 
 /**
@@ -47,16 +56,16 @@ export class RecentOrders {
 /** One fill as the broker remembers it for the window (preallocated, overwritten in a ring). */
 export class FillSlot {
   tradeId = 0;
-  orderId = 0;
+  orderId = 0 as OrderId;
   strategy = 0;
-  symbol = 0;
-  side = 1;
-  price = 0;
-  qty = 0;
-  tsUs = 0;
+  symbol = 0 as SymbolIndex;
+  side: SideCode = 1;
+  price = 0 as Price;
+  qty = 0 as Qty;
+  tsUs = 0 as TimestampUs;
+  /** 1e-8 quote units. */
   fee = 0;
-  /** Liquidity code (positions.ts). */
-  liquidity = 0;
+  liquidity: LiquidityCode = 0;
 }
 
 export class RecentFills {
@@ -66,6 +75,29 @@ export class RecentFills {
 
   constructor(readonly capacity: number) {
     this.ring = Array.from({ length: capacity }, () => new FillSlot());
+  }
+
+  /** Remembers one fill of `order` (overwriting the oldest when full). */
+  record(
+    order: PaperOrder,
+    tradeId: number,
+    price: Price,
+    qty: Qty,
+    tsUs: TimestampUs,
+    fee: number,
+    liquidity: LiquidityCode,
+  ): void {
+    const slot = this.claim();
+    slot.tradeId = tradeId;
+    slot.orderId = order.orderId;
+    slot.strategy = order.strategy;
+    slot.symbol = order.symbol;
+    slot.side = order.side;
+    slot.price = price;
+    slot.qty = qty;
+    slot.tsUs = tsUs;
+    slot.fee = fee;
+    slot.liquidity = liquidity;
   }
 
   /** The slot to overwrite with the next fill. */

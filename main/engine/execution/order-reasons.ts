@@ -1,7 +1,7 @@
 import { REJECT_REASONS } from '../../../shared/domain.js';
 
 /**
- * Why an order was rejected or cancelled, as it travels in a PersistRecord (AMOUNT_D, an
+ * Why an order was rejected or cancelled, as it travels in an OrderRow (`reason`, an
  * index here; -1 = no reason) and lands in `orders.reason` as text. The risk check's
  * REJECT_REASONS come first with their own indices; the broker's own reasons follow.
  */
@@ -32,7 +32,7 @@ export function orderReasonIndex(reason: OrderReason): number {
   return INDEX.get(reason)!;
 }
 
-/** Text for an AMOUNT_D value; null for -1; throws on an index no reason has. */
+/** Text for an OrderRow `reason`; null for -1; throws on an index no reason has. */
 export function orderReasonText(index: number): OrderReason | null {
   if (index === NO_REASON) return null;
   const reason = ORDER_REASONS[index];

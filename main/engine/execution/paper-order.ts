@@ -1,36 +1,34 @@
+import {
+  OrderStatusCode,
+  OrderTypeCode,
+  type OrderId,
+  type Price,
+  type Qty,
+  type SideCode,
+  type SymbolIndex,
+  type TimestampUs,
+} from '../../../shared/domain.js';
 import type { QueueSlot } from './queue-model.js';
 import { NO_REASON } from './order-reasons.js';
 
-/** ORDER_STATUSES indices, named for the broker's state machine. */
-export const Status = {
-  PENDING: 0,
-  OPEN: 1,
-  PARTIALLY_FILLED: 2,
-  FILLED: 3,
-  CANCELLED: 4,
-  REJECTED: 5,
-} as const;
-
 /** ORDER_TYPES indices. */
-export const Type = { MARKET: 0, LIMIT: 1, POST_ONLY: 2, IOC: 3, FOK: 4 } as const;
-
-export const isTerminalStatus = (status: number): boolean => status >= Status.FILLED;
+export const Type = OrderTypeCode;
+export { isTerminalStatus } from './order-state.js';
 
 /**
  * One paper order. Objects are pooled and reused (reset() clears every field), so taking
  * an order allocates nothing once the pool is warm.
  */
 export class PaperOrder implements QueueSlot {
-  orderId = 0;
+  orderId = 0 as OrderId;
   strategy = 0;
-  symbol = 0;
-  /** +1 buy, -1 sell. */
-  side = 1;
-  type: number = Type.LIMIT;
-  /** Limit price, 1e-8 units; 0 for a market order. */
-  price = 0;
-  qty = 0;
-  filledQty = 0;
+  symbol = 0 as SymbolIndex;
+  side: SideCode = 1;
+  type: OrderTypeCode = Type.LIMIT;
+  /** Limit price; 0 for a market order. */
+  price = 0 as Price;
+  qty = 0 as Qty;
+  filledQty = 0 as Qty;
   /**
    * Σ fill price × fill qty as a double: only for the displayed average fill price, which
    * is rounded to 1e-8 (relative error ~1e-16, far below that rounding).
@@ -38,11 +36,12 @@ export class PaperOrder implements QueueSlot {
   filledNotional = 0;
   /** Fees on this order's fills, 1e-8 quote units. */
   fees = 0;
-  status: number = Status.PENDING;
-  reason = NO_REASON;
-  createdUs = 0;
-  updatedUs = 0;
-  /** When the order reaches the simulated exchange: TS_US + latency_us. */
+  status: OrderStatusCode = OrderStatusCode.PENDING;
+  /** ORDER_REASONS index, NO_REASON (−1) for none. */
+  reason: number = NO_REASON;
+  createdUs = 0 as TimestampUs;
+  updatedUs = 0 as TimestampUs;
+  /** When the order reaches the simulated exchange: its send time + the latency model's delay. */
   arrivalUs = 0;
   clientId0 = 0;
   clientId1 = 0;
@@ -59,30 +58,30 @@ export class PaperOrder implements QueueSlot {
   /** Still referenced by the recent-orders history (not returned to the pool yet). */
   inHistory = false;
 
-  get remaining(): number {
-    return this.qty - this.filledQty;
+  get remaining(): Qty {
+    return (this.qty - this.filledQty) as Qty;
   }
 
   /** Average fill price rounded to an integer 1e-8 unit; 0 before any fill. */
-  avgFillPrice(): number {
-    return this.filledQty > 0 ? Math.round(this.filledNotional / this.filledQty) : 0;
+  avgFillPrice(): Price {
+    return (this.filledQty > 0 ? Math.round(this.filledNotional / this.filledQty) : 0) as Price;
   }
 
   reset(): void {
-    this.orderId = 0;
+    this.orderId = 0 as OrderId;
     this.strategy = 0;
-    this.symbol = 0;
+    this.symbol = 0 as SymbolIndex;
     this.side = 1;
     this.type = Type.LIMIT;
-    this.price = 0;
-    this.qty = 0;
-    this.filledQty = 0;
+    this.price = 0 as Price;
+    this.qty = 0 as Qty;
+    this.filledQty = 0 as Qty;
     this.filledNotional = 0;
     this.fees = 0;
-    this.status = Status.PENDING;
+    this.status = OrderStatusCode.PENDING;
     this.reason = NO_REASON;
-    this.createdUs = 0;
-    this.updatedUs = 0;
+    this.createdUs = 0 as TimestampUs;
+    this.updatedUs = 0 as TimestampUs;
     this.arrivalUs = 0;
     this.clientId0 = 0;
     this.clientId1 = 0;

@@ -1,11 +1,6 @@
 import { FIXED_SCALE } from '../../../shared/domain.js';
-import {
-  MICRO_BPS_PER_UNIT,
-  microBps,
-  mulDivRoundHalfAway,
-  mulMulDivRoundHalfAway,
-  weightedMean,
-} from './fixed-math.js';
+import { BpsFeeModel, type FeeModel, type FeeRates, type LiquidityCode } from './fee-model.js';
+import { mulDivRoundHalfAway, weightedMean } from './fixed-math.js';
 
 /**
  * Positions and PnL per (strategy, symbol), by the AVERAGE-COST method, in exact integers:
@@ -19,8 +14,9 @@ import {
  *   a short), rounded half away from zero to 1e-8 quote units; the average is unchanged.
  * - a fill larger than the position FLIPS it: the whole position closes at the fill price
  *   (realizing as above), and the rest opens a new position at the fill price.
- * - fees: notional × maker_fee_bps or taker_fee_bps / 1e4, rounded half away from zero to
- *   1e-8 quote, subtracted from realized PnL (a negative rate is a rebate and adds).
+ * - fees: the FeeModel's (fee-model.ts: notional × maker_fee_bps or taker_fee_bps / 1e4,
+ *   rounded half away from zero to 1e-8 quote), subtracted from realized PnL (a negative
+ *   rate is a rebate and adds).
  * - unrealized PnL: (mark − avg) × quantity, marked to the mid; a float, for display.
  *
  * Products of price × quantity exceed 2^53; fixed-math.ts rounds them exactly anyway,
@@ -29,8 +25,7 @@ import {
  * in the common case and never uses decimal.js.
  */
 
-export const Liquidity = { MAKER: 0, TAKER: 1 } as const;
-export type LiquidityCode = (typeof Liquidity)[keyof typeof Liquidity];
+export { Liquidity, type FeeRates, type LiquidityCode } from './fee-model.js';
 
 export class PositionState {
   /** Signed quantity, 1e-8 base units. */
@@ -56,18 +51,9 @@ export interface FillOutcome {
   realizedDelta: number;
 }
 
-export interface FeeRates {
-  readonly makerFeeBps: number;
-  readonly takerFeeBps: number;
-}
-
-/** 1e-8 quote units: notional (price × qty) is in 1e-16, fee rates in 1e-6 bp (1e18, exact in a double). */
-const FEE_DENOMINATOR = FIXED_SCALE * Number(MICRO_BPS_PER_UNIT);
-
 export class PositionBook {
   private readonly states: PositionState[];
-  private makerMicroBps = 0;
-  private takerMicroBps = 0;
+  private feeModel: FeeModel;
   private readonly outcome: FillOutcome = {
     qtyAfter: 0,
     avgCostAfter: 0,
@@ -79,19 +65,18 @@ export class PositionBook {
   constructor(
     readonly strategyCount: number,
     readonly symbolCount: number,
-    fees: FeeRates,
+    fees: FeeRates | FeeModel,
   ) {
     if (!Number.isInteger(strategyCount) || strategyCount < 1)
       throw new Error(`strategy count must be a positive integer, got ${strategyCount}`);
     if (!Number.isInteger(symbolCount) || symbolCount < 1)
       throw new Error(`symbol count must be a positive integer, got ${symbolCount}`);
     this.states = Array.from({ length: strategyCount * symbolCount }, () => new PositionState());
-    this.setFees(fees);
+    this.feeModel = 'fee' in fees ? fees : new BpsFeeModel(fees);
   }
 
-  setFees(fees: FeeRates): void {
-    this.makerMicroBps = microBps(fees.makerFeeBps);
-    this.takerMicroBps = microBps(fees.takerFeeBps);
+  setFees(fees: FeeRates | FeeModel): void {
+    this.feeModel = 'fee' in fees ? fees : new BpsFeeModel(fees);
   }
 
   get(strategy: number, symbol: number): Readonly<PositionState> {
@@ -151,8 +136,7 @@ export class PositionBook {
     liquidity: LiquidityCode,
   ): FillOutcome {
     const state = this.state(strategy, symbol);
-    const rate = liquidity === Liquidity.MAKER ? this.makerMicroBps : this.takerMicroBps;
-    const fee = rate === 0 ? 0 : mulMulDivRoundHalfAway(price, qty, rate, FEE_DENOMINATOR);
+    const fee = this.feeModel.fee(price, qty, liquidity);
     const held = state.qty;
     let realizedDelta = -fee;
     if (held === 0 || held > 0 === side > 0) {

@@ -90,3 +90,56 @@ export function queuePosition(slot: QueueSlot): number {
   if (!(slot.levelQty > 0) || !Number.isFinite(slot.ahead)) return 0;
   return Math.max(0, 1 - slot.ahead / slot.levelQty);
 }
+
+/**
+ * Where a resting order stands in its level's queue, as hftbacktest's `QueueModel` trait:
+ * the matching engine tells it what the market did at the order's price and asks how
+ * much reached the order. Implementations keep their state on the order (QueueSlot), so
+ * one model serves every order of a symbol without allocating.
+ */
+export interface QueueModel {
+  /** The order joins its level, which shows `displayed` (NaN when not visible). */
+  join(slot: QueueSlot, displayed: number): void;
+  /** A trade of `qty` printed at the order's price: returns how much of it reaches the order. */
+  onTrade(slot: QueueSlot, qty: number): number;
+  /** A book record shows `displayed` at the order's (visible) price. */
+  onDepth(slot: QueueSlot, displayed: number): void;
+  /**
+   * The seed's fallback where L2 data cannot decide (no trade at or through the price
+   * since the last book record, the order at the touch): whether the rest fills now.
+   */
+  undecidedFill(slot: QueueSlot): boolean;
+}
+
+/**
+ * The probabilistic queue model above (power function f(x) = x^n), with the seed's
+ * fallback: fills with probability queuePosition × fillProbability, one draw of the
+ * seeded generator per decision, so a replay decides identically.
+ */
+export class ProbQueueModel implements QueueModel {
+  constructor(
+    private readonly power: number,
+    private readonly fillProbability: number,
+    private readonly random: { next(): number },
+  ) {
+    if (!Number.isFinite(power) || power < 0)
+      throw new Error(`queue power must be a finite number ≥ 0, got ${power}`);
+  }
+
+  join(slot: QueueSlot, displayed: number): void {
+    joinQueue(slot, displayed);
+  }
+
+  onTrade(slot: QueueSlot, qty: number): number {
+    return tradeAtLevel(slot, qty);
+  }
+
+  onDepth(slot: QueueSlot, displayed: number): void {
+    depthAtLevel(slot, displayed, this.power);
+  }
+
+  undecidedFill(slot: QueueSlot): boolean {
+    if (!(this.fillProbability > 0)) return false;
+    return this.random.next() < queuePosition(slot) * this.fillProbability;
+  }
+}

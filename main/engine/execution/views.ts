@@ -4,11 +4,16 @@ import {
   ORDER_TYPES,
   formatFixed,
   sideFromCode,
+  type Qty,
+  type SideCode,
+  type SymbolIndex,
 } from '../../../shared/domain.js';
 import type { FillView, OrderView, PositionView } from '../../../shared/api.js';
 import { clientOrderIdFromWords } from '../../../shared/client-order-id.js';
-import type { FillSlot } from './history.js';
-import { orderReasonText } from './order-reasons.js';
+import type { BrokerCounters, BrokerSummary } from './broker-types.js';
+import type { FillSlot, RecentFills, RecentOrders } from './history.js';
+import { ORDER_REASONS, orderReasonText } from './order-reasons.js';
+import { isTerminalStatus } from './order-state.js';
 import type { PaperOrder } from './paper-order.js';
 import type { PositionBook } from './positions.js';
 
@@ -16,7 +21,7 @@ import type { PositionBook } from './positions.js';
 
 const words = new Float64Array(4);
 
-export function orderView(
+function orderView(
   order: PaperOrder,
   symbols: readonly string[],
   _strategyIds: readonly string[],
@@ -43,7 +48,7 @@ export function orderView(
   };
 }
 
-export function fillView(slot: FillSlot, symbols: readonly string[]): FillView {
+function fillView(slot: FillSlot, symbols: readonly string[]): FillView {
   return {
     tradeId: slot.tradeId,
     orderId: slot.orderId,
@@ -76,7 +81,7 @@ export interface PositionSnapshot {
   readonly view: PositionView;
 }
 
-export function positionSnapshot(
+function positionSnapshot(
   book: PositionBook,
   strategyIndex: number,
   symbolIndex: number,
@@ -108,4 +113,107 @@ export function positionSnapshot(
       mark: Number.isNaN(mark) ? null : mark / FIXED_SCALE,
     },
   };
+}
+
+/**
+ * Read-only views of the broker's state for the window and the replay summary: built at
+ * UI rate (or once at the end), never per tick. Holds references to the broker's live
+ * structures and copies nothing until asked.
+ */
+export class BrokerViews {
+  constructor(
+    private readonly symbols: readonly string[],
+    private readonly strategyIds: readonly string[],
+    private readonly positionBook: PositionBook,
+    private readonly active: readonly PaperOrder[],
+    private readonly history: RecentOrders,
+    private readonly fillHistory: RecentFills,
+    private readonly engines: readonly { mid(): number }[],
+  ) {}
+
+  openQuantity(symbolIndex: SymbolIndex, side: SideCode): Qty {
+    let total = 0;
+    for (let i = 0; i < this.active.length; i++) {
+      const order = this.active[i]!;
+      if (order.symbol === symbolIndex && order.side === side) total += order.remaining;
+    }
+    return total as Qty;
+  }
+
+  positions(): PositionSnapshot[] {
+    const out: PositionSnapshot[] = [];
+    for (let strategy = 0; strategy < this.strategyIds.length; strategy++) {
+      for (let symbol = 0; symbol < this.symbols.length; symbol++) {
+        out.push(
+          positionSnapshot(
+            this.positionBook,
+            strategy,
+            symbol,
+            this.strategyIds[strategy]!,
+            this.symbols[symbol]!,
+            this.engines[symbol]!.mid(),
+          ),
+        );
+      }
+    }
+    return out;
+  }
+
+  openOrders(): OrderView[] {
+    return this.active.map((order) => orderView(order, this.symbols, this.strategyIds));
+  }
+
+  recentOrders(n: number): OrderView[] {
+    return this.history.newest(n).map((order) => orderView(order, this.symbols, this.strategyIds));
+  }
+
+  orderViews(n: number): OrderView[] {
+    const out: OrderView[] = [];
+    for (let i = this.active.length - 1; i >= 0 && out.length < n; i--) {
+      out.push(orderView(this.active[i]!, this.symbols, this.strategyIds));
+    }
+    for (const order of this.history.newest(this.history.capacity)) {
+      if (out.length >= n) break;
+      if (isTerminalStatus(order.status))
+        out.push(orderView(order, this.symbols, this.strategyIds));
+    }
+    return out;
+  }
+
+  recentFills(n: number): FillView[] {
+    return this.fillHistory.newest(n).map((slot) => fillView(slot, this.symbols));
+  }
+
+  rejectionCounts(rejections: Float64Array): Record<string, number> {
+    const out: Record<string, number> = {};
+    ORDER_REASONS.forEach((reason, i) => {
+      if (rejections[i]! > 0) out[reason] = rejections[i]!;
+    });
+    return out;
+  }
+
+  summary(counters: BrokerCounters, rejections: Float64Array): BrokerSummary {
+    let realized = 0;
+    let unrealized = 0;
+    const positions: Record<string, string> = {};
+    for (const p of this.positions()) {
+      realized += p.realizedPnl;
+      unrealized += p.unrealizedPnl;
+    }
+    for (let symbol = 0; symbol < this.symbols.length; symbol++)
+      positions[this.symbols[symbol]!] = formatFixed(this.positionBook.netQty(symbol));
+    let rejected = 0;
+    for (let i = 0; i < rejections.length; i++) rejected += rejections[i]!;
+    return {
+      ...counters,
+      orders: counters.ordersReceived,
+      rejections: rejected,
+      rejectionsByReason: this.rejectionCounts(rejections),
+      finalPosition: this.positionBook.netQty(0) / FIXED_SCALE,
+      positions,
+      realizedPnl: realized / FIXED_SCALE,
+      unrealizedPnl: unrealized / FIXED_SCALE,
+      openOrders: this.active.length,
+    };
+  }
 }

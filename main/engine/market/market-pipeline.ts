@@ -1,5 +1,20 @@
-import { FEED_STATES, type FeedState } from '../../../shared/domain.js';
-import { MarketKind, MarketRecord, MAX_LEVELS } from '../../../shared/records.js';
+import {
+  FEED_STATES,
+  feedStateCode,
+  asPrice,
+  asQty,
+  asSymbolIndex,
+  asTimestampUs,
+  type FeedState,
+} from '../../../shared/domain.js';
+import {
+  FeedStateUpdate,
+  MarketHeader,
+  MarketRecord,
+  MarketUpdate,
+  MAX_LEVELS,
+  TradeUpdate,
+} from '../../../shared/records.js';
 import {
   BookSync,
   DiffOutcome,
@@ -16,14 +31,14 @@ import type { LogFn } from '../../../shared/log.js';
  * The one market-data code path, used live (exchange-client.ts), in replay, by
  * `lockstep book` and by `features`: parse a frame, keep each symbol's book with
  * Binance's sync procedure, and emit fixed-layout records (shared/records.ts
- * MarketRecord) to a sink. The record array is reused: the sink copies what it needs.
+ * MarketUpdate, TradeUpdate, FeedStateUpdate) to a sink. The record array is reused: the sink copies what it needs.
  *
- * Emitted records, each with SEQ from one counter across all symbols:
+ * Emitted records, each with `seq` from one counter across all symbols:
  * - BOOK after each applied diff, and after a snapshot that (re)starts a book (diffs that
- *   were buffered while waiting are folded into that one record, so TS_US never goes
+ *   were buffered while waiting are folded into that one record, so `tsUs` never goes
  *   backwards);
- * - TRADE per trade frame (UPDATE_ID holds the trade id, SYNCED the book's state);
- * - FEED_STATE per symbol when its state changes (FLAGS = index in FEED_STATES): the
+ * - TRADE per trade frame (with the trade id and the book's sync state);
+ * - FEED_STATE per symbol when its state changes (its FEED_STATES index): the
  *   connection's state, or `syncing` while that symbol's book is not synced.
  */
 
@@ -104,6 +119,10 @@ export class MarketPipeline {
   private readonly syncs: BookSync[];
   private readonly snapshot = new DepthSnapshot();
   private readonly record = new Float64Array(MarketRecord.SLOTS);
+  private readonly bookOut = new MarketUpdate();
+  private readonly tradeOut = new TradeUpdate();
+  private readonly feedOut = new FeedStateUpdate();
+  private readonly endOut = new MarketHeader();
   private readonly bidPrices: Float64Array;
   private readonly bidQtys: Float64Array;
   private readonly askPrices: Float64Array;
@@ -134,11 +153,11 @@ export class MarketPipeline {
     );
     this.onNeedSnapshot = options.onNeedSnapshot;
     this.log = options.log ?? (() => undefined);
-    const r = this.record;
-    this.bidPrices = r.subarray(MarketRecord.BID_PRICE, MarketRecord.BID_PRICE + MAX_LEVELS);
-    this.bidQtys = r.subarray(MarketRecord.BID_QTY, MarketRecord.BID_QTY + MAX_LEVELS);
-    this.askPrices = r.subarray(MarketRecord.ASK_PRICE, MarketRecord.ASK_PRICE + MAX_LEVELS);
-    this.askQtys = r.subarray(MarketRecord.ASK_QTY, MarketRecord.ASK_QTY + MAX_LEVELS);
+    const levels = MarketUpdate.levelArrays(this.record, 0);
+    this.bidPrices = levels.bidPrices;
+    this.bidQtys = levels.bidQtys;
+    this.askPrices = levels.askPrices;
+    this.askQtys = levels.askQtys;
   }
 
   /** Routes snapshot requests (the exchange client installs its fetcher here). */
@@ -193,12 +212,19 @@ export class MarketPipeline {
     const sync = this.syncs[index]!;
     if (frame.kind === FrameKind.TRADE) {
       counters.trades++;
-      const r = this.beginRecord(MarketKind.TRADE, index, tsUs, t0Us);
-      r[MarketRecord.UPDATE_ID] = frame.tradeId;
-      r[MarketRecord.SYNCED] = sync.synced ? 1 : 0;
-      r[MarketRecord.BID_COUNT] = frame.price; // TradeRecord.PRICE
-      r[MarketRecord.ASK_COUNT] = frame.qty; // TradeRecord.QTY
-      r[MarketRecord.FLAGS] = frame.buyerMaker ? 1 : 0; // TradeRecord.IS_BUYER_MAKER
+      const trade = this.tradeOut.begin(
+        this.record,
+        0,
+        asSymbolIndex(index),
+        ++this.seq,
+        asTimestampUs(tsUs),
+        t0Us,
+      );
+      trade.tradeId = frame.tradeId;
+      trade.synced = sync.synced;
+      trade.price = asPrice(frame.price);
+      trade.qty = asQty(frame.qty);
+      trade.isBuyerMaker = frame.buyerMaker;
       this.emit();
       return FrameOutcome.TRADE;
     }
@@ -329,7 +355,7 @@ export class MarketPipeline {
 
   /** Emits a MarketKind.END record (end of a replay). */
   end(tsUs: number): void {
-    this.beginRecord(MarketKind.END, 0, tsUs, 0);
+    this.endOut.writeEnd(this.record, 0, ++this.seq, asTimestampUs(tsUs));
     this.emit();
   }
 
@@ -346,21 +372,34 @@ export class MarketPipeline {
     const open = this.connectionState === 'live' || this.connectionState === 'syncing';
     const sync = this.syncs[index]!;
     const state: FeedState = open ? (sync.synced ? 'live' : 'syncing') : this.connectionState;
-    const code = FEED_STATES.indexOf(state);
+    const code = feedStateCode(state);
     if (this.publishedState[index] === code) return;
     this.publishedState[index] = code;
-    const r = this.beginRecord(MarketKind.FEED_STATE, index, tsUs, 0);
-    r[MarketRecord.UPDATE_ID] = sync.lastUpdateId;
-    r[MarketRecord.SYNCED] = sync.synced ? 1 : 0;
-    r[MarketRecord.FLAGS] = code;
+    const r = this.feedOut.begin(
+      this.record,
+      0,
+      asSymbolIndex(index),
+      ++this.seq,
+      asTimestampUs(tsUs),
+    );
+    r.updateId = sync.lastUpdateId;
+    r.synced = sync.synced;
+    r.feedState = code;
     this.emit();
   }
 
   private emitBook(index: number, tsUs: number, t0Us: number): void {
     const sync = this.syncs[index]!;
-    const r = this.beginRecord(MarketKind.BOOK, index, tsUs, t0Us);
-    r[MarketRecord.UPDATE_ID] = sync.lastUpdateId;
-    r[MarketRecord.SYNCED] = sync.synced ? 1 : 0;
+    const r = this.bookOut.begin(
+      this.record,
+      0,
+      asSymbolIndex(index),
+      ++this.seq,
+      asTimestampUs(tsUs),
+      t0Us,
+    );
+    r.updateId = sync.lastUpdateId;
+    r.synced = sync.synced;
     const n = this.depthLevels;
     const bids = sync.book.bids.top(n, this.bidPrices, this.bidQtys);
     const asks = sync.book.asks.top(n, this.askPrices, this.askQtys);
@@ -372,28 +411,10 @@ export class MarketPipeline {
       this.askPrices.fill(0, asks);
       this.askQtys.fill(0, asks);
     }
-    r[MarketRecord.BID_COUNT] = bids;
-    r[MarketRecord.ASK_COUNT] = asks;
-    r[MarketRecord.FLAGS] = 0;
+    r.bidCount = bids;
+    r.askCount = asks;
     this.counters.bookUpdates++;
     this.emit();
-  }
-
-  private beginRecord(kind: number, symbolIndex: number, tsUs: number, t0Us: number): Float64Array {
-    const r = this.record;
-    r[MarketRecord.KIND] = kind;
-    r[MarketRecord.SYMBOL] = symbolIndex;
-    r[MarketRecord.SEQ] = ++this.seq;
-    r[MarketRecord.TS_US] = tsUs;
-    r[MarketRecord.T0_US] = t0Us;
-    r[MarketRecord.UPDATE_ID] = 0;
-    r[MarketRecord.SYNCED] = 0;
-    r[MarketRecord.BID_COUNT] = 0;
-    r[MarketRecord.ASK_COUNT] = 0;
-    r[MarketRecord.FLAGS] = 0;
-    // Level slots mean something only in BOOK records; keep them zero elsewhere.
-    if (kind !== MarketKind.BOOK) r.fill(0, MarketRecord.BID_PRICE);
-    return r;
   }
 
   private emit(): void {

@@ -9,7 +9,17 @@ import {
   sideFromCode,
 } from '../../../shared/domain.js';
 import { clientOrderIdFromWords } from '../../../shared/client-order-id.js';
-import { PersistKind, PersistRecord } from '../../../shared/records.js';
+import {
+  FillRow,
+  KillSwitchEventRow,
+  NO_REJECT,
+  OrderRow,
+  PersistKind,
+  SIGNAL_ROW_FEATURES,
+  SignalRow,
+  persistKindOf,
+  rowSlots,
+} from '../../../shared/records.js';
 import { ORDER_REASONS, NO_REASON } from '../execution/order-reasons.js';
 
 /**
@@ -18,22 +28,16 @@ import { ORDER_REASONS, NO_REASON } from '../execution/order-reasons.js';
  * `malformed_rows` with the reason instead (see schema.ts), so a bad row never blocks the
  * rows behind it and never vanishes.
  *
- * Row layouts (shared/records.ts slots):
- * - FILL: TRADE_ID, ORDER_ID, STRATEGY, SYMBOL, SIDE, PRICE, QTY, TS_US → trades; and the
- *   position after it: AMOUNT_B qty, AMOUNT_C average cost, AMOUNT_A realized PnL (all
- *   integer 1e-8 units) → positions. AMOUNT_D is the fill's fee (1e-8 quote; carried in
- *   `orders.fees` through the ORDER row that follows).
- * - ORDER: ORDER_ID, CLIENT_ID_0..3, STRATEGY, SYMBOL, SIDE, TYPE, STATUS, PRICE, QTY,
- *   FILLED_QTY, AVG_PRICE; TS_US the update time, AMOUNT_B the creation time, AMOUNT_A the
- *   fees so far, AMOUNT_D the ORDER_REASONS index or -1.
- * - SIGNAL (strategy/signal-record.ts): STATUS 1 = suppressed, ORDER_ID the order it made
- *   (0 none), AMOUNT_A REJECT_REASONS index + 1 when risk refused it, AMOUNT_B..D strength,
- *   confidence, holding ms, FEATURES ×8.
- * - KILL_SWITCH: AMOUNT_D the TradingStateCode (reason "", source "engine"; the runtime's
+ * Rows (shared/records.ts):
+ * - FillRow → `trades`, and the position it leaves → `positions`, in one transaction.
+ *   Its fee reaches `orders.fees` through the OrderRow that follows.
+ * - OrderRow → `orders` (upserted by id).
+ * - SignalRow → `signals` (strategy/signal-record.ts).
+ * - KillSwitchEventRow → `kill_switch_events` (reason "", source "engine"; the runtime's
  *   own events with text come through writeKillSwitchEvent).
  */
 
-const SIGNAL_FEATURES = 8;
+const SIGNAL_FEATURES = SIGNAL_ROW_FEATURES;
 const SIGNAL_SUPPRESSED = 1;
 const NS_PER_US = BigInt(1000);
 
@@ -80,6 +84,10 @@ export class RowStatements {
   private readonly insertKillSwitch: Database.Statement;
   private readonly insertMalformed: Database.Statement;
   private readonly words = new Float64Array(4);
+  private readonly fillIn = new FillRow();
+  private readonly orderIn = new OrderRow();
+  private readonly signalIn = new SignalRow();
+  private readonly killIn = new KillSwitchEventRow();
 
   constructor(
     db: Database.Database,
@@ -121,7 +129,7 @@ export class RowStatements {
    * it belongs, or the problem when it went to malformed_rows. SQLite errors propagate.
    */
   writeRecord(rows: Float64Array, off: number): string | null {
-    const kind = rows[off + PersistRecord.KIND]!;
+    const kind = persistKindOf(rows, off);
     try {
       switch (kind) {
         case PersistKind.FILL:
@@ -148,8 +156,7 @@ export class RowStatements {
 
   /** Stores a record in malformed_rows with the reason (also used for constraint refusals). */
   quarantineRecord(rows: Float64Array, off: number, problem: string): void {
-    const slots: number[] = [];
-    for (let i = 0; i < PersistRecord.SLOTS; i++) slots.push(rows[off + i]!);
+    const slots = rowSlots(rows, off);
     this.insertMalformed.run(
       Number.isFinite(slots[0]) ? slots[0] : null,
       problem,
@@ -206,8 +213,7 @@ export class RowStatements {
     }
   }
 
-  private symbol(rows: Float64Array, off: number): string {
-    const index = rows[off + PersistRecord.SYMBOL]!;
+  private symbol(index: number): string {
     const name = Number.isInteger(index) ? this.symbols[index] : undefined;
     need(
       name !== undefined,
@@ -216,8 +222,7 @@ export class RowStatements {
     return name!;
   }
 
-  private strategy(rows: Float64Array, off: number): string {
-    const index = rows[off + PersistRecord.STRATEGY]!;
+  private strategy(index: number): string {
     const name = Number.isInteger(index) ? this.strategyIds[index] : undefined;
     need(
       name !== undefined,
@@ -226,16 +231,15 @@ export class RowStatements {
     return name!;
   }
 
-  private side(rows: Float64Array, off: number): string {
-    const code = rows[off + PersistRecord.SIDE]!;
+  private side(code: number): string {
     need(code === 1 || code === -1, `side must be +1 or -1, got ${code}`);
     return sideFromCode(code);
   }
 
   private writeFill(rows: Float64Array, off: number): void {
-    const at = (slot: number): number => rows[off + slot]!;
-    const tradeId = at(PersistRecord.TRADE_ID);
-    const orderId = at(PersistRecord.ORDER_ID);
+    const row = this.fillIn.read(rows, off);
+    const tradeId = row.tradeId;
+    const orderId = row.orderId;
     need(
       isSafeInt(tradeId) && tradeId > 0,
       `fill trade id must be a positive integer, got ${tradeId}`,
@@ -244,11 +248,11 @@ export class RowStatements {
       isSafeInt(orderId) && orderId > 0,
       `fill order id must be a positive integer, got ${orderId}`,
     );
-    const strategy = this.strategy(rows, off);
-    const symbol = this.symbol(rows, off);
-    const side = this.side(rows, off);
-    const price = at(PersistRecord.PRICE);
-    const qty = at(PersistRecord.QTY);
+    const strategy = this.strategy(row.strategy);
+    const symbol = this.symbol(row.symbol);
+    const side = this.side(row.side);
+    const price = row.price;
+    const qty = row.qty;
     need(
       isUnits(price) && price > 0,
       `fill price must be a positive integer of 1e-8 units, got ${price}`,
@@ -257,10 +261,10 @@ export class RowStatements {
       isUnits(qty) && qty > 0,
       `fill quantity must be a positive integer of 1e-8 units, got ${qty}`,
     );
-    const ts = timestampNs(at(PersistRecord.TS_US), 'fill TS_US');
-    const positionQty = at(PersistRecord.AMOUNT_B);
-    const avgCost = at(PersistRecord.AMOUNT_C);
-    const realized = at(PersistRecord.AMOUNT_A);
+    const ts = timestampNs(row.tsUs, 'fill TS_US');
+    const positionQty = row.positionQty;
+    const avgCost = row.positionAvgCost;
+    const realized = row.positionRealizedPnl;
     need(
       isSafeInt(positionQty),
       `position quantity after the fill must be an integer of 1e-8 units, got ${positionQty}`,
@@ -280,46 +284,46 @@ export class RowStatements {
   }
 
   private writeOrder(rows: Float64Array, off: number): void {
-    const at = (slot: number): number => rows[off + slot]!;
-    const orderId = at(PersistRecord.ORDER_ID);
+    const row = this.orderIn.read(rows, off);
+    const orderId = row.orderId;
     need(isSafeInt(orderId) && orderId > 0, `order id must be a positive integer, got ${orderId}`);
-    const strategy = this.strategy(rows, off);
-    const symbol = this.symbol(rows, off);
-    const side = this.side(rows, off);
-    const type = ORDER_TYPES[at(PersistRecord.TYPE)];
+    const strategy = this.strategy(row.strategy);
+    const symbol = this.symbol(row.symbol);
+    const side = this.side(row.side);
+    const type = ORDER_TYPES[row.type];
     need(
       type !== undefined,
-      `order type index ${at(PersistRecord.TYPE)} is not one of ${ORDER_TYPES.join(', ')}`,
+      `order type index ${row.type} is not one of ${ORDER_TYPES.join(', ')}`,
     );
-    const status = ORDER_STATUSES[at(PersistRecord.STATUS)];
+    const status = ORDER_STATUSES[row.status];
     need(
       status !== undefined,
-      `order status index ${at(PersistRecord.STATUS)} is not one of ${ORDER_STATUSES.join(', ')}`,
+      `order status index ${row.status} is not one of ${ORDER_STATUSES.join(', ')}`,
     );
-    for (const [name, slot] of [
-      ['price', PersistRecord.PRICE],
-      ['quantity', PersistRecord.QTY],
-      ['filled quantity', PersistRecord.FILLED_QTY],
-      ['average fill price', PersistRecord.AVG_PRICE],
+    for (const [name, value] of [
+      ['price', row.price],
+      ['quantity', row.qty],
+      ['filled quantity', row.filledQty],
+      ['average fill price', row.avgFillPrice],
     ] as const) {
       need(
-        isUnits(at(slot)),
-        `order ${name} must be a non-negative integer of 1e-8 units, got ${at(slot)}`,
+        isUnits(value),
+        `order ${name} must be a non-negative integer of 1e-8 units, got ${value}`,
       );
     }
-    const fees = at(PersistRecord.AMOUNT_A);
+    const fees = row.fees;
     need(isSafeInt(fees), `order fees must be an integer of 1e-8 units, got ${fees}`);
-    const reasonIndex = at(PersistRecord.AMOUNT_D);
+    const reasonIndex = row.reason;
     const reason = reasonIndex === NO_REASON ? null : ORDER_REASONS[reasonIndex];
     need(
       reason !== undefined,
       `order reason index ${reasonIndex} is not -1 or one of the ${ORDER_REASONS.length} known reasons`,
     );
-    const updated = timestampNs(at(PersistRecord.TS_US), 'order TS_US');
-    const created = timestampNs(at(PersistRecord.AMOUNT_B), 'order creation time');
+    const updated = timestampNs(row.tsUs, 'order TS_US');
+    const created = timestampNs(row.createdUs, 'order creation time');
     const w = this.words;
     for (let i = 0; i < 4; i++) {
-      const word = at(PersistRecord.CLIENT_ID_0 + i);
+      const word = row.clientIdWord(i);
       need(
         Number.isInteger(word) && word >= 0 && word <= 0xffffffff,
         `client order id word ${i} must be a uint32, got ${word}`,
@@ -333,11 +337,11 @@ export class RowStatements {
       symbol,
       side,
       type,
-      formatFixed(at(PersistRecord.PRICE)),
-      formatFixed(at(PersistRecord.QTY)),
+      formatFixed(row.price),
+      formatFixed(row.qty),
       status,
-      formatFixed(at(PersistRecord.FILLED_QTY)),
-      formatFixed(at(PersistRecord.AVG_PRICE)),
+      formatFixed(row.filledQty),
+      formatFixed(row.avgFillPrice),
       created,
       updated,
       reason ?? null,
@@ -346,36 +350,36 @@ export class RowStatements {
   }
 
   private writeSignal(rows: Float64Array, off: number): void {
-    const at = (slot: number): number => rows[off + slot]!;
-    const strategy = this.strategy(rows, off);
-    const symbol = this.symbol(rows, off);
-    const sideCode = at(PersistRecord.SIDE);
+    const row = this.signalIn.read(rows, off);
+    const strategy = this.strategy(row.strategy);
+    const symbol = this.symbol(row.symbol);
+    const sideCode = row.side;
     need(
       sideCode === 1 || sideCode === -1 || sideCode === 0,
       `signal side must be +1, -1 or 0, got ${sideCode}`,
     );
-    const ts = timestampNs(at(PersistRecord.TS_US), 'signal TS_US');
-    const strength = at(PersistRecord.AMOUNT_B);
-    const confidence = at(PersistRecord.AMOUNT_C);
-    const holding = at(PersistRecord.AMOUNT_D);
+    const ts = timestampNs(row.tsUs, 'signal TS_US');
+    const strength = row.strength;
+    const confidence = row.confidence;
+    const holding = row.holdingPeriodMs;
     need(
       Number.isFinite(strength) && Number.isFinite(confidence) && Number.isFinite(holding),
       'signal strength, confidence and holding period must be finite',
     );
-    const orderId = at(PersistRecord.ORDER_ID);
+    const orderId = row.orderId;
     need(
       isSafeInt(orderId) && orderId >= 0,
       `signal order id must be 0 or a positive integer, got ${orderId}`,
     );
-    const rejectSlot = at(PersistRecord.AMOUNT_A);
-    const rejectReason = rejectSlot === 0 ? null : REJECT_REASONS[rejectSlot - 1];
+    const rejectIndex = row.rejectReason;
+    const rejectReason = rejectIndex === NO_REJECT ? null : REJECT_REASONS[rejectIndex];
     need(
       rejectReason !== undefined,
-      `signal reject slot ${rejectSlot} is not 0 or a REJECT_REASONS index + 1`,
+      `signal reject reason ${rejectIndex} is not -1 (none) or a REJECT_REASONS index`,
     );
     const features: (number | null)[] = [];
     for (let i = 0; i < SIGNAL_FEATURES; i++) {
-      const v = at(PersistRecord.FEATURES + i);
+      const v = row.feature(i);
       features.push(Number.isFinite(v) ? v : null); // JSON has no NaN: a missing feature is null
     }
     this.insertSignal.run(
@@ -386,7 +390,7 @@ export class RowStatements {
       strength,
       confidence,
       holding,
-      at(PersistRecord.STATUS) === SIGNAL_SUPPRESSED ? 1 : 0,
+      row.status === SIGNAL_SUPPRESSED ? 1 : 0,
       orderId === 0 ? null : orderId,
       rejectReason ?? null,
       JSON.stringify(features),
@@ -394,14 +398,10 @@ export class RowStatements {
   }
 
   private writeEngineKillSwitch(rows: Float64Array, off: number): void {
-    const code = rows[off + PersistRecord.AMOUNT_D]!;
+    const row = this.killIn.read(rows, off);
+    const code = row.state;
     const state = TRADING_STATES[code];
     need(state !== undefined, `kill switch record state code ${code} is not 0, 1 or 2`);
-    this.insertKillSwitch.run(
-      timestampNs(rows[off + PersistRecord.TS_US]!, 'kill switch TS_US'),
-      state,
-      '',
-      'engine',
-    );
+    this.insertKillSwitch.run(timestampNs(row.tsUs, 'kill switch TS_US'), state, '', 'engine');
   }
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { PersistKind, PersistRecord } from '../../../shared/records.js';
+import { PersistKind, PersistRecord, persistKindOf } from '../../../shared/records.js';
 import { RowStatements, type KillSwitchRow, type ParamChangeRow } from './row-statements.js';
 import { openDatabase } from './schema.js';
 
@@ -119,7 +119,7 @@ export class PersistenceWriter {
   /** Buffers one record (copied: the caller's array is reused). FLUSH writes at once. */
   writeRecord(rec: Float64Array, off: number): void {
     if (this.closed) throw new Error('the persistence writer is closed; the row was not taken');
-    if (rec[off + PersistRecord.KIND] === PersistKind.FLUSH) {
+    if (persistKindOf(rec, off) === PersistKind.FLUSH) {
       this.flush();
       return;
     }

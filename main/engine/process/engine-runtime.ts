@@ -15,8 +15,20 @@ import type {
   TradeView,
 } from '../../../shared/api.js';
 import { applyParamsPatch, type Config } from '../../../shared/config.js';
-import { TRADING_STATES, TradingStateCode, type FeedState } from '../../../shared/domain.js';
-import { OrderCommandKind, OrderRecord } from '../../../shared/records.js';
+import {
+  TRADING_STATES,
+  TradingStateCode,
+  asOrderId,
+  asSymbolIndex,
+  asTimestampUs,
+  type FeedState,
+} from '../../../shared/domain.js';
+import {
+  OrderCommand,
+  OrderCommandKind,
+  OrderRecord,
+  type OrderCommandCode,
+} from '../../../shared/records.js';
 import { ControlBlock } from '../core/control-block.js';
 import { LATENCY_STAGES, type EngineThread } from '../core/control-tables.js';
 import { monoNowUs } from '../core/clock.js';
@@ -70,6 +82,7 @@ export class EngineRuntime {
   private readonly rings = new Map<RingName, SpscRing>();
   private readonly commandRing: SpscRing;
   private readonly commandRecord = new Float64Array(OrderRecord.SLOTS);
+  private readonly commandView = new OrderCommand();
   private config: Config;
   private readonly startedMs = Date.now();
   private stateSeq = 0;
@@ -345,19 +358,19 @@ export class EngineRuntime {
   }
 
   private sendCommandRecord(
-    kind: number,
+    kind: OrderCommandCode,
     symbolIndex: number,
     orderId: number,
     what: string,
   ): CommandAck {
     const record = this.commandRecord;
-    record.fill(0);
-    record[OrderRecord.KIND] = kind;
-    record[OrderRecord.SYMBOL] = symbolIndex;
-    record[OrderRecord.ORDER_ID] = orderId;
-    record[OrderRecord.TS_US] = Date.now() * 1000;
-    record[OrderRecord.T0_US] = monoNowUs();
-    if (kind === OrderCommandKind.FLATTEN) record[OrderRecord.ORDER_ID] = this.shared.nextOrderId();
+    const command = this.commandView.begin(record, 0, kind);
+    command.symbol = asSymbolIndex(symbolIndex);
+    command.orderId = asOrderId(
+      kind === OrderCommandKind.FLATTEN ? this.shared.nextOrderId() : orderId,
+    );
+    command.tsUs = asTimestampUs(Date.now() * 1000);
+    command.t0Us = monoNowUs();
     if (!this.commandRing.tryPush(record, 0)) {
       return {
         ok: false,

@@ -1,5 +1,5 @@
 import type { StrategyParams } from '../../../shared/config.js';
-import { MarketKind, MarketRecord } from '../../../shared/records.js';
+import { MarketHeader, MarketKind } from '../../../shared/records.js';
 import { MarketPipeline } from '../market/market-pipeline.js';
 import { readRecording } from '../recording/recording-reader.js';
 import { FeatureSet } from './features/feature-set.js';
@@ -46,8 +46,9 @@ export async function recordingFeatures(
   // The pipeline calls the sink synchronously inside onFrame/onSnapshot; rows produced
   // there are handed on after it returns, so onRow may be async.
   let pendingRow = false;
+  const header = new MarketHeader();
   const pipeline = new MarketPipeline([options.symbol], {}, (record) => {
-    const kind = record[MarketRecord.KIND];
+    const kind = header.at(record, 0).kind;
     if (kind === MarketKind.TRADE) {
       trades++;
       set.onTrade(record, 0);

@@ -1,52 +1,46 @@
 import type { SignalView } from '../../../shared/api.js';
-import { PersistKind, PersistRecord } from '../../../shared/records.js';
-import { REJECT_REASONS, sideFromCode, type RejectReason } from '../../../shared/domain.js';
+import { NO_REJECT, SignalRow } from '../../../shared/records.js';
+import {
+  REJECT_REASONS,
+  sideFromCode,
+  type RejectReason,
+  type SymbolIndex,
+  type TimestampUs,
+} from '../../../shared/domain.js';
 import { PERSISTED_FEATURE_COUNT, type FeatureVector } from './features/feature-vector.js';
 import type { SignalResult } from './signals/signal-generator.js';
 
 /**
- * How a signal travels to persistence and the UI: a PersistRecord of kind SIGNAL.
- *   TS_US, SYMBOL, STRATEGY   as named
- *   SIDE                      sign of strength (+1 buy, −1 sell, 0 at exactly the threshold)
- *   STATUS                    SignalStatus: 0 FIRED (tradeable), 1 SUPPRESSED (below min_confidence)
- *   ORDER_ID                  the order it produced, 0 when none
- *   AMOUNT_A                  REJECT_REASONS index + 1 when the risk check refused that
- *                             order, 0 otherwise (the slot is unused by SIGNAL in records.ts)
- *   AMOUNT_B, AMOUNT_C, AMOUNT_D  strength, confidence, holding period ms (records.ts)
- *   FEATURES ×8               the first 8 features in extractor order (FeatureVector.names)
+ * How a signal travels to persistence and the UI: a SignalRow (shared/records.ts), with
+ * side = the sign of strength (0 exactly at the threshold), status a SignalStatus,
+ * orderId the order it produced (0 when none), rejectReason the risk refusal of that
+ * order (NO_REJECT when none), and the first 8 features in extractor order.
  */
 export const SignalStatus = { FIRED: 0, SUPPRESSED: 1 } as const;
-export const SIGNAL_REJECT_SLOT = PersistRecord.AMOUNT_A;
+export type SignalStatusCode = (typeof SignalStatus)[keyof typeof SignalStatus];
 
+const row = new SignalRow();
+
+/** Writes the SIGNAL row at out[0..] and returns its view (for the caller's later fields). */
 export function writeSignalRecord(
   out: Float64Array,
   result: SignalResult,
   features: FeatureVector,
   strategyIndex: number,
-  status: number,
-): void {
-  out[PersistRecord.KIND] = PersistKind.SIGNAL;
-  out[PersistRecord.TS_US] = features.tsUs;
-  out[PersistRecord.SYMBOL] = features.symbolIndex;
-  out[PersistRecord.ORDER_ID] = 0;
-  out[PersistRecord.SIDE] = result.strength > 0 ? 1 : result.strength < 0 ? -1 : 0;
-  out[PersistRecord.TYPE] = 0;
-  out[PersistRecord.STATUS] = status;
-  out[PersistRecord.PRICE] = 0;
-  out[PersistRecord.QTY] = 0;
-  out[PersistRecord.FILLED_QTY] = 0;
-  out[PersistRecord.AVG_PRICE] = 0;
-  out[PersistRecord.AMOUNT_A] = 0;
-  out[PersistRecord.AMOUNT_B] = result.strength;
-  out[PersistRecord.AMOUNT_C] = result.confidence;
-  out[PersistRecord.AMOUNT_D] = result.holdingPeriodMs;
-  out[PersistRecord.CLIENT_ID_0] = 0;
-  out[PersistRecord.CLIENT_ID_1] = 0;
-  out[PersistRecord.CLIENT_ID_2] = 0;
-  out[PersistRecord.CLIENT_ID_3] = 0;
-  out[PersistRecord.STRATEGY] = strategyIndex;
-  out[PersistRecord.TRADE_ID] = 0;
-  features.copyPersisted(out, PersistRecord.FEATURES);
+  status: SignalStatusCode,
+): SignalRow {
+  const r = row.begin(out, 0);
+  r.tsUs = features.tsUs as TimestampUs;
+  r.symbol = features.symbolIndex as SymbolIndex;
+  r.side = result.strength > 0 ? 1 : result.strength < 0 ? -1 : 0;
+  r.status = status;
+  r.rejectReason = NO_REJECT;
+  r.strength = result.strength;
+  r.confidence = result.confidence;
+  r.holdingPeriodMs = result.holdingPeriodMs;
+  r.strategy = strategyIndex;
+  features.copyPersisted(r);
+  return r;
 }
 
 export interface DecodedSignal extends SignalView {
@@ -55,27 +49,28 @@ export interface DecodedSignal extends SignalView {
   readonly features: readonly number[];
 }
 
-/** Decodes a SIGNAL record (off the hot path: persistence, the UI state, tests). */
+const decoder = new SignalRow();
+
+/** Decodes a SIGNAL row (off the hot path: persistence, the UI state, tests). */
 export function decodeSignalRecord(
   rec: Float64Array,
   off: number,
   symbols: readonly string[],
 ): DecodedSignal {
-  const symbolIndex = rec[off + PersistRecord.SYMBOL]!;
-  const rejectSlot = rec[off + SIGNAL_REJECT_SLOT]!;
+  const r = decoder.read(rec, off);
+  const symbolIndex = r.symbol;
   const features: number[] = [];
-  for (let i = 0; i < PERSISTED_FEATURE_COUNT; i++)
-    features.push(rec[off + PersistRecord.FEATURES + i]!);
+  for (let i = 0; i < PERSISTED_FEATURE_COUNT; i++) features.push(r.feature(i));
   return {
-    tsUs: rec[off + PersistRecord.TS_US]!,
+    tsUs: r.tsUs,
     symbol: symbols[symbolIndex] ?? `#${symbolIndex}`,
-    side: sideFromCode(rec[off + PersistRecord.SIDE]!),
-    strength: rec[off + PersistRecord.AMOUNT_B]!,
-    confidence: rec[off + PersistRecord.AMOUNT_C]!,
-    holdingPeriodMs: rec[off + PersistRecord.AMOUNT_D]!,
-    suppressed: rec[off + PersistRecord.STATUS] === SignalStatus.SUPPRESSED,
-    orderId: rec[off + PersistRecord.ORDER_ID]!,
-    rejectReason: rejectSlot > 0 ? (REJECT_REASONS[rejectSlot - 1] ?? null) : null,
+    side: sideFromCode(r.side),
+    strength: r.strength,
+    confidence: r.confidence,
+    holdingPeriodMs: r.holdingPeriodMs,
+    suppressed: r.status === SignalStatus.SUPPRESSED,
+    orderId: r.orderId,
+    rejectReason: r.rejectReason === NO_REJECT ? null : (REJECT_REASONS[r.rejectReason] ?? null),
     features,
   };
 }

@@ -1,13 +1,24 @@
 import type { Config, RiskLimits, StrategyParams } from '../../../shared/config.js';
-import { symbolSpecFor } from '../../../shared/domain.js';
-import { MarketKind, MarketRecord, PersistRecord } from '../../../shared/records.js';
+import {
+  symbolSpecFor,
+  type FeedStateCode,
+  type Qty,
+  type SymbolIndex,
+  type TradingStateCode,
+} from '../../../shared/domain.js';
+import {
+  FeedStateUpdate,
+  MarketHeader,
+  MarketKind,
+  MarketUpdate,
+} from '../../../shared/records.js';
 import { monoNowNs } from '../core/clock.js';
 import type { Rng } from '../core/rng.js';
 import { FeatureSet, type FeatureSetOptions } from './features/feature-set.js';
 import type { FeatureVector } from './features/feature-vector.js';
 import { OrderFactory } from './orders/order-factory.js';
 import { RISK_ACCEPTED, RiskValidator } from './risk/risk-validator.js';
-import { SIGNAL_REJECT_SLOT, SignalStatus, writeSignalRecord } from './signal-record.js';
+import { SignalStatus, writeSignalRecord } from './signal-record.js';
 import { ImbalanceSignalGenerator } from './signals/imbalance-signal.js';
 import type { MLSignalGenerator } from './signals/ml-signal.js';
 import { SignalKind, type SignalGenerator } from './signals/signal-generator.js';
@@ -89,6 +100,9 @@ export class StrategyCore {
   private readonly log: LogFn;
   private readonly timings: StrategyStageTimings | null;
   private latest: FeatureVector;
+  private readonly header = new MarketHeader();
+  private readonly bookIn = new MarketUpdate();
+  private readonly feedIn = new FeedStateUpdate();
 
   constructor(config: Config, options: StrategyCoreOptions) {
     const { symbols } = options;
@@ -166,16 +180,16 @@ export class StrategyCore {
     this.risk.setLimits(limits);
   }
 
-  setTradingState(code: number): void {
+  setTradingState(code: TradingStateCode): void {
     this.risk.setTradingState(code);
   }
 
-  setFeedState(symbolIndex: number, feedStateIndex: number): void {
-    this.risk.setFeedState(symbolIndex, feedStateIndex);
+  setFeedState(symbolIndex: SymbolIndex, feedState: FeedStateCode): void {
+    this.risk.setFeedState(symbolIndex, feedState);
   }
 
-  /** Signed position (1e-8 base units) from the execution side. */
-  setPosition(symbolIndex: number, qtyUnits: number): void {
+  /** Signed position from the execution side. */
+  setPosition(symbolIndex: SymbolIndex, qtyUnits: Qty): void {
     this.risk.setPosition(symbolIndex, qtyUnits);
   }
 
@@ -184,7 +198,7 @@ export class StrategyCore {
    * Sizing aims position + open orders at the target, so resting orders are not doubled;
    * left at 0 when nobody reports it.
    */
-  setOpenOrderQty(symbolIndex: number, signedQtyUnits: number): void {
+  setOpenOrderQty(symbolIndex: SymbolIndex, signedQtyUnits: number): void {
     this.openOrderUnits[symbolIndex] = signedQtyUnits;
   }
 
@@ -192,7 +206,7 @@ export class StrategyCore {
    * Open orders' remaining size per side (1e-8 units): sizing nets them, the position
    * limit counts the worst case on the order's side.
    */
-  setOpenOrders(symbolIndex: number, buyUnits: number, sellUnits: number): void {
+  setOpenOrders(symbolIndex: SymbolIndex, buyUnits: Qty, sellUnits: Qty): void {
     this.openOrderUnits[symbolIndex] = buyUnits - sellUnits;
     this.risk.setOpenOrders(symbolIndex, buyUnits, sellUnits);
   }
@@ -213,8 +227,9 @@ export class StrategyCore {
     orderOut: Float64Array,
     signalOut: Float64Array,
   ): number {
-    const kind = rec[off + MarketRecord.KIND]!;
-    const symbol = rec[off + MarketRecord.SYMBOL]!;
+    const header = this.header.at(rec, off);
+    const kind = header.kind;
+    const symbol = header.symbol;
     const set = this.sets[symbol];
     if (set === undefined) {
       if (kind !== MarketKind.END) this.counters.unknownSymbol++;
@@ -226,7 +241,7 @@ export class StrategyCore {
       return 0;
     }
     if (kind === MarketKind.FEED_STATE) {
-      this.risk.setFeedState(symbol, rec[off + MarketRecord.FLAGS]!);
+      this.risk.setFeedState(symbol, this.feedIn.read(rec, off).feedState);
       return 0;
     }
     if (kind !== MarketKind.BOOK) return 0;
@@ -235,7 +250,7 @@ export class StrategyCore {
 
   private onBook(
     set: FeatureSet,
-    symbol: number,
+    symbol: SymbolIndex,
     rec: Float64Array,
     off: number,
     orderOut: Float64Array,
@@ -243,7 +258,8 @@ export class StrategyCore {
   ): number {
     const timings = this.timings;
     const t0 = timings === null ? 0 : monoNowNs();
-    this.risk.setBookSynced(symbol, rec[off + MarketRecord.SYNCED] === 1);
+    const book = this.bookIn.read(rec, off);
+    this.risk.setBookSynced(symbol, book.synced);
     if (!set.onBook(rec, off)) return 0;
     const features = set.vector;
     this.latest = features;
@@ -268,11 +284,17 @@ export class StrategyCore {
       return StrategyOutput.SIGNAL;
     }
     this.counters.fired++;
-    writeSignalRecord(signalOut, signal, features, this.strategyIndex, SignalStatus.FIRED);
+    const signalRow = writeSignalRecord(
+      signalOut,
+      signal,
+      features,
+      this.strategyIndex,
+      SignalStatus.FIRED,
+    );
 
     const exposure = this.risk.position(symbol) + this.openOrderUnits[symbol]!;
     const factory = this.factory;
-    if (!factory.plan(symbol, signal.strength, exposure, rec, off)) {
+    if (!factory.plan(symbol, signal.strength, exposure, book)) {
       this.counters.noOrderNeeded++;
       if (timings !== null) timings.orderCreate(monoNowNs() - t2);
       return StrategyOutput.SIGNAL;
@@ -283,24 +305,16 @@ export class StrategyCore {
       factory.side,
       factory.qtyUnits,
       factory.priceUnits,
-      rec[off + MarketRecord.TS_US]!,
+      book.tsUs,
     );
     const t4 = timings === null ? 0 : monoNowNs();
     timings?.risk(t4 - t3);
     if (verdict !== RISK_ACCEPTED) {
-      signalOut[SIGNAL_REJECT_SLOT] = verdict + 1;
+      signalRow.rejectReason = verdict;
       return StrategyOutput.SIGNAL;
     }
-    const orderId = factory.write(
-      orderOut,
-      0,
-      symbol,
-      rec,
-      off,
-      signal.strength,
-      signal.confidence,
-    );
-    signalOut[PersistRecord.ORDER_ID] = orderId;
+    const orderId = factory.write(orderOut, 0, symbol, book, signal.strength, signal.confidence);
+    signalRow.orderId = orderId;
     this.counters.ordersCreated++;
     if (timings !== null) timings.orderCreate(t3 - t2 + (monoNowNs() - t4));
     return StrategyOutput.ORDER | StrategyOutput.SIGNAL;

@@ -1,11 +1,14 @@
 import {
+  MarketHeader,
   MarketKind,
-  MarketRecord,
+  OrderCommand,
   OrderCommandKind,
-  OrderRecord,
   PersistKind,
   PersistRecord,
+  persistKindOf,
+  writeFlushRow,
 } from '../../../../shared/records.js';
+import { asSymbolIndex } from '../../../../shared/domain.js';
 import { monoNowUs } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
@@ -45,7 +48,7 @@ runWorker('execution', () => {
     strategyIds: [wiring.config.strategy.strategy_id],
     rng: new Rng(wiring.config.execution.seed),
     sink: (record) => {
-      if (record[PersistRecord.KIND] === PersistKind.FILL) control.add(fillsCounter);
+      if (persistKindOf(record, 0) === PersistKind.FILL) control.add(fillsCounter);
       pushWaiting(persist, record, persistence, control);
     },
     log: (level, msg, data) =>
@@ -56,19 +59,23 @@ runWorker('execution', () => {
 
   const publishPositions = (): void => {
     for (let s = 0; s < symbols.length; s++) {
-      shared.setPosition(s, broker.position(s));
-      shared.setOpenOrders(s, broker.openQuantity(s, 1), broker.openQuantity(s, -1));
+      const symbol = asSymbolIndex(s);
+      shared.setPosition(s, broker.position(symbol));
+      shared.setOpenOrders(s, broker.openQuantity(symbol, 1), broker.openQuantity(symbol, -1));
     }
   };
   publishPositions();
 
+  const command = new OrderCommand();
+  const header = new MarketHeader();
   const handleOrder = (records: Float64Array, off: number): void => {
     const started = monoNowUs();
     broker.onOrder(records, off);
     const done = monoNowUs();
-    if (records[off + OrderRecord.KIND] === OrderCommandKind.NEW) {
+    const order = command.read(records, off);
+    if (order.kind === OrderCommandKind.NEW) {
       fillStage.record((done - started) * 1000);
-      tickToTrade.record((done - records[off + OrderRecord.T0_US]!) * 1000);
+      tickToTrade.record((done - order.t0Us) * 1000);
     }
   };
   const drainOrders = (): number => {
@@ -126,7 +133,7 @@ runWorker('execution', () => {
       for (let i = 0; i < 64; i++) {
         const off = market.peek();
         if (off < 0) break;
-        if (market.records[off + MarketRecord.KIND] === MarketKind.END) ended = true;
+        if (header.at(market.records, off).kind === MarketKind.END) ended = true;
         else broker.onMarket(market.records, off);
         market.release();
         work++;
@@ -135,8 +142,9 @@ runWorker('execution', () => {
       const off = market.peek();
       if (off >= 0) {
         const records = market.records;
-        const seq = records[off + MarketRecord.SEQ]!;
-        if (records[off + MarketRecord.KIND] === MarketKind.END) {
+        const tick = header.at(records, off);
+        const seq = tick.seq;
+        if (tick.kind === MarketKind.END) {
           ended = true;
           market.release();
         } else {
@@ -164,7 +172,7 @@ runWorker('execution', () => {
   publishPositions();
   publish();
   const end = new Float64Array(PersistRecord.SLOTS);
-  end[PersistRecord.KIND] = PersistKind.FLUSH;
+  writeFlushRow(end, 0);
   pushWaiting(persist, end, persistence, control);
   engine.report({ kind: 'done', thread: 'execution', summary: broker.summary() });
 });

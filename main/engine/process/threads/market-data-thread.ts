@@ -1,6 +1,13 @@
 import type { BookView, TradeView } from '../../../../shared/api.js';
 import { FEED_STATES, formatFixed, type FeedState } from '../../../../shared/domain.js';
-import { MAX_LEVELS, MarketKind, MarketRecord, TradeRecord } from '../../../../shared/records.js';
+import {
+  MAX_LEVELS,
+  MarketHeader,
+  MarketKind,
+  MarketUpdate,
+  TradeUpdate,
+} from '../../../../shared/records.js';
+import { topImbalance } from '../../strategy/features/book-snapshot.js';
 import { monoNowUs } from '../../core/clock.js';
 import { MarketSnapshots } from '../../core/market-snapshot.js';
 import { MarketPipeline } from '../../market/market-pipeline.js';
@@ -37,42 +44,40 @@ runWorker('market', async () => {
   const tradeSlots = new Float64Array(RECENT_TRADES * 5);
   let tradeCount = 0;
 
+  const header = new MarketHeader();
+  const bookIn = new MarketUpdate();
+  const tradeIn = new TradeUpdate();
   const sink = (record: Float64Array): void => {
-    const kind = record[MarketRecord.KIND]!;
-    record[MarketRecord.MD_US] =
-      kind === MarketKind.END ? 0 : monoNowUs() - record[MarketRecord.T0_US]!;
-    if (kind === MarketKind.BOOK) writeSnapshot(record);
+    const h = header.at(record, 0);
+    const kind = h.kind;
+    h.mdUs = kind === MarketKind.END ? 0 : monoNowUs() - h.t0Us;
+    if (kind === MarketKind.BOOK) writeSnapshot(bookIn.read(record, 0));
     else if (kind === MarketKind.TRADE) {
+      const trade = tradeIn.read(record, 0);
       const at = (tradeCount++ % RECENT_TRADES) * 5;
-      tradeSlots[at] = record[MarketRecord.SYMBOL]!;
-      tradeSlots[at + 1] = record[MarketRecord.TS_US]!;
-      tradeSlots[at + 2] = record[TradeRecord.PRICE]!;
-      tradeSlots[at + 3] = record[TradeRecord.QTY]!;
-      tradeSlots[at + 4] = record[TradeRecord.IS_BUYER_MAKER]!;
+      tradeSlots[at] = trade.symbol;
+      tradeSlots[at + 1] = trade.tsUs;
+      tradeSlots[at + 2] = trade.price;
+      tradeSlots[at + 3] = trade.qty;
+      tradeSlots[at + 4] = trade.isBuyerMaker ? 1 : 0;
     }
     pushWaiting(toStrategy, record, strategyBell, control);
     pushWaiting(toExecution, record, executionBell, control);
   };
 
-  const writeSnapshot = (r: Float64Array): void => {
-    const bids = r[MarketRecord.BID_COUNT]!;
-    const asks = r[MarketRecord.ASK_COUNT]!;
-    const bid = bids > 0 ? r[MarketRecord.BID_PRICE]! : 0;
-    const ask = asks > 0 ? r[MarketRecord.ASK_PRICE]! : 0;
-    let b = 0;
-    let a = 0;
-    for (let i = 0; i < depthLevels && i < bids; i++) b += r[MarketRecord.BID_QTY + i]!;
-    for (let i = 0; i < depthLevels && i < asks; i++) a += r[MarketRecord.ASK_QTY + i]!;
-    const imbalance = b + a > 0 ? (b - a) / (b + a) : 0;
+  const writeSnapshot = (book: MarketUpdate): void => {
+    const bid = book.bidCount > 0 ? book.bidPrice(0) : 0;
+    const ask = book.askCount > 0 ? book.askPrice(0) : 0;
+    const imbalance = topImbalance(book, depthLevels);
     const spreadBps = bid > 0 && ask > 0 ? ((ask - bid) / ((ask + bid) / 2)) * 1e4 : 0;
     snapshots.write(
-      r[MarketRecord.SYMBOL]!,
-      r[MarketRecord.TS_US]!,
+      book.symbol,
+      book.tsUs,
       bid,
       ask,
       Math.round(imbalance * 1e9),
       Math.round(spreadBps * 100),
-      r[MarketRecord.SEQ]!,
+      book.seq,
     );
   };
 

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { PersistKind, PersistRecord } from '../../../../shared/records.js';
+import { PersistKind, persistKindOf } from '../../../../shared/records.js';
 import { monoNowUs } from '../../core/clock.js';
 import { PersistenceWriter } from '../../persistence/sqlite-writer.js';
 import { attachEngine, runWorker } from '../thread-kit.js';
@@ -54,8 +54,7 @@ runWorker('persistence', async () => {
   const drain = (): number => {
     let n = 0;
     for (let off = fromExecution.peek(); off >= 0 && n < 1000; off = fromExecution.peek()) {
-      if (fromExecution.records[off + PersistRecord.KIND] === PersistKind.FLUSH)
-        executionFlushed = true;
+      if (persistKindOf(fromExecution.records, off) === PersistKind.FLUSH) executionFlushed = true;
       else writer.writeRecord(fromExecution.records, off);
       fromExecution.release();
       n++;

@@ -1,12 +1,13 @@
 import {
+  MarketHeader,
   MarketKind,
-  MarketRecord,
+  OrderCommand,
   OrderRecord,
   PersistRecord,
 } from '../../../../shared/records.js';
 import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS } from '../../../../shared/config.js';
 import type { SignalView } from '../../../../shared/api.js';
-import { REJECT_REASONS } from '../../../../shared/domain.js';
+import { REJECT_REASONS, asQty, asSymbolIndex } from '../../../../shared/domain.js';
 import { rejectionCounter } from '../../core/control-tables.js';
 import { monoNowUs } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
@@ -81,6 +82,8 @@ runWorker('strategy', async () => {
   let generation = -1;
   let tradingState = -1;
   const orderOut = new Float64Array(OrderRecord.SLOTS);
+  const orderView = new OrderCommand();
+  const header = new MarketHeader();
   const signalOut = new Float64Array(PersistRecord.SLOTS);
   const records = input.records;
   const barrierSpin = barrierSpinUs(wiring.config.engine.wait_strategy);
@@ -129,8 +132,10 @@ runWorker('strategy', async () => {
       core.setTradingState(state);
     }
 
-    const kind = records[off + MarketRecord.KIND]!;
-    const seq = records[off + MarketRecord.SEQ]!;
+    const tick = header.at(records, off);
+    const kind = tick.kind;
+    const seq = tick.seq;
+    const mdUs = tick.mdUs;
     if (kind === MarketKind.END) {
       input.release();
       ended = true;
@@ -141,8 +146,9 @@ runWorker('strategy', async () => {
       if (!awaitDoneSeq(control, 'execution', seq - 1, barrierSpin)) break ticks;
     }
     for (let s = 0; s < symbols.length; s++) {
-      core.setPosition(s, shared.position(s));
-      core.setOpenOrders(s, shared.openBuys(s), shared.openSells(s));
+      const symbol = asSymbolIndex(s);
+      core.setPosition(symbol, asQty(shared.position(s)));
+      core.setOpenOrders(symbol, asQty(shared.openBuys(s)), asQty(shared.openSells(s)));
     }
 
     // Replay floods the ring ahead of us, so tick-to-trade starts at our dequeue plus
@@ -159,7 +165,7 @@ runWorker('strategy', async () => {
       }
     }
     if ((flags & StrategyOutput.ORDER) !== 0) {
-      if (replay) orderOut[OrderRecord.T0_US] = dequeuedUs - records[off + MarketRecord.MD_US]!;
+      if (replay) orderView.read(orderOut, 0).t0Us = dequeuedUs - mdUs;
       control.add('orders_submitted');
       pushWaiting(orders, orderOut, execution, control);
     }

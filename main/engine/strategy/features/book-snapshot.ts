@@ -1,9 +1,9 @@
 import { FIXED_SCALE } from '../../../../shared/domain.js';
-import { MarketRecord } from '../../../../shared/records.js';
+import type { MarketUpdate } from '../../../../shared/records.js';
 import type { FeatureBuffer } from '../../core/feature-buffer.js';
 
 /**
- * Turns a book MarketRecord into the feature window's newest entry (DESIGN.md §5):
+ * Turns a book record (MarketUpdate) into the feature window's newest entry (DESIGN.md §5):
  *   mid        = (best_bid + best_ask) / 2, in quote units (the record's 1e-8 units / 1e8)
  *   spread_bps = (best_ask - best_bid) / mid * 1e4
  *   imbalance  = (B - A) / (B + A), B and A the summed quantities of the best
@@ -15,20 +15,17 @@ import type { FeatureBuffer } from '../../core/feature-buffer.js';
  */
 export function pushBookSnapshot(
   buffer: FeatureBuffer,
-  rec: Float64Array,
-  off: number,
+  book: MarketUpdate,
   depthLevels: number,
 ): boolean {
-  const bidCount = rec[off + MarketRecord.BID_COUNT]!;
-  const askCount = rec[off + MarketRecord.ASK_COUNT]!;
-  if (!(bidCount > 0) || !(askCount > 0)) return false;
-  const bestBidUnits = rec[off + MarketRecord.BID_PRICE]!;
-  const bestAskUnits = rec[off + MarketRecord.ASK_PRICE]!;
+  if (!(book.bidCount > 0) || !(book.askCount > 0)) return false;
+  const bestBidUnits = book.bidPrice(0);
+  const bestAskUnits = book.askPrice(0);
   const midUnits = (bestBidUnits + bestAskUnits) / 2;
   const spreadBps = ((bestAskUnits - bestBidUnits) / midUnits) * 1e4;
-  const imbalance = topImbalance(rec, off, depthLevels);
+  const imbalance = topImbalance(book, depthLevels);
   buffer.push(
-    rec[off + MarketRecord.TS_US]!,
+    book.tsUs,
     midUnits / FIXED_SCALE,
     bestBidUnits / FIXED_SCALE,
     bestAskUnits / FIXED_SCALE,
@@ -39,13 +36,13 @@ export function pushBookSnapshot(
 }
 
 /** (B - A) / (B + A) over the best `depthLevels` levels of each side; 0 for an empty book. */
-export function topImbalance(rec: Float64Array, off: number, depthLevels: number): number {
-  const bidLevels = Math.min(depthLevels, rec[off + MarketRecord.BID_COUNT]!);
-  const askLevels = Math.min(depthLevels, rec[off + MarketRecord.ASK_COUNT]!);
+export function topImbalance(book: MarketUpdate, depthLevels: number): number {
+  const bidLevels = Math.min(depthLevels, book.bidCount);
+  const askLevels = Math.min(depthLevels, book.askCount);
   let bid = 0;
   let ask = 0;
-  for (let i = 0; i < bidLevels; i++) bid += rec[off + MarketRecord.BID_QTY + i]!;
-  for (let i = 0; i < askLevels; i++) ask += rec[off + MarketRecord.ASK_QTY + i]!;
+  for (let i = 0; i < bidLevels; i++) bid += book.bidQty(i);
+  for (let i = 0; i < askLevels; i++) ask += book.askQty(i);
   const total = bid + ask;
   return total > 0 ? (bid - ask) / total : 0;
 }

@@ -1,4 +1,6 @@
 import type { StrategyParams } from '../../../../shared/config.js';
+import type { Price, Qty, TimestampUs } from '../../../../shared/domain.js';
+import type { MarketUpdate } from '../../../../shared/records.js';
 import type { FeatureBuffer } from '../../core/feature-buffer.js';
 
 /**
@@ -13,18 +15,12 @@ export interface FeatureExtractor {
   featureNames(): readonly string[];
   /**
    * A book update: the snapshot is already the newest entry (i = 0) of `buffer`, and the
-   * MarketRecord it came from is at `rec[off..]` (for level data the buffer does not keep).
+   * book record it came from is `book` (for level data the buffer does not keep).
    * Writes this extractor's features into `out[at ..]`.
    */
-  extract(
-    buffer: FeatureBuffer,
-    rec: Float64Array,
-    off: number,
-    out: Float64Array,
-    at: number,
-  ): void;
+  extract(buffer: FeatureBuffer, book: MarketUpdate, out: Float64Array, at: number): void;
   /** A trade print (prices/quantities in 1e-8 units). Extractors that ignore trades do nothing. */
-  onTrade(tsUs: number, priceUnits: number, qtyUnits: number, isBuyerMaker: boolean): void;
+  onTrade(tsUs: TimestampUs, price: Price, qty: Qty, isBuyerMaker: boolean): void;
   /** Live parameter change, applied between two ticks. */
   setParams(params: StrategyParams): void;
   /** Forgets all history (a resync, a new replay). */

@@ -1,5 +1,5 @@
 import type { StrategyParams } from '../../../../shared/config.js';
-import { MarketRecord, TradeRecord } from '../../../../shared/records.js';
+import { MarketUpdate, TradeUpdate } from '../../../../shared/records.js';
 import { FeatureBuffer } from '../../core/feature-buffer.js';
 import { pushBookSnapshot } from './book-snapshot.js';
 import type { FeatureExtractor } from './feature-extractor.js';
@@ -36,6 +36,8 @@ export class FeatureSet {
   readonly vector: FeatureVector;
   private readonly extractors: readonly FeatureExtractor[];
   private readonly offsets: Int32Array;
+  private readonly bookIn = new MarketUpdate();
+  private readonly tradeIn = new TradeUpdate();
   private depthLevels: number;
 
   constructor(params: StrategyParams, options: FeatureSetOptions = {}) {
@@ -75,22 +77,24 @@ export class FeatureSet {
    * the book is empty: no mid, no window entry, no features.
    */
   onBook(rec: Float64Array, off: number): boolean {
-    if (!pushBookSnapshot(this.buffer, rec, off, this.depthLevels)) return false;
+    const book = this.bookIn.read(rec, off);
+    if (!pushBookSnapshot(this.buffer, book, this.depthLevels)) return false;
     const values = this.vector.values;
     for (let k = 0; k < this.extractors.length; k++) {
-      this.extractors[k]!.extract(this.buffer, rec, off, values, this.offsets[k]!);
+      this.extractors[k]!.extract(this.buffer, book, values, this.offsets[k]!);
     }
-    this.vector.tsUs = rec[off + MarketRecord.TS_US]!;
-    this.vector.updateId = rec[off + MarketRecord.UPDATE_ID]!;
+    this.vector.tsUs = book.tsUs;
+    this.vector.updateId = book.updateId;
     return true;
   }
 
   /** A trade MarketRecord at rec[off..]. */
   onTrade(rec: Float64Array, off: number): void {
-    const tsUs = rec[off + MarketRecord.TS_US]!;
-    const price = rec[off + TradeRecord.PRICE]!;
-    const qty = rec[off + TradeRecord.QTY]!;
-    const isBuyerMaker = rec[off + TradeRecord.IS_BUYER_MAKER]! === 1;
+    const trade = this.tradeIn.read(rec, off);
+    const tsUs = trade.tsUs;
+    const price = trade.price;
+    const qty = trade.qty;
+    const isBuyerMaker = trade.isBuyerMaker;
     for (let k = 0; k < this.extractors.length; k++)
       this.extractors[k]!.onTrade(tsUs, price, qty, isBuyerMaker);
   }

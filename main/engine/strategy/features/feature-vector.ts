@@ -1,3 +1,4 @@
+import { SIGNAL_ROW_FEATURES, type SignalRow } from '../../../../shared/records.js';
 /**
  * The strategy's feature vector for one symbol: a Float64Array of values with a names
  * table beside it. Extractors write into fixed slots chosen when the vector is built, so
@@ -5,9 +6,9 @@
  *
  * The order of `names` is the order extractors were composed in (see feature-set.ts) and
  * is stable: the first PERSISTED_FEATURE_COUNT slots are what a signal record carries
- * (PersistRecord.FEATURES), and the `features` CSV columns follow it.
+ * (SignalRow features), and the `features` CSV columns follow it.
  */
-export const PERSISTED_FEATURE_COUNT = 8;
+export const PERSISTED_FEATURE_COUNT = SIGNAL_ROW_FEATURES;
 
 export class FeatureVector {
   readonly values: Float64Array;
@@ -51,9 +52,9 @@ export class FeatureVector {
   }
 
   /** Copies the first PERSISTED_FEATURE_COUNT values to `out` at `offset` (signal records). */
-  copyPersisted(out: Float64Array, offset: number): void {
+  copyPersisted(row: SignalRow): void {
     const n = Math.min(PERSISTED_FEATURE_COUNT, this.values.length);
-    for (let i = 0; i < n; i++) out[offset + i] = this.values[i]!;
-    for (let i = n; i < PERSISTED_FEATURE_COUNT; i++) out[offset + i] = 0;
+    for (let i = 0; i < n; i++) row.setFeature(i, this.values[i]!);
+    for (let i = n; i < PERSISTED_FEATURE_COUNT; i++) row.setFeature(i, 0);
   }
 }

@@ -1,4 +1,5 @@
 import type { StrategyParams } from '../../../../shared/config.js';
+import type { MarketUpdate } from '../../../../shared/records.js';
 import { FeatureColumn, type FeatureBuffer } from '../../core/feature-buffer.js';
 import type { FeatureExtractor } from './feature-extractor.js';
 
@@ -93,13 +94,7 @@ export class MicrostructureExtractor implements FeatureExtractor {
     // Trades are not book updates: they add nothing to this window.
   }
 
-  extract(
-    buffer: FeatureBuffer,
-    _rec: Float64Array,
-    _off: number,
-    out: Float64Array,
-    at: number,
-  ): void {
+  extract(buffer: FeatureBuffer, _book: MarketUpdate, out: Float64Array, at: number): void {
     const size = buffer.size;
     if (size === 0) throw new Error('MicrostructureExtractor.extract: the feature buffer is empty');
     const newestTs = buffer.get(FeatureColumn.TS_US, 0);

@@ -1,6 +1,6 @@
 import type { StrategyParams } from '../../../../shared/config.js';
 import { FIXED_SCALE } from '../../../../shared/domain.js';
-import { MarketRecord } from '../../../../shared/records.js';
+import type { MarketUpdate } from '../../../../shared/records.js';
 import type { FeatureBuffer } from '../../core/feature-buffer.js';
 import type { FeatureExtractor } from './feature-extractor.js';
 
@@ -42,17 +42,11 @@ export class OrderBookFeatureExtractor implements FeatureExtractor {
 
   onTrade(): void {}
 
-  extract(
-    _buffer: FeatureBuffer,
-    rec: Float64Array,
-    off: number,
-    out: Float64Array,
-    at: number,
-  ): void {
-    const bidCount = rec[off + MarketRecord.BID_COUNT]!;
-    const askCount = rec[off + MarketRecord.ASK_COUNT]!;
-    const bestBid = bidCount > 0 ? rec[off + MarketRecord.BID_PRICE]! : 0;
-    const bestAsk = askCount > 0 ? rec[off + MarketRecord.ASK_PRICE]! : 0;
+  extract(_buffer: FeatureBuffer, book: MarketUpdate, out: Float64Array, at: number): void {
+    const bidCount = book.bidCount;
+    const askCount = book.askCount;
+    const bestBid = bidCount > 0 ? book.bidPrice(0) : 0;
+    const bestAsk = askCount > 0 ? book.askPrice(0) : 0;
     const mid = (bestBid + bestAsk) / 2;
 
     let bidDepth = 0;
@@ -60,15 +54,15 @@ export class OrderBookFeatureExtractor implements FeatureExtractor {
     let bidPressure = 0;
     let askPressure = 0;
     for (let i = 0; i < bidCount; i++) {
-      const qty = rec[off + MarketRecord.BID_QTY + i]!;
+      const qty = book.bidQty(i);
       if (i < this.depthLevels) bidDepth += qty;
-      const distBps = (Math.abs(mid - rec[off + MarketRecord.BID_PRICE + i]!) / mid) * 1e4;
+      const distBps = (Math.abs(mid - book.bidPrice(i)) / mid) * 1e4;
       bidPressure += qty / (1 + distBps);
     }
     for (let i = 0; i < askCount; i++) {
-      const qty = rec[off + MarketRecord.ASK_QTY + i]!;
+      const qty = book.askQty(i);
       if (i < this.depthLevels) askDepth += qty;
-      const distBps = (Math.abs(rec[off + MarketRecord.ASK_PRICE + i]! - mid) / mid) * 1e4;
+      const distBps = (Math.abs(book.askPrice(i) - mid) / mid) * 1e4;
       askPressure += qty / (1 + distBps);
     }
     const pressureTotal = bidPressure + askPressure;

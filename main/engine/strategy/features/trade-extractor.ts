@@ -1,4 +1,6 @@
+import type { Price, Qty, TimestampUs } from '../../../../shared/domain.js';
 import type { StrategyParams } from '../../../../shared/config.js';
+import type { MarketUpdate } from '../../../../shared/records.js';
 import { FIXED_SCALE } from '../../../../shared/domain.js';
 import { FeatureColumn, type FeatureBuffer } from '../../core/feature-buffer.js';
 import type { FeatureExtractor } from './feature-extractor.js';
@@ -119,7 +121,7 @@ export class TradeFeatureExtractor implements FeatureExtractor {
     this.bucketSell = 0;
   }
 
-  onTrade(tsUs: number, priceUnits: number, qtyUnits: number, isBuyerMaker: boolean): void {
+  onTrade(tsUs: TimestampUs, priceUnits: Price, qtyUnits: Qty, isBuyerMaker: boolean): void {
     if (!(qtyUnits > 0) || !(priceUnits > 0)) return;
     if (this.count === this.capacity) this.evictOldest();
     const price = priceUnits / FIXED_SCALE;
@@ -138,13 +140,7 @@ export class TradeFeatureExtractor implements FeatureExtractor {
     this.fillBuckets(notional, side);
   }
 
-  extract(
-    buffer: FeatureBuffer,
-    _rec: Float64Array,
-    _off: number,
-    out: Float64Array,
-    at: number,
-  ): void {
+  extract(buffer: FeatureBuffer, _book: MarketUpdate, out: Float64Array, at: number): void {
     const since = buffer.get(FeatureColumn.TS_US, 0) - this.windowUs;
     while (this.count > 0 && this.tsUs[this.head]! < since) this.evictOldest();
     out[at] = (this.sumBuyUnits - this.sumSellUnits) / FIXED_SCALE;

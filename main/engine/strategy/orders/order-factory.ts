@@ -2,13 +2,20 @@ import type { RiskLimits, StrategyParams } from '../../../../shared/config.js';
 import {
   FIXED_SCALE,
   ORDER_TYPES,
+  OrderTypeCode,
+  asOrderId,
+  type OrderId,
   type OrderType,
+  type Price,
+  type Qty,
+  type SideCode,
+  type SymbolIndex,
   type SymbolSpec,
 } from '../../../../shared/domain.js';
-import { MarketRecord, OrderCommandKind, OrderRecord } from '../../../../shared/records.js';
+import { OrderCommand, OrderCommandKind, type MarketUpdate } from '../../../../shared/records.js';
 import type { Rng } from '../../core/rng.js';
 
-const POST_ONLY = ORDER_TYPES.indexOf('PostOnly');
+const POST_ONLY = OrderTypeCode.POST_ONLY;
 
 export interface OrderFactoryOptions {
   readonly symbolSpecs: readonly SymbolSpec[];
@@ -22,7 +29,7 @@ export interface OrderFactoryOptions {
 }
 
 /**
- * Turns a fired signal into a NEW OrderRecord, in two steps so the risk check sits
+ * Turns a fired signal into a NEW OrderCommand, in two steps so the risk check sits
  * between them and a refused order spends no id: `plan` (side, type, price, quantity)
  * then `write` (ids, record).
  *
@@ -42,17 +49,18 @@ export interface OrderFactoryOptions {
  */
 export class OrderFactory {
   /** The last plan: valid after `plan` returned true. */
-  side = 0;
-  typeIndex: number;
-  priceUnits = 0;
-  qtyUnits = 0;
+  side: SideCode = 1;
+  typeIndex: OrderTypeCode;
+  priceUnits = 0 as Price;
+  qtyUnits = 0 as Qty;
 
   private targetUnitsPerStrength = 0;
   private maxOrderUnits = 0;
   private readonly stepUnits: Float64Array;
+  private readonly command = new OrderCommand();
 
   constructor(private readonly options: OrderFactoryOptions) {
-    this.typeIndex = ORDER_TYPES.indexOf(options.orderType);
+    this.typeIndex = ORDER_TYPES.indexOf(options.orderType) as OrderTypeCode;
     this.stepUnits = Float64Array.from(options.symbolSpecs, (spec) => spec.stepSize);
   }
 
@@ -62,16 +70,15 @@ export class OrderFactory {
   }
 
   /**
-   * Plans the order answering `strength` for the book at rec[off..], given the symbol's
+   * Plans the order answering `strength` for `book`, given the symbol's
    * position plus open-order quantity (signed 1e-8 units). False when no order is due
    * (zero strength, target reached, size rounds to zero, or no price on that side).
    */
   plan(
-    symbolIndex: number,
+    symbolIndex: SymbolIndex,
     strength: number,
     exposureUnits: number,
-    rec: Float64Array,
-    off: number,
+    book: MarketUpdate,
   ): boolean {
     if (!(strength !== 0)) return false;
     const side = strength > 0 ? 1 : -1;
@@ -84,55 +91,53 @@ export class OrderFactory {
 
     const joinOwnSide = this.typeIndex === POST_ONLY;
     const takeAsk = side > 0 !== joinOwnSide;
-    const count = rec[off + (takeAsk ? MarketRecord.ASK_COUNT : MarketRecord.BID_COUNT)]!;
+    const count = takeAsk ? book.askCount : book.bidCount;
     if (!(count > 0)) return false;
     this.side = side;
-    this.qtyUnits = qty;
-    this.priceUnits = rec[off + (takeAsk ? MarketRecord.ASK_PRICE : MarketRecord.BID_PRICE)]!;
+    this.qtyUnits = qty as Qty;
+    this.priceUnits = takeAsk ? book.askPrice(0) : book.bidPrice(0);
     return true;
   }
 
   /**
-   * Writes the planned order as an OrderRecord at out[outOff..], answering the market
-   * record at rec[off..]. Returns the order id.
+   * Writes the planned order as a NEW OrderCommand at out[outOff..], answering the book
+   * record `book`. Returns the order id.
    */
   write(
     out: Float64Array,
     outOff: number,
-    symbolIndex: number,
-    rec: Float64Array,
-    off: number,
+    symbolIndex: SymbolIndex,
+    book: MarketUpdate,
     strength: number,
     confidence: number,
-  ): number {
-    const orderId = this.options.nextOrderId();
-    out[outOff + OrderRecord.KIND] = OrderCommandKind.NEW;
-    out[outOff + OrderRecord.ORDER_ID] = orderId;
-    out[outOff + OrderRecord.SYMBOL] = symbolIndex;
-    out[outOff + OrderRecord.SIDE] = this.side;
-    out[outOff + OrderRecord.TYPE] = this.typeIndex;
-    out[outOff + OrderRecord.PRICE] = this.priceUnits;
-    out[outOff + OrderRecord.QTY] = this.qtyUnits;
-    out[outOff + OrderRecord.TICK_SEQ] = rec[off + MarketRecord.SEQ]!;
-    out[outOff + OrderRecord.TS_US] = rec[off + MarketRecord.TS_US]!;
-    out[outOff + OrderRecord.T0_US] = rec[off + MarketRecord.T0_US]!;
-    out[outOff + OrderRecord.STRENGTH] = strength;
-    out[outOff + OrderRecord.CONFIDENCE] = confidence;
-    this.drawUuidWords(out, outOff + OrderRecord.CLIENT_ID_0);
-    out[outOff + OrderRecord.STRATEGY] = this.options.strategyIndex;
+  ): OrderId {
+    const orderId = asOrderId(this.options.nextOrderId());
+    const cmd = this.command.begin(out, outOff, OrderCommandKind.NEW);
+    cmd.orderId = orderId;
+    cmd.symbol = symbolIndex;
+    cmd.side = this.side;
+    cmd.type = this.typeIndex;
+    cmd.price = this.priceUnits;
+    cmd.qty = this.qtyUnits;
+    cmd.tsUs = book.tsUs;
+    cmd.t0Us = book.t0Us;
+    cmd.strength = strength;
+    cmd.confidence = confidence;
+    this.drawUuidWords(cmd);
+    cmd.strategy = this.options.strategyIndex;
     return orderId;
   }
 
   /** Rng.uuid()'s four draws and version/variant bits, as words (see the class comment). */
-  private drawUuidWords(out: Float64Array, at: number): void {
+  private drawUuidWords(cmd: OrderCommand): void {
     const rng = this.options.rng;
     const w0 = rng.nextUint32();
     const w1 = rng.nextUint32();
     const w2 = rng.nextUint32();
     const w3 = rng.nextUint32();
-    out[at] = w0;
-    out[at + 1] = ((w1 & 0xffff0fff) | 0x00004000) >>> 0;
-    out[at + 2] = ((w2 & 0x3fffffff) | 0x80000000) >>> 0;
-    out[at + 3] = w3;
+    cmd.setClientIdWord(0, w0);
+    cmd.setClientIdWord(1, ((w1 & 0xffff0fff) | 0x00004000) >>> 0);
+    cmd.setClientIdWord(2, ((w2 & 0x3fffffff) | 0x80000000) >>> 0);
+    cmd.setClientIdWord(3, w3);
   }
 }

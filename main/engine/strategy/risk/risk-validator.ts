@@ -4,8 +4,15 @@ import {
   FIXED_SCALE,
   REJECT_REASONS,
   TradingStateCode,
+  type FeedStateCode,
+  type Price,
+  type Qty,
   type RejectReason,
+  type SideCode,
+  type SymbolIndex,
+  type TimestampUs,
 } from '../../../../shared/domain.js';
+import { GATE_OPEN, tradingGate } from '../../core/trading-gate.js';
 import { TokenBucket } from './token-bucket.js';
 
 const reason = (name: RejectReason): number => REJECT_REASONS.indexOf(name);
@@ -32,8 +39,9 @@ const FEED_LIVE = FEED_STATES.indexOf('live');
  *   0. zero_size          quantity ≤ 0 (the factory never makes one; guarded anyway)
  *   1. kill_switch        trading state HALTED: nothing but cancels (see checkCancel)
  *      reducing_only      trading state REDUCING: only an order on the opposite side of
- *                         the position, no larger than it, so |position| shrinks and
- *                         never flips
+ *                         the position that, with the open orders on its side, is no
+ *                         larger than it, so |position| shrinks and never flips
+ *                         (core/trading-gate.ts: the same function the broker asks)
  *   2. position_limit     the worst case on the order's side exceeds max_position_size:
  *                         |position + open same-side remaining + signed qty| (resting
  *                         orders fill later, so counting only the position lets the
@@ -61,7 +69,7 @@ export class RiskValidator {
   private maxOrderUnits = 0;
   private maxNotional = 0;
   private readonly bucket: TokenBucket;
-  private tradingState: number = TradingStateCode.ACTIVE;
+  private tradingState: TradingStateCode = TradingStateCode.ACTIVE;
   private readonly positions: Float64Array;
   /** Remaining quantity of open buy / sell orders per symbol (1e-8 units, ≥ 0). */
   private readonly openBuys: Float64Array;
@@ -88,39 +96,39 @@ export class RiskValidator {
     this.bucket.setRate(limits.max_orders_per_second);
   }
 
-  setTradingState(code: number): void {
+  setTradingState(code: TradingStateCode): void {
     this.tradingState = code;
   }
 
-  get tradingStateCode(): number {
+  get tradingStateCode(): TradingStateCode {
     return this.tradingState;
   }
 
-  setFeedState(symbolIndex: number, feedStateIndex: number): void {
-    this.feedStates[symbolIndex] = feedStateIndex;
+  setFeedState(symbolIndex: SymbolIndex, feedState: FeedStateCode): void {
+    this.feedStates[symbolIndex] = feedState;
   }
 
-  setBookSynced(symbolIndex: number, synced: boolean): void {
+  setBookSynced(symbolIndex: SymbolIndex, synced: boolean): void {
     this.synced[symbolIndex] = synced ? 1 : 0;
   }
 
-  /** Remaining size of the open orders per side (1e-8 units), from the execution side. */
-  setOpenOrders(symbolIndex: number, buyUnits: number, sellUnits: number): void {
+  /** Remaining size of the open orders per side, from the execution side. */
+  setOpenOrders(symbolIndex: SymbolIndex, buyUnits: Qty, sellUnits: Qty): void {
     this.openBuys[symbolIndex] = buyUnits;
     this.openSells[symbolIndex] = sellUnits;
   }
 
-  /** Signed position in 1e-8 base units, from the execution side. */
-  setPosition(symbolIndex: number, qtyUnits: number): void {
+  /** Signed position, from the execution side. */
+  setPosition(symbolIndex: SymbolIndex, qtyUnits: Qty): void {
     this.positions[symbolIndex] = qtyUnits;
   }
 
-  position(symbolIndex: number): number {
-    return this.positions[symbolIndex]!;
+  position(symbolIndex: SymbolIndex): Qty {
+    return this.positions[symbolIndex] as Qty;
   }
 
   /** Latest mid in quote units, for the notional check. */
-  setMark(symbolIndex: number, mid: number): void {
+  setMark(symbolIndex: SymbolIndex, mid: number): void {
     this.marks[symbolIndex] = mid;
   }
 
@@ -130,11 +138,11 @@ export class RiskValidator {
    * REJECT_REASONS (and counts it).
    */
   check(
-    symbolIndex: number,
-    side: number,
-    qtyUnits: number,
-    priceUnits: number,
-    tsUs: number,
+    symbolIndex: SymbolIndex,
+    side: SideCode,
+    qtyUnits: Qty,
+    priceUnits: Price,
+    tsUs: TimestampUs,
   ): number {
     const code = this.firstFailure(symbolIndex, side, qtyUnits, priceUnits, tsUs);
     if (code === RISK_ACCEPTED) {
@@ -158,21 +166,17 @@ export class RiskValidator {
   }
 
   private firstFailure(
-    symbolIndex: number,
-    side: number,
-    qtyUnits: number,
-    priceUnits: number,
-    tsUs: number,
+    symbolIndex: SymbolIndex,
+    side: SideCode,
+    qtyUnits: Qty,
+    priceUnits: Price,
+    tsUs: TimestampUs,
   ): number {
     if (!(qtyUnits > 0)) return RejectCode.ZERO_SIZE;
-    const position = this.positions[symbolIndex]!;
-    const signedQty = side > 0 ? qtyUnits : -qtyUnits;
-    if (this.tradingState === TradingStateCode.HALTED) return RejectCode.KILL_SWITCH;
-    if (this.tradingState === TradingStateCode.REDUCING) {
-      const reduces =
-        position !== 0 && position > 0 !== signedQty > 0 && qtyUnits <= Math.abs(position);
-      if (!reduces) return RejectCode.REDUCING_ONLY;
-    }
+    const position = this.positions[symbolIndex] as Qty;
+    const sameSideOpen = (side > 0 ? this.openBuys : this.openSells)[symbolIndex] as Qty;
+    const gate = tradingGate(this.tradingState, side, qtyUnits, position, sameSideOpen);
+    if (gate !== GATE_OPEN) return gate;
     const worstCase =
       side > 0
         ? position + this.openBuys[symbolIndex]! + qtyUnits
