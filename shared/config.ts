@@ -74,10 +74,22 @@ function describeRange(key: string, spec: NumberSpec): string {
   return `${key} must be ${spec.integer ? 'an integer' : 'a number'} with ${lo} ${key.split('.').pop()} ${hi}`;
 }
 
+/**
+ * A refused value as the user wrote it: TOML's `nan` / `inf` / `-inf` (which JSON.stringify
+ * would print as null), other values as JSON.
+ */
+function describeValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    if (Number.isNaN(value)) return 'nan';
+    return value > 0 ? 'inf' : '-inf';
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
 /** Returns null when `value` is allowed, else the reason naming the key and its range. */
 export function checkNumber(key: string, spec: NumberSpec, value: unknown): string | null {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return `${describeRange(key, spec)}; got ${JSON.stringify(value) ?? String(value)}`;
+    return `${describeRange(key, spec)}; got ${describeValue(value)}`;
   }
   const belowMin = spec.minInclusive ? value < spec.min : value <= spec.min;
   const aboveMax = spec.maxInclusive ? value > spec.max : value >= spec.max;

@@ -1,5 +1,6 @@
 import { allBenchStages } from '../engine/bench/all-stages.js';
 import { benchRowsToJson, formatBenchTable, runBench } from '../engine/bench/run-bench.js';
+import { formatPeerBooks, measurePeerBooks } from '../engine/bench/peer-books.js';
 import { booleanOption, stringOption, type CommandSpec } from './args.js';
 
 /** `lockstep bench`: the latency budget table of DESIGN.md §8. */
@@ -32,15 +33,22 @@ export const benchCommand: CommandSpec = {
               stage.name.toLowerCase().includes(filter) ||
               stage.group.toLowerCase().includes(filter),
           );
-    if (stages.length === 0) {
+    // Peers (ccxt, JSON.parse + Map) on the real fixture frames: a section of its own.
+    const peers =
+      !booleanOption(options, 'json') && (filter === undefined || 'peers'.includes(filter));
+    if (stages.length === 0 && !peers) {
       throw new Error(
-        `no bench stage matches --filter "${stringOption(options, 'filter')}"; the stages are: ${all.map((s) => s.name).join('; ')}`,
+        `no bench stage matches --filter "${stringOption(options, 'filter')}"; the stages are: ${all.map((s) => s.name).join('; ')}; and peers`,
       );
     }
     // Progress goes to stderr so `--json` output stays parseable.
     const rows = await runBench(stages, (stage) => process.stderr.write(`bench: ${stage.name}…\n`));
     if (booleanOption(options, 'json')) console.log(JSON.stringify(benchRowsToJson(rows), null, 2));
-    else console.log(formatBenchTable(rows));
+    else if (rows.length > 0) console.log(formatBenchTable(rows));
+    if (peers) {
+      process.stderr.write('bench: peers on the fixture frames…\n');
+      console.log(formatPeerBooks(measurePeerBooks()));
+    }
     return 0;
   },
 };

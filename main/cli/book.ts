@@ -48,18 +48,25 @@ export const bookCommand: CommandSpec = {
     const depth = numberOption(options, 'depth') ?? 10;
     if (!Number.isInteger(depth) || depth < 1)
       throw new UsageError(`book: --depth must be a positive integer, got ${depth}`);
-    const symbol = stringOption(options, 'symbol') ?? (await defaultSymbol(path));
+    let lineNo = 0;
+    const report = (message: string) => console.error(`${path}:${lineNo}: ${message}`);
+    // Without --symbol a first pass finds it and reports the unreadable lines on the way.
+    const given = stringOption(options, 'symbol');
+    const symbol =
+      given ??
+      (await defaultSymbol(path, (at, reason) => {
+        lineNo = at;
+        report(`skipped malformed line: ${reason}`);
+      }));
     if (!/^[A-Z0-9]{2,20}$/.test(symbol))
       throw new UsageError(`book: --symbol must be like BTCUSDT, got "${symbol}"`);
 
     const pipeline = new MarketPipeline([symbol], { depthLevelsForRecord: 0 }, () => undefined);
     let seen = false;
-    let lineNo = 0;
-    const report = (message: string) => console.error(`${path}:${lineNo}: ${message}`);
     for await (const event of readRecording(path)) {
       lineNo = event.lineNo;
       if (event.kind === 'malformed') {
-        report(`skipped malformed line: ${event.reason}`);
+        if (given !== undefined) report(`skipped malformed line: ${event.reason}`);
         continue;
       }
       if (event.kind === 'snapshot') {
@@ -74,6 +81,8 @@ export const bookCommand: CommandSpec = {
       const outcome = pipeline.onFrame(event.data, event.tsUs, 0);
       if (outcome === FrameOutcome.MALFORMED)
         report(`skipped malformed frame: ${pipeline.lastError}`);
+      else if (outcome === FrameOutcome.GAP || outcome === FrameOutcome.CROSSED)
+        report(`${pipeline.book(symbol).lastLossReason}; not synced until the next snapshot line`);
     }
     if (!seen) throw new Error(`${path} holds nothing for ${symbol}`);
 
@@ -93,7 +102,7 @@ export const bookCommand: CommandSpec = {
       return 0;
     }
     console.log(
-      `${symbol}  last update ${result.last_update_id}  ${result.synced ? 'synced' : 'NOT SYNCED (a gap was not followed by a snapshot)'}  gaps ${result.gaps}`,
+      `${symbol}  last update ${result.last_update_id}  ${result.synced ? 'synced' : `NOT SYNCED (${state.lastLossReason === '' ? 'the recording has no snapshot line for it' : `${state.lastLossReason}; no snapshot line followed`})`}  gaps ${result.gaps}`,
     );
     console.log(
       `${'bid qty'.padStart(16)} ${'bid'.padStart(14)} | ${'ask'.padEnd(14)} ${'ask qty'.padEnd(16)}`,
@@ -111,9 +120,13 @@ export const bookCommand: CommandSpec = {
  * Without --symbol: the recording's first symbol, so `book --data FILE --json` always
  * prints the one object DESIGN.md §3 promises; the others are named on stderr.
  */
-async function defaultSymbol(path: string): Promise<string> {
+async function defaultSymbol(
+  path: string,
+  onMalformed: (lineNo: number, reason: string) => void,
+): Promise<string> {
   const symbols: string[] = [];
   for await (const event of readRecording(path)) {
+    if (event.kind === 'malformed') onMalformed(event.lineNo, event.reason);
     const symbol =
       event.kind === 'frame'
         ? symbolOfStream(event.stream)

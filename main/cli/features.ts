@@ -100,14 +100,14 @@ export const featuresCommand: CommandSpec = {
       symbol,
       params: config.strategy.params,
       onRow,
+      // As they are met, so a file that never ends (a line without end) still says why.
+      onMalformed: (lineNo, reason) => console.error(`${data}:${lineNo}: skipped: ${reason}`),
     });
     await flush();
     if (file !== null) {
       file.end();
       await Promise.race([once(file, 'finish'), failed]);
     }
-    for (const bad of summary.malformed)
-      console.error(`${data}:${bad.lineNo}: skipped: ${bad.reason}`);
     console.error(
       `features: ${summary.rows} rows from ${summary.lines} lines (${symbol}: ${summary.bookUpdates} book updates, ${summary.trades} trades, ${summary.gaps} gaps, ${summary.resyncs} resyncs, ${summary.malformed.length} malformed)${outPath ? ` -> ${outPath}` : ''}`,
     );

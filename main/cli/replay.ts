@@ -39,7 +39,9 @@ export const replayCommand: CommandSpec = {
       dbPath: stringOption(options, 'db') ?? ':memory:',
       overwrite: booleanOption(options, 'overwrite'),
       log: (level, msg) => {
-        if (level === 'warn' || level === 'error') process.stderr.write(`${msg}\n`);
+        // A thread's failure comes back as the thrown error below: printed once, there.
+        if (level === 'error' && THREAD_FAILED.test(msg)) return;
+        if (level === 'warn' || level === 'error') process.stderr.write(`${firstLine(msg)}\n`);
       },
       ...(showProgress
         ? {
@@ -47,6 +49,11 @@ export const replayCommand: CommandSpec = {
               process.stderr.write(`\rreplay: ${messages.toLocaleString('en-US')} messages`),
           }
         : {}),
+    }).catch((error: unknown) => {
+      // One sentence (file, line, value); a thread's stack trace is for LOG_LEVEL=debug.
+      const message = error instanceof Error ? error.message : String(error);
+      if (process.env.LOG_LEVEL === 'debug') console.error(message);
+      throw new Error(firstLine(message));
     });
     if (showProgress) process.stderr.write('\n');
     if (booleanOption(options, 'json')) {
@@ -84,3 +91,8 @@ export const replayCommand: CommandSpec = {
     return 0;
   },
 };
+
+/** How EngineRuntime words a thread's failure (it is also thrown by runReplay). */
+const THREAD_FAILED = /^\w+ thread failed: /;
+
+const firstLine = (text: string): string => text.split('\n', 1)[0]!;

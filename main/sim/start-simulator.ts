@@ -23,6 +23,7 @@ import type { LogFn } from '../../shared/log.js';
  * faults (fault-spec.ts). One port serves both:
  *   ws://127.0.0.1:PORT/stream?streams=btcusdt@depth@100ms/btcusdt@trade   combined frames
  *   ws://127.0.0.1:PORT/ws/btcusdt@depth@100ms                              bare payloads
+ *     (any name is accepted on /ws/, as on Binance; only served streams deliver)
  *   http://127.0.0.1:PORT/api/v3/depth?symbol=BTCUSDT&limit=1000           REST snapshot
  * plus live SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS / SET_PROPERTY / GET_PROPERTY.
  */
@@ -161,11 +162,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       refuseUpgrade(socket, route.startsWith('no such') ? 404 : 400, route);
       return;
     }
-    for (const stream of route.streams) {
-      const verdict = checkStream(stream);
-      if (!verdict.ok) {
-        refuseUpgrade(socket, 400, `Invalid request: ${verdict.reason}`);
-        return;
+    // Combined streams are checked up front. The raw `/ws/<name>` path takes anything, as
+    // Binance does (ccxt opens `/ws/<its stream index>` and then sends SUBSCRIBE): a name
+    // that is not a served stream just delivers nothing.
+    const streams = route.combined
+      ? route.streams
+      : route.streams.filter((stream) => checkStream(stream).ok);
+    if (route.combined) {
+      for (const stream of streams) {
+        const verdict = checkStream(stream);
+        if (!verdict.ok) {
+          refuseUpgrade(socket, 400, `Invalid request: ${verdict.reason}`);
+          return;
+        }
       }
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
@@ -177,7 +186,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         ++nextSessionId,
       );
       sessions.add(session);
-      for (const stream of route.streams) session.subscribe(stream);
+      for (const stream of streams) session.subscribe(stream);
       feed.clientConnected();
     });
   });

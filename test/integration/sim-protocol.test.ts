@@ -237,11 +237,12 @@ test("REST answers and errors are Binance's, with request weights and the per-mi
   }
 });
 
-test('a bad WebSocket URL is refused at the upgrade with a reason', async () => {
+test('a bad combined-stream URL is refused at the upgrade with a reason', async () => {
   const sim = await startSimulator({ port: 0, seed: 6 });
   try {
     const msg = (refusal: { body: string }) => (JSON.parse(refusal.body) as { msg: string }).msg;
-    const upper = await refusedUpgrade(`${sim.url}/ws/BTCUSDT@trade`);
+    // (The raw /ws/ path takes any name, as Binance does: sim-ccxt-client.test.ts.)
+    const upper = await refusedUpgrade(`${sim.url}/stream?streams=BTCUSDT@trade`);
     assert.equal(upper.status, 400);
     assert.match(msg(upper), /invalid stream name "BTCUSDT@trade"/);
     const kline = await refusedUpgrade(`${sim.url}/stream?streams=btcusdt@trade/btcusdt@kline_1m`);

@@ -70,6 +70,34 @@ test('cross-field rules: an order may not exceed the position limit', () => {
   );
 });
 
+test('nan and inf in a TOML config are named as written, not as null', () => {
+  const refusal = (toml: string): string => {
+    try {
+      parseConfigToml(toml);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    assert.fail(`accepted: ${toml}`);
+  };
+  for (const [written, shown] of [
+    ['nan', 'nan'],
+    ['+nan', 'nan'],
+    ['inf', 'inf'],
+    ['+inf', 'inf'],
+    ['-inf', '-inf'],
+  ] as const) {
+    const message = refusal(`[strategy.params]\nmin_confidence = ${written}\n`);
+    assert.match(message, /strategy\.params\.min_confidence/);
+    assert.ok(message.endsWith(`; got ${shown}`), message);
+    assert.doesNotMatch(message, /null/);
+  }
+  assert.match(
+    refusal('[strategy.risk_limits]\nmax_order_size = inf\n'),
+    /strategy\.risk_limits\.max_order_size .*; got inf$/,
+  );
+});
+
 test('a TOML syntax error names the line and column', () => {
   assert.throws(
     () => parseConfigToml('[strategy\nsymbols = 1'),

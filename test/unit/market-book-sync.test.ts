@@ -155,7 +155,8 @@ test('a snapshot older than the first buffered U is refused and another is reque
   const { p, requests } = pipeline();
   p.onFrame(depthFrame(S, 200, 205, [['3.00', '1']], []), 1, 1);
   assert.deepEqual(requests, [S]);
-  assert.equal(p.onSnapshot(S, snapshotBody(199, [['1.00', '1']], []), 2), SnapshotOutcome.TOO_OLD);
+  // 198 + 1 < 200: updates 199 would be missing.
+  assert.equal(p.onSnapshot(S, snapshotBody(198, [['1.00', '1']], []), 2), SnapshotOutcome.TOO_OLD);
   assert.equal(p.book(S).synced, false);
   assert.deepEqual(requests, [S, S]);
   assert.equal(p.counters.snapshotsTooOld, 1);
@@ -167,6 +168,21 @@ test('a snapshot older than the first buffered U is refused and another is reque
   ]);
 });
 
+test('a snapshot one below the first buffered U continues the book exactly and is used', () => {
+  const { p } = pipeline();
+  p.onFrame(depthFrame(S, 200, 205, [['3.00', '1']], []), 1, 1);
+  p.onFrame(depthFrame(S, 206, 207, [['2.00', '4']], []), 1, 1);
+  assert.equal(p.onSnapshot(S, snapshotBody(199, [['1.00', '1']], []), 2), SnapshotOutcome.APPLIED);
+  assert.equal(p.book(S).synced, true);
+  assert.equal(p.book(S).lastUpdateId, 207);
+  assert.deepEqual(bookOf(p).bids, [
+    ['3', '1'],
+    ['2', '4'],
+    ['1', '1'],
+  ]);
+  assert.equal(p.counters.snapshotsTooOld, 0);
+});
+
 test('buffered diffs with a hole: the snapshot restarts the book, then the hole is a gap', () => {
   const { p } = pipeline();
   p.onFrame(depthFrame(S, 101, 102, [['3.00', '1']], []), 1, 1);
@@ -175,8 +191,8 @@ test('buffered diffs with a hole: the snapshot restarts the book, then the hole 
   assert.equal(p.book(S).synced, false);
   assert.equal(p.counters.gaps, 1);
   // The diff after the hole is kept: a snapshot inside its [U; u] lets it apply (one at
-  // 104, below its U, would be too old by the documented rule).
-  assert.equal(p.onSnapshot(S, snapshotBody(104, [['3.00', '5']], []), 3), SnapshotOutcome.TOO_OLD);
+  // 103, two below its U, would be too old by the documented rule).
+  assert.equal(p.onSnapshot(S, snapshotBody(103, [['3.00', '5']], []), 3), SnapshotOutcome.TOO_OLD);
   assert.equal(p.onSnapshot(S, snapshotBody(105, [['3.00', '5']], []), 3), SnapshotOutcome.APPLIED);
   assert.equal(p.book(S).lastUpdateId, 106);
   assert.deepEqual(bookOf(p).bids, [['3', '2']]);

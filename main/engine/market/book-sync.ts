@@ -1,3 +1,4 @@
+import { formatFixed } from '../../../shared/domain.js';
 import { DiffBuffer } from './diff-buffer.js';
 import type { DepthSnapshot } from './depth-snapshot.js';
 import { OrderBook } from './order-book.js';
@@ -5,8 +6,9 @@ import type { ParsedFrame } from './parsed-frame.js';
 
 /**
  * Binance's documented local order book procedure for one symbol (DESIGN.md §4):
- * buffer diffs until a snapshot; a snapshot whose lastUpdateId is below the first
- * buffered U is too old (take another); drop diffs with u <= lastUpdateId; the first
+ * buffer diffs until a snapshot; a snapshot whose lastUpdateId + 1 is below the first
+ * buffered U is too old (take another; lastUpdateId + 1 == U continues the book exactly and
+ * is used); drop diffs with u <= lastUpdateId; the first
  * applied diff must have U <= lastUpdateId + 1 <= u; each next diff U == previous u + 1.
  * A gap, or a crossed book, means resync: the book is marked unsynced until a fresh
  * snapshot restarts it. Never a silently wrong book.
@@ -31,7 +33,7 @@ export type DiffOutcomeCode = (typeof DiffOutcome)[keyof typeof DiffOutcome];
 export const SnapshotOutcome = {
   /** The snapshot (re)started the book, buffered diffs applied, and it is synced. */
   APPLIED: 1,
-  /** lastUpdateId below the first buffered U: another snapshot is needed. */
+  /** lastUpdateId + 1 below the first buffered U: another snapshot is needed. */
   TOO_OLD: 2,
   /** The book is already synced; a snapshot adds nothing (a recording's periodic one). */
   NOT_NEEDED: 3,
@@ -140,9 +142,7 @@ export class BookSync implements BookState {
     this.awaitingFirst = false;
     this.counters.applied++;
     if (book.isCrossed()) {
-      this.loseSync(
-        `crossed book after u=${u}: best bid ${book.bestBid()} >= best ask ${book.bestAsk()}`,
-      );
+      this.loseSync(`crossed book after u=${u}: ${this.describeTouch()}`);
       this.counters.crossed++;
       this.buffer.clear();
       return DiffOutcome.CROSSED;
@@ -158,7 +158,8 @@ export class BookSync implements BookState {
     }
     const L = snapshot.lastUpdateId;
     const buffer = this.buffer;
-    if (buffer.length > 0 && L < buffer.firstUpdateId(0)) {
+    // L + 1 == U is the exact continuation (the diff starts right after the snapshot).
+    if (buffer.length > 0 && L + 1 < buffer.firstUpdateId(0)) {
       this.counters.snapshotsTooOld++;
       return SnapshotOutcome.TOO_OLD;
     }
@@ -173,7 +174,7 @@ export class BookSync implements BookState {
     this.awaitingFirst = true;
     this.counters.snapshotsApplied++;
     if (book.isCrossed()) {
-      this.loseSync(`snapshot ${L} is crossed`);
+      this.loseSync(`snapshot ${L} is crossed: ${this.describeTouch()}`);
       this.counters.crossed++;
       return SnapshotOutcome.RESTARTED_THEN_LOST;
     }
@@ -199,7 +200,7 @@ export class BookSync implements BookState {
       this.awaitingFirst = false;
       this.counters.applied++;
       if (book.isCrossed()) {
-        this.loseSync(`crossed book after buffered u=${u}`);
+        this.loseSync(`crossed book after buffered u=${u}: ${this.describeTouch()}`);
         this.counters.crossed++;
         buffer.dropFirst(i + 1);
         return SnapshotOutcome.RESTARTED_THEN_LOST;
@@ -214,6 +215,11 @@ export class BookSync implements BookState {
     this.synced = false;
     this.awaitingFirst = false;
     this.buffer.clear();
+  }
+
+  /** The crossed touch in the exchange's decimals (the book keeps 1e-8 units). */
+  private describeTouch(): string {
+    return `best bid ${formatFixed(this.book.bestBid())} >= best ask ${formatFixed(this.book.bestAsk())}`;
   }
 
   private continues(U: number): boolean {

@@ -25,6 +25,7 @@ import {
 import { DepthSnapshot } from './depth-snapshot.js';
 import { FrameParser, ParseStatus } from './frame-parser.js';
 import { FrameKind } from './parsed-frame.js';
+import { TradeIdFilter } from './trade-id-filter.js';
 import type { LogFn } from '../../../shared/log.js';
 
 /**
@@ -37,7 +38,8 @@ import type { LogFn } from '../../../shared/log.js';
  * - BOOK after each applied diff, and after a snapshot that (re)starts a book (diffs that
  *   were buffered while waiting are folded into that one record, so `tsUs` never goes
  *   backwards);
- * - TRADE per trade frame (with the trade id and the book's sync state);
+ * - TRADE per trade frame (with the trade id and the book's sync state), once per trade
+ *   id: a repeated trade is dropped like a stale diff (TradeIdFilter);
  * - FEED_STATE per symbol when its state changes (its FEED_STATES index): the
  *   connection's state, or `syncing` while that symbol's book is not synced.
  */
@@ -59,6 +61,7 @@ export const FrameOutcome = {
   MALFORMED: 0,
   BOOK_UPDATED: 1,
   BUFFERED: 2,
+  /** A diff already contained in the book, or a trade already seen. */
   STALE: 3,
   GAP: 4,
   CROSSED: 5,
@@ -73,6 +76,8 @@ export interface MarketCounters {
   frames: number;
   depthFrames: number;
   trades: number;
+  /** Trade frames dropped because their trade id was already seen (a duplicate). */
+  duplicateTrades: number;
   bookTickers: number;
   ignored: number;
   unknownSymbol: number;
@@ -97,6 +102,7 @@ export class MarketPipeline {
     frames: 0,
     depthFrames: 0,
     trades: 0,
+    duplicateTrades: 0,
     bookTickers: 0,
     ignored: 0,
     unknownSymbol: 0,
@@ -114,9 +120,15 @@ export class MarketPipeline {
   };
   /** Why the last frame or snapshot was refused. */
   lastError = '';
+  /**
+   * Where the next frame or snapshot comes from (`file:line` in a replay; '' live): every
+   * log message names it, so a refused frame can be found in the file.
+   */
+  source = '';
   readonly symbols: readonly string[];
   private readonly parser: FrameParser;
   private readonly syncs: BookSync[];
+  private readonly tradeIds: TradeIdFilter[];
   private readonly snapshot = new DepthSnapshot();
   private readonly record = new Float64Array(MarketRecord.SLOTS);
   private readonly bookOut = new MarketUpdate();
@@ -145,6 +157,7 @@ export class MarketPipeline {
     this.syncs = this.symbols.map(
       (symbol) => new BookSync(symbol, { windowTicks: options.windowTicks }),
     );
+    this.tradeIds = this.symbols.map(() => new TradeIdFilter());
     this.snapshotRequested = this.symbols.map(() => false);
     this.publishedState = this.symbols.map(() => NO_STATE);
     this.depthLevels = Math.max(
@@ -152,7 +165,12 @@ export class MarketPipeline {
       Math.min(MAX_LEVELS, options.depthLevelsForRecord ?? MAX_LEVELS),
     );
     this.onNeedSnapshot = options.onNeedSnapshot;
-    this.log = options.log ?? (() => undefined);
+    const log = options.log;
+    this.log =
+      log === undefined
+        ? () => undefined
+        : (level, message, data) =>
+            log(level, this.source === '' ? message : `${this.source}: ${message}`, data);
     const levels = MarketUpdate.levelArrays(this.record, 0);
     this.bidPrices = levels.bidPrices;
     this.bidQtys = levels.bidQtys;
@@ -211,6 +229,10 @@ export class MarketPipeline {
     }
     const sync = this.syncs[index]!;
     if (frame.kind === FrameKind.TRADE) {
+      if (!this.tradeIds[index]!.accept(frame)) {
+        counters.duplicateTrades++;
+        return FrameOutcome.STALE;
+      }
       counters.trades++;
       const trade = this.tradeOut.begin(
         this.record,
@@ -342,6 +364,7 @@ export class MarketPipeline {
   resetForReconnect(): void {
     for (let i = 0; i < this.syncs.length; i++) {
       this.syncs[i]!.reset();
+      this.tradeIds[i]!.reset();
       this.snapshotRequested[i] = false;
     }
   }

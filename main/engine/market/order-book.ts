@@ -1,5 +1,5 @@
 import { symbolSpecFor } from '../../../shared/domain.js';
-import { BookSide } from './book-side.js';
+import { BookSide, DEFAULT_WINDOW_TICKS } from './book-side.js';
 
 /**
  * L2 order book of one symbol, prices and quantities in 1e-8 units (exact). Every level
@@ -12,7 +12,7 @@ export class OrderBook {
 
   constructor(
     readonly symbol: string,
-    windowTicks = 4096,
+    windowTicks = DEFAULT_WINDOW_TICKS,
   ) {
     const tick = symbolSpecFor(symbol).tickSize;
     this.bids = new BookSide(true, tick, windowTicks);

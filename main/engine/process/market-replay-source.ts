@@ -30,6 +30,7 @@ export async function replayRecording(
   for await (const event of readRecording(path)) {
     if (options.stopRequested()) break;
     lines++;
+    pipeline.source = `${path}:${event.lineNo}`;
     if (event.kind === 'frame') {
       lastTs = event.tsUs;
       onFrame(event.data, event.tsUs, monoNowUs());
@@ -42,5 +43,6 @@ export async function replayRecording(
     }
     if ((lines & 255) === 0) options.onProgress?.(lines);
   }
+  pipeline.source = '';
   pipeline.end(lastTs);
 }

@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Config } from '../../../shared/config.js';
 import { REJECT_REASONS } from '../../../shared/domain.js';
 import { EngineRuntime } from './engine-runtime.js';
@@ -45,6 +46,7 @@ export interface ReplayOptions {
  */
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
   if (!existsSync(options.dataFile)) throw new Error(`no recording at ${options.dataFile}`);
+  if (options.dbPath !== ':memory:') checkDatabaseFolder(options.dbPath);
   if (options.dbPath !== ':memory:' && existsSync(options.dbPath)) {
     if (!options.overwrite) {
       throw new Error(
@@ -107,6 +109,23 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   } finally {
     if (progress) clearInterval(progress);
     await runtime.stop();
+  }
+}
+
+/** The database's folder must exist and be writable; said before any thread starts. */
+function checkDatabaseFolder(dbPath: string): void {
+  const folder = dirname(resolve(dbPath));
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    throw new Error(`cannot create the database ${dbPath}: the folder ${folder} does not exist`);
+  }
+  if (!isFolder) throw new Error(`cannot create the database ${dbPath}: ${folder} is not a folder`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new Error(`cannot create the database ${dbPath}: the folder ${folder} is not writable`);
   }
 }
 

@@ -29,8 +29,14 @@ export async function convertHftbacktest(
   const malformed: { lineNo: number; reason: string }[] = [];
   let lines = 0;
   try {
-    for await (const { lineNo, line } of readLines(inPath)) {
+    for await (const text of readLines(inPath)) {
       lines++;
+      const lineNo = text.lineNo;
+      if (text.line === null) {
+        malformed.push({ lineNo, reason: text.reason });
+        continue;
+      }
+      const line = text.line;
       const space = line.indexOf(' ');
       const nanos = space > 0 ? line.slice(0, space) : '';
       if (!NANOS.test(nanos)) {

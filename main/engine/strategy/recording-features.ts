@@ -15,6 +15,8 @@ export interface RecordingFeaturesOptions {
    * promise (e.g. output backpressure); reading waits for it.
    */
   readonly onRow: (features: FeatureVector) => void | Promise<void>;
+  /** Called as each malformed line is met (they are also listed in the summary). */
+  readonly onMalformed?: (lineNo: number, reason: string) => void;
 }
 
 export interface RecordingFeaturesSummary {
@@ -68,6 +70,7 @@ export async function recordingFeatures(
     lines++;
     if (event.kind === 'malformed') {
       malformed.push({ lineNo: event.lineNo, reason: event.reason });
+      options.onMalformed?.(event.lineNo, event.reason);
       continue;
     }
     const malformedBefore = pipeline.counters.malformed;
@@ -77,6 +80,7 @@ export async function recordingFeatures(
       pipeline.onSnapshot(event.symbol, event.data, event.tsUs);
     if (pipeline.counters.malformed > malformedBefore) {
       malformed.push({ lineNo: event.lineNo, reason: pipeline.lastError });
+      options.onMalformed?.(event.lineNo, pipeline.lastError);
     }
     if (pendingRow) {
       // One book record per line at most (a snapshot folds its buffered diffs into one).
