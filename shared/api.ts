@@ -8,6 +8,13 @@ import type { Config, RiskLimits, StrategyParams } from './config.js';
  * `CommandSchema` where it arrives; every command is answered with a `CommandAck`.
  */
 const finite = z.number().finite();
+const symbol = z
+  .string()
+  .regex(/^[A-Z0-9]{2,20}$/, 'a symbol is 2–20 upper-case letters or digits');
+/** A price or quantity as the trader typed it: a plain decimal, checked exactly by the engine. */
+const decimal = z
+  .string()
+  .regex(/^\d{1,12}(\.\d{1,8})?$/, 'must be a plain decimal such as 61234.5 or 0.01');
 
 const CommandSchema = z.discriminatedUnion('type', [
   z.strictObject({
@@ -33,6 +40,43 @@ const CommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('cancelAll') }),
   z.strictObject({ type: z.literal('cancelOrder'), orderId: z.number().int().positive() }),
   z.strictObject({ type: z.literal('subscribe') }),
+  /** REDUCING: only orders that shrink a position; the kill switch (HALTED) outranks it. */
+  z.strictObject({
+    type: z.literal('setReduceOnly'),
+    on: z.boolean(),
+    reason: z.string().min(1).max(500),
+  }),
+  /** Every parameter and risk limit back to its default, audited with source 'reset'. */
+  z.strictObject({ type: z.literal('resetParams') }),
+  /**
+   * A manual paper order; the same risk check as the strategy's decides it. `orderType`
+   * (not `type`, which names the command): Limit needs `price`, Market takes none.
+   */
+  z.strictObject({
+    type: z.literal('placeOrder'),
+    symbol,
+    side: z.enum(['Buy', 'Sell']),
+    orderType: z.enum(['Limit', 'Market']),
+    price: decimal.optional(),
+    qty: decimal,
+  }),
+  // Replay in the window (the host runs a second engine on a recording; never the live one).
+  z.strictObject({
+    type: z.literal('replayStart'),
+    /** A name from `ReplayCatalog.recordings`, never a path: the host resolves it. */
+    recording: z.string().min(1).max(300),
+    speed: z.union([z.literal(1), z.literal(10), z.literal(100), z.literal(0)]),
+  }),
+  z.strictObject({
+    type: z.literal('replayControl'),
+    action: z.enum(['play', 'pause', 'step']),
+  }),
+  z.strictObject({
+    type: z.literal('replaySpeed'),
+    speed: z.union([z.literal(1), z.literal(10), z.literal(100), z.literal(0)]),
+  }),
+  z.strictObject({ type: z.literal('replayStop') }),
+  z.strictObject({ type: z.literal('replayReport') }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 
@@ -43,7 +87,13 @@ export const CommandEnvelopeSchema = z.strictObject({
 });
 
 export type CommandAck =
-  { readonly ok: true; readonly detail?: string } | { readonly ok: false; readonly reason: string };
+  | {
+      readonly ok: true;
+      readonly detail?: string;
+      /** placeOrder: the id the order will carry in the Orders table. */
+      readonly orderId?: number;
+    }
+  | { readonly ok: false; readonly reason: string };
 
 /** Validates an incoming payload; the reason names what was wrong. */
 export function parseCommand(
@@ -90,12 +140,23 @@ export interface SignalView {
   readonly confidence: number;
   readonly holdingPeriodMs: number;
   readonly suppressed: boolean;
+  /**
+   * Why it was not traded, in the trader's words: "confidence 0.50 < min_confidence 0.70",
+   * "reduce only", "halted", or the risk check's reason. Absent when it traded (or needed
+   * no order).
+   */
+  readonly reason?: string;
 }
 
 export interface SignalCounts {
   readonly fired: number;
   readonly suppressed: number;
   readonly none: number;
+  /**
+   * Confidence of every signal since the engine started (fired and suppressed), counted
+   * in ten bins of 0.1: [0, 0.1), …, [0.9, 1].
+   */
+  readonly confidenceBins?: readonly number[];
 }
 
 export interface OrderView {
@@ -112,6 +173,8 @@ export interface OrderView {
   readonly createdUs: number;
   readonly updatedUs: number;
   readonly reason?: string;
+  /** Whose order: the strategy's id, or 'manual' for the trader's own. */
+  readonly strategyId?: string;
 }
 
 export interface FillView {
@@ -126,6 +189,8 @@ export interface FillView {
 
 export interface PositionView {
   readonly symbol: string;
+  /** Whose position: the strategy's id, or 'manual' for the trader's own orders. */
+  readonly strategyId?: string;
   readonly qty: string;
   readonly avgCost: string;
   readonly realizedPnl: number;
@@ -169,6 +234,27 @@ export interface ParamChangeView {
   readonly source: string;
 }
 
+/** Replay speed: 1×, 10×, 100× the recording's clock, or 0 = as fast as the engine goes. */
+export type ReplaySpeed = 1 | 10 | 100 | 0;
+
+/** Present while the window shows a replay instead of the live market. */
+export interface ReplayView {
+  /** Which run: a new replay of the same file is a new picture. */
+  readonly runId: number;
+  /** The recording's name as listed (no directory). */
+  readonly file: string;
+  readonly speed: ReplaySpeed;
+  readonly paused: boolean;
+  /** The recording's clock: its first line, where it is now, and its last line (µs). */
+  readonly firstTsUs: number;
+  readonly tsUs: number;
+  readonly lastTsUs: number;
+  readonly bookUpdates: number;
+  readonly finished: boolean;
+  /** Where the report was written, once asked for. */
+  readonly reportPath?: string;
+}
+
 export interface EngineState {
   /** Monotone per engine run; the window ignores an older one. */
   readonly seq: number;
@@ -188,6 +274,10 @@ export interface EngineState {
   readonly riskLimits: RiskLimits;
   readonly paramHistory: readonly ParamChangeView[];
   readonly symbols: readonly string[];
+  /** Set while replaying (the host's replay session); absent for the live market. */
+  readonly replay?: ReplayView;
+  /** The recordings the host can replay (names only; the host never takes a path). */
+  readonly recordings?: readonly string[];
 }
 
 /** Messages from the host to the window, by any transport. */
@@ -206,4 +296,10 @@ export interface LockstepApi {
   onState(listener: (state: EngineState) => void): () => void;
   /** Whether the transport to the host is up (the window shows a banner when not). */
   onConnection(listener: (connected: boolean) => void): () => void;
+  /**
+   * Desktop only: lets the trader pick any recording with the native open dialog and
+   * replays it (the host's `replayFile`). Absent in a browser, which may only choose
+   * from the host's catalogue.
+   */
+  openRecording?(speed: ReplaySpeed): Promise<CommandAck>;
 }

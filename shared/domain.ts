@@ -103,6 +103,13 @@ export function symbolSpecFor(symbol: string): SymbolSpec {
   return KNOWN_SYMBOL_SPECS[symbol] ?? { symbol, tickSize: asPrice(1), stepSize: asQty(1) };
 }
 
+/**
+ * The strategy id of the trader's own orders (the ladder, market buttons): the engine's
+ * strategy table is [strategy.strategy_id, MANUAL_STRATEGY_ID], so orders, trades and
+ * positions of manual trading carry it in the database, beside the strategy's.
+ */
+export const MANUAL_STRATEGY_ID = 'manual';
+
 export const SIDES = ['Buy', 'Sell'] as const;
 export type Side = (typeof SIDES)[number];
 /** Wire code of a side in ring records: +1 buy, -1 sell (the sign of the position change). */

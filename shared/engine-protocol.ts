@@ -1,4 +1,4 @@
-import type { Command, CommandAck, EngineState } from './api.js';
+import type { Command, CommandAck, EngineState, ReplaySpeed } from './api.js';
 import type { Config } from './config.js';
 import type { LogLevel } from './log.js';
 
@@ -16,6 +16,21 @@ export type HostToEngine =
       readonly restartReason?: string;
       /** How often the host has restarted the engine (shown in the health bar). */
       readonly restarts?: number;
+      /**
+       * Replay in the window: run this recording (paced) into this database instead of
+       * the live market; no metrics endpoint, no restore, nothing of the live engine's.
+       */
+      readonly replay?: {
+        readonly file: string;
+        readonly dbPath: string;
+        readonly speed: ReplaySpeed;
+        readonly paused: boolean;
+      };
+    }
+  | {
+      readonly kind: 'replayControl';
+      readonly action: 'play' | 'pause' | 'step' | 'speed';
+      readonly speed?: ReplaySpeed;
     }
   | { readonly kind: 'command'; readonly id: number; readonly command: Command }
   | { readonly kind: 'shutdown' };
@@ -33,4 +48,6 @@ export type EngineToHost =
       readonly data?: Record<string, unknown>;
     }
   | { readonly kind: 'fatal'; readonly error: string }
+  /** A replay reached the end of its recording: the same summary as `replay --json`. */
+  | { readonly kind: 'replayDone'; readonly summary: Record<string, unknown> }
   | { readonly kind: 'stopped' };

@@ -10,6 +10,8 @@ export interface OptionSpec {
   readonly default?: string | number | boolean;
   /** Placeholder shown in help, e.g. FILE. */
   readonly value?: string;
+  /** A string option that may be given more than once (read with stringListOption). */
+  readonly repeatable?: boolean;
 }
 
 export interface CommandSpec {
@@ -24,6 +26,14 @@ export type ParsedOptions = Readonly<Record<string, string | number | boolean | 
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+const LIST_SEPARATOR = '\u0000';
+
+/** Every value of a repeatable string option, in the order given. */
+export function stringListOption(options: ParsedOptions, name: string): string[] {
+  const value = options[name];
+  return typeof value === 'string' ? value.split(LIST_SEPARATOR) : [];
 }
 
 export function parseOptions(spec: CommandSpec, argv: readonly string[]): ParsedOptions {
@@ -60,7 +70,11 @@ export function parseOptions(spec: CommandSpec, argv: readonly string[]): Parsed
       }
       parsed[name] = value;
     } else {
-      parsed[name] = raw;
+      const earlier = parsed[name];
+      parsed[name] =
+        option.repeatable && typeof earlier === 'string'
+          ? `${earlier}${LIST_SEPARATOR}${raw}`
+          : raw;
     }
   }
   for (const option of spec.options) {

@@ -1,20 +1,39 @@
 import type { MenuItemConstructorOptions } from 'electron';
+import type { Command } from '../../shared/api.js';
+import { TRADING_MENU } from '../host/trading-menu.js';
 
 /**
- * The application menu a trader reaches without the mouse: the kill switch on
- * Ctrl/Cmd+Shift+K, the trading commands, the usual Edit/View roles (copy and paste in
- * the parameter fields need them on macOS), About with versions, and Quit — which goes
- * through the same confirmation as closing the window.
+ * The application menu a trader reaches without the mouse: the Trading commands of
+ * main/host/trading-menu.ts (the kill switch on Ctrl/Cmd+Shift+K, reduce only, cancel all,
+ * flatten — each works whatever panel has the focus), Edit (copy and paste in the
+ * parameter fields need it on macOS), View without the reload entries (Ctrl+Shift+R is
+ * Reduce only's hotkey, and a reload mid-session gains the trader nothing), Window, About
+ * with versions, and Quit — which goes through the same confirmation as closing the window.
  */
 
-const KILL_SWITCH_ACCELERATOR = 'CommandOrControl+Shift+K';
-
 export interface MenuActions {
-  readonly killSwitch: () => void;
-  readonly cancelAll: () => void;
-  readonly flattenAll: () => void;
+  /** Sends a Trading command; `label` names it if it is refused. */
+  readonly send: (command: Command, label: string) => void;
+  /** File → Open Recording…: the native open dialog, then a replay (never the live engine). */
+  readonly openRecording: () => void;
   readonly about: () => void;
   readonly quit: () => void;
+}
+
+/** A stable id per Trading entry (tests and getMenuItemById find entries by it). */
+function tradingId(command: Command): string {
+  switch (command.type) {
+    case 'setKillSwitch':
+      return command.on ? 'kill-switch' : 'kill-switch-off';
+    case 'setReduceOnly':
+      return command.on ? 'reduce-only-on' : 'reduce-only-off';
+    case 'cancelAll':
+      return 'cancel-all';
+    case 'flatten':
+      return 'flatten-all';
+    default:
+      return command.type;
+  }
 }
 
 export function appMenuTemplate(
@@ -28,11 +47,25 @@ export function appMenuTemplate(
     accelerator: 'CommandOrControl+Q',
     click: actions.quit,
   };
+  const openRecording: MenuItemConstructorOptions = {
+    id: 'open-recording',
+    label: 'Open Recording…',
+    accelerator: 'CommandOrControl+O',
+    click: actions.openRecording,
+  };
   const about: MenuItemConstructorOptions = {
     id: 'about',
     label: 'About Lockstep',
     click: actions.about,
   };
+  const trading: MenuItemConstructorOptions[] = TRADING_MENU.map((entry) => ({
+    id: tradingId(entry.command),
+    label: entry.label,
+    ...(entry.accelerator === undefined ? {} : { accelerator: entry.accelerator }),
+    click: () => actions.send(entry.command, entry.label),
+  }));
+  // Halt, then the two reduce-only entries, then the order commands.
+  trading.splice(3, 0, { type: 'separator' });
   return [
     ...(mac
       ? [
@@ -49,20 +82,10 @@ export function appMenuTemplate(
             ],
           } satisfies MenuItemConstructorOptions,
         ]
-      : [{ label: 'File', submenu: [quit] } satisfies MenuItemConstructorOptions]),
+      : []),
     {
-      label: 'Trading',
-      submenu: [
-        {
-          id: 'kill-switch',
-          label: 'Kill Switch: Halt Trading',
-          accelerator: KILL_SWITCH_ACCELERATOR,
-          click: actions.killSwitch,
-        },
-        { type: 'separator' },
-        { id: 'cancel-all', label: 'Cancel All Orders', click: actions.cancelAll },
-        { id: 'flatten-all', label: 'Flatten All Positions', click: actions.flattenAll },
-      ],
+      label: 'File',
+      submenu: mac ? [openRecording] : [openRecording, { type: 'separator' }, quit],
     },
     {
       label: 'Edit',
@@ -76,6 +99,7 @@ export function appMenuTemplate(
         { role: 'selectAll' },
       ],
     },
+    { label: 'Trading', submenu: trading },
     {
       label: 'View',
       submenu: [
@@ -86,10 +110,10 @@ export function appMenuTemplate(
         { role: 'togglefullscreen' },
       ],
     },
+    { role: 'windowMenu' },
     ...(mac ? [] : [{ label: 'Help', submenu: [about] } satisfies MenuItemConstructorOptions]),
   ];
 }
-
 /** The About text: what a bug report needs. */
 export function aboutDetail(appVersion: string, versions: NodeJS.ProcessVersions): string {
   const electronVersions = versions as NodeJS.ProcessVersions & {

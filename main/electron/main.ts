@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, type IpcMainInvokeEvent } from 'electron';
-import type { Command } from '../../shared/api.js';
+import type { Command, CommandAck, ReplaySpeed } from '../../shared/api.js';
 import { parseAppArgs } from '../host/app-args.js';
 import { createConfigStore } from '../host/config-store.js';
 import { CONFIG_FILE_NAME } from '../host/default-paths.js';
@@ -48,12 +48,27 @@ let window: BrowserWindow | null = null;
 let quitting = false;
 let confirmingQuit = false;
 
-async function sendFromMenu(command: Command): Promise<void> {
+async function sendFromMenu(command: Command, label: string): Promise<void> {
   const ack = host
     ? await host.send(command)
     : { ok: false as const, reason: 'the engine is not started yet' };
   logger.info({ command: command.type, ack }, 'command from the menu');
-  if (!ack.ok) dialog.showErrorBox('Lockstep', `${command.type} was refused: ${ack.reason}`);
+  if (!ack.ok) dialog.showErrorBox(`${label}: refused`, ack.reason);
+}
+
+/** The native open dialog, then a replay of the chosen file (never the live engine). */
+async function openRecording(speed: ReplaySpeed): Promise<CommandAck> {
+  if (!host || !window || window.isDestroyed())
+    return { ok: false, reason: 'the engine is not started yet' };
+  const choice = await dialog.showOpenDialog(window, {
+    title: 'Open recording',
+    properties: ['openFile'],
+    filters: [{ name: 'Recordings', extensions: ['jsonl', 'gz'] }],
+  });
+  const file = choice.canceled ? undefined : choice.filePaths[0];
+  if (!file) return { ok: false, reason: 'no recording was chosen' };
+  logger.info({ file, speed }, 'replaying a recording chosen in the open dialog');
+  return host.replayFile(file, speed);
 }
 
 function showAbout(): void {
@@ -69,10 +84,12 @@ function showAbout(): void {
 function installMenu(): void {
   const template = appMenuTemplate(
     {
-      killSwitch: () =>
-        void sendFromMenu({ type: 'setKillSwitch', on: true, reason: 'kill switch from the menu' }),
-      cancelAll: () => void sendFromMenu({ type: 'cancelAll' }),
-      flattenAll: () => void sendFromMenu({ type: 'flatten' }),
+      send: (command, label) => void sendFromMenu(command, label),
+      openRecording: () =>
+        void openRecording(1).then((ack) => {
+          if (!ack.ok && ack.reason !== 'no recording was chosen')
+            dialog.showErrorBox('Open recording: refused', ack.reason);
+        }),
       about: showAbout,
       quit: () => app.quit(),
     },
@@ -128,6 +145,7 @@ async function start(): Promise<void> {
       if (!win.isDestroyed()) win.webContents.send(channel, message);
     },
     isTrustedSender: (event) => isTrustedSender(event, win),
+    openRecording,
   });
   await win.loadURL(APP_INDEX_URL);
   await started.start();

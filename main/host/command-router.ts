@@ -6,6 +6,7 @@ import {
   type NumberSpec,
 } from '../../shared/config.js';
 import type { HostToEngine } from '../../shared/engine-protocol.js';
+import { isPriorityCommand, OrdinaryLane } from './command-lanes.js';
 
 /**
  * Every command from any transport (Electron IPC, the headless WebSocket, tests) comes
@@ -13,7 +14,9 @@ import type { HostToEngine } from '../../shared/engine-protocol.js';
  * and never reaches the engine — then forwarded with an id of the host's own (so ids from
  * different windows never collide), and the engine's ack is handed back. A command the
  * engine does not answer in time is refused, so no button waits forever. `subscribe` is
- * answered here (the host holds the latest state) and never forwarded.
+ * answered here (the host holds the latest state) and never forwarded. Ordinary commands
+ * go to the engine a few at a time (command-lanes.ts); the kill switch, flatten and
+ * cancel all go at once, so they never wait behind a flood of edits.
  */
 
 export interface CommandRouterOptions {
@@ -22,6 +25,8 @@ export interface CommandRouterOptions {
   /** Why commands cannot be sent right now, or null when the engine is up. */
   readonly engineUnavailable: () => string | null;
   readonly ackTimeoutMs?: number;
+  /** Ordinary commands at the engine at once; the rest wait in the host (default 4). */
+  readonly maxOrdinaryInFlight?: number;
 }
 
 export interface CommandRouter {
@@ -91,6 +96,29 @@ export function createCommandRouter(options: CommandRouterOptions): CommandRoute
     return true;
   };
 
+  const lane = new OrdinaryLane(options.maxOrdinaryInFlight ?? 4);
+
+  const dispatch = (command: Command): Promise<CommandAck> => {
+    const unavailable = options.engineUnavailable();
+    if (unavailable !== null)
+      return Promise.resolve({ ok: false, reason: `${unavailable}; the command was not sent` });
+    const id = nextId++;
+    return new Promise<CommandAck>((resolve) => {
+      const timer = setTimeout(
+        () =>
+          settle(id, {
+            ok: false,
+            reason: `engine did not answer within ${ackTimeoutMs / 1000} s; the command may still take effect — check the window before repeating it`,
+          }),
+        ackTimeoutMs,
+      );
+      pending.set(id, { resolve, timer });
+      if (!options.sendToEngine({ kind: 'command', id, command })) {
+        settle(id, { ok: false, reason: 'the engine is not running; the command was not sent' });
+      }
+    });
+  };
+
   return {
     send(payload) {
       const validated = validateCommand(payload);
@@ -98,24 +126,9 @@ export function createCommandRouter(options: CommandRouterOptions): CommandRoute
       // The host holds the latest state; the transport that asked pushes it right away.
       if (validated.command.type === 'subscribe')
         return Promise.resolve({ ok: true, detail: 'subscribed' });
-      const unavailable = options.engineUnavailable();
-      if (unavailable !== null)
-        return Promise.resolve({ ok: false, reason: `${unavailable}; the command was not sent` });
-      const id = nextId++;
-      return new Promise<CommandAck>((resolve) => {
-        const timer = setTimeout(
-          () =>
-            settle(id, {
-              ok: false,
-              reason: `engine did not answer within ${ackTimeoutMs / 1000} s; the command may still take effect — check the window before repeating it`,
-            }),
-          ackTimeoutMs,
-        );
-        pending.set(id, { resolve, timer });
-        if (!options.sendToEngine({ kind: 'command', id, command: validated.command })) {
-          settle(id, { ok: false, reason: 'the engine is not running; the command was not sent' });
-        }
-      });
+      const command = validated.command;
+      // The kill switch and its kin go straight to the engine, past any waiting edits.
+      return isPriorityCommand(command) ? dispatch(command) : lane.run(() => dispatch(command));
     },
 
     handleAck(id, ack) {

@@ -10,7 +10,8 @@ import { configToToml, parseConfigToml } from '../../shared/config-toml.js';
  * (`[strategy.params]`, `[strategy.risk_limits]`) are taken from the engine's copy: the
  * rest of what the engine runs with may carry run-only overrides (the simulator's
  * ephemeral URL under `--sim`, the resolved database path) that must not leak into the
- * trader's file. Comments in the file are not preserved by a rewrite.
+ * trader's file. Comments in the file are not preserved by a rewrite. Edits arriving
+ * within `coalesceMs` of each other are saved by one rewrite.
  */
 
 const SECTIONS = ['market', 'strategy', 'execution', 'engine', 'persistence', 'metrics'] as const;
@@ -67,8 +68,18 @@ export interface ConfigStore {
   current(): Config;
   /** Persists a validated live edit from the engine; resolves once it is on disk. */
   persistLiveEdit(engineConfig: Config): Promise<void>;
-  /** Resolves when every save asked for so far is on disk. */
+  /** Resolves when every save asked for so far is on disk (writing a waiting one now). */
   flush(): Promise<void>;
+  /** Times the file was rewritten by this store. */
+  readonly writes: number;
+}
+
+export interface ConfigStoreOptions {
+  /**
+   * Live edits within this window are written as one rewrite of the file (the newest
+   * values), so a burst of edits does not rewrite it once per edit; default 250 ms.
+   */
+  readonly coalesceMs?: number;
 }
 
 let tempCounter = 0;
@@ -93,11 +104,15 @@ async function writeFileAtomic(file: string, text: string): Promise<void> {
   }
 }
 
-export function createConfigStore(file: string): ConfigStore {
+export function createConfigStore(file: string, options: ConfigStoreOptions = {}): ConfigStore {
   const absolute = path.resolve(file);
+  const coalesceMs = options.coalesceMs ?? 250;
   let config: Config = defaultConfigFilled();
   let pending: Config | null = null;
   let writing: Promise<void> = Promise.resolve();
+  let writes = 0;
+  /** The coalescing window that is open, and how to end it early. */
+  let window: { timer: ReturnType<typeof setTimeout>; close: () => void } | null = null;
 
   const describe = (error: unknown): never => {
     if (error instanceof ConfigError) {
@@ -112,7 +127,25 @@ export function createConfigStore(file: string): ConfigStore {
       const next = pending;
       pending = null;
       await writeFileAtomic(absolute, configToToml(next));
+      writes++;
     }
+  };
+
+  /** Waits out the coalescing window (or until flush ends it), then writes the newest. */
+  const scheduleWrite = (): Promise<void> => {
+    if (window === null) {
+      const opened = new Promise<void>((resolve) => {
+        const close = (): void => {
+          clearTimeout(timer);
+          window = null;
+          resolve();
+        };
+        const timer = setTimeout(close, coalesceMs);
+        window = { timer, close };
+      });
+      writing = Promise.all([writing.catch(() => undefined), opened]).then(drain);
+    }
+    return writing;
   };
 
   return {
@@ -163,14 +196,19 @@ export function createConfigStore(file: string): ConfigStore {
       }
       config = next;
       pending = next;
-      writing = writing.then(drain, drain);
-      return writing;
+      return scheduleWrite();
     },
 
-    flush: () =>
-      writing.then(
+    flush: () => {
+      window?.close();
+      return writing.then(
         () => undefined,
         () => undefined,
-      ),
+      );
+    },
+
+    get writes() {
+      return writes;
+    },
   };
 }

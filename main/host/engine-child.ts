@@ -22,7 +22,16 @@ export interface ForkEngineOptions {
 
 export type ForkEngine = (modulePath: string, options: ForkEngineOptions) => EngineChild;
 
-const ENGINE_KINDS = new Set(['ready', 'state', 'ack', 'configChanged', 'log', 'fatal', 'stopped']);
+const ENGINE_KINDS = new Set([
+  'ready',
+  'state',
+  'ack',
+  'configChanged',
+  'log',
+  'fatal',
+  'stopped',
+  'replayDone',
+]);
 
 /**
  * Checks the envelope of an engine message before the host acts on it. The engine is our

@@ -39,6 +39,12 @@ export interface EngineStatus {
   readonly lastFailure: string | null;
   /** Delay before the pending restart, while `phase` is `restarting`. */
   readonly restartInMs: number | null;
+  /**
+   * True once the supervisor stopped retrying: the same failure repeated
+   * `maxIdenticalFailures` times (e.g. a database that cannot be opened). `lastFailure`
+   * says why; only a new `start()` tries again.
+   */
+  readonly gaveUp: boolean;
 }
 
 /** Timer functions, injectable so restart timing is tested without waiting. */
@@ -69,6 +75,12 @@ export interface EngineSupervisorOptions {
   readonly shutdownTimeoutMs?: number;
   /** An engine that has not said 'ready' by then is killed (and restarted). */
   readonly readyTimeoutMs?: number;
+  /**
+   * Restarts stop after this many consecutive runs failed with the same reason before
+   * they were up or by a fatal error of their own (default 3). A kill from outside
+   * (a signal) never counts: each is a fresh crash worth a restart.
+   */
+  readonly maxIdenticalFailures?: number;
   readonly clock?: SupervisorClock;
 }
 
@@ -117,6 +129,7 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
   const backoff = new Backoff(restartPolicy);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const maxIdenticalFailures = options.maxIdenticalFailures ?? 3;
   const messageListeners = new Set<(message: EngineToHost) => void>();
   const statusListeners = new Set<(status: EngineStatus) => void>();
 
@@ -125,6 +138,8 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
   let metricsPort: number | null = null;
   let lastFailure: string | null = null;
   let restartInMs: number | null = null;
+  let gaveUp = false;
+  const repeats = new RepeatedFailures();
   let restartTimer: unknown = null;
   let run: Run | null = null;
   let firstStart: { resolve: () => void; reject: (error: Error) => void } | null = null;
@@ -136,6 +151,7 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     metricsPort,
     lastFailure,
     restartInMs,
+    gaveUp,
   });
 
   const publishStatus = (): void => {
@@ -262,6 +278,16 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
       pending.reject(new Error(why));
       return;
     }
+    // A failure the engine reports itself, or one before it was up, repeats the same way
+    // on every restart (a database that cannot be opened): retrying forever only hides it.
+    const repeated = repeats.count(current.fatal !== null || !current.ready ? why : null);
+    if (repeated >= maxIdenticalFailures) {
+      gaveUp = true;
+      lastFailure = `the engine is not running: it failed ${repeated} times in a row with the same error, so it is not restarted again — ${why}`;
+      log.error({ code, signal, failures: repeated }, lastFailure);
+      setPhase('stopped');
+      return;
+    }
     if (clock.now() - current.startedAt >= restartPolicy.stableMs) backoff.reset();
     const delay = backoff.nextDelayMs();
     log.error({ code, signal, restartInMs: delay }, `${why}; restarting with the kill switch on`);
@@ -337,7 +363,9 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     start() {
       if (phase !== 'stopped') return Promise.reject(new Error(`the engine is already ${phase}`));
       backoff.reset();
+      repeats.reset();
       lastFailure = null;
+      gaveUp = false;
       return new Promise<void>((resolve, reject) => {
         firstStart = { resolve, reject };
         launch(undefined);
@@ -395,4 +423,25 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
 
     status,
   };
+}
+
+/** Counts how many failures in a row had the same reason; null (a different kind of end) resets. */
+class RepeatedFailures {
+  private last: string | null = null;
+  private streak = 0;
+
+  count(reason: string | null): number {
+    if (reason === null) {
+      this.reset();
+      return 0;
+    }
+    this.streak = reason === this.last ? this.streak + 1 : 1;
+    this.last = reason;
+    return this.streak;
+  }
+
+  reset(): void {
+    this.last = null;
+    this.streak = 0;
+  }
 }

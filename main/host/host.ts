@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { CommandAck, EngineState } from '../../shared/api.js';
+import type { Command, CommandAck, EngineState, ReplaySpeed } from '../../shared/api.js';
 import type { Config } from '../../shared/config.js';
 import type { EngineToHost, HostToEngine } from '../../shared/engine-protocol.js';
-import { createCommandRouter } from './command-router.js';
+import { createCommandRouter, validateCommand } from './command-router.js';
 import { createConfigStore, resolvePersistencePath } from './config-store.js';
 import type { ForkEngine } from './engine-child.js';
 import {
@@ -13,6 +13,8 @@ import {
 } from './engine-supervisor.js';
 import { createLatestFanout } from './latest-fanout.js';
 import type { HostLogger } from './logger.js';
+import { defaultSampleRecording, listRecordings } from './recording-catalog.js';
+import { createReplaySession } from './replay-session.js';
 
 /**
  * The host: engine supervisor + command router + config store + state fan-out behind one
@@ -36,6 +38,8 @@ export interface HostOptions {
   readonly backoff?: RestartPolicy;
   readonly shutdownTimeoutMs?: number;
   readonly readyTimeoutMs?: number;
+  /** The bundled sample recording offered for replay (default: assets/ beside the build; null: none). */
+  readonly sampleRecording?: string | null;
 }
 
 export interface Host {
@@ -53,6 +57,11 @@ export interface Host {
   /** The configuration the engine runs with (live edits included). */
   config(): Config;
   onConfig(listener: (config: Config) => void): () => void;
+  /**
+   * Replays a file the trader chose outside the window (Electron's native open dialog):
+   * a trusted path from the app itself, never from a page.
+   */
+  replayFile(file: string, speed: ReplaySpeed): Promise<CommandAck>;
 }
 
 export function createHost(options: HostOptions): Host {
@@ -65,6 +74,34 @@ export function createHost(options: HostOptions): Host {
   });
   const configListeners = new Set<(config: Config) => void>();
   let running: Config | null = null;
+  const sample =
+    options.sampleRecording === undefined ? defaultSampleRecording() : options.sampleRecording;
+  let recordings = listRecordings(dataDir, sample);
+  // One sequence for every state the window gets, live or replay: two engines each count
+  // from 1, and the window orders states by this number.
+  let published = 0;
+  let lastLive: EngineState | null = null;
+  const publishState = (state: EngineState): void => {
+    states.publish({
+      ...state,
+      seq: ++published,
+      health: { ...state.health, restarts: supervisor.status().restarts },
+      recordings: recordings.map((r) => r.name),
+    });
+  };
+  const replay = createReplaySession({
+    fork: options.fork,
+    enginePath: options.enginePath,
+    dataDir,
+    logger: options.logger,
+    ...(options.engineEnv ? { engineEnv: options.engineEnv } : {}),
+    ...(options.engineExecArgv ? { engineExecArgv: options.engineExecArgv } : {}),
+    publish: publishState,
+    // Back to the live market: its latest state at once, as it is now.
+    onEnd: () => {
+      if (lastLive !== null) publishState(lastLive);
+    },
+  });
 
   const runningConfig = (): Config => {
     if (running === null)
@@ -104,7 +141,9 @@ export function createHost(options: HostOptions): Host {
       case 'restarting':
         return `the engine is restarting after a failure (${status.lastFailure ?? 'unknown cause'}); it comes back with the kill switch on`;
       default:
-        return 'the engine is stopped';
+        return status.gaveUp && status.lastFailure !== null
+          ? status.lastFailure
+          : 'the engine is stopped';
     }
   };
 
@@ -130,12 +169,10 @@ export function createHost(options: HostOptions): Host {
         // A child's last queued messages can arrive after its exit was seen: a state from
         // an engine that is no longer running must not mark the window alive again.
         if (supervisor.status().phase !== 'running') break;
-        // The host counts restarts (the engine cannot), and the window orders engine runs
-        // by that count, so it is stamped on every state.
-        states.publish({
-          ...message.state,
-          health: { ...message.state.health, restarts: supervisor.status().restarts },
-        });
+        // The host counts restarts (the engine cannot), so it is stamped on every state.
+        // While the window shows a replay the live state is kept, not shown.
+        lastLive = message.state;
+        if (!replay.active) publishState(message.state);
         break;
       case 'ack':
         router.handleAck(message.id, message.ack);
@@ -167,9 +204,24 @@ export function createHost(options: HostOptions): Host {
     );
     // The window keeps showing the last state, marked as not running, rather than a
     // frozen picture that looks alive. seq + 1 so it supersedes that last state.
-    const last = states.latest();
-    if (last && last.engineRunning)
-      states.publish({ ...last, seq: last.seq + 1, engineRunning: false });
+    // When the supervisor gave up, the kill-switch line says why nothing runs.
+    if (lastLive && (lastLive.engineRunning || status.gaveUp)) {
+      lastLive = {
+        ...lastLive,
+        engineRunning: false,
+        ...(status.gaveUp && status.lastFailure !== null
+          ? {
+              killSwitch: {
+                state: 'HALTED' as const,
+                reason: status.lastFailure,
+                source: 'engine' as const,
+                changedUs: Date.now() * 1000,
+              },
+            }
+          : {}),
+      };
+      if (!replay.active) publishState(lastLive);
+    }
   });
 
   return {
@@ -193,12 +245,43 @@ export function createHost(options: HostOptions): Host {
     },
 
     async stop() {
+      await replay.stop();
       await supervisor.stop();
       states.close();
       await store.flush();
     },
 
-    send: (command) => router.send(command),
+    async send(payload) {
+      const validated = validateCommand(payload);
+      if (!validated.ok) return { ok: false, reason: validated.reason };
+      const command: Command = validated.command;
+      switch (command.type) {
+        case 'replayStart': {
+          recordings = listRecordings(dataDir, sample);
+          const entry = recordings.find((r) => r.name === command.recording);
+          if (entry === undefined)
+            return {
+              ok: false,
+              reason: `no recording named ${command.recording} in ${dataDir} (available: ${recordings.map((r) => r.name).join(', ') || 'none'})`,
+            };
+          return replay.start(entry.name, entry.path, command.speed, runningConfig());
+        }
+        case 'replayControl':
+          return replay.control(command.action);
+        case 'replaySpeed':
+          return replay.setSpeed(command.speed);
+        case 'replayReport':
+          return replay.report();
+        case 'replayStop':
+          return replay.stop();
+        default:
+          return replay.active && command.type !== 'subscribe'
+            ? replay.send(command)
+            : router.send(command);
+      }
+    },
+    replayFile: (file, speed) =>
+      replay.start(path.basename(file), path.resolve(file), speed, runningConfig()),
     onState: (listener) => states.subscribe(listener),
     latestState: () => states.latest(),
     onEngineStatus(listener) {

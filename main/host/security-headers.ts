@@ -37,6 +37,9 @@ export function pageSecurityHeaders(webSocketOrigin: string): Record<string, str
     'Content-Security-Policy': contentSecurityPolicy({ webSocketOrigin }),
     'X-Frame-Options': 'DENY',
     'Cross-Origin-Opener-Policy': 'same-origin',
+    // With COOP, makes the page cross-origin isolated: nothing from another origin loads
+    // into it unless that origin opts in, and the page gets its own process.
+    'Cross-Origin-Embedder-Policy': 'require-corp',
     'Cache-Control': 'no-store',
   };
 }

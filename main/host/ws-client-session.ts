@@ -6,6 +6,7 @@ import {
   type HostMessage,
 } from '../../shared/api.js';
 import type { Config } from '../../shared/config.js';
+import { ConnectionLimit, DEFAULT_CONNECTION_LIMIT, isPriorityCommand } from './command-lanes.js';
 import type { HostLogger } from './logger.js';
 
 /**
@@ -25,8 +26,6 @@ export interface SessionHost {
   onConfig(listener: (config: Config) => void): () => void;
 }
 
-/** Commands one window may have waiting at once; more are refused, not queued. */
-const MAX_PENDING_COMMANDS = 64;
 const OPEN = 1;
 
 /** JSON of the last state, shared by every session so each state is serialised once. */
@@ -48,7 +47,7 @@ export function attachSession(socket: WebSocket, host: SessionHost, logger: Host
   let writingState = false;
   let waitingState: EngineState | null = null;
   let lastSentState: EngineState | null = null;
-  let pending = 0;
+  const limit = new ConnectionLimit(DEFAULT_CONNECTION_LIMIT);
 
   const sendMessage = (message: HostMessage): void => {
     if (socket.readyState === OPEN) socket.send(JSON.stringify(message));
@@ -93,17 +92,22 @@ export function attachSession(socket: WebSocket, host: SessionHost, logger: Host
       return;
     }
     const { id, command } = envelope.data;
-    if (pending >= MAX_PENDING_COMMANDS) {
-      sendAck(id, {
-        ok: false,
-        reason: `too many commands waiting (${MAX_PENDING_COMMANDS}); wait for their acknowledgements`,
-      });
-      return;
+    // Ordinary commands are rate-limited and capped per connection; the kill switch,
+    // flatten and cancel all never are.
+    const ordinary = !isPriorityCommand(command);
+    if (ordinary) {
+      const refusal = limit.admit();
+      if (refusal !== null) {
+        sendAck(id, { ok: false, reason: refusal });
+        return;
+      }
     }
-    pending++;
+    const settled = (): void => {
+      if (ordinary) limit.done();
+    };
     host.send(command).then(
       (ack) => {
-        pending--;
+        settled();
         sendAck(id, ack);
         // `subscribe` asks for the current state now rather than at the next tick.
         const latest = host.latestState();
@@ -111,7 +115,7 @@ export function attachSession(socket: WebSocket, host: SessionHost, logger: Host
           sendState(latest);
       },
       (error: unknown) => {
-        pending--;
+        settled();
         sendAck(id, {
           ok: false,
           reason: `the host failed to handle the command: ${error instanceof Error ? error.message : String(error)}`,

@@ -174,6 +174,28 @@ test('the engine killed under the window comes back with the kill switch on', as
   );
   await saveScreenshot(page, 'app-restarted-halted');
 
+  // The window's history came back from the database with the engine (issue 10 item 4):
+  // the new engine's threads start empty, so these rows can only be the restored ones.
+  const restarted = app.latest()!;
+  assert.ok(restarted.orders.length > 0, 'orders restored');
+  assert.ok(restarted.fills.length > 0, 'fills restored');
+  assert.ok(restarted.signals.length > 0, 'signals restored');
+  assert.ok(
+    restarted.paramHistory.some(
+      (c) => c.key.endsWith('imbalance_threshold') && c.newValue === 0.999,
+    ),
+    'parameter history restored',
+  );
+  await waitUntil(
+    async () =>
+      (await page
+        .getByRole('table', { name: 'Orders' })
+        .getByRole('row')
+        .filter({ has: page.getByRole('cell') })
+        .count()) > 0,
+    'the Orders table to show the restored orders',
+  );
+
   // Positions came back from SQLite: what the restarted engine holds is what the
   // database holds, and that is the sum of the trades (nothing trades while halted).
   const db = new Database(join(app.dataDir, 'lockstep.sqlite'), { readonly: true });

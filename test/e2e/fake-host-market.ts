@@ -13,6 +13,8 @@ import type {
 } from '../../shared/api.js';
 import {
   applyParamsPatch,
+  DEFAULT_RISK_LIMITS,
+  DEFAULT_STRATEGY_PARAMS,
   validateConfig,
   type Config,
   type RiskLimits,
@@ -360,6 +362,17 @@ export class FakeMarket {
       }
       case 'subscribe':
         return { ok: true };
+      case 'setReduceOnly':
+        this.setTrading(command.on ? 'REDUCING' : 'ACTIVE', command.reason, 'trader');
+        return { ok: true };
+      case 'resetParams': {
+        const params = this.applyPatch('params', { ...DEFAULT_STRATEGY_PARAMS });
+        return params.ok ? this.applyPatch('risk_limits', { ...DEFAULT_RISK_LIMITS }) : params;
+      }
+      case 'placeOrder':
+        return { ok: false, reason: 'the fake market takes no manual orders' };
+      default:
+        return { ok: false, reason: `the fake host does not replay (${command.type})` };
     }
   }
 

@@ -134,6 +134,15 @@ const MESSAGE_BOX_OPTIONS = [
   'noLink',
   'normalizeAccessKeys',
 ];
+const OPEN_DIALOG_OPTIONS = [
+  'title',
+  'defaultPath',
+  'buttonLabel',
+  'filters',
+  'properties',
+  'message',
+  'securityScopedBookmarks',
+];
 const SCHEME_PRIVILEGES = [
   'standard',
   'secure',
@@ -201,6 +210,9 @@ export class FakeElectron {
   readonly externalOpens: string[] = [];
   /** Answers for the next dialogs; a dialog with no answer queued throws (nobody expected it). */
   readonly dialogAnswers: number[] = [];
+  /** Files for the next open dialogs (null: the user cancelled); none queued throws. */
+  readonly openDialogAnswers: Array<string | null> = [];
+  readonly openDialogs: Array<Record<string, unknown>> = [];
   readonly renderers = new Map<FakeWebContents, RendererWorld>();
   isReady = false;
   quitting = false;
@@ -300,6 +312,18 @@ export class FakeElectron {
             new Error(`stand-in electron: an unexpected dialog: ${String(options.message)}`),
           );
         return Promise.resolve({ response, checkboxChecked: false });
+      },
+      showOpenDialog(...args: unknown[]) {
+        const options = (args.length === 2 ? args[1] : args[0]) as Record<string, unknown>;
+        record('dialog.showOpenDialog', [options.title]);
+        checkKeys('OpenDialogOptions', options, OPEN_DIALOG_OPTIONS);
+        self.openDialogs.push(options);
+        if (self.openDialogAnswers.length === 0)
+          return Promise.reject(
+            new Error(`stand-in electron: an unexpected open dialog: ${String(options.title)}`),
+          );
+        const file = self.openDialogAnswers.shift()!;
+        return Promise.resolve({ canceled: file === null, filePaths: file === null ? [] : [file] });
       },
       showErrorBox(title: string, content: string) {
         record('dialog.showErrorBox', [title, content]);

@@ -7,6 +7,8 @@
  *   ignore-shutdown  ignores 'shutdown' (kill-after-timeout tests)
  *   fatal-on-start   reports a fatal error and exits on 'start'
  *   exit-on-start    exits with code 3 on 'start', before 'ready'
+ *   fatal-on-restart on a restart (a start with restartReason), fails as an engine whose
+ *                    database cannot be opened does: a fatal error, then exit 1
  * A crash is simulated for real: the test SIGKILLs this process by its pid.
  */
 import type { Command, CommandAck, EngineState } from '../../shared/api.js';
@@ -103,6 +105,14 @@ function onMessage(message: HostToEngine): void {
       if (modes.has('exit-on-start')) process.exit(3);
       if (modes.has('fatal-on-start')) {
         port.send({ kind: 'fatal', error: 'fake engine told to fail at start' });
+        setTimeout(() => process.exit(1), 10);
+        return;
+      }
+      if (modes.has('fatal-on-restart') && message.restartReason) {
+        port.send({
+          kind: 'fatal',
+          error: `engine failed to start: cannot open the database ${message.dataDir}/lockstep.sqlite: unable to open database file`,
+        });
         setTimeout(() => process.exit(1), 10);
         return;
       }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { startMetricsServer } from '../../main/engine/metrics/metrics-server.js';
 import { formatPrometheusFloat, histogramText } from '../../main/engine/metrics/histogram-text.js';
 import {
@@ -89,6 +90,7 @@ function liveSource() {
       { channel: 'market', ratio: 0.125 },
       { channel: 'orders', ratio: 0 },
     ],
+    tradingState: 2,
   });
   return { histogram, source: { read: snapshot }, bump: (n: number) => (updates += n) };
 }
@@ -101,6 +103,7 @@ const EXPECTED_TYPES: Record<string, string> = {
   strategy_pnl_total: 'gauge',
   strategy_position_size: 'gauge',
   strategy_channel_utilization_ratio: 'gauge',
+  strategy_trading_state: 'gauge',
 };
 
 test('the /metrics response has exactly the DESIGN.md §9 names, HELP and TYPE lines, and the histogram buckets', async () => {
@@ -138,6 +141,7 @@ test('the /metrics response has exactly the DESIGN.md §9 names, HELP and TYPE l
     assert.equal(value('strategy_position_size', { symbol: 'ETHUSDT' }), -1.5);
     assert.equal(value('strategy_channel_utilization_ratio', { channel: 'market' }), 0.125);
     assert.equal(value('strategy_channel_utilization_ratio', { channel: 'orders' }), 0);
+    assert.equal(value('strategy_trading_state'), 2, 'HALTED is 2');
 
     const buckets = samples.filter(
       (s) => s.name === 'strategy_tick_to_trade_duration_seconds_bucket',
@@ -162,6 +166,50 @@ test('the /metrics response has exactly the DESIGN.md §9 names, HELP and TYPE l
     bump(9);
     const again = parseExposition((await get(server.url)).body);
     assert.equal(again.samples.find((s) => s.name === 'strategy_market_updates_total')?.value, 50);
+  } finally {
+    await server.close();
+  }
+});
+
+/** One raw HTTP/1.1 request with exactly the Host header given, as a DNS-rebinding page would send. */
+function rawGet(port: number, hostHeader: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () =>
+      socket.write(`GET /metrics HTTP/1.1\r\nHost: ${hostHeader}\r\nConnection: close\r\n\r\n`),
+    );
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('end', () => {
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      resolve({ status, body: text.slice(text.indexOf('\r\n\r\n') + 4) });
+    });
+    socket.on('error', reject);
+  });
+}
+
+test('only Host 127.0.0.1:<port> and localhost:<port> are answered: a rebinding page gets a 403 and no PnL', async () => {
+  const { source } = liveSource();
+  const server = await startMetricsServer(0, source);
+  try {
+    const port = server.port;
+    for (const own of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) {
+      const ok = await rawGet(port, own);
+      assert.equal(ok.status, 200, own);
+      assert.match(ok.body, /strategy_pnl_total/);
+    }
+    for (const foreign of [
+      `evil.example:${port}`,
+      'evil.example',
+      '127.0.0.1',
+      `127.0.0.1:${port + 1}`,
+      `127.0.0.1.evil.example:${port}`,
+      `[::1]:${port}`,
+    ]) {
+      const refused = await rawGet(port, foreign);
+      assert.equal(refused.status, 403, foreign);
+      assert.doesNotMatch(refused.body, /strategy_/, `${foreign} must not see metrics`);
+    }
   } finally {
     await server.close();
   }

@@ -83,6 +83,40 @@ test('a SIGKILLed engine is restarted with a restartReason, comes back halted, a
   assert.equal(supervisor.status().phase, 'stopped');
 });
 
+test('a restart that fails the same way 3 times (a database that cannot be opened) stops retrying and says why', async () => {
+  const { supervisor, pids } = supervisorWith({ env: fakeEngineEnv('fatal-on-restart') });
+  await supervisor.start();
+  process.kill(pids[0]!, 'SIGKILL');
+  await waitFor('the supervisor to give up', () => supervisor.status().gaveUp);
+  const status = supervisor.status();
+  assert.equal(status.phase, 'stopped');
+  assert.equal(status.pid, null);
+  assert.match(status.lastFailure ?? '', /^the engine is not running: it failed 3 times in a row/);
+  assert.match(status.lastFailure ?? '', /cannot open the database/);
+  // The first run plus 3 identical failed restarts, then no more.
+  assert.equal(pids.length, 4);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(pids.length, 4, 'no restart after giving up');
+  // A new start by the trader tries again (and clears the verdict).
+  await supervisor.start();
+  assert.equal(supervisor.status().gaveUp, false);
+  await supervisor.stop();
+});
+
+test('repeated kills from outside are always restarted (a signal is never a repeated failure)', async () => {
+  const { supervisor, pids } = supervisorWith();
+  await supervisor.start();
+  for (let kill = 1; kill <= 4; kill++) {
+    process.kill(pids[kill - 1]!, 'SIGKILL');
+    await waitFor(
+      `restart ${kill}`,
+      () => supervisor.status().phase === 'running' && supervisor.status().restarts === kill,
+    );
+  }
+  assert.equal(supervisor.status().gaveUp, false);
+  await supervisor.stop();
+});
+
 test('a clean stop sends shutdown, waits for stopped, and does not restart', async () => {
   const { supervisor, sent, pids, messages } = supervisorWith();
   await supervisor.start();

@@ -79,11 +79,14 @@ test('the sample replays cleanly: both books synced at the end, every gap answer
   assert.equal(kinds.get('snapshot'), 6, 'two initial snapshots and one after each gap');
 });
 
-test('replay --json on the sample: nothing malformed; with min_confidence 0.3 the strategy trades, with the default 0.7 it does not', async () => {
+test("replay --json on the sample: nothing malformed; the defaults trade, the seed's confidence scales do not", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-sample-replay-'));
   try {
-    const config = join(dir, 'low-confidence.toml');
-    writeFileSync(config, '[strategy.params]\nmin_confidence = 0.3\n');
+    const seedConfig = join(dir, 'seed-scales.toml');
+    writeFileSync(
+      seedConfig,
+      '[strategy.params]\nmin_confidence = 0.7\nmomentum_scale = 0.01\nvolatility_scale = 0.01\n',
+    );
     const replay = async (...extra: string[]) =>
       JSON.parse(
         (
@@ -92,18 +95,17 @@ test('replay --json on the sample: nothing malformed; with min_confidence 0.3 th
           })
         ).stdout,
       ) as Record<string, number>;
-    const low = await replay('--config', config);
-    assert.equal(low.malformed, 0);
-    assert.equal(low.gaps, 2, 'BTCUSDT, the default symbol, has two gaps');
-    assert.equal(low.resyncs, 2);
-    assert.ok(low.orders! > 0 && low.fills! > 0, `orders ${low.orders}, fills ${low.fills}`);
     const standard = await replay();
-    assert.equal(
-      standard.orders,
-      0,
-      'a quiet generated market never reaches the default confidence',
+    assert.equal(standard.malformed, 0);
+    assert.equal(standard.gaps, 2, 'BTCUSDT, the default symbol, has two gaps');
+    assert.equal(standard.resyncs, 2);
+    assert.ok(
+      standard.orders! > 0 && standard.fills! > 0,
+      `orders ${standard.orders}, fills ${standard.fills}`,
     );
-    assert.ok(standard.suppressed_signals! > 0);
+    const seed = await replay('--config', seedConfig);
+    assert.equal(seed.orders, 0, "the seed's 1 % momentum scale never reaches 0.7 on 100 ms data");
+    assert.ok(seed.suppressed_signals! > 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -37,6 +37,26 @@ function problemsOf(raw: unknown): string[] {
   assert.fail('the config was accepted');
 }
 
+test('risk_limits.max_drawdown: off (0) by default, validated like every key, and live-editable', () => {
+  assert.equal(validateConfig({}).strategy.risk_limits.max_drawdown, 0);
+  assert.equal(
+    validateConfig({ strategy: { risk_limits: { max_drawdown: 250.5 } } }).strategy.risk_limits
+      .max_drawdown,
+    250.5,
+  );
+  for (const bad of [-1, 'ten', Number.POSITIVE_INFINITY, 2e12]) {
+    const problem = problemsOf({ strategy: { risk_limits: { max_drawdown: bad } } })[0]!;
+    assert.match(
+      problem,
+      /strategy\.risk_limits\.max_drawdown must be a number with 0 ≤ max_drawdown ≤ 1000000000000/,
+    );
+  }
+  const edited = applyParamsPatch(defaultConfig(), { risk_limits: { max_drawdown: 100 } });
+  assert.ok(edited.ok && edited.config.strategy.risk_limits.max_drawdown === 100);
+  const refused = applyParamsPatch(defaultConfig(), { risk_limits: { max_drawdown: -5 } });
+  assert.ok(!refused.ok && /max_drawdown/.test(refused.problems.join(' ')));
+});
+
 test('a bad value is refused with its key and the allowed range', () => {
   const [problem] = problemsOf({ strategy: { params: { imbalance_threshold: 1.5 } } });
   assert.match(problem!, /strategy\.params\.imbalance_threshold/);
@@ -58,6 +78,25 @@ test('a bad value is refused with its key and the allowed range', () => {
   assert.match(problemsOf({ market: { url: 'http://x' } })[0]!, /market\.url/);
   assert.match(problemsOf({ strategy: { symbols: ['btc usdt'] } })[0]!, /symbol/);
   assert.match(problemsOf({ strategy: { nonsense: 1 } })[0]!, /nonsense/);
+});
+
+test('the confidence scales: measured defaults, validated, live-editable; the seed values still load', () => {
+  const config = defaultConfig();
+  assert.equal(config.strategy.params.momentum_scale, 0.000001);
+  assert.equal(config.strategy.params.volatility_scale, 0.00001);
+  const seed = validateConfig({
+    strategy: { params: { momentum_scale: 0.01, volatility_scale: 0.01, min_confidence: 0.7 } },
+  });
+  assert.equal(seed.strategy.params.momentum_scale, 0.01);
+  assert.match(
+    problemsOf({ strategy: { params: { volatility_scale: -1 } } })[0]!,
+    /strategy\.params\.volatility_scale must be a number with 0 < volatility_scale ≤ 1; got -1/,
+  );
+  assert.match(problemsOf({ strategy: { params: { momentum_scale: 'x' } } })[0]!, /momentum_scale/);
+  const edited = applyParamsPatch(config, { params: { momentum_scale: 0.00002 } });
+  assert.ok(edited.ok);
+  if (edited.ok) assert.equal(edited.config.strategy.params.momentum_scale, 0.00002);
+  assert.equal(applyParamsPatch(config, { params: { momentum_scale: 0 } }).ok, false);
 });
 
 test('cross-field rules: an order may not exceed the position limit', () => {

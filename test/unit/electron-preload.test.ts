@@ -136,6 +136,7 @@ test('the compiled preload requires nothing but electron (a sandboxed preload ca
 const API_KEYS = [
   'onConnection',
   'onState',
+  'openRecording',
   'send',
 ] as const satisfies readonly (keyof LockstepApi)[];
 type MissingFromList = Exclude<keyof LockstepApi, (typeof API_KEYS)[number]>;

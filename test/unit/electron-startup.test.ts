@@ -17,6 +17,7 @@ import {
   type Renderer,
 } from '../electron-harness/harness.js';
 import { launchMain } from '../electron-harness/launch-main.js';
+import { IPC_OPEN_RECORDING_CHANNEL } from '../../main/host/ipc-bridge.js';
 import { openDatabase } from '../../main/engine/persistence/schema.js';
 
 /**
@@ -39,6 +40,7 @@ function describeCalls(calls: FakeElectron['calls']): string {
     .join(' → ');
 }
 
+const REPO = path.join(__dirname, '..', '..', '..');
 const CHATTER = path.join(__dirname, '..', 'electron-harness', 'engine-chatter.js');
 
 /** The first few calls of one startup, each named once, in the order they must happen. */
@@ -162,6 +164,27 @@ test('the desktop app, end to end on the stand-in: ready → window → engine �
     assert.match((ack as { reason: string }).reason, /^invalid command: /);
   });
 
+  await t.test(
+    'Trading → Reduce only: on / off switch the engine to REDUCING and back',
+    async () => {
+      const armed = await renderer.send({
+        type: 'setKillSwitch',
+        on: false,
+        reason: 'harness: re-arm',
+      });
+      assert.equal(armed.ok, true, JSON.stringify(armed));
+      await waitFor('ACTIVE', () => renderer.latest()?.killSwitch.state === 'ACTIVE');
+      clickMenu(electron!, 'reduce-only-on');
+      await waitFor(
+        'REDUCING from the menu',
+        () => renderer.latest()?.killSwitch.state === 'REDUCING',
+      );
+      clickMenu(electron!, 'reduce-only-off');
+      await waitFor('ACTIVE again', () => renderer.latest()?.killSwitch.state === 'ACTIVE');
+      assert.deepEqual(electron!.errorBoxes, []);
+    },
+  );
+
   await t.test('the menu kill switch (Ctrl/Cmd+Shift+K) halts trading', async () => {
     const armed = await renderer.send({
       type: 'setKillSwitch',
@@ -171,7 +194,7 @@ test('the desktop app, end to end on the stand-in: ready → window → engine �
     assert.equal(armed.ok, true, JSON.stringify(armed));
     await waitFor('ACTIVE', () => renderer.latest()?.killSwitch.state === 'ACTIVE');
     const item = findMenuItem(electron!.applicationMenu!.items, 'kill-switch')!;
-    assert.equal(item.options.accelerator, 'CommandOrControl+Shift+K');
+    assert.equal(item.options.accelerator, 'CmdOrCtrl+Shift+K');
     clickMenu(electron!, 'kill-switch');
     const halted = await waitFor('HALTED from the menu', () =>
       renderer.states.find(
@@ -202,9 +225,42 @@ test('the desktop app, end to end on the stand-in: ready → window → engine �
   });
 
   await t.test(
+    "File → Open Recording… and the page's openRecording replay a chosen file; a cancelled or malformed request is refused",
+    async () => {
+      const api = renderer.api as Required<typeof renderer.api>;
+      electron!.openDialogAnswers.push(null);
+      assert.deepEqual(await api.openRecording(1), {
+        ok: false,
+        reason: 'no recording was chosen',
+      });
+      assert.deepEqual(electron!.openDialogs.at(-1)!.properties, ['openFile']);
+      const refused = (await electron!.invoke(win.contents, IPC_OPEN_RECORDING_CHANNEL, [7])) as {
+        ok: boolean;
+        reason: string;
+      };
+      assert.equal(refused.ok, false);
+      assert.match(refused.reason, /invalid replay speed/);
+
+      electron!.openDialogAnswers.push(path.join(REPO, 'assets', 'sample-recording.jsonl'));
+      const started = await api.openRecording(0);
+      assert.equal(started.ok, true, JSON.stringify(started));
+      const stopped = await renderer.send({ type: 'replayStop' });
+      assert.equal(stopped.ok, true, JSON.stringify(stopped));
+      for (const forked of electron!.forked.slice(2)) await forked.exited;
+
+      const item = findMenuItem(electron!.applicationMenu!.items, 'open-recording')!;
+      assert.equal(item.options.accelerator, 'CommandOrControl+O');
+      electron!.openDialogAnswers.push(null);
+      clickMenu(electron!, 'open-recording');
+      await waitFor("the menu's open dialog", () => electron!.openDialogAnswers.length === 0);
+      assert.deepEqual(electron!.errorBoxes, [], 'a cancelled dialog is not an error');
+    },
+  );
+
+  await t.test(
     'quit stops the engine cleanly (flush, then exit) and leaves no process',
     async () => {
-      const engine = electron!.forked.at(-1)!;
+      const engine = electron!.forked[1]!; // the live engine after its restart
       const pid = engine.child.pid!;
       const before = electron!.calls.length;
       clickMenu(electron!, 'quit');
@@ -236,7 +292,7 @@ test('the desktop app, end to end on the stand-in: ready → window → engine �
           }>
         ).map((row) => row.reason);
         assert.ok(reasons.includes('harness: halt'), reasons.join(' | '));
-        assert.ok(reasons.includes('kill switch from the menu'), reasons.join(' | '));
+        assert.ok(reasons.includes('halted by the trader from the menu'), reasons.join(' | '));
         const edits = db
           .prepare("SELECT new_value FROM param_changes WHERE key = 'params.imbalance_threshold'")
           .all() as Array<{ new_value: number }>;

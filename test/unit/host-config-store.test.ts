@@ -201,6 +201,28 @@ test('a burst of edits ends with the newest on disk', async () => {
   );
 });
 
+test('live edits spread over time are coalesced: 100 edits 5 ms apart rewrite the file once, with the newest values', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'lockstep.toml');
+  writeFileSync(file, DESIGN_EXAMPLE);
+  // A window longer than the burst, so the count does not depend on the machine's speed.
+  const store = createConfigStore(file, { coalesceMs: 60_000 });
+  const loaded = await store.load();
+  const saves: Promise<void>[] = [];
+  for (let i = 0; i < 100; i++) {
+    saves.push(store.persistLiveEdit(edited(loaded, 0.3 + i / 1000, 0.5, loaded.market.url)));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.equal(store.writes, 0, 'nothing is written while the window is open');
+  await store.flush();
+  await Promise.all(saves);
+  assert.equal(store.writes, 1);
+  assert.equal(
+    readConfigText(readFileSync(file, 'utf8')).strategy.params.imbalance_threshold,
+    0.399,
+  );
+});
+
 test('an invalid config from the engine is refused and the file is left as it was', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'lockstep.toml');

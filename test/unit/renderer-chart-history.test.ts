@@ -115,7 +115,7 @@ test('fills and signals become markers once each, in time order, per symbol', ()
     times,
     [...times].sort((a, b) => a - b),
   );
-  assert.equal(history.markersFor('BTCUSDT')[0].text, 'B 0.01');
+  assert.match(history.markersFor('BTCUSDT')[0].detail, /^Buy 0\.01 @ /);
   assert.equal(history.markersFor('ETHUSDT').length, 0);
   // Three states in two 100 ms buckets.
   assert.equal(history.priceSeries('BTCUSDT').points.length, 2);

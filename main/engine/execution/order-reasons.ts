@@ -42,3 +42,11 @@ export function orderReasonText(index: number): OrderReason | null {
     );
   return reason;
 }
+
+/** The order reason of a risk refusal (a REJECT_REASONS index: they come first here). */
+export function orderReasonOf(rejectIndex: number): OrderReason {
+  const reason = ORDER_REASONS[rejectIndex];
+  if (reason === undefined || rejectIndex >= REJECT_REASONS.length)
+    throw new Error(`risk refusal index ${rejectIndex} is not one of REJECT_REASONS`);
+  return reason;
+}

@@ -45,7 +45,7 @@ import { BpsFeeModel, Liquidity, type LiquidityCode } from './fee-model.js';
 import { RecentFills, RecentOrders } from './history.js';
 import { ConstantLatency, type LatencyModel } from './latency-model.js';
 import { MatchingEngine, type FillListener } from './matching-engine.js';
-import { NO_REASON, ORDER_REASONS, orderReasonIndex } from './order-reasons.js';
+import { NO_REASON, ORDER_REASONS, orderReasonIndex, type OrderReason } from './order-reasons.js';
 import {
   CANCELLED,
   FILLED,
@@ -138,6 +138,8 @@ export class PaperBroker implements FillListener {
   private nowUs = 0 as TimestampUs;
   private nextTradeId = 1;
   private nextInternalOrderId = INTERNAL_ORDER_ID_BASE;
+  /** Set by refuseOrder for the one order it records (an ORDER_REASONS index). */
+  private refusal: number | null = null;
 
   constructor(config: Config, options: PaperBrokerOptions) {
     if (options.symbols.length === 0) throw new Error('the paper broker needs at least one symbol');
@@ -312,9 +314,27 @@ export class PaperBroker implements FillListener {
       return;
     }
     this.records.order(order);
+    if (this.refusal !== null) {
+      this.reject(order, this.refusal);
+      return;
+    }
     if (!this.admissible(order)) return;
     this.active.push(order);
     if (order.arrivalUs <= this.nowUs) this.activate(order);
+  }
+
+  /**
+   * Records a NEW order that a risk check where the broker runs refused (the trader's own
+   * orders): it is written like any order and rejected with `reason`, so the refusal
+   * shows in the Orders table and the database.
+   */
+  refuseOrder(rec: Float64Array, off: number, reason: OrderReason): void {
+    this.refusal = orderReasonIndex(reason);
+    try {
+      this.onOrder(rec, off);
+    } finally {
+      this.refusal = null;
+    }
   }
 
   /** The trading-state gate (core/trading-gate.ts), at receipt and again at arrival. */
@@ -618,6 +638,23 @@ export class PaperBroker implements FillListener {
   /** End-of-run numbers for the replay summary (PnL in quote currency, quantities in base units). */
   summary(): BrokerSummary {
     return this.views.summary(this.counters, this.rejections);
+  }
+
+  /**
+   * Realized + unrealized PnL over every position, 1e-8 quote units, marked to the mid;
+   * NaN while a symbol with a position has no mid. Allocation-free: the drawdown check
+   * calls it after every event.
+   */
+  totalPnl(): number {
+    let total = 0;
+    for (let strategy = 0; strategy < this.strategyIds.length; strategy++) {
+      for (let symbol = 0; symbol < this.symbols.length; symbol++) {
+        total += this.positionBook.get(strategy, symbol).realizedPnl;
+        if (this.positionBook.get(strategy, symbol).qty !== 0)
+          total += this.positionBook.unrealizedPnl(strategy, symbol, this.engines[symbol]!.mid());
+      }
+    }
+    return total;
   }
 
   /** The mid of a symbol's book in 1e-8 units, NaN without both sides. */

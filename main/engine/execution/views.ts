@@ -24,7 +24,7 @@ const words = new Float64Array(4);
 function orderView(
   order: PaperOrder,
   symbols: readonly string[],
-  _strategyIds: readonly string[],
+  strategyIds: readonly string[],
 ): OrderView {
   words[0] = order.clientId0;
   words[1] = order.clientId1;
@@ -45,6 +45,7 @@ function orderView(
     createdUs: order.createdUs,
     updatedUs: order.updatedUs,
     ...(reason === null ? {} : { reason }),
+    strategyId: strategyIds[order.strategy] ?? `#${order.strategy}`,
   };
 }
 
@@ -106,6 +107,7 @@ function positionSnapshot(
     mark,
     view: {
       symbol,
+      strategyId,
       qty: formatFixed(state.qty),
       avgCost: formatFixed(state.avgCost),
       realizedPnl: state.realizedPnl / FIXED_SCALE,

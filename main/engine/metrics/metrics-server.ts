@@ -9,7 +9,7 @@ import {
 } from './metrics-source.js';
 
 /**
- * `/metrics` in Prometheus text format on 127.0.0.1 (DESIGN.md §9), with exactly the
+ * `/metrics` in Prometheus text format on 127.0.0.1 (docs/ARCHITECTURE.md §9), with exactly the
  * contract's names. Values are read from the MetricsSource once per scrape, in collect
  * callbacks: nothing is pushed from the hot path. The registry is private to the server
  * (no default process metrics), so the output holds the contract's metrics and no more.
@@ -23,6 +23,7 @@ const METRIC_NAMES = {
   pnl: 'strategy_pnl_total',
   positionSize: 'strategy_position_size',
   channelUtilization: 'strategy_channel_utilization_ratio',
+  tradingState: 'strategy_trading_state',
 } as const;
 
 const TICK_TO_TRADE_HELP =
@@ -111,6 +112,15 @@ function createMetricsRenderer(source: MetricsSource): () => Promise<string> {
     },
   });
 
+  new Gauge({
+    name: METRIC_NAMES.tradingState,
+    help: 'Trading state: 0 ACTIVE, 1 REDUCING (only orders that shrink a position), 2 HALTED (kill switch)',
+    registers: [registry],
+    collect() {
+      this.set(current().tradingState);
+    },
+  });
+
   // One scrape at a time: the collect callbacks read the snapshot of their own scrape.
   let queue: Promise<unknown> = Promise.resolve();
   const renderOnce = async (): Promise<string> => {
@@ -146,7 +156,16 @@ export async function startMetricsServer(
   options: { readonly onError?: (error: unknown) => void } = {},
 ): Promise<MetricsServer> {
   const render = createMetricsRenderer(source);
+  let bound = 0;
   const server = http.createServer((request, response) => {
+    // Only our own name: a page on another site that rebinds its DNS name to 127.0.0.1
+    // sends its own Host, and must not read positions and PnL (docs/ARCHITECTURE.md §9).
+    if (!isOwnHost(request.headers.host, bound)) {
+      response
+        .writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(`this endpoint answers only to Host 127.0.0.1:${bound} or localhost:${bound}\n`);
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/metrics') {
       response
@@ -195,7 +214,7 @@ export async function startMetricsServer(
       resolve();
     });
   });
-  const bound = (server.address() as AddressInfo).port;
+  bound = (server.address() as AddressInfo).port;
   return {
     port: bound,
     url: `http://127.0.0.1:${bound}/metrics`,
@@ -206,4 +225,11 @@ export async function startMetricsServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** Whether a Host header names this server: 127.0.0.1 or localhost with our port. */
+function isOwnHost(header: string | undefined, port: number): boolean {
+  if (header === undefined) return false;
+  const host = header.toLowerCase();
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }

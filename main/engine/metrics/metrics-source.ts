@@ -30,6 +30,8 @@ export interface MetricsSnapshot {
   readonly positions: ReadonlyArray<{ readonly symbol: string; readonly size: number }>;
   /** Fill ratio 0..1 per ring. */
   readonly channelUtilization: ReadonlyArray<{ readonly channel: string; readonly ratio: number }>;
+  /** TradingStateCode: 0 ACTIVE, 1 REDUCING, 2 HALTED. */
+  readonly tradingState: number;
 }
 
 export interface MetricsSource {

@@ -4,11 +4,13 @@ import {
   FIXED_SCALE,
   ORDER_STATUSES,
   ORDER_TYPES,
+  REJECT_REASONS,
   TRADING_STATES,
   formatFixed,
   parseFixed,
   type OrderStatus,
   type OrderType,
+  type RejectReason,
   type Side,
   type TradingState,
 } from '../../../shared/domain.js';
@@ -26,6 +28,7 @@ import {
   type RestoredOrder,
   type RestoredPosition,
 } from '../execution/paper-broker.js';
+import { signalReason } from '../strategy/signal-reason.js';
 import { openDatabase } from './schema.js';
 
 /**
@@ -259,6 +262,7 @@ export function loadRecentOrders(db: Database.Database, n: number): OrderView[] 
     createdUs: row.created_us,
     updatedUs: row.updated_us,
     ...(row.reason ? { reason: row.reason } : {}),
+    strategyId: row.strategy_id,
   }));
 }
 
@@ -294,7 +298,7 @@ export function loadRecentSignals(db: Database.Database, n: number): SignalView[
   if (!hasTables(db)) return [];
   const rows = db
     .prepare(
-      'SELECT ts_ns / 1000 AS ts_us, symbol, side, strength, confidence, holding_period_ms, suppressed FROM signals ORDER BY ts_ns DESC, signal_id DESC LIMIT ?',
+      'SELECT ts_ns / 1000 AS ts_us, symbol, side, strength, confidence, holding_period_ms, suppressed, reject_reason FROM signals ORDER BY ts_ns DESC, signal_id DESC LIMIT ?',
     )
     .all(n) as {
     ts_us: number;
@@ -304,16 +308,26 @@ export function loadRecentSignals(db: Database.Database, n: number): SignalView[
     confidence: number;
     holding_period_ms: number;
     suppressed: number;
+    reject_reason: string | null;
   }[];
-  return rows.map((row) => ({
-    tsUs: row.ts_us,
-    symbol: row.symbol,
-    side: (row.side === 'Sell' ? 'Sell' : 'Buy') as Side,
-    strength: row.strength,
-    confidence: row.confidence,
-    holdingPeriodMs: row.holding_period_ms,
-    suppressed: row.suppressed === 1,
-  }));
+  return rows.map((row) => {
+    const suppressed = row.suppressed === 1;
+    const rejectReason = (REJECT_REASONS as readonly string[]).includes(row.reject_reason ?? '')
+      ? (row.reject_reason as RejectReason)
+      : null;
+    // The min_confidence of the time is not stored: the reason says "below" without it.
+    const reason = signalReason({ suppressed, confidence: row.confidence, rejectReason }, null);
+    return {
+      tsUs: row.ts_us,
+      symbol: row.symbol,
+      side: (row.side === 'Sell' ? 'Sell' : 'Buy') as Side,
+      strength: row.strength,
+      confidence: row.confidence,
+      holdingPeriodMs: row.holding_period_ms,
+      suppressed,
+      ...(reason === undefined ? {} : { reason }),
+    };
+  });
 }
 
 /** The `n` latest parameter changes, newest first. */

@@ -48,7 +48,24 @@ export interface PersistenceWriterOptions {
   readonly retryDelayMs?: number;
   /** The clock `flushIfDue` is called with (ms); default Date.now. */
   readonly now?: () => number;
+  /**
+   * Fault injection for tests: once this many rows are committed, every later write fails
+   * as a full disk does (SQLITE_FULL), so "nothing lost" is tested without a full disk.
+   */
+  readonly failAfterRows?: number;
 }
+
+/** Rows that could not be written, taken out of the writer (for the journal). */
+export interface UnwrittenRows {
+  /** `count` records of PersistRecord.SLOTS slots each. */
+  readonly records: Float64Array;
+  readonly count: number;
+  readonly control: readonly UnwrittenControlRow[];
+}
+
+export type UnwrittenControlRow =
+  | { readonly kind: 'param'; readonly row: ParamChangeRow }
+  | { readonly kind: 'kill'; readonly row: KillSwitchRow };
 
 export interface WriterStats {
   rowsWritten: number;
@@ -57,9 +74,7 @@ export interface WriterStats {
   malformed: number;
 }
 
-type ControlRow =
-  | { readonly kind: 'param'; readonly row: ParamChangeRow }
-  | { readonly kind: 'kill'; readonly row: KillSwitchRow };
+type ControlRow = UnwrittenControlRow;
 
 const SLOTS = PersistRecord.SLOTS;
 const MAX_RETRY_DELAY_MS = 2000;
@@ -101,6 +116,7 @@ export class PersistenceWriter {
     this.statements = new RowStatements(this.db, options.symbols, options.strategyIds);
     this.buffer = new Float64Array(Math.max(this.batchRows, this.maxTransactionRows) * 2 * SLOTS);
     const writeRows = this.db.transaction((from: number, to: number): void => {
+      this.injectFault();
       for (let i = from; i < to; i++) {
         const problem = this.statements.writeRecord(this.buffer, i * SLOTS);
         if (problem !== null) this.problems.push(problem);
@@ -208,6 +224,28 @@ export class PersistenceWriter {
     this.flushControlNow();
   }
 
+  /**
+   * Takes every row still buffered out of the writer (oldest first), so the caller can
+   * keep them elsewhere (the journal beside the database) before `close()`.
+   */
+  takeUnwritten(): UnwrittenRows {
+    const taken: UnwrittenRows = {
+      records: this.buffer.slice(0, this.count * SLOTS),
+      count: this.count,
+      control: this.control.splice(0),
+    };
+    this.count = 0;
+    return taken;
+  }
+
+  private injectFault(): void {
+    const limit = this.options.failAfterRows;
+    if (limit === undefined || this.stats.rowsWritten < limit) return;
+    throw Object.assign(new Error('database or disk is full (injected fault)'), {
+      code: 'SQLITE_FULL',
+    });
+  }
+
   /** Writes what it can and closes the database; returns the rows that could not be written. */
   close(): number {
     if (this.closed) return this.pendingRows();
@@ -231,11 +269,12 @@ export class PersistenceWriter {
     let written = 0;
     while (this.control.length > 0) {
       const item = this.control[0]!;
-      const problem = this.db.transaction(() =>
-        item.kind === 'param'
+      const problem = this.db.transaction(() => {
+        this.injectFault();
+        return item.kind === 'param'
           ? this.statements.writeParamChange(item.row)
-          : this.statements.writeKillSwitchEvent(item.row),
-      )();
+          : this.statements.writeKillSwitchEvent(item.row);
+      })();
       this.control.shift();
       if (problem !== null) {
         this.stats.malformed++;

@@ -6,6 +6,8 @@ import { startMetricsServer, type MetricsServer } from '../metrics/metrics-serve
 import { asHostMessage, connectHostPort } from './host-port.js';
 import { EngineRuntime } from './engine-runtime.js';
 import { metricsSourceFor } from './metrics-source.js';
+import { ReplayClock } from './replay-clock.js';
+import { replaySummaryOf } from './replay-runner.js';
 
 /**
  * The engine process (an Electron utility process, or a Node child process when
@@ -17,6 +19,8 @@ let runtime: EngineRuntime | null = null;
 let metrics: MetricsServer | null = null;
 let stateTimer: NodeJS.Timeout | null = null;
 let stopping = false;
+/** Replay in the window: the pace the host controls. */
+let replayClock: ReplayClock | null = null;
 
 const log = (
   level: 'debug' | 'info' | 'warn' | 'error',
@@ -36,6 +40,10 @@ async function start(message: Extract<HostToEngine, { kind: 'start' }>): Promise
     const reason = error instanceof ConfigError ? error.problems.join('; ') : String(error);
     port.send({ kind: 'fatal', error: `invalid configuration: ${reason}` });
     process.exit(2);
+  }
+  if (message.replay) {
+    startReplay(config, message.replay);
+    return;
   }
   const dbPath = resolve(message.dataDir, config.persistence.path);
   runtime = EngineRuntime.start({
@@ -62,6 +70,44 @@ async function start(message: Extract<HostToEngine, { kind: 'start' }>): Promise
   log(
     'info',
     `engine started: ${config.strategy.symbols.join(', ')} from ${config.market.url}; database ${dbPath}; metrics on 127.0.0.1:${metrics.port}`,
+  );
+}
+
+/**
+ * A replay for the window: the same engine on a recording, paced by the host's clock,
+ * into its own database. No metrics endpoint (the live engine owns the port). When the
+ * recording ends it reports the summary and stays up, so the window keeps the final
+ * picture until the trader leaves the replay.
+ */
+function startReplay(
+  config: ReturnType<typeof validateConfig>,
+  replay: NonNullable<Extract<HostToEngine, { kind: 'start' }>['replay']>,
+): void {
+  replayClock = ReplayClock.create(replay.speed, replay.paused);
+  const engine = EngineRuntime.start({
+    mode: 'replay',
+    config,
+    dbPath: replay.dbPath,
+    replayFile: replay.file,
+    replayClock,
+    log,
+    onFatal: (error) => {
+      port.send({ kind: 'fatal', error });
+      setTimeout(() => process.exit(1), 200);
+    },
+  });
+  runtime = engine;
+  stateTimer = setInterval(
+    () => port.send({ kind: 'state', state: engine.state() }),
+    1000 / config.engine.ui_hz,
+  );
+  port.send({ kind: 'ready', metricsPort: 0 });
+  engine.whenFinished().then(
+    (done) => {
+      port.send({ kind: 'state', state: engine.state() });
+      port.send({ kind: 'replayDone', summary: { ...replaySummaryOf(engine, done) } });
+    },
+    () => undefined, // a failure was reported through onFatal
   );
 }
 
@@ -108,6 +154,13 @@ port.onMessage((raw) => {
     }
     case 'shutdown':
       void shutdown(0);
+      break;
+    case 'replayControl':
+      if (replayClock === null) break;
+      if (message.action === 'play') replayClock.setPaused(false);
+      else if (message.action === 'pause') replayClock.setPaused(true);
+      else if (message.action === 'step') replayClock.step();
+      else if (message.speed !== undefined) replayClock.setSpeed(message.speed);
       break;
   }
 });

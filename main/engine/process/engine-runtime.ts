@@ -14,7 +14,12 @@ import type {
   SignalView,
   TradeView,
 } from '../../../shared/api.js';
-import { applyParamsPatch, type Config } from '../../../shared/config.js';
+import {
+  applyParamsPatch,
+  DEFAULT_RISK_LIMITS,
+  DEFAULT_STRATEGY_PARAMS,
+  type Config,
+} from '../../../shared/config.js';
 import {
   TRADING_STATES,
   TradingStateCode,
@@ -22,7 +27,14 @@ import {
   asSymbolIndex,
   asTimestampUs,
   type FeedState,
+  type TradingState,
 } from '../../../shared/domain.js';
+import { cancelRefusal, ORDER_LIST_ROWS } from './cancel-check.js';
+import {
+  encodeManualOrder,
+  engineStrategyIds,
+  type PlaceOrderCommand,
+} from '../execution/manual-orders.js';
 import {
   OrderCommand,
   OrderCommandKind,
@@ -35,6 +47,16 @@ import { monoNowUs } from '../core/clock.js';
 import { SpscRing } from '../core/spsc-ring.js';
 import { EngineShared } from './engine-shared.js';
 import { restoreBrokerState } from '../persistence/restore.js';
+import { checkDatabaseAtStart } from '../persistence/startup-check.js';
+import { startState } from './start-state.js';
+import {
+  afterHistory,
+  EMPTY_WINDOW_HISTORY,
+  loadWindowHistory,
+  withHistory,
+  WINDOW_ROWS,
+  type WindowHistory,
+} from '../persistence/window-history.js';
 import {
   createWiring,
   RING_NAMES,
@@ -43,12 +65,15 @@ import {
   type RingName,
 } from './engine-wiring.js';
 import type { PersistenceControl, WorkerReport } from './worker-messages.js';
+import type { ReplayClock } from './replay-clock.js';
 
 export interface EngineRuntimeOptions {
   readonly mode: EngineMode;
   readonly config: Config;
   readonly dbPath: string;
   readonly replayFile?: string;
+  /** Replay in the window: paced by this clock, and the state stamped with its time. */
+  readonly replayClock?: ReplayClock;
   /** A restart after a crash: start halted and record why. */
   readonly restartReason?: string;
   readonly restarts?: number;
@@ -87,7 +112,10 @@ export class EngineRuntime {
   private readonly startedMs = Date.now();
   private stateSeq = 0;
   private killSwitch: KillSwitchView;
-  private readonly paramHistory: ParamChangeView[] = [];
+  private readonly recordStart: boolean;
+  private readonly paramHistory: ParamChangeView[];
+  /** What the window showed before this engine started, from the database. */
+  private readonly history: WindowHistory;
   private readonly finished = new Map<EngineThread, Record<string, unknown> | undefined>();
   private finishWaiters: Array<() => void> = [];
   private fatal: string | null = null;
@@ -99,23 +127,35 @@ export class EngineRuntime {
   private signals: readonly SignalView[] = [];
   private signalCounts: SignalCounts = { fired: 0, suppressed: 0, none: 0 };
   private orders: readonly OrderView[] = [];
+  /** The execution thread's order list, once one arrived (null before: nothing is known yet). */
+  private reportedOrders: readonly OrderView[] | null = null;
   private fills: readonly FillView[] = [];
   private positions: readonly PositionView[] = [];
   private totals = { realizedPnl: 0, unrealizedPnl: 0 };
 
   private constructor(private readonly options: EngineRuntimeOptions) {
     this.config = options.config;
+    // Live, the database is checked before anything reads it: a damaged one is replaced
+    // (and the engine starts halted), and the last recorded trading state is carried over.
+    const start = startState(
+      options.restartReason,
+      options.mode === 'live' ? checkDatabaseAtStart(options.dbPath) : null,
+      Date.now() * 1000,
+    );
     this.wiring = createWiring({
       mode: options.mode,
       config: options.config,
       dbPath: options.dbPath,
       ...(options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
+      ...(options.replayClock === undefined ? {} : { replayClock: options.replayClock.buffer }),
       // A replay starts from nothing; live, the engine resumes what the database holds.
       ...(options.mode === 'live'
         ? {
-            restored: restoreBrokerState(options.dbPath, options.config.strategy.symbols, [
-              options.config.strategy.strategy_id,
-            ]),
+            restored: restoreBrokerState(
+              options.dbPath,
+              options.config.strategy.symbols,
+              engineStrategyIds(options.config.strategy.strategy_id),
+            ),
           }
         : {}),
     });
@@ -125,18 +165,19 @@ export class EngineRuntime {
         `not restored: ${typeof skipped === 'string' ? skipped : JSON.stringify(skipped)}`,
       );
     }
+    this.history =
+      options.mode === 'live' ? loadWindowHistory(options.dbPath) : EMPTY_WINDOW_HISTORY;
+    this.paramHistory = [...this.history.paramHistory];
+    this.orders = this.history.orders;
+    this.fills = this.history.fills;
+    this.signals = this.history.signals;
     this.control = ControlBlock.attach(this.wiring.control);
     this.shared = EngineShared.attach(this.wiring.shared, this.wiring.symbols.length);
     for (const name of RING_NAMES) this.rings.set(name, SpscRing.attach(this.wiring.rings[name]));
     this.commandRing = this.rings.get('host_to_execution')!;
-    const halted = options.restartReason !== undefined;
-    if (halted) this.control.setTradingState(TradingStateCode.HALTED);
-    this.killSwitch = {
-      state: halted ? 'HALTED' : 'ACTIVE',
-      reason: options.restartReason ?? 'engine started',
-      source: halted ? 'engine' : 'trader',
-      changedUs: Date.now() * 1000,
-    };
+    this.control.setTradingState(TradingStateCode[start.view.state]);
+    this.killSwitch = start.view;
+    this.recordStart = start.record;
   }
 
   /** Starts the threads: persistence first, so nothing produced is ever unconsumed. */
@@ -144,14 +185,9 @@ export class EngineRuntime {
     const runtime = new EngineRuntime(options);
     for (const thread of ['persistence', 'execution', 'strategy', 'market'] as const)
       runtime.spawn(thread);
-    if (options.restartReason !== undefined) {
-      runtime.persistControl({
-        kind: 'killSwitch',
-        tsUs: runtime.killSwitch.changedUs,
-        state: 'HALTED',
-        reason: options.restartReason,
-        source: 'engine',
-      });
+    if (runtime.recordStart) {
+      const { state, reason, source, changedUs } = runtime.killSwitch;
+      runtime.persistControl({ kind: 'killSwitch', tsUs: changedUs, state, reason, source });
     }
     return runtime;
   }
@@ -193,18 +229,36 @@ export class EngineRuntime {
         this.messagesPerSecond = report.messagesPerSecond;
         break;
       case 'strategy':
-        this.signals = report.signals;
+        this.signals = afterHistory(report.signals, this.history.signals, WINDOW_ROWS.signals);
         this.signalCounts = report.counts;
         break;
       case 'execution':
-        this.orders = report.orders;
-        this.fills = report.fills;
+        this.orders = withHistory(
+          report.orders,
+          this.history.orders,
+          (o) => o.orderId,
+          WINDOW_ROWS.orders,
+        );
+        this.reportedOrders = report.orders;
+        this.fills = withHistory(
+          report.fills,
+          this.history.fills,
+          (f) => f.tradeId,
+          WINDOW_ROWS.fills,
+        );
         this.positions = report.positions;
         this.totals = report.totals;
         break;
       case 'persistence-error':
         this.options.log?.('error', `database write failed: ${report.message}`);
         this.engageKillSwitch(`database write failed: ${report.message}`, 'engine');
+        break;
+      case 'drawdown-halt':
+        this.options.log?.('warn', `trading halted: ${report.reason}`);
+        this.engageKillSwitch(report.reason, 'engine');
+        break;
+      case 'persistence-closing':
+        this.persistControl({ kind: 'end' });
         break;
       case 'persistence-recovered':
         this.options.log?.(
@@ -276,16 +330,91 @@ export class EngineRuntime {
       }
       case 'cancelAll':
         return this.sendCommandRecord(OrderCommandKind.CANCEL_ALL, -1, 0, 'cancel all open orders');
-      case 'cancelOrder':
+      case 'cancelOrder': {
+        const refusal = cancelRefusal(
+          this.reportedOrders,
+          asOrderId(command.orderId),
+          ORDER_LIST_ROWS,
+        );
+        if (refusal !== null) return { ok: false, reason: refusal };
         return this.sendCommandRecord(
           OrderCommandKind.CANCEL,
           -1,
           command.orderId,
           `cancel order ${command.orderId}`,
         );
+      }
       case 'subscribe':
         return { ok: true };
+      case 'setReduceOnly':
+        return this.setReduceOnly(command.on, command.reason);
+      case 'resetParams':
+        // Through the same validation and audit as any edit, marked as a reset.
+        return this.applyPatch(
+          { params: { ...DEFAULT_STRATEGY_PARAMS }, risk_limits: { ...DEFAULT_RISK_LIMITS } },
+          'reset',
+        );
+      case 'placeOrder':
+        return this.placeOrder(command);
+      default:
+        // Replay commands: the host's replay session answers them, never an engine.
+        return { ok: false, reason: `${command.type} is handled by the host, not the engine` };
     }
+  }
+
+  /**
+   * REDUCING: the risk check and the broker refuse orders that would grow a position and
+   * the broker cancels open ones that would; the strategy keeps computing. The kill
+   * switch outranks it: no reduce-only while HALTED, and re-arming returns to ACTIVE.
+   */
+  private setReduceOnly(on: boolean, reason: string): CommandAck {
+    if (this.fatal !== null)
+      return { ok: false, reason: 'the engine has failed and cannot trade until it restarts' };
+    const state = this.control.tradingState();
+    if (state === TradingStateCode.HALTED)
+      return {
+        ok: false,
+        reason: on
+          ? 'the kill switch is on: halted outranks reduce only; re-arm first'
+          : 'the kill switch is on; re-arming it returns to full trading',
+      };
+    if (on === (state === TradingStateCode.REDUCING))
+      return { ok: true, detail: on ? 'already reduce only' : 'reduce only is already off' };
+    this.control.setTradingState(on ? TradingStateCode.REDUCING : TradingStateCode.ACTIVE);
+    this.control.doorbell('execution').wake();
+    this.control.doorbell('strategy').wake();
+    this.setKillSwitchView(on ? 'REDUCING' : 'ACTIVE', reason, 'trader');
+    return {
+      ok: true,
+      detail: on
+        ? 'reduce only: orders that would grow a position are refused, open ones cancelled'
+        : 'reduce only off: trading active',
+    };
+  }
+
+  /** A manual order: checked here for form, then by the risk check where the broker runs. */
+  private placeOrder(command: PlaceOrderCommand): CommandAck {
+    if (this.control.tradingState() === TradingStateCode.HALTED)
+      return {
+        ok: false,
+        reason: 'the kill switch is on: trading is halted, only cancels and flatten go through',
+      };
+    const encoded = encodeManualOrder(
+      command,
+      this.wiring.symbols,
+      () => this.shared.nextOrderId(),
+      asTimestampUs(Date.now() * 1000),
+      monoNowUs(),
+      this.commandRecord,
+    );
+    if (!encoded.ok) return encoded;
+    const what = `${command.side} ${command.qty} ${command.symbol} ${command.orderType === 'Limit' ? `at ${command.price}` : 'at market'}`;
+    if (!this.pushCommandRecord())
+      return {
+        ok: false,
+        reason: `the execution thread is not keeping up; ${what} was not sent, try again`,
+      };
+    return { ok: true, orderId: encoded.orderId, detail: `${what}: order ${encoded.orderId} sent` };
   }
 
   /** Halts trading: one atomic store that every thread reads; execution cancels all. */
@@ -307,7 +436,7 @@ export class EngineRuntime {
   }
 
   private setKillSwitchView(
-    state: 'ACTIVE' | 'HALTED',
+    state: TradingState,
     reason: string,
     source: 'trader' | 'engine',
   ): void {
@@ -371,14 +500,19 @@ export class EngineRuntime {
     );
     command.tsUs = asTimestampUs(Date.now() * 1000);
     command.t0Us = monoNowUs();
-    if (!this.commandRing.tryPush(record, 0)) {
+    if (!this.pushCommandRecord()) {
       return {
         ok: false,
         reason: `the execution thread is not keeping up; ${what} was not sent, try again`,
       };
     }
-    this.control.doorbell('execution').ring();
     return { ok: true, detail: `${what}: sent` };
+  }
+
+  private pushCommandRecord(): boolean {
+    if (!this.commandRing.tryPush(this.commandRecord, 0)) return false;
+    this.control.doorbell('execution').ring();
+    return true;
   }
 
   private persistControl(message: PersistenceControl): void {
@@ -414,9 +548,11 @@ export class EngineRuntime {
     const state = TRADING_STATES[this.control.tradingState()] ?? 'HALTED';
     const killSwitch =
       state === this.killSwitch.state ? this.killSwitch : { ...this.killSwitch, state };
+    // A paced replay is shown on the recording's clock (the chart's and heatmap's time axis).
+    const replayTs = this.options.replayClock?.tsUs;
     return {
       seq: ++this.stateSeq,
-      tsUs: Date.now() * 1000,
+      tsUs: replayTs !== undefined && Number.isFinite(replayTs) ? replayTs : Date.now() * 1000,
       engineRunning: this.fatal === null,
       books: this.books,
       trades: this.trades,
@@ -442,6 +578,23 @@ export class EngineRuntime {
       riskLimits: { ...this.config.strategy.risk_limits },
       paramHistory: this.paramHistory.slice(-50),
       symbols: this.wiring.symbols,
+      ...(this.options.replayClock ? { replay: this.replayView(this.options.replayClock) } : {}),
+    };
+  }
+
+  /** Where a paced replay is; the host adds what it knows (run, name, the file's end). */
+  private replayView(clock: ReplayClock): NonNullable<EngineState['replay']> {
+    const finite = (x: number): number => (Number.isFinite(x) ? x : 0);
+    return {
+      runId: 0,
+      file: this.options.replayFile ?? '',
+      speed: clock.speed,
+      paused: clock.paused,
+      firstTsUs: finite(clock.firstTsUs),
+      tsUs: finite(clock.tsUs),
+      lastTsUs: 0,
+      bookUpdates: clock.bookUpdates,
+      finished: clock.finished && this.workers.size === 0,
     };
   }
 

@@ -51,6 +51,8 @@ export interface EngineWiring {
   readonly shared: SharedArrayBuffer;
   readonly snapshots: SharedArrayBuffer;
   readonly rings: Readonly<Record<RingName, SharedArrayBuffer>>;
+  /** Replay in the window: the pace the recording's reader keeps (replay-clock.ts). */
+  readonly replayClock?: SharedArrayBuffer;
 }
 
 export function createWiring(options: {
@@ -59,6 +61,7 @@ export function createWiring(options: {
   dbPath: string;
   replayFile?: string;
   restored?: BrokerRestoreState;
+  replayClock?: SharedArrayBuffer;
 }): EngineWiring {
   const { config } = options;
   const symbols = config.strategy.symbols;
@@ -75,6 +78,7 @@ export function createWiring(options: {
     dbPath: options.dbPath,
     ...(options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
     ...(options.restored === undefined ? {} : { restored: options.restored }),
+    ...(options.replayClock === undefined ? {} : { replayClock: options.replayClock }),
     control: control.buffer,
     shared: EngineShared.create(symbols.length, (options.restored?.maxStrategyOrderId ?? 0) + 1)
       .buffer,

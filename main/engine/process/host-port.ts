@@ -38,6 +38,7 @@ export function connectHostPort(): HostPort {
 export function asHostMessage(message: unknown): HostToEngine | null {
   if (typeof message !== 'object' || message === null) return null;
   const kind = (message as { kind?: unknown }).kind;
-  if (kind === 'start' || kind === 'command' || kind === 'shutdown') return message as HostToEngine;
+  if (kind === 'start' || kind === 'command' || kind === 'shutdown' || kind === 'replayControl')
+    return message as HostToEngine;
   return null;
 }

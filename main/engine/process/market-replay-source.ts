@@ -1,6 +1,7 @@
 import { monoNowUs } from '../core/clock.js';
 import type { MarketPipeline } from '../market/market-pipeline.js';
 import { readRecording } from '../recording/recording-reader.js';
+import type { ReplayClock } from './replay-clock.js';
 
 export interface ReplaySourceOptions {
   readonly log: (
@@ -11,6 +12,8 @@ export interface ReplaySourceOptions {
   readonly stopRequested: () => boolean;
   /** Called every few hundred lines (the thread reports to the window from here). */
   readonly onProgress?: (lines: number) => void;
+  /** The window's replay: paced, paused and stepped here between lines (absent: full speed). */
+  readonly clock?: ReplayClock;
 }
 
 /**
@@ -27,8 +30,14 @@ export async function replayRecording(
 ): Promise<void> {
   let lastTs = 0;
   let lines = 0;
+  const clock = options.clock;
   for await (const event of readRecording(path)) {
     if (options.stopRequested()) break;
+    if (clock && event.kind !== 'malformed') {
+      const wait = clock.pace(event.tsUs, options.stopRequested, () => options.onProgress?.(lines));
+      if (wait !== null) await wait;
+      if (options.stopRequested()) break;
+    }
     lines++;
     pipeline.source = `${path}:${event.lineNo}`;
     if (event.kind === 'frame') {
@@ -41,8 +50,10 @@ export async function replayRecording(
       pipeline.counters.malformed++;
       options.log('warn', `${path}:${event.lineNo}: malformed line skipped: ${event.reason}`);
     }
-    if ((lines & 255) === 0) options.onProgress?.(lines);
+    clock?.passed(lastTs, pipeline.counters.bookUpdates);
+    if ((lines & 255) === 0 || clock) options.onProgress?.(lines);
   }
+  clock?.finish();
   pipeline.source = '';
   pipeline.end(lastTs);
 }

@@ -23,6 +23,7 @@ export function metricsSourceFor(runtime: EngineRuntime): MetricsSource {
           symbol,
           size: Number(state.positions.find((p) => p.symbol === symbol)?.qty ?? 0),
         })),
+        tradingState: control.tradingState(),
         channelUtilization: Object.entries(state.health.ringUtilization).map(
           ([channel, ratio]) => ({ channel, ratio }),
         ),

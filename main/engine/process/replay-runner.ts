@@ -25,6 +25,10 @@ export interface ReplaySummary {
   readonly positions: Readonly<Record<string, string>>;
   readonly suppressed_signals: number;
   readonly rejections_by_reason: Readonly<Record<string, number>>;
+  /** Rows that could not be written to the database (kept in `journal`); 0 normally. */
+  readonly unwritten_rows: number;
+  /** Where the unwritten rows were kept (`<db>.journal`), or null. */
+  readonly journal: string | null;
 }
 
 export interface ReplayOptions {
@@ -53,7 +57,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
         `${options.dbPath} already exists; a replay starts from an empty database (pass --overwrite to replace it)`,
       );
     }
-    for (const suffix of ['', '-wal', '-shm']) rmSync(options.dbPath + suffix, { force: true });
+    for (const suffix of ['', '-wal', '-shm', '.journal'])
+      rmSync(options.dbPath + suffix, { force: true });
   }
   const runtime = EngineRuntime.start({
     mode: 'replay',
@@ -70,46 +75,56 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     );
   }
   try {
-    const done = await runtime.whenFinished();
-    const market = (done.get('market') ?? {}) as Record<string, number>;
-    const strategy = (done.get('strategy') ?? {}) as Record<string, unknown>;
-    const broker = (done.get('execution') ?? {}) as Record<string, unknown>;
-    const riskRejections = (strategy.rejections as number[] | undefined) ?? [];
-    const byReason: Record<string, number> = {};
-    REJECT_REASONS.forEach((reason, i) => {
-      if ((riskRejections[i] ?? 0) > 0) byReason[reason] = riskRejections[i]!;
-    });
-    for (const [reason, n] of Object.entries(
-      (broker.rejectionsByReason as Record<string, number>) ?? {},
-    )) {
-      if (n > 0) byReason[reason] = (byReason[reason] ?? 0) + n;
-    }
-    const tickToTrade = runtime.control.histogram('tick_to_trade');
-    const quantileUs = (q: number): number =>
-      tickToTrade.count > 0 ? round3(tickToTrade.quantile(q) / 1000) : 0;
-    return {
-      messages: (market.frames ?? 0) + (market.snapshots ?? 0),
-      book_updates: market.bookUpdates ?? 0,
-      trades: market.trades ?? 0,
-      signals: Number(strategy.fired ?? 0),
-      orders: runtime.control.counter('orders_submitted'),
-      fills: Number(broker.fills ?? 0),
-      rejections: Object.values(byReason).reduce((sum, n) => sum + n, 0),
-      final_position: Number(broker.finalPosition ?? 0),
-      realized_pnl: Number(broker.realizedPnl ?? 0),
-      unrealized_pnl: Number(broker.unrealizedPnl ?? 0),
-      tick_to_trade_us: { p50: quantileUs(0.5), p99: quantileUs(0.99), p999: quantileUs(0.999) },
-      gaps: market.gaps ?? 0,
-      resyncs: market.resyncs ?? 0,
-      malformed: market.malformed ?? 0,
-      positions: (broker.positions as Record<string, string>) ?? {},
-      suppressed_signals: Number(strategy.suppressed ?? 0),
-      rejections_by_reason: byReason,
-    };
+    return replaySummaryOf(runtime, await runtime.whenFinished());
   } finally {
     if (progress) clearInterval(progress);
     await runtime.stop();
   }
+}
+
+/** The summary of a finished replay, from the threads' done reports and the control block. */
+export function replaySummaryOf(
+  runtime: EngineRuntime,
+  done: Map<string, Record<string, unknown> | undefined>,
+): ReplaySummary {
+  const market = (done.get('market') ?? {}) as Record<string, number>;
+  const strategy = (done.get('strategy') ?? {}) as Record<string, unknown>;
+  const broker = (done.get('execution') ?? {}) as Record<string, unknown>;
+  const persistence = (done.get('persistence') ?? {}) as Record<string, unknown>;
+  const riskRejections = (strategy.rejections as number[] | undefined) ?? [];
+  const byReason: Record<string, number> = {};
+  REJECT_REASONS.forEach((reason, i) => {
+    if ((riskRejections[i] ?? 0) > 0) byReason[reason] = riskRejections[i]!;
+  });
+  for (const [reason, n] of Object.entries(
+    (broker.rejectionsByReason as Record<string, number>) ?? {},
+  )) {
+    if (n > 0) byReason[reason] = (byReason[reason] ?? 0) + n;
+  }
+  const tickToTrade = runtime.control.histogram('tick_to_trade');
+  const quantileUs = (q: number): number =>
+    tickToTrade.count > 0 ? round3(tickToTrade.quantile(q) / 1000) : 0;
+  return {
+    messages: (market.frames ?? 0) + (market.snapshots ?? 0),
+    book_updates: market.bookUpdates ?? 0,
+    trades: market.trades ?? 0,
+    signals: Number(strategy.fired ?? 0),
+    orders: runtime.control.counter('orders_submitted'),
+    fills: Number(broker.fills ?? 0),
+    rejections: Object.values(byReason).reduce((sum, n) => sum + n, 0),
+    final_position: Number(broker.finalPosition ?? 0),
+    realized_pnl: Number(broker.realizedPnl ?? 0),
+    unrealized_pnl: Number(broker.unrealizedPnl ?? 0),
+    tick_to_trade_us: { p50: quantileUs(0.5), p99: quantileUs(0.99), p999: quantileUs(0.999) },
+    gaps: market.gaps ?? 0,
+    resyncs: market.resyncs ?? 0,
+    malformed: market.malformed ?? 0,
+    positions: (broker.positions as Record<string, string>) ?? {},
+    suppressed_signals: Number(strategy.suppressed ?? 0),
+    rejections_by_reason: byReason,
+    unwritten_rows: Number(persistence.pendingRows ?? 0),
+    journal: typeof persistence.journal === 'string' ? persistence.journal : null,
+  };
 }
 
 /** The database's folder must exist and be writable; said before any thread starts. */

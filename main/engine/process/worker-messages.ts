@@ -38,6 +38,10 @@ export type WorkerReport =
   /** A write failed: the main thread engages the kill switch with this reason. */
   | { readonly kind: 'persistence-error'; readonly message: string }
   | { readonly kind: 'persistence-recovered' }
+  /** The persistence thread is about to close: the main thread answers `end` after its last control row. */
+  | { readonly kind: 'persistence-closing' }
+  /** The broker's thread halted trading on `risk_limits.max_drawdown`; the reason says by how much. */
+  | { readonly kind: 'drawdown-halt'; readonly reason: string }
   | {
       readonly kind: 'log';
       readonly level: 'debug' | 'info' | 'warn' | 'error';
@@ -68,4 +72,6 @@ export type PersistenceControl =
       readonly state: string;
       readonly reason: string;
       readonly source: string;
-    };
+    }
+  /** No control row follows (the answer to `persistence-closing`). */
+  | { readonly kind: 'end' };

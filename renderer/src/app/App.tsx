@@ -5,9 +5,11 @@ import { HealthBar } from '../components/HealthBar.js';
 import { KillSwitch } from '../components/KillSwitch.js';
 import { OrdersPanel } from '../components/OrdersPanel.js';
 import { PositionsPanel } from '../components/PositionsPanel.js';
+import { ReduceOnlySwitch } from '../components/ReduceOnlySwitch.js';
 import { SignalsPanel } from '../components/SignalsPanel.js';
 import { ParamHistoryPanel } from '../form/ParamHistoryPanel.js';
 import { ParamsPanel } from '../form/ParamsPanel.js';
+import { ReplayBadge, ReplayPanel } from '../replay/ReplayPanel.js';
 import { AppContext, type AppServices } from './app-context.js';
 
 /**
@@ -21,6 +23,8 @@ export function App(props: { readonly services: AppServices }) {
       <header className="app-header">
         <h1 className="app-title">Lockstep</h1>
         <KillSwitch />
+        <ReduceOnlySwitch />
+        <ReplayBadge />
         <HealthBar />
       </header>
       <div className="banners">
@@ -36,6 +40,7 @@ export function App(props: { readonly services: AppServices }) {
           <SignalsPanel />
         </div>
         <div className="side-column">
+          <ReplayPanel />
           <ParamsPanel />
           <ParamHistoryPanel />
         </div>

@@ -5,6 +5,8 @@ import { useSelectedSymbol } from '../app/use-symbol.js';
 import { setText, useTransient } from '../app/use-transient.js';
 import { decimalsFor } from '../format/decimals.js';
 import { Panel } from '../components/Panel.js';
+import { OrderEntryBar, ladderHotkey } from './OrderEntryBar.js';
+import { useOrderEntry } from './use-order-entry.js';
 import {
   LADDER_LEVELS,
   createLadder,
@@ -25,11 +27,13 @@ import {
  */
 interface RowCells {
   row: HTMLDivElement | null;
-  price: HTMLSpanElement | null;
+  /** A button: a click places a limit order at this price (bid buys, ask sells). */
+  price: HTMLButtonElement | null;
   size: HTMLSpanElement | null;
   cumulative: HTMLSpanElement | null;
   bar: HTMLSpanElement | null;
-  own: HTMLSpanElement | null;
+  /** A button over the trader's own resting orders here: a click cancels them. */
+  own: HTMLButtonElement | null;
 }
 
 const newCells = (): RowCells => ({
@@ -41,24 +45,50 @@ const newCells = (): RowCells => ({
   own: null,
 });
 
-function writeRow(cells: RowCells, row: LadderRow): void {
+function setAttr(element: HTMLElement | null, name: string, value: string): void {
+  if (element !== null && element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
+function writeRow(cells: RowCells, row: LadderRow, side: 'ask' | 'bid'): void {
   setText(cells.price, row.priceText);
   setText(cells.size, row.sizeText);
   setText(cells.cumulative, row.cumulativeText);
-  setText(cells.own, row.ownCount > 0 ? `◆ ${row.ownText}` : '');
+  const mine = row.ownCount > 0;
+  setText(cells.own, mine ? `◆ ${row.ownText}` : '');
+  if (cells.price) {
+    const empty = row.priceText === '';
+    if (cells.price.disabled !== empty) cells.price.disabled = empty;
+    setAttr(
+      cells.price,
+      'aria-label',
+      empty ? 'empty level' : `${side === 'bid' ? 'Buy' : 'Sell'} limit at ${row.priceText}`,
+    );
+  }
+  if (cells.own) {
+    if (cells.own.hidden === mine) cells.own.hidden = !mine;
+    setAttr(
+      cells.own,
+      'aria-label',
+      mine ? `Cancel my ${side === 'bid' ? 'buy' : 'sell'} orders at ${row.priceText}` : 'none',
+    );
+    cells.own.title = mine
+      ? `${row.ownCount} of your orders rest here (${row.ownText}); click to cancel`
+      : '';
+  }
   if (cells.bar) {
     const transform = `scaleX(${row.depth.toFixed(3)})`;
     if (cells.bar.style.transform !== transform) cells.bar.style.transform = transform;
   }
-  if (cells.row) {
-    const mine = row.ownCount > 0;
-    if (cells.row.classList.contains('own') !== mine) cells.row.classList.toggle('own', mine);
-    if (cells.own)
-      cells.own.title = mine ? `${row.ownCount} of your orders rest here (${row.ownText})` : '';
-  }
+  if (cells.row && cells.row.classList.contains('own') !== mine)
+    cells.row.classList.toggle('own', mine);
 }
 
-function LadderRows(props: { readonly side: 'ask' | 'bid'; readonly cells: RowCells[] }) {
+function LadderRows(props: {
+  readonly side: 'ask' | 'bid';
+  readonly cells: RowCells[];
+  readonly onPrice: (side: 'ask' | 'bid', index: number) => void;
+  readonly onOwn: (side: 'ask' | 'bid', index: number) => void;
+}) {
   // Asks are drawn worst-first so the best ask sits just above the spread row.
   const order = props.side === 'ask' ? [...props.cells.keys()].reverse() : [...props.cells.keys()];
   return (
@@ -74,13 +104,33 @@ function LadderRows(props: { readonly side: 'ask' | 'bid'; readonly cells: RowCe
             data-level={index + 1}
             ref={(el) => void (cells.row = el)}
           >
-            <span role="cell" className="num price" ref={(el) => void (cells.price = el)} />
+            <span role="cell" className="num price">
+              {/* Only the touch is a tab stop: forty buttons would bury the rest of the
+                  window; the keyboard trades the touch, or with the hotkeys. `disabled`
+                  is written by writeRow, never as a React prop: React drops clicks on an
+                  element whose prop says disabled, whatever the DOM says now. */}
+              <button
+                type="button"
+                className="price-button"
+                tabIndex={index === 0 ? 0 : -1}
+                ref={(el) => void (cells.price = el)}
+                onClick={() => props.onPrice(props.side, index)}
+              />
+            </span>
             <span role="cell" className="num size" ref={(el) => void (cells.size = el)} />
             <span role="cell" className="num depth-cell">
               <span className="depth-bar" aria-hidden="true" ref={(el) => void (cells.bar = el)} />
               <span className="depth-text" ref={(el) => void (cells.cumulative = el)} />
             </span>
-            <span role="cell" className="num own-cell" ref={(el) => void (cells.own = el)} />
+            <span role="cell" className="num own-cell">
+              <button
+                type="button"
+                className="own-button"
+                hidden
+                ref={(el) => void (cells.own = el)}
+                onClick={() => props.onOwn(props.side, index)}
+              />
+            </span>
           </div>
         );
       })}
@@ -133,8 +183,8 @@ export function OrderBookPanel() {
     const book = state.books.find((b) => b.symbol === name);
     fillLadder(ladder, book, ownRestingOrders(current.orders, name), decimalsFor(name));
     for (let i = 0; i < LADDER_LEVELS; i++) {
-      writeRow(askCells[i], ladder.asks[i]);
-      writeRow(bidCells[i], ladder.bids[i]);
+      writeRow(askCells[i], ladder.asks[i], 'ask');
+      writeRow(bidCells[i], ladder.bids[i], 'bid');
     }
     setText(spread.current, ladder.spreadText);
     setText(mid.current, ladder.midText);
@@ -150,6 +200,38 @@ export function OrderBookPanel() {
   useTransient(engine.store, draw);
   // A new symbol redraws at once rather than at the next state.
   useEffect(draw, [symbol]);
+
+  const entry = useOrderEntry(symbol);
+  const rowOf = (side: 'ask' | 'bid', index: number) =>
+    (side === 'bid' ? ladder.bids : ladder.asks)[index];
+  // The price the trader clicked is the one the row showed: the model of the last drawn frame.
+  const onPrice = (side: 'ask' | 'bid', index: number): void => {
+    const row = rowOf(side, index);
+    if (row !== undefined && row.priceRaw !== '')
+      void entry.place(side === 'bid' ? 'Buy' : 'Sell', row.priceRaw);
+  };
+  const onOwn = (side: 'ask' | 'bid', index: number): void => {
+    const row = rowOf(side, index);
+    if (row !== undefined && row.ownIds.length > 0)
+      void entry.cancel(row.ownIds, `Cancel at ${row.priceText}`);
+  };
+  const hotkeyActions = useRef({ onPrice, entry });
+  hotkeyActions.current = { onPrice, entry };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const action = ladderHotkey(event);
+      if (action === null) return;
+      event.preventDefault();
+      const { onPrice: atPrice, entry: orders } = hotkeyActions.current;
+      // At the touch: join the best bid to buy, the best ask to sell.
+      if (action === 'buy') atPrice('bid', 0);
+      else if (action === 'sell') atPrice('ask', 0);
+      else if (action === 'cancelAll') void orders.send('Cancel all', { type: 'cancelAll' });
+      else void orders.send('Flatten all', { type: 'flatten' });
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
 
   // The trader can drag the panel wider; the width is part of the remembered layout.
   useEffect(() => {
@@ -182,6 +264,7 @@ export function OrderBookPanel() {
       style={width !== null ? { width: `${width}px` } : undefined}
     >
       <Panel id="book" title="Order book" actions={<SymbolPicker />}>
+        <OrderEntryBar entry={entry} />
         <p className="sync-note" role="status" aria-label="Book sync">
           <span ref={syncNote} />
         </p>
@@ -208,7 +291,7 @@ export function OrderBookPanel() {
             </div>
           </div>
           <div role="rowgroup" className="asks">
-            <LadderRows side="ask" cells={askCells} />
+            <LadderRows side="ask" cells={askCells} onPrice={onPrice} onOwn={onOwn} />
           </div>
           <div role="rowgroup" className="spread">
             <div role="row" className="spread-row">
@@ -218,7 +301,7 @@ export function OrderBookPanel() {
             </div>
           </div>
           <div role="rowgroup" className="bids">
-            <LadderRows side="bid" cells={bidCells} />
+            <LadderRows side="bid" cells={bidCells} onPrice={onPrice} onOwn={onOwn} />
           </div>
         </div>
       </Panel>

@@ -10,6 +10,8 @@ export const LADDER_LEVELS = 20;
 
 export interface LadderRow {
   priceText: string;
+  /** The level's price as the exchange wrote it: what a click on the price orders at. */
+  priceRaw: string;
   sizeText: string;
   cumulativeText: string;
   /** Cumulative size as a fraction of the deepest side's total over the shown levels. */
@@ -17,6 +19,8 @@ export interface LadderRow {
   /** The trader's own resting quantity at this price ("" when none). */
   ownText: string;
   ownCount: number;
+  /** Ids of the trader's resting orders at this price (a click on "Mine" cancels them). */
+  ownIds: readonly number[];
 }
 
 export interface Ladder {
@@ -28,13 +32,17 @@ export interface Ladder {
   synced: boolean;
 }
 
+const NO_IDS: readonly number[] = [];
+
 const emptyRow = (): LadderRow => ({
   priceText: '',
+  priceRaw: '',
   sizeText: '',
   cumulativeText: '',
   depth: 0,
   ownText: '',
   ownCount: 0,
+  ownIds: NO_IDS,
 });
 
 export function createLadder(levels = LADDER_LEVELS): Ladder {
@@ -49,10 +57,15 @@ export function createLadder(levels = LADDER_LEVELS): Ladder {
 
 const RESTING = new Set(['Pending', 'Open', 'PartiallyFilled']);
 
-/** Own resting quantity (1e-8 units) by price (1e-8 units), per side. Small: a few orders. */
+/** Own resting quantity (1e-8 units) and order ids by price (1e-8 units), per side. Small: a few orders. */
+export interface OwnLevel {
+  qty: number;
+  count: number;
+  readonly ids: number[];
+}
 export interface OwnOrders {
-  readonly Buy: Map<number, { qty: number; count: number }>;
-  readonly Sell: Map<number, { qty: number; count: number }>;
+  readonly Buy: Map<number, OwnLevel>;
+  readonly Sell: Map<number, OwnLevel>;
 }
 
 export function ownRestingOrders(orders: readonly OrderView[], symbol: string): OwnOrders {
@@ -67,7 +80,8 @@ export function ownRestingOrders(orders: readonly OrderView[], symbol: string): 
     if (entry) {
       entry.qty += remaining;
       entry.count++;
-    } else side.set(price, { qty: remaining, count: 1 });
+      entry.ids.push(order.orderId);
+    } else side.set(price, { qty: remaining, count: 1, ids: [order.orderId] });
   }
   return own;
 }
@@ -75,7 +89,7 @@ export function ownRestingOrders(orders: readonly OrderView[], symbol: string): 
 function fillSide(
   rows: LadderRow[],
   levels: readonly LevelView[],
-  own: Map<number, { qty: number; count: number }>,
+  own: Map<number, OwnLevel>,
   decimals: SymbolDecimals,
 ): number {
   let cumulative = 0;
@@ -83,15 +97,17 @@ function fillSide(
     const row = rows[i];
     const level = levels[i];
     if (level === undefined) {
-      row.priceText = row.sizeText = row.cumulativeText = row.ownText = '';
+      row.priceText = row.priceRaw = row.sizeText = row.cumulativeText = row.ownText = '';
       row.depth = 0;
       row.ownCount = 0;
+      row.ownIds = NO_IDS;
       continue;
     }
     const price = parseSignedFixed(level[0]);
     const size = parseSignedFixed(level[1]);
     cumulative += Number.isNaN(size) ? 0 : size;
     row.priceText = Number.isNaN(price) ? level[0] : formatUnits(price, decimals.price);
+    row.priceRaw = level[0];
     row.sizeText = Number.isNaN(size) ? level[1] : formatUnits(size, decimals.qty);
     row.cumulativeText = formatUnits(cumulative, decimals.qty);
     // Depth is filled in by the caller once both sides' totals are known.
@@ -99,6 +115,7 @@ function fillSide(
     const mine = own.get(price);
     row.ownText = mine ? formatUnits(mine.qty, decimals.qty) : '';
     row.ownCount = mine ? mine.count : 0;
+    row.ownIds = mine ? mine.ids : NO_IDS;
   }
   return cumulative;
 }

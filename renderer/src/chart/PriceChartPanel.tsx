@@ -9,6 +9,7 @@ import {
   type IChartApi,
   type ISeriesApi,
   type ISeriesMarkersPluginApi,
+  type MouseEventParams,
   type SeriesMarker,
   type Time,
   type UTCTimestamp,
@@ -18,12 +19,14 @@ import { useSelectedSymbol } from '../app/use-symbol.js';
 import { useTransient } from '../app/use-transient.js';
 import { decimalsFor } from '../format/decimals.js';
 import { Panel } from '../components/Panel.js';
+import { ChartHistory, type ChartPoint, type PointSeries } from './chart-history.js';
+import { LiquidityHeatmap } from '../heatmap/LiquidityHeatmap.js';
 import {
-  ChartHistory,
-  type ChartMarker,
-  type ChartPoint,
-  type PointSeries,
-} from './chart-history.js';
+  aggregateMarkers,
+  bucketSecondsFor,
+  markerSize,
+  type AggregatedMarker,
+} from './marker-aggregation.js';
 
 /**
  * Mid price over time with the trader's fills and the strategy's signals as markers, and
@@ -47,53 +50,34 @@ const toLinePoint = (point: ChartPoint) => ({
   value: point.value,
 });
 
-function toSeriesMarker(marker: ChartMarker): SeriesMarker<Time> {
+function toSeriesMarker(marker: AggregatedMarker): SeriesMarker<Time> {
   const time = marker.time as UTCTimestamp;
+  const size = markerSize(marker.count);
+  // No text by default: a count only where markers were merged, the details on hover.
+  const text = marker.count > 1 ? String(marker.count) : undefined;
+  const common = { time, id: marker.id, ...(text === undefined ? {} : { text }) };
   switch (marker.kind) {
     case 'buy':
-      return {
-        time,
-        position: 'belowBar',
-        shape: 'arrowUp',
-        color: COLORS.buy,
-        text: marker.text,
-        id: marker.id,
-      };
+      return { ...common, position: 'belowBar', shape: 'arrowUp', color: COLORS.buy, size };
     case 'sell':
-      return {
-        time,
-        position: 'aboveBar',
-        shape: 'arrowDown',
-        color: COLORS.sell,
-        text: marker.text,
-        id: marker.id,
-      };
+      return { ...common, position: 'aboveBar', shape: 'arrowDown', color: COLORS.sell, size };
     case 'signal-buy':
-      return {
-        time,
-        position: 'inBar',
-        shape: 'circle',
-        color: COLORS.buy,
-        size: 0.6,
-        id: marker.id,
-      };
+      return { ...common, position: 'inBar', shape: 'circle', color: COLORS.buy, size: size * 0.6 };
     case 'signal-sell':
       return {
-        time,
+        ...common,
         position: 'inBar',
         shape: 'circle',
         color: COLORS.sell,
-        size: 0.6,
-        id: marker.id,
+        size: size * 0.6,
       };
     case 'signal-suppressed':
       return {
-        time,
+        ...common,
         position: 'inBar',
         shape: 'square',
         color: COLORS.suppressed,
-        size: 0.4,
-        id: marker.id,
+        size: size * 0.4,
       };
   }
 }
@@ -121,6 +105,15 @@ export function PriceChartPanel() {
   const history = useMemo(() => new ChartHistory(), []);
   const symbolRef = useRef(symbol);
   symbolRef.current = symbol;
+  const tooltip = useRef<HTMLDivElement>(null);
+  // The aggregation bucket follows the zoom; the drawn markers by id, for the tooltip.
+  const bucketSeconds = useRef(5);
+  const drawnMarkers = useRef(new Map<string, AggregatedMarker>());
+  const setMarkers = (p: ChartParts, name: string): void => {
+    const aggregated = aggregateMarkers(history.markersFor(name), bucketSeconds.current);
+    drawnMarkers.current = new Map(aggregated.map((m) => [m.id, m]));
+    p.markers.setMarkers(aggregated.map(toSeriesMarker));
+  };
 
   const redrawAll = (): void => {
     const p = parts.current;
@@ -134,7 +127,7 @@ export function PriceChartPanel() {
       priceFormat: { type: 'price', precision: decimals, minMove: 10 ** -decimals },
     });
     history.takeMarkersChanged(name);
-    p.markers.setMarkers(history.markersFor(name).map(toSeriesMarker));
+    setMarkers(p, name);
     if (p.pnl) {
       history.pnl.takeChange();
       p.pnl.setData(history.pnl.points.map(toLinePoint));
@@ -167,7 +160,38 @@ export function PriceChartPanel() {
     const mid = chart.addSeries(LineSeries, { color: COLORS.mid, lineWidth: 2, title: 'mid' });
     const markers = createSeriesMarkers(mid, []);
     parts.current = { chart, mid, markers, pnl: null };
+    // Zooming changes the bucket; markers are re-aggregated only when it does.
+    const onRange = (): void => {
+      const range = chart.timeScale().getVisibleRange();
+      const name = symbolRef.current;
+      if (range === null || name === null || parts.current === null) return;
+      const next = bucketSecondsFor(Number(range.to) - Number(range.from));
+      if (next === bucketSeconds.current) return;
+      bucketSeconds.current = next;
+      setMarkers(parts.current, name);
+    };
+    chart.timeScale().subscribeVisibleTimeRangeChange(onRange);
+    // Details on hover: the chart names the marker under the pointer.
+    const onMove = (param: MouseEventParams<Time>): void => {
+      const box = tooltip.current;
+      if (box === null) return;
+      const hovered =
+        typeof param.hoveredObjectId === 'string'
+          ? drawnMarkers.current.get(param.hoveredObjectId)
+          : undefined;
+      if (hovered === undefined || param.point === undefined) {
+        box.hidden = true;
+        return;
+      }
+      box.textContent = hovered.detail;
+      box.style.left = `${Math.round(param.point.x + 12)}px`;
+      box.style.top = `${Math.round(param.point.y + 12)}px`;
+      box.hidden = false;
+    };
+    chart.subscribeCrosshairMove(onMove);
     return () => {
+      chart.timeScale().unsubscribeVisibleTimeRangeChange(onRange);
+      chart.unsubscribeCrosshairMove(onMove);
       parts.current = null;
       chart.remove();
     };
@@ -203,8 +227,7 @@ export function PriceChartPanel() {
     const name = symbolRef.current;
     if (p === null || name === null) return;
     sync(p.mid, history.priceSeries(name));
-    if (history.takeMarkersChanged(name))
-      p.markers.setMarkers(history.markersFor(name).map(toSeriesMarker));
+    if (history.takeMarkersChanged(name)) setMarkers(p, name);
     if (p.pnl) sync(p.pnl, history.pnl);
     else history.pnl.takeChange();
   };
@@ -266,18 +289,23 @@ export function PriceChartPanel() {
         </>
       }
     >
-      <div
-        className="chart-host"
-        ref={host}
-        role="img"
-        aria-label={`Price chart of ${symbol ?? 'no symbol'}: mid price with fills and signals${pnlPane ? ', and total PnL below' : ''}. Drag to scroll, wheel to zoom.`}
-      />
+      <div className="chart-frame">
+        <div
+          className="chart-host"
+          ref={host}
+          role="img"
+          aria-label={`Price chart of ${symbol ?? 'no symbol'}: mid price with fills and signals${pnlPane ? ', and total PnL below' : ''}. Drag to scroll, wheel to zoom, point at a marker for its details.`}
+        />
+        <div className="chart-tooltip" role="tooltip" ref={tooltip} hidden />
+      </div>
+      <LiquidityHeatmap />
       <p className="chart-legend" aria-hidden="true">
         <span style={{ color: COLORS.buy }}>▲ buy fill</span>{' '}
         <span style={{ color: COLORS.sell }}>▼ sell fill</span>{' '}
         <span style={{ color: COLORS.buy }}>● buy signal</span>{' '}
         <span style={{ color: COLORS.sell }}>● sell signal</span>{' '}
-        <span style={{ color: COLORS.suppressed }}>■ suppressed</span>
+        <span style={{ color: COLORS.suppressed }}>■ suppressed</span>{' '}
+        <span>· markers nearby merge, the number is how many</span>
       </p>
     </Panel>
   );

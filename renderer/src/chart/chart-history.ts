@@ -10,7 +10,8 @@ import { parseSignedFixed } from '../format/decimals.js';
  */
 export const BUCKET_US = 100_000;
 export const MAX_POINTS = 36_000;
-export const MAX_MARKERS = 500;
+/** Raw fill and signal events kept per symbol; the chart draws them aggregated (marker-aggregation.ts). */
+export const MAX_MARKERS = 5000;
 
 export interface ChartPoint {
   /** Seconds since the epoch, fractional (lightweight-charts' UTCTimestamp). */
@@ -23,7 +24,8 @@ export type ChartMarkerKind = 'buy' | 'sell' | 'signal-buy' | 'signal-sell' | 's
 export interface ChartMarker {
   readonly time: number;
   readonly kind: ChartMarkerKind;
-  readonly text: string;
+  /** One line for the hover tooltip: what happened, at what price or confidence. */
+  readonly detail: string;
   readonly id: string;
 }
 
@@ -79,7 +81,7 @@ function fillMarker(fill: FillView): ChartMarker {
   return {
     time: bucketTime(fill.tsUs),
     kind: fill.side === 'Buy' ? 'buy' : 'sell',
-    text: `${fill.side === 'Buy' ? 'B' : 'S'} ${fill.qty}`,
+    detail: `${fill.side} ${fill.qty} @ ${fill.price}`,
     id: `fill-${fill.tradeId}`,
   };
 }
@@ -92,7 +94,7 @@ function signalMarker(signal: SignalView): ChartMarker {
       : signal.side === 'Buy'
         ? 'signal-buy'
         : 'signal-sell',
-    text: '',
+    detail: `${signal.side} signal, strength ${signal.strength.toFixed(2)}, confidence ${signal.confidence.toFixed(2)}${signal.reason ? ` (${signal.suppressed ? 'suppressed' : 'refused'}: ${signal.reason})` : ''}`,
     id: `signal-${signal.symbol}-${signal.tsUs}-${signal.side}`,
   };
 }
@@ -119,6 +121,19 @@ export class ChartHistory {
   private readonly seenMarkers = new Set<string>();
   /** Symbols whose marker list changed since last taken. */
   private readonly markersChanged = new Set<string>();
+  /** Which market the history is of: the live one, or one replay run. */
+  private source: string | null = null;
+
+  /** Forgets everything: another market begins (a replay started or ended). */
+  private reset(): void {
+    for (const series of [...this.prices.values(), this.pnl]) {
+      series.points.length = 0;
+      series.change = 'reset';
+    }
+    for (const symbol of this.markers.keys()) this.markersChanged.add(symbol);
+    this.markers.clear();
+    this.seenMarkers.clear();
+  }
 
   priceSeries(symbol: string): PointSeries {
     let series = this.prices.get(symbol);
@@ -158,6 +173,11 @@ export class ChartHistory {
   }
 
   ingest(state: EngineState): void {
+    const source = state.replay ? `replay ${state.replay.runId}` : 'live';
+    if (source !== this.source) {
+      if (this.source !== null) this.reset();
+      this.source = source;
+    }
     for (const symbol of state.symbols) {
       const price = priceOf(state, symbol);
       if (price !== null) this.priceSeries(symbol).add(state.tsUs, price);

@@ -1,5 +1,6 @@
 import { useStore } from 'zustand';
 import type { OrderView } from '../../../shared/api.js';
+import { MANUAL_STRATEGY_ID } from '../../../shared/domain.js';
 import { useServices } from '../app/app-context.js';
 import { decimalsFor, formatDecimalText } from '../format/decimals.js';
 import { formatClockUs } from '../format/numbers.js';
@@ -17,8 +18,12 @@ const ORDER_COLUMNS: readonly ColumnSpec[] = [
   { label: 'Qty', numeric: true },
   { label: 'Filled', numeric: true },
   { label: 'Avg price', numeric: true },
+  { label: 'By' },
   { label: 'Action', hidden: true },
 ];
+
+/** An engine reason code as the trader reads it: `kill_switch` → "kill switch". */
+export const reasonWords = (reason: string): string => reason.replace(/_/g, ' ');
 
 /** Open orders first (they can still be cancelled), then the most recent finished ones. */
 const ORDERS_SHOWN = 100;
@@ -51,7 +56,12 @@ function OrderRow(props: {
       <td>{order.symbol}</td>
       <td className={order.side === 'Buy' ? 'buy' : 'sell'}>{order.side}</td>
       <td>{order.type}</td>
-      <td title={order.reason}>{order.status}</td>
+      <td title={order.reason}>
+        {order.status}
+        {order.reason !== undefined ? (
+          <span className="order-reason">{reasonWords(order.reason)}</span>
+        ) : null}
+      </td>
       <td className="num">
         {order.type === 'Market' ? 'market' : formatDecimalText(order.price, decimals.price)}
       </td>
@@ -59,6 +69,9 @@ function OrderRow(props: {
       <td className="num">{formatDecimalText(order.filledQty, decimals.qty)}</td>
       <td className="num">
         {filled ? formatDecimalText(order.avgFillPrice, decimals.price) : '—'}
+      </td>
+      <td className={order.strategyId === MANUAL_STRATEGY_ID ? 'manual' : undefined}>
+        {order.strategyId ?? ''}
       </td>
       <td>
         {open ? (

@@ -1,5 +1,6 @@
 import { useStore } from 'zustand';
 import type { PositionView } from '../../../shared/api.js';
+import { MANUAL_STRATEGY_ID } from '../../../shared/domain.js';
 import { useServices } from '../app/app-context.js';
 import { decimalsFor, formatDecimalText, parseSignedFixed } from '../format/decimals.js';
 import { formatFixedNumber, formatMoney } from '../format/numbers.js';
@@ -61,13 +62,24 @@ export function PositionsPanel() {
           {positions.length === 0 ? (
             <EmptyRow columns={POSITION_COLUMNS.length} text="No positions" />
           ) : (
-            positions.map((position) => {
+            positions.map((position, index) => {
               const decimals = decimalsFor(position.symbol);
               const key = `Flatten ${position.symbol}`;
               const rowTotal = position.realizedPnl + position.unrealizedPnl;
+              // Flatten closes the symbol for every book: one button, on its first row.
+              const firstOfSymbol =
+                positions.findIndex((p) => p.symbol === position.symbol) === index;
+              const manual = position.strategyId === MANUAL_STRATEGY_ID;
               return (
-                <tr key={position.symbol} data-symbol={position.symbol}>
-                  <th scope="row">{position.symbol}</th>
+                <tr
+                  key={`${position.strategyId ?? ''}-${position.symbol}`}
+                  data-symbol={position.symbol}
+                  data-strategy={position.strategyId}
+                >
+                  <th scope="row">
+                    {position.symbol}
+                    {manual ? <span className="manual"> · manual</span> : null}
+                  </th>
                   <td className="num">{formatDecimalText(position.qty, decimals.qty)}</td>
                   <td className="num">
                     {isFlat(position) ? '—' : formatDecimalText(position.avgCost, decimals.price)}
@@ -81,14 +93,19 @@ export function PositionsPanel() {
                   </td>
                   <td className={pnlClass(rowTotal)}>{formatMoney(rowTotal)}</td>
                   <td>
-                    <button
-                      type="button"
-                      aria-label={key}
-                      disabled={isFlat(position) || pendingKey === key}
-                      onClick={() => void run(key, { type: 'flatten', symbol: position.symbol })}
-                    >
-                      {pendingKey === key ? 'Flattening…' : 'Flatten'}
-                    </button>
+                    {firstOfSymbol ? (
+                      <button
+                        type="button"
+                        aria-label={key}
+                        disabled={
+                          positions.every((p) => p.symbol !== position.symbol || isFlat(p)) ||
+                          pendingKey === key
+                        }
+                        onClick={() => void run(key, { type: 'flatten', symbol: position.symbol })}
+                      >
+                        {pendingKey === key ? 'Flattening…' : 'Flatten'}
+                      </button>
+                    ) : null}
                   </td>
                 </tr>
               );

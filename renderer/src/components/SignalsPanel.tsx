@@ -1,4 +1,6 @@
 import { useStore } from 'zustand';
+import type { SignalView } from '../../../shared/api.js';
+import { ConfidenceHistogram } from './ConfidenceHistogram.js';
 import { useServices } from '../app/app-context.js';
 import { formatClockUs } from '../format/numbers.js';
 import { Panel } from './Panel.js';
@@ -14,6 +16,14 @@ const SIGNAL_COLUMNS: readonly ColumnSpec[] = [
   { label: 'Status' },
 ];
 
+const NO_BINS: readonly number[] = new Array<number>(10).fill(0);
+
+/** What happened to a signal, with the reason when it was not traded. */
+export function signalStatusText(signal: SignalView): string {
+  if (signal.suppressed) return signal.reason ? `suppressed: ${signal.reason}` : 'suppressed';
+  return signal.reason ? `refused: ${signal.reason}` : 'fired';
+}
+
 /** The newest signals first, with live counts of fired, suppressed and no-signal ticks. */
 const SIGNALS_SHOWN = 50;
 
@@ -21,6 +31,7 @@ export function SignalsPanel() {
   const { engine } = useServices();
   const signals = useStore(engine.store, (s) => s.signals);
   const counts = useStore(engine.store, (s) => s.signalCounts);
+  const minConfidence = useStore(engine.store, (s) => s.params?.min_confidence ?? null);
   const shown = signals.slice(-SIGNALS_SHOWN).reverse();
   return (
     <Panel id="signals" title="Signals">
@@ -38,6 +49,7 @@ export function SignalsPanel() {
           <dd className="num">{counts.none}</dd>
         </div>
       </dl>
+      <ConfidenceHistogram bins={counts.confidenceBins ?? NO_BINS} minConfidence={minConfidence} />
       <div className="table-scroll" tabIndex={0} aria-label="Signals list">
         <table aria-label="Signals">
           <TableHead columns={SIGNAL_COLUMNS} />
@@ -56,7 +68,7 @@ export function SignalsPanel() {
                   <td className="num">{signal.strength.toFixed(3)}</td>
                   <td className="num">{signal.confidence.toFixed(3)}</td>
                   <td className="num">{Math.round(signal.holdingPeriodMs)} ms</td>
-                  <td>{signal.suppressed ? 'suppressed' : 'fired'}</td>
+                  <td className="signal-status">{signalStatusText(signal)}</td>
                 </tr>
               ))
             )}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { useServices } from '../app/app-context.js';
 import { Panel } from '../components/Panel.js';
+import { useCommand } from '../components/use-command.js';
 import { displayValue } from './param-form-store.js';
 import {
   fieldsInGroup,
@@ -70,6 +71,7 @@ export function ParamsPanel() {
   const params = useStore(engine.store, (s) => s.params);
   const riskLimits = useStore(engine.store, (s) => s.riskLimits);
   const form = useStore(paramForm);
+  const reset = useCommand();
   const current: EngineValues | null = useMemo(
     () => (params !== null && riskLimits !== null ? { params, riskLimits } : null),
     [params, riskLimits],
@@ -146,7 +148,25 @@ export function ParamsPanel() {
           >
             Revert
           </button>
+          <button
+            type="button"
+            className="reset-params"
+            disabled={current === null || reset.pendingKey !== null}
+            aria-busy={reset.pendingKey !== null}
+            title="Every parameter and risk limit back to its default; checked and recorded in the history like any edit"
+            onClick={() => {
+              paramForm.revertAll();
+              void reset.run('Reset parameters', { type: 'resetParams' });
+            }}
+          >
+            {reset.pendingKey !== null ? 'Resetting…' : 'Reset parameters'}
+          </button>
         </div>
+        {reset.failure !== null ? (
+          <p role="alert" className="inline-alert refusal">
+            {reset.failure}
+          </p>
+        ) : null}
       </form>
     </Panel>
   );

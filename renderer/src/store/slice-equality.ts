@@ -33,6 +33,7 @@ const sameOrder = (x: OrderView, y: OrderView): boolean =>
 
 const samePosition = (x: PositionView, y: PositionView): boolean =>
   x.symbol === y.symbol &&
+  x.strategyId === y.strategyId &&
   x.qty === y.qty &&
   x.avgCost === y.avgCost &&
   x.realizedPnl === y.realizedPnl &&
@@ -46,7 +47,8 @@ const sameSignal = (x: SignalView, y: SignalView): boolean =>
   x.strength === y.strength &&
   x.confidence === y.confidence &&
   x.suppressed === y.suppressed &&
-  x.holdingPeriodMs === y.holdingPeriodMs;
+  x.holdingPeriodMs === y.holdingPeriodMs &&
+  x.reason === y.reason;
 
 const sameFill = (x: FillView, y: FillView): boolean =>
   x.tradeId === y.tradeId && x.orderId === y.orderId;

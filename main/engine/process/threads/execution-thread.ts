@@ -12,7 +12,16 @@ import { asSymbolIndex } from '../../../../shared/domain.js';
 import { monoNowUs } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
+import { DrawdownHalt } from '../../execution/drawdown-halt.js';
 import { PaperBroker } from '../../execution/paper-broker.js';
+import { ORDER_LIST_ROWS } from '../cancel-check.js';
+import {
+  dispatchCommand,
+  engineStrategyIds,
+  ManualOrderGate,
+} from '../../execution/manual-orders.js';
+import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS } from '../../../../shared/config.js';
+import { MANUAL_STRATEGY_ID } from '../../../../shared/domain.js';
 import {
   attachEngine,
   awaitDoneSeq,
@@ -45,7 +54,7 @@ runWorker('execution', () => {
 
   const broker = new PaperBroker(wiring.config, {
     symbols,
-    strategyIds: [wiring.config.strategy.strategy_id],
+    strategyIds: engineStrategyIds(wiring.config.strategy.strategy_id),
     rng: new Rng(wiring.config.execution.seed),
     sink: (record) => {
       if (persistKindOf(record, 0) === PersistKind.FILL) control.add(fillsCounter);
@@ -56,6 +65,10 @@ runWorker('execution', () => {
   });
   if (wiring.restored)
     broker.restore(wiring.restored.positions, wiring.restored.openOrders, wiring.restored.ids);
+
+  const drawdown = new DrawdownHalt(broker, control, (reason) =>
+    engine.report({ kind: 'drawdown-halt', reason }),
+  );
 
   const publishPositions = (): void => {
     for (let s = 0; s < symbols.length; s++) {
@@ -87,10 +100,21 @@ runWorker('execution', () => {
     }
     return n;
   };
+  // The trader's own orders pass the strategy's risk check here, beside the broker.
+  const gate = new ManualOrderGate(symbols.length, wiring.config.strategy.risk_limits);
+  const params = { ...DEFAULT_STRATEGY_PARAMS };
+  const limits = { ...DEFAULT_RISK_LIMITS };
+  let generation = -1;
   const drainCommands = (): number => {
     let n = 0;
     for (let off = commands.peek(); off >= 0; off = commands.peek()) {
-      broker.onOrder(commands.records, off);
+      // The risk limits as the trader last set them (the strategy reads the same block).
+      const nextGeneration = control.readParams(params, limits, generation);
+      if (nextGeneration !== generation) {
+        generation = nextGeneration;
+        gate.setLimits(limits);
+      }
+      dispatchCommand(broker, gate, commands.records, off);
       commands.release();
       n++;
     }
@@ -99,10 +123,13 @@ runWorker('execution', () => {
 
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
   const publish = (): void => {
-    const positions = broker.positionViews();
+    // The trader's own book shows once it holds or held something.
+    const positions = broker
+      .positionViews()
+      .filter((p) => p.strategyId !== MANUAL_STRATEGY_ID || p.qty !== '0' || p.realizedPnl !== 0);
     engine.report({
       kind: 'execution',
-      orders: broker.orderViews(100),
+      orders: broker.orderViews(ORDER_LIST_ROWS),
       fills: broker.recentFills(100),
       positions,
       totals: {
@@ -124,6 +151,7 @@ runWorker('execution', () => {
     if (state !== tradingState) {
       tradingState = state;
       broker.setTradingState(state); // HALTED cancels every open order at once
+      gate.setTradingState(state);
       publishPositions();
     }
     let work = drainCommands();
@@ -134,7 +162,10 @@ runWorker('execution', () => {
         const off = market.peek();
         if (off < 0) break;
         if (header.at(market.records, off).kind === MarketKind.END) ended = true;
-        else broker.onMarket(market.records, off);
+        else {
+          broker.onMarket(market.records, off);
+          gate.onMarket(market.records, off);
+        }
         market.release();
         work++;
       }
@@ -160,6 +191,7 @@ runWorker('execution', () => {
       }
     }
     if (work > 0) {
+      drawdown.check();
       publishPositions();
       waiter.worked();
     } else {

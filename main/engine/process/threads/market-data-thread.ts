@@ -1,4 +1,5 @@
 import type { BookView, TradeView } from '../../../../shared/api.js';
+import { RateWindow } from '../../metrics/rate-window.js';
 import { FEED_STATES, formatFixed, type FeedState } from '../../../../shared/domain.js';
 import {
   MAX_LEVELS,
@@ -13,6 +14,7 @@ import { MarketSnapshots } from '../../core/market-snapshot.js';
 import { MarketPipeline } from '../../market/market-pipeline.js';
 import { startLiveFeed } from '../market-live-source.js';
 import { replayRecording } from '../market-replay-source.js';
+import { ReplayClock } from '../replay-clock.js';
 import { attachEngine, CounterMirror, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
 
 const RECENT_TRADES = 50;
@@ -142,16 +144,12 @@ runWorker('market', async () => {
     }
     return out;
   };
-  let lastMessages = 0;
-  let lastReportMs = Date.now();
+  // Messages per second over the last 5 s: steady, not the burst of the last 33 ms.
+  const messageRate = new RateWindow(5000);
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
   const report = (): void => {
     syncCounters();
-    const now = Date.now();
-    const messages = pipeline.counters.frames;
-    const rate = now > lastReportMs ? ((messages - lastMessages) * 1000) / (now - lastReportMs) : 0;
-    lastMessages = messages;
-    lastReportMs = now;
+    const rate = messageRate.sample(Date.now(), pipeline.counters.frames);
     const feeds: FeedState[] = symbols.map((symbol) => pipeline.feedState(symbol));
     feeds.forEach((feed, i) => control.setFeedState(i, FEED_STATES.indexOf(feed)));
     engine.report({
@@ -169,6 +167,7 @@ runWorker('market', async () => {
     await replayRecording(replayFile, pipeline, onFrame, {
       log,
       stopRequested: () => control.stopRequested(),
+      ...(wiring.replayClock ? { clock: ReplayClock.attach(wiring.replayClock) } : {}),
       onProgress: () => {
         if (throttle.due(Date.now())) report();
       },

@@ -2,6 +2,8 @@ import { parentPort } from 'node:worker_threads';
 import { PersistKind, persistKindOf } from '../../../../shared/records.js';
 import { monoNowUs } from '../../core/clock.js';
 import { PersistenceWriter } from '../../persistence/sqlite-writer.js';
+import { injectedFault, spillUnwritten } from '../../persistence/spill-at-stop.js';
+import { engineStrategyIds } from '../../execution/manual-orders.js';
 import { attachEngine, runWorker } from '../thread-kit.js';
 import type { PersistenceControl } from '../worker-messages.js';
 
@@ -22,9 +24,13 @@ runWorker('persistence', async () => {
   const batchStage = control.histogram('persist_batch');
   let failing = false;
 
-  const writer = new PersistenceWriter(wiring.dbPath, {
+  const tables = {
     symbols: wiring.symbols,
-    strategyIds: [wiring.config.strategy.strategy_id],
+    strategyIds: engineStrategyIds(wiring.config.strategy.strategy_id),
+  };
+  const writer = new PersistenceWriter(wiring.dbPath, {
+    ...tables,
+    ...injectedFault(),
     onError: (error) => {
       control.add('write_errors');
       if (!failing) engine.report({ kind: 'persistence-error', message: error.message });
@@ -45,8 +51,10 @@ runWorker('persistence', async () => {
     },
   });
 
+  let endSeen = false;
   parentPort?.on('message', (message: PersistenceControl) => {
-    if (message.kind === 'paramChange') writer.writeParamChange(message);
+    if (message.kind === 'end') endSeen = true;
+    else if (message.kind === 'paramChange') writer.writeParamChange(message);
     else writer.writeKillSwitchEvent(message);
   });
 
@@ -89,10 +97,22 @@ runWorker('persistence', async () => {
     if (n === 0) await new Promise((resolve) => setTimeout(resolve, 2));
     else await new Promise((resolve) => setImmediate(resolve));
   }
+  // Control rows (a kill-switch event, a parameter change) come by message: ask the main
+  // thread for an 'end' sent after all of them, so one posted just before a stop is kept.
+  engine.report({ kind: 'persistence-closing' });
+  for (const askedAt = Date.now(); !endSeen && Date.now() - askedAt < 2000;)
+    await new Promise((resolve) => setTimeout(resolve, 2));
   drain();
   flushTimed(true);
   const pending = writer.pendingRows();
+  const journal = spillUnwritten(writer, wiring.dbPath, tables, (msg) =>
+    engine.report({ kind: 'log', level: 'error', msg }),
+  );
   writer.close();
-  engine.report({ kind: 'done', thread: 'persistence', summary: { pendingRows: pending } });
+  engine.report({
+    kind: 'done',
+    thread: 'persistence',
+    summary: { pendingRows: pending, journal },
+  });
   parentPort?.close();
 });

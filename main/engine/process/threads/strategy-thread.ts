@@ -14,6 +14,7 @@ import { Rng } from '../../core/rng.js';
 import { createWaiter } from '../../core/wait-strategy.js';
 import { StrategyCore, StrategyOutput } from '../../strategy/strategy-core.js';
 import { decodeSignalRecord } from '../../strategy/signal-record.js';
+import { signalReason } from '../../strategy/signal-reason.js';
 import { loadMlSignal } from '../../strategy/signals/ml-signal.js';
 import {
   attachEngine,
@@ -89,6 +90,7 @@ runWorker('strategy', async () => {
   const barrierSpin = barrierSpinUs(wiring.config.engine.wait_strategy);
 
   const recentSignals: SignalView[] = [];
+  const confidenceBins = new Array<number>(10).fill(0);
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
   const waiter = createWaiter(
     wiring.config.engine.wait_strategy,
@@ -105,6 +107,7 @@ runWorker('strategy', async () => {
         fired: core.counters.fired,
         suppressed: core.counters.suppressed,
         none: core.counters.none,
+        confidenceBins: confidenceBins.slice(),
       },
     });
   };
@@ -174,11 +177,13 @@ runWorker('strategy', async () => {
       // Signals are rare next to ticks; this object is for the window only.
       const {
         orderId: _o,
-        rejectReason: _r,
+        rejectReason,
         features: _f,
         ...view
       } = decodeSignalRecord(signalOut, 0, symbols);
-      recentSignals.push(view);
+      const reason = signalReason({ ...view, rejectReason }, params.min_confidence);
+      confidenceBins[Math.min(9, Math.max(0, Math.floor(view.confidence * 10)))]!++;
+      recentSignals.push(reason === undefined ? view : { ...view, reason });
       if (recentSignals.length > 200) recentSignals.splice(0, 100);
     }
     if (replay) control.setDoneSeq('strategy', seq);

@@ -12,7 +12,8 @@ import {
  * The seed's imbalance strategy with DESIGN.md §5's strength fix:
  *   |I| < θ                → no signal                        (θ = imbalance_threshold)
  *   strength   = sign(I) · min(1, (|I| − θ) / (1 − θ))       0 at θ, ±1 at |I| = 1
- *   confidence = (min(|momentum| / 0.01, 1) + min(0.01 / max(volatility, 0.001), 1)) / 2
+ *   confidence = (min(|momentum| / m, 1) + min(v / max(volatility, v / 10), 1)) / 2
+ *                m = momentum_scale, v = volatility_scale (the seed's: 0.01 and 0.01)
  *   confidence < min_confidence → suppressed (counted, shown, not traded)
  *   holding_period_ms = clamp(1000 / |I|, 100, 10000)
  *
@@ -22,6 +23,8 @@ import {
 export class ImbalanceSignalGenerator implements SignalGenerator {
   private threshold: number;
   private minConfidence: number;
+  private momentumScale: number;
+  private volatilityScale: number;
   private readonly result = new SignalResult();
   private slots: { imbalance: number; momentum: number; volatility: number } | null = null;
   private slotsFor: readonly string[] | null = null;
@@ -32,11 +35,15 @@ export class ImbalanceSignalGenerator implements SignalGenerator {
   ) {
     this.threshold = params.imbalance_threshold;
     this.minConfidence = params.min_confidence;
+    this.momentumScale = params.momentum_scale;
+    this.volatilityScale = params.volatility_scale;
   }
 
   setParams(params: StrategyParams): void {
     this.threshold = params.imbalance_threshold;
     this.minConfidence = params.min_confidence;
+    this.momentumScale = params.momentum_scale;
+    this.volatilityScale = params.volatility_scale;
   }
 
   generate(features: FeatureVector): SignalResult {
@@ -48,9 +55,12 @@ export class ImbalanceSignalGenerator implements SignalGenerator {
     const momentum = values[slots.momentum]!;
     const volatility = values[slots.volatility]!;
     result.strength = strengthAboveThreshold(imbalance, this.threshold);
-    result.confidence =
-      (Math.min(Math.abs(momentum) / 0.01, 1) + Math.min(0.01 / Math.max(volatility, 0.001), 1)) /
-      2;
+    result.confidence = imbalanceConfidence(
+      momentum,
+      volatility,
+      this.momentumScale,
+      this.volatilityScale,
+    );
     result.holdingPeriodMs = holdingPeriodMs(imbalance);
     result.kind = result.confidence < this.minConfidence ? SignalKind.SUPPRESSED : SignalKind.FIRED;
     return result;
@@ -72,4 +82,22 @@ export class ImbalanceSignalGenerator implements SignalGenerator {
     }
     return this.slots;
   }
+}
+
+/**
+ * DESIGN.md §5's confidence: half momentum (full at |momentum| = m), half calm (full while
+ * volatility ≤ v, falling as v / volatility above it; the floor v / 10 only keeps a zero
+ * volatility from dividing by zero). In [0, 1]; below 0.5 only when volatility exceeds v.
+ */
+export function imbalanceConfidence(
+  momentum: number,
+  volatility: number,
+  momentumScale: number,
+  volatilityScale: number,
+): number {
+  return (
+    (Math.min(Math.abs(momentum) / momentumScale, 1) +
+      Math.min(volatilityScale / Math.max(volatility, volatilityScale / 10), 1)) /
+    2
+  );
 }

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { convertHftbacktest } from '../engine/recording/hftbacktest-convert.js';
+import { readLines } from '../engine/recording/recording-reader.js';
+
+/**
+ * What the replay engine reads for a catalogue entry. A Lockstep recording (§4) is read
+ * as it is. An hftbacktest collector file (`<nanoseconds> <combined-stream JSON>` lines,
+ * as the test fixtures) is converted first, by the same code as `lockstep convert`, into
+ * a recording beside the run's database; its symbol is read from the first stream name.
+ */
+export interface ReplaySource {
+  readonly file: string;
+  /** The symbol an hftbacktest file holds (the replay trades that symbol). */
+  readonly symbol?: string;
+}
+
+const HFTBACKTEST_LINE = /^\d{4,25} \{"stream":"([a-z0-9]{2,20})@/;
+
+export async function prepareReplaySource(file: string, workPath: string): Promise<ReplaySource> {
+  let first: string | null = null;
+  for await (const { line } of readLines(file)) {
+    first = line;
+    break;
+  }
+  const match = first === null ? null : HFTBACKTEST_LINE.exec(first);
+  if (match === null) return { file };
+  const symbol = match[1]!.toUpperCase();
+  const out = `${workPath}.jsonl`;
+  const result = await convertHftbacktest(file, symbol, out);
+  if (result.frames + result.snapshots === 0)
+    throw new Error(`${path.basename(file)} holds no frames a replay can use`);
+  return { file: out, symbol };
+}

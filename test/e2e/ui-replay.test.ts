@@ -1,0 +1,256 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import type { EngineState } from '../../shared/api.js';
+import { launchBrowser, openPage, saveScreenshot, waitUntil, type OpenedPage } from './browser.js';
+import { startHeadlessApp, type HeadlessApp } from './headless-app.js';
+
+/**
+ * Replay in the window, end to end: the real headless app (live engine on the built-in
+ * simulator) replays the bundled sample in a second engine. Pause stops the recording's
+ * clock, Step advances exactly one book update, max speed runs to the end, and the final
+ * position and realized PnL in the window are `replay --json`'s on the same file and
+ * config. Leaving the replay gives the window back the live engine, untouched.
+ */
+const run = promisify(execFile);
+const CLI = join(__dirname, '..', '..', 'main', 'cli', 'index.js');
+const SAMPLE = resolve(__dirname, '..', '..', '..', 'assets', 'sample-recording.jsonl');
+// Low enough that the sample trades; the live engine is halted first so it cannot.
+const CONFIG = `
+[strategy]
+symbols = ["BTCUSDT"]
+[strategy.params]
+min_confidence = 0.1
+[metrics]
+port = 0
+`;
+
+let app: HeadlessApp;
+let browser: Browser;
+let opened: OpenedPage;
+let page: Page;
+
+before(async () => {
+  app = await startHeadlessApp(CONFIG);
+  browser = await launchBrowser();
+  opened = await openPage(app.url, { browser });
+  page = opened.page;
+});
+
+after(async () => {
+  await opened?.close();
+  await browser?.close();
+  await app?.close();
+  if (app) rmSync(app.dataDir, { recursive: true, force: true });
+});
+
+const replayOf = (): NonNullable<EngineState['replay']> | undefined => app.latest()?.replay;
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+test('the window replays the sample: pause holds the clock, step moves one book update, the end matches replay --json', async () => {
+  // The live engine is halted so the replay's trades cannot be confused with its own.
+  await page.getByRole('switch', { name: 'Kill switch' }).waitFor();
+  const halted = await app.send({
+    type: 'setKillSwitch',
+    on: true,
+    reason: 'test: live halted during replay',
+  });
+  assert.ok(halted.ok);
+  await waitUntil(() => app.latest()?.killSwitch.state === 'HALTED', 'the live engine to halt');
+  const livePositionsBefore = JSON.stringify(app.latest()!.positions.map((p) => [p.symbol, p.qty]));
+
+  const region = page.getByRole('region', { name: 'Replay' });
+  // The catalogue arrives with the states; the bundled sample is chosen by default.
+  const recording = region.getByRole('combobox', { name: 'Recording' });
+  await waitUntil(
+    async () => (await recording.inputValue()) === 'sample-recording.jsonl',
+    'the bundled sample to be offered and chosen',
+  );
+  await region.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
+  await region.getByRole('button', { name: 'Play' }).click();
+  await waitUntil(
+    () => (replayOf()?.bookUpdates ?? 0) > 3,
+    'the replay to apply a few book updates',
+    30_000,
+  );
+  await page.getByText('REPLAY of sample-recording.jsonl at 1×').waitFor();
+
+  // Pause: the recording's clock stands still.
+  await region.getByRole('button', { name: 'Pause' }).click();
+  await waitUntil(() => replayOf()?.paused === true, 'the replay to pause');
+  // States in flight may still show the last lines before the pause: wait until it holds.
+  let pausedAt = replayOf()!;
+  await waitUntil(async () => {
+    const before = replayOf()!;
+    await sleep(400);
+    pausedAt = replayOf()!;
+    return pausedAt.tsUs === before.tsUs && pausedAt.bookUpdates === before.bookUpdates;
+  }, 'the paused clock to settle');
+  await sleep(1000);
+  assert.equal(replayOf()!.tsUs, pausedAt.tsUs, 'the clock did not move while paused');
+  assert.equal(replayOf()!.bookUpdates, pausedAt.bookUpdates);
+  await page.getByText(/REPLAY of sample-recording\.jsonl at 1×, paused/).waitFor();
+
+  // Step: exactly one more book update, then it holds again.
+  await region.getByRole('button', { name: 'Step' }).click();
+  await waitUntil(
+    () => replayOf()!.bookUpdates === pausedAt.bookUpdates + 1,
+    'one step to apply one book update',
+  );
+  await sleep(800);
+  assert.equal(replayOf()!.bookUpdates, pausedAt.bookUpdates + 1, 'a step is one book update');
+  assert.ok(replayOf()!.tsUs > pausedAt.tsUs, 'the clock moved with the step');
+
+  // Max speed to the end.
+  await region.getByRole('combobox', { name: 'Speed' }).selectOption({ label: 'max' });
+  await region.getByRole('button', { name: 'Play' }).click();
+  await waitUntil(() => replayOf()?.finished === true, 'the replay to reach the end', 120_000);
+  await region.getByText('End of recording.').waitFor();
+
+  const summary = JSON.parse(
+    (
+      await run(process.execPath, [
+        CLI,
+        'replay',
+        '--data',
+        SAMPLE,
+        '--config',
+        join(app.dataDir, 'lockstep.toml'),
+        '--json',
+      ])
+    ).stdout,
+  ) as { final_position: number; realized_pnl: number; fills: number };
+  assert.ok(summary.fills > 0, 'the sample trades with this config');
+  const final = app.latest()!;
+  const position = final.positions.find((p) => p.symbol === 'BTCUSDT')!;
+  assert.equal(Number(position.qty), summary.final_position);
+  assert.ok(
+    Math.abs(final.totals.realizedPnl - summary.realized_pnl) < 1e-9,
+    `window realized ${final.totals.realizedPnl}, replay --json ${summary.realized_pnl}`,
+  );
+  // What the trader reads in the Positions table.
+  const row = page.getByRole('table', { name: 'Positions' }).getByRole('row', { name: /BTCUSDT/ });
+  await waitUntil(
+    async () =>
+      Number((await row.getByRole('cell').nth(0).textContent())!.replace('−', '-')) ===
+      summary.final_position,
+    `the Positions table to show ${summary.final_position}`,
+  );
+  assert.equal(
+    (await row.getByRole('cell').nth(3).textContent())!.replace('−', '-').replace(/[,+]/g, ''),
+    summary.realized_pnl.toFixed(2),
+  );
+  await saveScreenshot(page, 'replay-finished');
+
+  // The report of this run, from its own database.
+  await region.getByRole('button', { name: 'Report' }).click();
+  await waitUntil(() => replayOf()?.reportPath !== undefined, 'the report to be written', 60_000);
+  const reportPath = replayOf()!.reportPath!;
+  assert.ok(existsSync(reportPath));
+  const data = JSON.parse(
+    /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(
+      readFileSync(reportPath, 'utf8'),
+    )![1]!,
+  ) as { totals: { realized_pnl: number; trades: number; final_position: number } };
+  assert.equal(data.totals.realized_pnl, summary.realized_pnl);
+  assert.equal(data.totals.trades, summary.fills);
+  // Its own database, beside (never in) the live one.
+  assert.equal(
+    readdirSync(join(app.dataDir, 'replays')).filter((f) => f.endsWith('.sqlite')).length,
+    1,
+  );
+
+  // Leaving: the live engine's state, as it was (still halted, same positions).
+  await region.getByRole('button', { name: 'Back to live' }).click();
+  await waitUntil(() => app.latest()?.replay === undefined, 'the live state to return');
+  await page.getByText(/REPLAY of/).waitFor({ state: 'detached' });
+  const live = app.latest()!;
+  assert.equal(live.killSwitch.state, 'HALTED');
+  assert.equal(JSON.stringify(live.positions.map((p) => [p.symbol, p.qty])), livePositionsBefore);
+  assert.equal(
+    await page.getByRole('switch', { name: 'Kill switch' }).getAttribute('aria-checked'),
+    'true',
+  );
+  assert.deepEqual(opened.errors, []);
+});
+
+test('a recording name that is not in the catalogue is refused, and paths are never accepted', async () => {
+  writeFileSync(join(app.dataDir, 'notes.txt'), 'not a recording');
+  const ack = await app.send({ type: 'replayStart', recording: '../../etc/passwd', speed: 0 });
+  assert.equal(ack.ok, false);
+  assert.match(!ack.ok ? ack.reason : '', /no recording named \.\.\/\.\.\/etc\/passwd/);
+  const notes = await app.send({ type: 'replayStart', recording: 'notes.txt', speed: 0 });
+  assert.equal(notes.ok, false);
+});
+
+test('while replaying, the kill switch and parameter edits act on the replay engine, not the live one', async () => {
+  const region = page.getByRole('region', { name: 'Replay' });
+  await app.send({ type: 'setKillSwitch', on: false, reason: 'test: live re-armed' });
+  await waitUntil(() => app.latest()?.killSwitch.state === 'ACTIVE', 'the live engine to re-arm');
+  const liveThreshold = app.latest()!.params.imbalance_threshold;
+  await region.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
+  await region.getByRole('button', { name: 'Play' }).click();
+  await waitUntil(() => replayOf() !== undefined && !replayOf()!.finished, 'a new replay run');
+  await region.getByRole('button', { name: 'Pause' }).click();
+  await waitUntil(() => replayOf()?.paused === true, 'the replay to pause');
+
+  const edited = await app.send({ type: 'updateParams', patch: { imbalance_threshold: 0.45 } });
+  assert.ok(edited.ok, JSON.stringify(edited));
+  await waitUntil(
+    () => app.latest()?.params.imbalance_threshold === 0.45,
+    'the replay to take the edit',
+  );
+  await page.getByRole('switch', { name: 'Kill switch' }).click();
+  await waitUntil(() => app.latest()?.killSwitch.state === 'HALTED', 'the replay engine to halt');
+
+  await region.getByRole('button', { name: 'Back to live' }).click();
+  await waitUntil(() => app.latest()?.replay === undefined, 'the live state to return');
+  const live = app.latest()!;
+  assert.equal(live.killSwitch.state, 'ACTIVE', 'the live kill switch was not touched');
+  assert.equal(
+    live.params.imbalance_threshold,
+    liveThreshold,
+    'the live parameters were not touched',
+  );
+  // The live config file keeps the live value too (a replay edit never reaches the TOML).
+  assert.doesNotMatch(readFileSync(join(app.dataDir, 'lockstep.toml'), 'utf8'), /0\.45/);
+});
+
+test('an hftbacktest file in the data directory is offered, converted, and replayed on its own symbol', async () => {
+  const fixture = resolve(
+    __dirname,
+    '..',
+    '..',
+    '..',
+    'test',
+    'fixtures',
+    'hftbacktest-binance-spot-ethusdt-20240808.gz',
+  );
+  copyFileSync(fixture, join(app.dataDir, 'eth.gz'));
+  const ack = await app.send({ type: 'replayStart', recording: 'eth.gz', speed: 0 });
+  assert.ok(ack.ok, JSON.stringify(ack));
+  await waitUntil(
+    () => app.latest()?.replay?.finished === true,
+    'the ETHUSDT replay to end',
+    120_000,
+  );
+  const state = app.latest()!;
+  assert.deepEqual(state.symbols, ['ETHUSDT']);
+  assert.equal(state.replay!.file, 'eth.gz');
+  assert.ok(state.replay!.bookUpdates > 100, `${state.replay!.bookUpdates} book updates`);
+  assert.ok(state.recordings!.includes('eth.gz'));
+  await app.send({ type: 'replayStop' });
+  await waitUntil(() => app.latest()?.replay === undefined, 'the live state to return');
+  assert.deepEqual(app.latest()!.symbols, ['BTCUSDT']);
+});

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHost } from '../../main/host/host.js';
+import { forkNodeEngine } from '../../main/host/node-fork.js';
+import { captureLogger, waitFor } from './host-helpers.js';
+
+// The host with the real engine process (no exchange: nothing trades), as `headless` runs it.
+const ENGINE = path.join(__dirname, '..', '..', 'main', 'engine', 'process', 'engine-main.js');
+const CONFIG = `
+[market]
+url = "ws://127.0.0.1:9"
+rest_url = "http://127.0.0.1:9"
+[metrics]
+port = 0
+`;
+
+function hostIn(dir: string, configText = CONFIG) {
+  const configPath = path.join(dir, 'lockstep.toml');
+  writeFileSync(configPath, configText);
+  return createHost({
+    fork: forkNodeEngine,
+    enginePath: ENGINE,
+    configPath,
+    dataDir: path.join(dir, 'data'),
+    logger: captureLogger().logger,
+    backoff: { initialMs: 50, maxMs: 200, stableMs: 60_000 },
+  });
+}
+
+test("through the host: a trader's halt, a clean quit, a new start → HALTED with the trader's reason", async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-host-halt-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const first = hostIn(dir);
+  await first.start();
+  try {
+    await waitFor('a first state', () => first.latestState() ?? undefined, 20_000);
+    assert.equal(first.latestState()!.killSwitch.state, 'ACTIVE');
+    const ack = await first.send({ type: 'setKillSwitch', on: true, reason: 'leaving for lunch' });
+    assert.equal(ack.ok, true);
+    await waitFor('HALTED', () => first.latestState()?.killSwitch.state === 'HALTED', 20_000);
+  } finally {
+    await first.stop();
+  }
+
+  const second = hostIn(dir);
+  await second.start();
+  try {
+    const state = await waitFor(
+      'a state from the new engine',
+      () => second.latestState() ?? undefined,
+      20_000,
+    );
+    assert.equal(state.killSwitch.state, 'HALTED');
+    assert.equal(
+      state.killSwitch.reason,
+      'halted by the trader before the last quit: leaving for lunch',
+    );
+    assert.equal(state.engineRunning, true);
+  } finally {
+    await second.stop();
+  }
+});
+
+test('through the host: a database path that cannot be opened fails the start naming the path', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-host-baddb-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const missing = path.join(dir, 'no', 'such', 'folder', 'live.sqlite');
+  const host = hostIn(dir, `${CONFIG}\n[persistence]\npath = ${JSON.stringify(missing)}\n`);
+  await assert.rejects(host.start(), (error: Error) =>
+    error.message.includes(`cannot use the database ${missing}`),
+  );
+  assert.equal(host.engineStatus().phase, 'stopped');
+  await host.stop();
+});
