@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
-import { IPC_COMMAND_CHANNEL } from '../../main/host/ipc-bridge.js';
+import { IPC_COMMAND_CHANNEL, IPC_OPEN_RECORDING_CHANNEL } from '../../main/host/ipc-bridge.js';
 import { SingleInstanceLock, type FakeElectron } from '../electron-harness/fake-electron.js';
 import { clickMenu, rendererOf, tempDir, waitFor } from '../electron-harness/harness.js';
 import { DIST, launchMain } from '../electron-harness/launch-main.js';
@@ -233,6 +233,24 @@ test('17. IPC: the command handler checks event.senderFrame against our own orig
     command,
   )) as { ok: boolean; reason?: string };
   assert.equal(accepted.ok, true, accepted.reason);
+});
+
+test('17. IPC: every ipcMain handler refuses a frame that is not our page', async () => {
+  const ours = win().contents;
+  const evil = { url: 'https://evil.example/', parent: null, origin: 'https://evil.example' };
+  assert.deepEqual([...electron.ipcHandlers.keys()].sort(), [
+    IPC_COMMAND_CHANNEL,
+    IPC_OPEN_RECORDING_CHANNEL,
+  ]);
+  for (const [channel, handler] of electron.ipcHandlers) {
+    const ack = (await handler({ sender: ours.proxy, senderFrame: evil }, 1)) as {
+      ok: boolean;
+      reason: string;
+    };
+    assert.equal(ack.ok, false, channel);
+    assert.match(ack.reason, /^refused: /, channel);
+  }
+  assert.equal(electron.openDialogs.length, 0, 'no dialog was opened for the untrusted frame');
 });
 
 test('17. IPC: every payload is validated before it reaches the engine', async () => {
