@@ -135,12 +135,15 @@ test('an engine that never answers gives a timeout ack', async () => {
   await host.stop();
 });
 
-test('a crash refuses waiting commands, marks the state not running, refuses commands until the restart, which is counted', async () => {
+test('a crash refuses waiting commands, marks the state not running, refuses commands until the restart, which is counted', async (t) => {
   const { host, pids, sent } = hostWith({
     engineEnv: fakeEngineEnv('no-ack'),
     ackTimeoutMs: 30_000,
-    backoff: { initialMs: 1500, maxMs: 1500, stableMs: 60_000 },
+    // Wide enough that a loaded machine still sends the next command before the restart.
+    backoff: { initialMs: 5000, maxMs: 5000, stableMs: 60_000 },
   });
+  // A failed assertion must not leave the fake engine (and this file's process) running.
+  t.after(() => host.stop());
   await host.start();
   await waitFor('a first state', () => host.latestState());
   const waiting = host.send({ type: 'flatten' });
@@ -169,7 +172,6 @@ test('a crash refuses waiting commands, marks the state not running, refuses com
       restart.restarts === 1 &&
       /SIGKILL/.test(restart.restartReason ?? ''),
   );
-  await host.stop();
 });
 
 test('subscribe is acked by the host at once', async () => {
