@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { ensureInstalled } from './ensure-installed.mjs';
-import { ensureNativeFor } from './native-abi.mjs';
+import { ensureNativeForElectron } from './native-abi.mjs';
+import { desktopToolingProblem } from './node-support.mjs';
 
 ensureInstalled();
 const built = spawnSync('node', ['scripts/ensure-built.mjs'], { stdio: 'inherit' });
@@ -13,7 +14,7 @@ if (built.status !== 0) process.exit(built.status ?? 1);
 
 // Electron ≥ 36 fetches its binary on first use. Try that once, quietly; where it cannot
 // be fetched (no network, a server), say so in one line and serve the window headless.
-function electronBinary() {
+function electronBinary({ fetch }) {
   const dir = join('node_modules', 'electron');
   const binary = () => {
     const pathFile = join(dir, 'path.txt');
@@ -22,7 +23,7 @@ function electronBinary() {
     return existsSync(full) ? resolve(full) : null;
   };
   if (!existsSync(dir)) return null;
-  if (binary() === null) {
+  if (binary() === null && fetch) {
     console.error('lockstep: fetching the Electron binary …');
     const fetched = spawnSync(process.execPath, [join(dir, 'install.js')], {
       stdio: 'pipe',
@@ -40,19 +41,23 @@ function electronBinary() {
 }
 
 const extraArgs = process.argv.slice(2);
-let electron = process.env.LOCKSTEP_HEADLESS ? null : electronBinary();
-// The engine's SQLite module must match Electron's embedded Node before the window starts.
-if (electron !== null && !ensureNativeFor('electron')) {
-  console.error('lockstep: could not rebuild the native modules for Electron.');
-  electron = null;
-  ensureNativeFor('node');
-}
+// Fetching Electron and building its native module run on this Node; the window itself
+// does not. On a Node too old for that tooling, a window already set up still opens;
+// otherwise one line says why and the UI is served headless.
+const tooOld = desktopToolingProblem(process.versions.node);
+let electron = process.env.LOCKSTEP_HEADLESS ? null : electronBinary({ fetch: !tooOld });
+// The engine's SQLite module must match Electron's embedded Node: its own build, kept in
+// build/native next to Node's (made once; node_modules is left alone).
+if (electron !== null && !ensureNativeForElectron(electron, { build: !tooOld })) electron = null;
+if (electron === null && tooOld && !process.env.LOCKSTEP_HEADLESS)
+  console.error(`lockstep: ${tooOld}`);
 const child = electron
   ? spawn(electron, ['.', '--sim', ...extraArgs], { stdio: 'inherit' })
-  : (console.error(
-      'lockstep: the Electron binary is not installed here; starting the headless UI instead ' +
-        '(open the URL below in a browser).',
-    ),
+  : (tooOld ||
+      console.error(
+        'lockstep: the Electron binary is not installed here; starting the headless UI instead ' +
+          '(open the URL below in a browser).',
+      ),
     spawn(process.execPath, ['dist/main/cli/index.js', 'headless', '--sim', ...extraArgs], {
       stdio: 'inherit',
     }));

@@ -10,6 +10,7 @@ import type { CommandAck, EngineState, LockstepApi } from '../../shared/api.js';
 
 const COMMAND_CHANNEL = 'lockstep:command';
 const STATE_CHANNEL = 'lockstep:state';
+const OPEN_RECORDING_CHANNEL = 'lockstep:open-recording';
 
 /** The part of ipcRenderer the API uses. */
 export interface IpcRendererLike {
@@ -30,17 +31,20 @@ function asAck(value: unknown): CommandAck {
 }
 
 export function createPreloadApi(ipc: IpcRendererLike): LockstepApi {
+  const invokeForAck = async (channel: string, payload: unknown): Promise<CommandAck> => {
+    try {
+      return asAck(await ipc.invoke(channel, payload));
+    } catch (error) {
+      return {
+        ok: false,
+        reason: `the command could not be sent to the host: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+  };
   return {
-    async send(command) {
-      try {
-        return asAck(await ipc.invoke(COMMAND_CHANNEL, command));
-      } catch (error) {
-        return {
-          ok: false,
-          reason: `the command could not be sent to the host: ${error instanceof Error ? error.message : String(error)}`,
-        };
-      }
-    },
+    send: (command) => invokeForAck(COMMAND_CHANNEL, command),
+    // Desktop only: the host shows the native open dialog and replays the chosen file.
+    openRecording: (speed) => invokeForAck(OPEN_RECORDING_CHANNEL, speed),
     onState(listener) {
       const forward = (_event: unknown, state: unknown): void => listener(state as EngineState);
       ipc.on(STATE_CHANNEL, forward);

@@ -29,8 +29,18 @@ export const forkUtilityEngine: ForkEngine = (modulePath, options): EngineChild 
       child.stdout?.on('data', (chunk: Buffer) => listener('stdout', chunk.toString('utf8')));
       child.stderr?.on('data', (chunk: Buffer) => listener('stderr', chunk.toString('utf8')));
     },
-    // Electron's kill takes no signal: it always terminates the process.
-    kill: () => {
+    // Electron's kill takes no signal: it sends SIGTERM, which the engine answers with a
+    // clean stop. The supervisor's SIGKILL is for an engine that hangs — one that would
+    // ignore SIGTERM too — so that one goes to the pid directly.
+    kill: (signal) => {
+      if (signal === 'SIGKILL' && child.pid !== undefined) {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+          return;
+        } catch {
+          // Already gone, or not ours to signal: fall back to Electron's own kill.
+        }
+      }
       child.kill();
     },
   };

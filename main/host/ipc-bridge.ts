@@ -1,4 +1,4 @@
-import type { CommandAck, EngineState } from '../../shared/api.js';
+import type { CommandAck, EngineState, ReplaySpeed } from '../../shared/api.js';
 import { ConnectionLimit, DEFAULT_CONNECTION_LIMIT, isPriorityCommand } from './command-lanes.js';
 
 /**
@@ -12,6 +12,9 @@ import { ConnectionLimit, DEFAULT_CONNECTION_LIMIT, isPriorityCommand } from './
 export const IPC_COMMAND_CHANNEL = 'lockstep:command';
 /** Host → renderer: the latest EngineState, at most 30 times a second. */
 export const IPC_STATE_CHANNEL = 'lockstep:state';
+/** Renderer → host (desktop only): pick a recording with the native dialog and replay it at a speed. */
+export const IPC_OPEN_RECORDING_CHANNEL = 'lockstep:open-recording';
+const REPLAY_SPEEDS: readonly unknown[] = [1, 10, 100, 0] satisfies ReplaySpeed[];
 
 export interface IpcBridgeHost {
   send(command: unknown): Promise<CommandAck>;
@@ -32,6 +35,8 @@ export interface IpcBridgeOptions<Event> {
   readonly send: (channel: string, message: EngineState) => void;
   /** Whether the IPC came from our own window's top frame. */
   readonly isTrustedSender: (event: Event) => boolean;
+  /** The native open dialog, then the host's replayFile (absent: the channel is not served). */
+  readonly openRecording?: (speed: ReplaySpeed) => Promise<CommandAck>;
 }
 
 export interface IpcBridge {
@@ -62,11 +67,25 @@ export function createIpcBridge<Event>(options: IpcBridgeOptions<Event>): IpcBri
       options.send(IPC_STATE_CHANNEL, latest);
     return ack;
   });
+  const openRecording = options.openRecording;
+  if (openRecording) {
+    options.handle(IPC_OPEN_RECORDING_CHANNEL, async (event, speed) => {
+      if (!options.isTrustedSender(event))
+        return { ok: false, reason: 'refused: the request did not come from the Lockstep window' };
+      if (!REPLAY_SPEEDS.includes(speed))
+        return {
+          ok: false,
+          reason: 'invalid replay speed: expected 1, 10, 100 or 0 (as fast as possible)',
+        };
+      return openRecording(speed as ReplaySpeed);
+    });
+  }
   const stopState = options.host.onState((state) => options.send(IPC_STATE_CHANNEL, state));
   return {
     dispose() {
       stopState();
       options.removeHandler(IPC_COMMAND_CHANNEL);
+      if (openRecording) options.removeHandler(IPC_OPEN_RECORDING_CHANNEL);
     },
   };
 }

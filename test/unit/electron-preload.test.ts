@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import Module from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import vm from 'node:vm';
 import type { CommandAck, EngineState, LockstepApi } from '../../shared/api.js';
 import { IPC_COMMAND_CHANNEL, IPC_STATE_CHANNEL } from '../../main/host/ipc-bridge.js';
 
@@ -129,4 +130,77 @@ test('the compiled preload requires nothing but electron (a sandboxed preload ca
   const source = readFileSync(PRELOAD, 'utf8');
   const required = [...source.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
   assert.deepEqual(required, ['electron']);
+});
+
+/** LockstepApi's members, checked both ways against the type at compile time. */
+const API_KEYS = [
+  'onConnection',
+  'onState',
+  'openRecording',
+  'send',
+] as const satisfies readonly (keyof LockstepApi)[];
+type MissingFromList = Exclude<keyof LockstepApi, (typeof API_KEYS)[number]>;
+const listIsComplete: [MissingFromList] extends [never] ? true : false = true;
+
+test('exactly the LockstepApi crosses the context bridge: no ipcRenderer, no event objects, nothing more', async () => {
+  assert.equal(listIsComplete, true);
+  // The preload as a sandboxed renderer runs it (test/electron-harness): require() gives
+  // 'electron' only, and contextBridge copies what is exposed.
+  const exposed: Record<string, unknown> = {};
+  const received: Array<{ channel: string; args: unknown[] }> = [];
+  const listeners = new Map<string, (event: unknown, ...args: unknown[]) => void>();
+  const source = readFileSync(PRELOAD, 'utf8');
+  const electron = {
+    contextBridge: {
+      exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api),
+    },
+    ipcRenderer: {
+      invoke: async (channel: string, ...args: unknown[]) => {
+        received.push({ channel, args });
+        return { ok: true };
+      },
+      on: (channel: string, listener: (event: unknown, ...args: unknown[]) => void) =>
+        listeners.set(channel, listener),
+      removeListener: (channel: string) => listeners.delete(channel),
+      send: () => assert.fail('the preload must not use ipcRenderer.send'),
+      sendSync: () => assert.fail('the preload must not use ipcRenderer.sendSync'),
+    },
+  };
+  const wrapped = (Module as unknown as { wrap(code: string): string }).wrap(source);
+  const run = vm.runInThisContext(wrapped, { filename: PRELOAD }) as (...args: unknown[]) => void;
+  const mod = { exports: {} };
+  run(
+    mod.exports,
+    (name: string) => {
+      assert.equal(name, 'electron', `a sandboxed preload cannot require '${name}'`);
+      return electron;
+    },
+    mod,
+    PRELOAD,
+    path.dirname(PRELOAD),
+  );
+
+  assert.deepEqual(Object.keys(exposed), ['lockstep'], 'one global, window.lockstep');
+  const api = exposed.lockstep as Record<string, unknown>;
+  assert.deepEqual(Object.keys(api).sort(), [...API_KEYS]);
+  for (const key of API_KEYS) assert.equal(typeof api[key], 'function', key);
+  for (const value of Object.values(api))
+    assert.notEqual(value, electron.ipcRenderer, 'ipcRenderer itself is not exposed');
+
+  // A listener gets the state alone, never Electron's event (which carries `sender`).
+  const calls: unknown[][] = [];
+  const unsubscribe = (api.onState as LockstepApi['onState'])((...args: unknown[]) =>
+    calls.push(args),
+  );
+  assert.equal(typeof unsubscribe, 'function');
+  listeners.get(IPC_STATE_CHANNEL)!({ sender: { id: 1 }, ports: [] }, { seq: 7 });
+  assert.deepEqual(calls, [[{ seq: 7 }]]);
+
+  // send passes only the command, and what comes back is a plain ack.
+  const ack = await (api.send as LockstepApi['send'])({ type: 'cancelAll' });
+  assert.deepEqual(ack, { ok: true });
+  assert.deepEqual(received.at(-1), {
+    channel: IPC_COMMAND_CHANNEL,
+    args: [{ type: 'cancelAll' }],
+  });
 });

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { betterSqliteBinding } from './native-binding.js';
 
 /**
  * The SQLite schema (docs/ARCHITECTURE.md §7). `trades` and `positions` are the seed's tables,
@@ -107,9 +108,11 @@ export interface OpenOptions {
  * one), and the schema applied. Read-only opens skip the schema.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
+  const nativeBinding = betterSqliteBinding();
   const db = new Database(path, {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,
+    ...(nativeBinding ? { nativeBinding } : {}),
   });
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 50}`);
