@@ -79,11 +79,6 @@ export function formatFixed(units: number): DecimalString {
   return ((negative ? '-' : '') + text) as DecimalString;
 }
 
-export const priceFromString = (text: string): Price => parseFixed(text) as Price;
-export const qtyFromString = (text: string): Qty => parseFixed(text) as Qty;
-export const priceToNumber = (p: Price): number => p / FIXED_SCALE;
-export const qtyToNumber = (q: Qty): number => q / FIXED_SCALE;
-
 /** Exchange rules of a symbol, in 1e-8 units. */
 export interface SymbolSpec {
   readonly symbol: string;
