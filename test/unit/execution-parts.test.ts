@@ -22,7 +22,14 @@ import { RISK_ACCEPTED, RiskValidator } from '../../main/engine/strategy/risk/ri
 import { BASE_BOOK, bookRecord, harness, newOrder, u } from './execution-fixtures.js';
 import { limits } from './strategy-fixtures.js';
 
-const { PENDING, OPEN, PARTIALLY_FILLED, FILLED, CANCELLED, REJECTED } = OrderStatusCode;
+const {
+  Pending: PENDING,
+  Open: OPEN,
+  PartiallyFilled: PARTIALLY_FILLED,
+  Filled: FILLED,
+  Cancelled: CANCELLED,
+  Rejected: REJECTED,
+} = OrderStatusCode;
 
 test('order state machine: the legal moves, and an illegal one throws', () => {
   const legal: [number, number][] = [

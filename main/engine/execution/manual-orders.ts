@@ -106,7 +106,7 @@ export function encodeManualOrder(
   order.orderId = orderId;
   order.symbol = asSymbolIndex(symbolIndex);
   order.side = sideCode(command.side);
-  order.type = command.orderType === 'Limit' ? OrderTypeCode.LIMIT : OrderTypeCode.MARKET;
+  order.type = command.orderType === 'Limit' ? OrderTypeCode.Limit : OrderTypeCode.Market;
   order.price = asPrice(price);
   order.qty = asQty(qty);
   order.tsUs = tsUs;

@@ -411,7 +411,7 @@ export class PaperBroker implements FillListener {
       return;
     }
     if (justArrived) {
-      if (order.type === OrderTypeCode.MARKET) return this.finish(order, CANCELLED, R.NO_LIQUIDITY);
+      if (order.type === OrderTypeCode.Market) return this.finish(order, CANCELLED, R.NO_LIQUIDITY);
       if (order.type === OrderTypeCode.IOC) return this.finish(order, CANCELLED, R.IOC_REMAINDER);
       this.engines[order.symbol]!.rest(order);
     }
