@@ -4,15 +4,15 @@ export type HotkeyEvent = Pick<
 >;
 
 /**
- * Ctrl+Shift+`letter` with neither Alt nor Meta, in either letter case (Shift makes the
- * key upper case): the trading controls' shortcuts (kill switch, reduce only).
+ * The key of a Ctrl+Shift shortcut with neither Alt nor Meta, lower-cased (Shift makes a
+ * letter upper case), or null for any other combination: every trading shortcut of the
+ * window (kill switch, reduce only, the ladder's) is one of these.
  */
-export function isCtrlShiftLetter(event: HotkeyEvent, letter: string): boolean {
-  return (
-    event.ctrlKey &&
-    event.shiftKey &&
-    !event.altKey &&
-    !event.metaKey &&
-    event.key.toLowerCase() === letter
-  );
+export function ctrlShiftKey(event: HotkeyEvent): string | null {
+  if (!event.ctrlKey || !event.shiftKey || event.altKey || event.metaKey) return null;
+  return event.key.toLowerCase();
 }
+
+/** Whether the event is Ctrl+Shift+`letter` (lower case). */
+export const isCtrlShiftLetter = (event: HotkeyEvent, letter: string): boolean =>
+  ctrlShiftKey(event) === letter;
