@@ -1,5 +1,5 @@
 import type { Brand } from './brand.js';
-import { indexMap } from './index-map.js';
+import { indexMap, type IndexMap } from './index-map.js';
 
 /**
  * Fixed-point scale of every price and quantity inside the engine: integer counts of
@@ -79,11 +79,6 @@ export function formatFixed(units: number): DecimalString {
   return ((negative ? '-' : '') + text) as DecimalString;
 }
 
-export const priceFromString = (text: string): Price => parseFixed(text) as Price;
-export const qtyFromString = (text: string): Qty => parseFixed(text) as Qty;
-export const priceToNumber = (p: Price): number => p / FIXED_SCALE;
-export const qtyToNumber = (q: Qty): number => q / FIXED_SCALE;
-
 /** Exchange rules of a symbol, in 1e-8 units. */
 export interface SymbolSpec {
   readonly symbol: string;
@@ -123,7 +118,7 @@ export type SignalSideCode = SideCode | 0;
 export const ORDER_TYPES = ['Market', 'Limit', 'PostOnly', 'IOC', 'FOK'] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
 /** ORDER_TYPES indices, as ring records and the broker carry them. */
-export const OrderTypeCode = { MARKET: 0, LIMIT: 1, POST_ONLY: 2, IOC: 3, FOK: 4 } as const;
+export const OrderTypeCode = indexMap(ORDER_TYPES);
 export type OrderTypeCode = (typeof OrderTypeCode)[keyof typeof OrderTypeCode];
 
 export const ORDER_STATUSES = [
@@ -136,14 +131,7 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** ORDER_STATUSES indices, as ring records and the broker carry them. */
-export const OrderStatusCode = {
-  PENDING: 0,
-  OPEN: 1,
-  PARTIALLY_FILLED: 2,
-  FILLED: 3,
-  CANCELLED: 4,
-  REJECTED: 5,
-} as const;
+export const OrderStatusCode = indexMap(ORDER_STATUSES);
 export type OrderStatusCode = (typeof OrderStatusCode)[keyof typeof OrderStatusCode];
 
 /** The control block's trading-state word (DESIGN.md §1). */
@@ -161,7 +149,7 @@ export const isTradingStateCode = (code: number): code is TradingStateCode =>
 export const FEED_STATES = ['connecting', 'syncing', 'live', 'stale', 'down'] as const;
 export type FeedState = (typeof FEED_STATES)[number];
 /** FEED_STATES index. */
-export type FeedStateCode = 0 | 1 | 2 | 3 | 4;
+export type FeedStateCode = IndexMap<typeof FEED_STATES>[FeedState];
 export const feedStateCode = (state: FeedState): FeedStateCode =>
   FEED_STATES.indexOf(state) as FeedStateCode;
 
@@ -181,3 +169,5 @@ export const REJECT_REASONS = [
   'unknown_order',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
+/** REJECT_REASONS indices, as the risk check returns them and the counters are ordered. */
+export const RejectReasonCode = indexMap(REJECT_REASONS);

@@ -671,19 +671,26 @@ abstract class PersistRow {
   protected b: Float64Array = EMPTY;
   protected o = 0;
 
-  protected bindChecked(buf: Float64Array, off: number, kind: PersistKindCode): void {
+  /** The PersistKind this view reads and writes. */
+  protected abstract readonly rowKind: PersistKindCode;
+
+  /** Views the row at `off`; throws if it is of another kind. */
+  read(buf: Float64Array, off: number): this {
     const found = buf[off + ROW_HEADER.kind];
-    if (found !== kind)
-      throw new Error(`expected a persistence row of kind ${kind}, found kind ${found}`);
+    if (found !== this.rowKind)
+      throw new Error(`expected a persistence row of kind ${this.rowKind}, found kind ${found}`);
     this.b = buf;
     this.o = off;
+    return this;
   }
 
-  protected bindNew(buf: Float64Array, off: number, kind: PersistKindCode): void {
+  /** Starts a row of this kind at `off`: every slot zeroed, the kind written. */
+  begin(buf: Float64Array, off: number): this {
     this.b = buf;
     this.o = off;
     zero(buf, off, off + PersistRecord.SLOTS);
-    buf[off + ROW_HEADER.kind] = kind;
+    buf[off + ROW_HEADER.kind] = this.rowKind;
+    return this;
   }
 
   get kind(): PersistKindCode {
@@ -698,14 +705,7 @@ abstract class PersistRow {
 }
 
 export class OrderRow extends PersistRow {
-  read(buf: Float64Array, off: number): this {
-    this.bindChecked(buf, off, PersistKind.ORDER);
-    return this;
-  }
-  begin(buf: Float64Array, off: number): this {
-    this.bindNew(buf, off, PersistKind.ORDER);
-    return this;
-  }
+  protected readonly rowKind = PersistKind.ORDER;
 
   get symbol(): SymbolIndex {
     return this.b[this.o + ORDER_ROW_LAYOUT.symbol] as SymbolIndex;
@@ -796,14 +796,7 @@ export class OrderRow extends PersistRow {
 }
 
 export class FillRow extends PersistRow {
-  read(buf: Float64Array, off: number): this {
-    this.bindChecked(buf, off, PersistKind.FILL);
-    return this;
-  }
-  begin(buf: Float64Array, off: number): this {
-    this.bindNew(buf, off, PersistKind.FILL);
-    return this;
-  }
+  protected readonly rowKind = PersistKind.FILL;
 
   get symbol(): SymbolIndex {
     return this.b[this.o + FILL_ROW_LAYOUT.symbol] as SymbolIndex;
@@ -909,14 +902,7 @@ export class FillRow extends PersistRow {
 export const NO_REJECT = -1;
 
 export class SignalRow extends PersistRow {
-  read(buf: Float64Array, off: number): this {
-    this.bindChecked(buf, off, PersistKind.SIGNAL);
-    return this;
-  }
-  begin(buf: Float64Array, off: number): this {
-    this.bindNew(buf, off, PersistKind.SIGNAL);
-    return this;
-  }
+  protected readonly rowKind = PersistKind.SIGNAL;
 
   get symbol(): SymbolIndex {
     return this.b[this.o + SIGNAL_ROW_LAYOUT.symbol] as SymbolIndex;
@@ -984,14 +970,7 @@ export class SignalRow extends PersistRow {
 }
 
 export class KillSwitchEventRow extends PersistRow {
-  read(buf: Float64Array, off: number): this {
-    this.bindChecked(buf, off, PersistKind.KILL_SWITCH);
-    return this;
-  }
-  begin(buf: Float64Array, off: number): this {
-    this.bindNew(buf, off, PersistKind.KILL_SWITCH);
-    return this;
-  }
+  protected readonly rowKind = PersistKind.KILL_SWITCH;
   /** As written: the persistence side checks it is a TradingStateCode. */
   get state(): TradingStateCode {
     return this.b[this.o + KILL_SWITCH_ROW_LAYOUT.state] as TradingStateCode;

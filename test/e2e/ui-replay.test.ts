@@ -15,6 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { EngineState } from '../../shared/api.js';
 import { launchBrowser, openPage, saveScreenshot, waitUntil, type OpenedPage } from './browser.js';
 import { startHeadlessApp, type HeadlessApp } from './headless-app.js';
+import { ETH_FIXTURE } from '../fixture-files.js';
 
 /**
  * Replay in the window, end to end: the real headless app (live engine on the built-in
@@ -228,16 +229,7 @@ test('while replaying, the kill switch and parameter edits act on the replay eng
 });
 
 test('an hftbacktest file in the data directory is offered, converted, and replayed on its own symbol', async () => {
-  const fixture = resolve(
-    __dirname,
-    '..',
-    '..',
-    '..',
-    'test',
-    'fixtures',
-    'hftbacktest-binance-spot-ethusdt-20240808.gz',
-  );
-  copyFileSync(fixture, join(app.dataDir, 'eth.gz'));
+  copyFileSync(ETH_FIXTURE, join(app.dataDir, 'eth.gz'));
   const ack = await app.send({ type: 'replayStart', recording: 'eth.gz', speed: 0 });
   assert.ok(ack.ok, JSON.stringify(ack));
   await waitUntil(

@@ -54,14 +54,7 @@ export function clickMenu(electron: FakeElectron, id: string): void {
   click(item.options, electron.windows[0] ?? null, { triggeredByAccelerator: false });
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '../pid-alive.js';
 
 /** Index of the first recorded call named `api`; -1 when absent. */
 export function callIndex(electron: FakeElectron, api: string): number {

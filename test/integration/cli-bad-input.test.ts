@@ -1,53 +1,21 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { convertHftbacktest } from '../../main/engine/recording/hftbacktest-convert.js';
+import { BTC_FIXTURE } from '../fixture-files.js';
+import { runCli, type CliRun } from './run-cli.js';
 
 /**
  * Bad input to the recording commands (book, features, replay): each problem is one
  * sentence on stderr naming the file, the line and the value, and never a stack trace.
  */
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'main', 'cli', 'index.js');
-const BTC_FIXTURE = path.join(
-  ROOT,
-  'test',
-  'fixtures',
-  'hftbacktest-binance-spot-btcusdt-20240808.gz',
-);
 const SIXTEEN_MIB = 16 * 1024 * 1024;
 
 let dir = '';
 let lines: string[] = [];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], until?: RegExp): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      // A command reading an endless file: stop it once it has said what it must.
-      if (until?.test(stderr)) child.kill('SIGTERM');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 function write(name: string, content: string | Buffer): string {
   const file = path.join(dir, name);
@@ -55,7 +23,7 @@ function write(name: string, content: string | Buffer): string {
   return file;
 }
 
-const noStackTrace = (run: Run): void => {
+const noStackTrace = (run: CliRun): void => {
   assert.doesNotMatch(run.stderr, /\n\s+at /, `a stack trace:\n${run.stderr}`);
   assert.doesNotMatch(run.stderr, /node:internal/);
 };
@@ -76,8 +44,8 @@ test('book and features: a line over 16 MiB is reported with its number and skip
     'long-line.jsonl',
     [...lines.slice(0, 399), huge, ...lines.slice(399)].join('\n') + '\n',
   );
-  const bookClean = await cli(['book', '--data', clean, '--json']);
-  const bookDirty = await cli(['book', '--data', dirty, '--json']);
+  const bookClean = await runCli(['book', '--data', clean, '--json']);
+  const bookDirty = await runCli(['book', '--data', dirty, '--json']);
   assert.equal(bookDirty.code, 0, bookDirty.stderr);
   assert.match(
     bookDirty.stderr,
@@ -85,8 +53,8 @@ test('book and features: a line over 16 MiB is reported with its number and skip
   );
   assert.equal(bookDirty.stdout, bookClean.stdout);
 
-  const featuresClean = await cli(['features', '--data', clean]);
-  const featuresDirty = await cli(['features', '--data', dirty]);
+  const featuresClean = await runCli(['features', '--data', clean]);
+  const featuresDirty = await runCli(['features', '--data', dirty]);
   assert.equal(featuresDirty.code, 0, featuresDirty.stderr);
   assert.match(featuresDirty.stderr, /long-line\.jsonl:400: skipped: line longer than 16 MiB/);
   assert.equal(featuresDirty.stdout, featuresClean.stdout);
@@ -100,7 +68,7 @@ test('book and features on a file that is one endless line (/dev/zero) say so fo
     ['book', '--data', endless, '--symbol', 'BTCUSDT'],
     ['features', '--data', endless],
   ]) {
-    const run = await cli(args, /:1: skipped.*line longer than 16 MiB/);
+    const run = await runCli(args, /:1: skipped.*line longer than 16 MiB/);
     assert.match(run.stderr, /\/dev\/zero:1: skipped.*line longer than 16 MiB/, args.join(' '));
     assert.doesNotMatch(run.stderr, /RangeError|Invalid string length/);
     noStackTrace(run);
@@ -110,7 +78,7 @@ test('book and features on a file that is one endless line (/dev/zero) say so fo
 test('a file that is not gzip inside: replay, book and features name it and the line, in one sentence', async () => {
   const bad = write('broken.jsonl.gz', Buffer.from([0x1f, 0x8b, 0x63, 0x00, 0x01, 0x02, 0x03]));
   for (const command of ['replay', 'book', 'features']) {
-    const run = await cli([command, '--data', bad]);
+    const run = await runCli([command, '--data', bad]);
     assert.notEqual(run.code, 0, command);
     assert.match(
       run.stderr,
@@ -125,7 +93,7 @@ test('a file that is not gzip inside: replay, book and features name it and the 
 test('replay --db in a folder that does not exist: one sentence naming the path, no stack trace', async () => {
   const recording = write('small.jsonl', lines.slice(0, 50).join('\n') + '\n');
   const missing = path.join(dir, 'no-such-folder', 'replay.db');
-  const run = await cli(['replay', '--data', recording, '--db', missing]);
+  const run = await runCli(['replay', '--data', recording, '--db', missing]);
   assert.notEqual(run.code, 0);
   assert.match(
     run.stderr,
@@ -144,7 +112,7 @@ const CROSSING = [
 
 test('replay: malformed frames carry file:line and the value; a crossed book is told in decimal prices', async () => {
   const recording = write('crossing.jsonl', CROSSING.join('\n') + '\n');
-  const run = await cli(['replay', '--data', recording, '--json']);
+  const run = await runCli(['replay', '--data', recording, '--json']);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /crossing\.jsonl:2: malformed frame dropped: .*quantity .*got "1e5"/);
   assert.match(run.stderr, /crossing\.jsonl:4: malformed frame dropped: .*price .*got "-1"/);
@@ -160,7 +128,7 @@ test('replay: malformed frames carry file:line and the value; a crossed book is 
 
 test('book: a crossed book is reported at its line in decimal prices, and the final book says why it is not synced', async () => {
   const recording = write('crossing-book.jsonl', CROSSING.join('\n') + '\n');
-  const run = await cli(['book', '--data', recording]);
+  const run = await runCli(['book', '--data', recording]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(
     run.stderr,

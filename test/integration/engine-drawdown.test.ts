@@ -1,30 +1,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { validateConfig } from '../../shared/config.js';
 import { runReplay } from '../../main/engine/process/replay-runner.js';
-import { convertHftbacktest } from '../../main/engine/recording/hftbacktest-convert.js';
+import { writeBtcRecording } from '../fixture-files.js';
 
 // risk_limits.max_drawdown in the full engine on real Binance data: the broker's thread
 // halts trading when PnL falls the limit below its peak, and the reason is recorded.
-const repoRoot = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-drawdown-'));
 const recording = join(dir, 'btc.jsonl');
 
 before(async () => {
-  const full = join(dir, 'btc-full.jsonl');
-  await convertHftbacktest(
-    join(repoRoot, 'test', 'fixtures', 'hftbacktest-binance-spot-btcusdt-20240808.gz'),
-    'BTCUSDT',
-    full,
-  );
-  writeFileSync(
-    recording,
-    readFileSync(full, 'utf8').split('\n').slice(0, 12000).join('\n') + '\n',
-  );
+  await writeBtcRecording(recording, 12000);
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));

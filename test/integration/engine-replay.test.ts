@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { validateConfig, type Config } from '../../shared/config.js';
 import { runReplay, type ReplaySummary } from '../../main/engine/process/replay-runner.js';
-import { convertHftbacktest } from '../../main/engine/recording/hftbacktest-convert.js';
+import { writeBtcRecording } from '../fixture-files.js';
 import { makeTempDir } from '../temp-dirs.js';
 
 // The real Binance BTCUSDT data (hftbacktest collector), converted to the recording
 // format and cut to its first 12,000 lines so the test stays short on a shared machine.
-const repoRoot = join(__dirname, '..', '..', '..');
 const dir = makeTempDir('lockstep-replay-');
 const recording = join(dir, 'btc.jsonl');
 const config: Config = validateConfig({
@@ -18,16 +17,7 @@ const config: Config = validateConfig({
 });
 
 before(async () => {
-  const full = join(dir, 'btc-full.jsonl');
-  await convertHftbacktest(
-    join(repoRoot, 'test', 'fixtures', 'hftbacktest-binance-spot-btcusdt-20240808.gz'),
-    'BTCUSDT',
-    full,
-  );
-  writeFileSync(
-    recording,
-    readFileSync(full, 'utf8').split('\n').slice(0, 12000).join('\n') + '\n',
-  );
+  await writeBtcRecording(recording, 12000);
 });
 
 /** The summary without what is measured on the clock (latency, elapsed time, rate). */

@@ -70,14 +70,7 @@ export async function waitFor<T>(
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '../pid-alive.js';
 
 export function fakeEngineEnv(modes: string): NodeJS.ProcessEnv {
   return { ...process.env, FAKE_ENGINE: modes };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startSimulator } from '../../main/sim/start-simulator.js';
+import { ETH_FIXTURE } from '../fixture-files.js';
 
 const ROOT = join(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/main/cli/index.js');
@@ -147,23 +148,7 @@ test('convert turns the hftbacktest ETHUSDT file into a recording that book repl
   const dir = mkdtempSync(join(tmpdir(), 'market-cli-'));
   try {
     const out = join(dir, 'eth.jsonl');
-    const converted = cli(
-      'convert',
-      '--in',
-      join(
-        __dirname,
-        '..',
-        '..',
-        '..',
-        'test',
-        'fixtures',
-        'hftbacktest-binance-spot-ethusdt-20240808.gz',
-      ),
-      '--symbol',
-      'ETHUSDT',
-      '--out',
-      out,
-    );
+    const converted = cli('convert', '--in', ETH_FIXTURE, '--symbol', 'ETHUSDT', '--out', out);
     assert.equal(converted.status, 0, converted.stderr);
     assert.match(converted.stdout, /converted 33618 lines: 33617 frames, 1 snapshots, 0 skipped/);
     const lastDiff = readFileSync(out, 'utf8')

@@ -1,10 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { convertHftbacktest } from '../../main/engine/recording/hftbacktest-convert.js';
+import { BTC_FIXTURE } from '../fixture-files.js';
+import { runCli } from './run-cli.js';
 
 /**
  * Every line of the real BTCUSDT recording twice (an exchange or a recorder resending
@@ -12,34 +13,10 @@ import { convertHftbacktest } from '../../main/engine/recording/hftbacktest-conv
  * needed, so book, features and replay print what they print for the original.
  */
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'main', 'cli', 'index.js');
-const BTC_FIXTURE = path.join(
-  ROOT,
-  'test',
-  'fixtures',
-  'hftbacktest-binance-spot-btcusdt-20240808.gz',
-);
-
 let dir = '';
 let original = '';
 let doubled = '';
 let config = '';
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'duplicate-lines-'));
@@ -56,16 +33,16 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('book --json: the doubled recording gives the same book', async () => {
-  const a = await cli(['book', '--data', original, '--json', '--depth', '50']);
-  const b = await cli(['book', '--data', doubled, '--json', '--depth', '50']);
+  const a = await runCli(['book', '--data', original, '--json', '--depth', '50']);
+  const b = await runCli(['book', '--data', doubled, '--json', '--depth', '50']);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   assert.equal(b.stdout, a.stdout);
 });
 
 test('features: the doubled recording gives the same rows (trade flow, VPIN and all), bit for bit', async () => {
-  const a = await cli(['features', '--data', original]);
-  const b = await cli(['features', '--data', doubled]);
+  const a = await runCli(['features', '--data', original]);
+  const b = await runCli(['features', '--data', doubled]);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   assert.match(a.stderr, /9757 trades/);
@@ -75,8 +52,8 @@ test('features: the doubled recording gives the same rows (trade flow, VPIN and 
 });
 
 test('replay --json: the doubled recording gives the same trades, orders, fills and PnL', async () => {
-  const a = await cli(['replay', '--data', original, '--config', config, '--json']);
-  const b = await cli(['replay', '--data', doubled, '--config', config, '--json']);
+  const a = await runCli(['replay', '--data', original, '--config', config, '--json']);
+  const b = await runCli(['replay', '--data', doubled, '--config', config, '--json']);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   const outcome = (text: string): Record<string, unknown> => {

@@ -10,13 +10,12 @@ import { validateConfig, type Config } from '../../shared/config.js';
 import { runReplay } from '../../main/engine/process/replay-runner.js';
 import { checkDatabaseAtStart } from '../../main/engine/persistence/startup-check.js';
 import { EngineRuntime } from '../../main/engine/process/engine-runtime.js';
-import { convertHftbacktest } from '../../main/engine/recording/hftbacktest-convert.js';
+import { writeBtcRecording } from '../fixture-files.js';
 
 // A full disk during a run of the real engine (the writer's SQLITE_FULL seam): every fill
 // the engine acknowledged is either in the database or in the journal beside it when the
 // run ends, and the journal is written first at the next start — after which the database
 // holds exactly the fills and positions the engine reported.
-const repoRoot = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-journal-'));
 const recording = join(dir, 'btc.jsonl');
 const config: Config = validateConfig({
@@ -27,16 +26,7 @@ const FAULT = 'LOCKSTEP_FAULT_DB_FULL_AFTER_ROWS';
 const CLI = join(__dirname, '..', '..', 'main', 'cli', 'index.js');
 
 before(async () => {
-  const full = join(dir, 'btc-full.jsonl');
-  await convertHftbacktest(
-    join(repoRoot, 'test', 'fixtures', 'hftbacktest-binance-spot-btcusdt-20240808.gz'),
-    'BTCUSDT',
-    full,
-  );
-  writeFileSync(
-    recording,
-    readFileSync(full, 'utf8').split('\n').slice(0, 12000).join('\n') + '\n',
-  );
+  await writeBtcRecording(recording, 12000);
   writeFileSync(configFile, '[strategy.params]\nmin_confidence = 0.3\nimbalance_threshold = 0.5\n');
 });
 

@@ -1,6 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,37 +13,13 @@ import {
 import { MLSignalGenerator } from '../../main/engine/strategy/signals/ml-signal.js';
 import { DEFAULT_STRATEGY_PARAMS } from '../../shared/config.js';
 import { Rng } from '../../main/engine/core/rng.js';
+import { BTC_FIXTURE, REPO_ROOT } from '../fixture-files.js';
+import { runCli } from './run-cli.js';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'main', 'cli', 'index.js');
-const BTC_FIXTURE = path.join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'test',
-  'fixtures',
-  'hftbacktest-binance-spot-btcusdt-20240808.gz',
-);
 const LEADING = 'ts_us,update_id,mid,spread_bps,imbalance,weighted_imbalance,volatility,momentum';
 
 let dir = '';
 let recording = '';
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 function parseCsv(text: string): { header: string[]; rows: number[][] } {
   const lines = text.trimEnd().split('\n');
@@ -65,7 +40,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('features CLI: real Binance data, the contract columns, and every row obeys docs/ARCHITECTURE.md §5', async () => {
   const out = path.join(dir, 'features.csv');
-  const run = await cli(['features', '--data', recording, '--out', out]);
+  const run = await runCli(['features', '--data', recording, '--out', out]);
   assert.equal(run.code, 0, run.stderr);
   const summary = /features: (\d+) rows .*BTCUSDT: (\d+) book updates, (\d+) trades, 0 gaps/.exec(
     run.stderr,
@@ -133,8 +108,8 @@ test('features CLI: a malformed line is reported by number and skipped; no row i
     dirty,
     [...lines.slice(0, 299), '{"ts": oops', ...lines.slice(299)].join('\n') + '\n',
   );
-  const a = await cli(['features', '--data', clean]);
-  const b = await cli(['features', '--data', dirty]);
+  const a = await runCli(['features', '--data', clean]);
+  const b = await runCli(['features', '--data', dirty]);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   assert.match(b.stderr, /dirty\.jsonl:300: skipped: not valid JSON/);
@@ -144,34 +119,34 @@ test('features CLI: a malformed line is reported by number and skipped; no row i
 });
 
 test('features CLI: a missing file, a bad config value, or a symbol with no book are clear errors', async () => {
-  const missing = await cli(['features', '--data', path.join(dir, 'nope.jsonl')]);
+  const missing = await runCli(['features', '--data', path.join(dir, 'nope.jsonl')]);
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /nope\.jsonl does not exist/);
 
   const toml = path.join(dir, 'bad.toml');
   writeFileSync(toml, '[strategy.params]\nimbalance_threshold = 2\n');
-  const bad = await cli(['features', '--data', recording, '--config', toml]);
+  const bad = await runCli(['features', '--data', recording, '--config', toml]);
   assert.notEqual(bad.code, 0);
   assert.match(
     bad.stderr,
     /bad\.toml: .*strategy\.params\.imbalance_threshold must be a number with 0 < imbalance_threshold < 1; got 2/,
   );
 
-  const other = await cli(['features', '--data', recording, '--symbol', 'ETHUSDT']);
+  const other = await runCli(['features', '--data', recording, '--symbol', 'ETHUSDT']);
   assert.notEqual(other.code, 0);
   assert.match(
     other.stderr,
     /has no book update for ETHUSDT with both sides present; check --symbol/,
   );
 
-  const usage = await cli(['features']);
+  const usage = await runCli(['features']);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--data FILE is required/);
 });
 
 test('train-model CLI: trains on real data, split by time, and the ONNX file reproduces its sidecar', async () => {
   const model = path.join(dir, 'models', 'm.onnx');
-  const run = await cli([
+  const run = await runCli([
     'train-model',
     '--data',
     recording,
@@ -206,8 +181,8 @@ test('train-model CLI: trains on real data, split by time, and the ONNX file rep
 });
 
 test('the shipped model assets/models/imbalance_logreg.onnx loads and matches sigmoid(w·x + b)', async () => {
-  const model = path.join(ROOT, 'assets', 'models', 'imbalance_logreg.onnx');
-  const meta = readLogRegSidecar(path.join(ROOT, 'assets', 'models', 'imbalance_logreg.json'));
+  const model = path.join(REPO_ROOT, 'assets', 'models', 'imbalance_logreg.onnx');
+  const meta = readLogRegSidecar(path.join(REPO_ROOT, 'assets', 'models', 'imbalance_logreg.json'));
   assert.equal(meta.feature_names.length, 8, 'the [1, 8] input');
   assert.ok(meta.out_of_sample_accuracy > 0.5);
   await assertOnnxMatchesSidecar(model);

@@ -22,36 +22,36 @@ import { RISK_ACCEPTED, RiskValidator } from '../../main/engine/strategy/risk/ri
 import { BASE_BOOK, bookRecord, harness, newOrder, u } from './execution-fixtures.js';
 import { limits } from './strategy-fixtures.js';
 
-const { PENDING, OPEN, PARTIALLY_FILLED, FILLED, CANCELLED, REJECTED } = OrderStatusCode;
+const { Pending, Open, PartiallyFilled, Filled, Cancelled, Rejected } = OrderStatusCode;
 
 test('order state machine: the legal moves, and an illegal one throws', () => {
   const legal: [number, number][] = [
-    [PENDING, OPEN],
-    [PENDING, PARTIALLY_FILLED],
-    [PENDING, FILLED],
-    [PENDING, CANCELLED],
-    [PENDING, REJECTED],
-    [OPEN, PARTIALLY_FILLED],
-    [OPEN, FILLED],
-    [OPEN, CANCELLED],
-    [PARTIALLY_FILLED, PARTIALLY_FILLED],
-    [PARTIALLY_FILLED, FILLED],
-    [PARTIALLY_FILLED, CANCELLED],
+    [Pending, Open],
+    [Pending, PartiallyFilled],
+    [Pending, Filled],
+    [Pending, Cancelled],
+    [Pending, Rejected],
+    [Open, PartiallyFilled],
+    [Open, Filled],
+    [Open, Cancelled],
+    [PartiallyFilled, PartiallyFilled],
+    [PartiallyFilled, Filled],
+    [PartiallyFilled, Cancelled],
   ];
-  const all = [PENDING, OPEN, PARTIALLY_FILLED, FILLED, CANCELLED, REJECTED];
+  const all = [Pending, Open, PartiallyFilled, Filled, Cancelled, Rejected];
   for (const from of all) {
     for (const to of all) {
       const expected = legal.some(([f, t]) => f === from && t === to);
       assert.equal(isLegalTransition(from, to), expected, `${from} → ${to}`);
     }
   }
-  const order = { orderId: 9, status: FILLED as OrderStatusCode };
-  assert.throws(() => transition(order, OPEN), /order 9: illegal status change Filled → Open/);
-  const open = { orderId: 10, status: OPEN as OrderStatusCode };
-  assert.throws(() => transition(open, REJECTED), /Open → Rejected/);
-  transition(open, CANCELLED);
-  assert.equal(open.status, CANCELLED);
-  assert.throws(() => transition(open, FILLED), /Cancelled → Filled/);
+  const order = { orderId: 9, status: Filled as OrderStatusCode };
+  assert.throws(() => transition(order, Open), /order 9: illegal status change Filled → Open/);
+  const open = { orderId: 10, status: Open as OrderStatusCode };
+  assert.throws(() => transition(open, Rejected), /Open → Rejected/);
+  transition(open, Cancelled);
+  assert.equal(open.status, Cancelled);
+  assert.throws(() => transition(open, Filled), /Cancelled → Filled/);
 });
 
 /**
@@ -202,7 +202,7 @@ function brokerVerdict(c: (typeof GATE_CASES)[number]): string {
             symbolIndex: 0,
             side: c.side,
             type: 1,
-            status: OPEN,
+            status: Open,
             // Far from the touch: it rests and never fills during the check.
             price: c.side > 0 ? u('50') : u('150'),
             qty: u(c.open),
@@ -243,7 +243,7 @@ function brokerVerdict(c: (typeof GATE_CASES)[number]): string {
     0,
   );
   const last = h.orderRows(2).at(-1)!;
-  return last.status === REJECTED ? ORDER_REASONS[last.reason]! : 'pass';
+  return last.status === Rejected ? ORDER_REASONS[last.reason]! : 'pass';
 }
 
 test('trading-state gate: the risk check and the broker agree on every case of one table', () => {
@@ -294,7 +294,7 @@ test('the broker takes its fee, latency and queue models as interfaces', () => {
   );
   assert.deepEqual(
     h.orderRows(1).map((r) => r.status),
-    [PENDING],
+    [Pending],
     'in flight for the latency model’s 500 µs',
   );
   // A book at 1 400 µs: not arrived yet.
@@ -306,7 +306,7 @@ test('the broker takes its fee, latency and queue models as interfaces', () => {
   assert.deepEqual(joined, [u('1')]);
   assert.deepEqual(
     h.orderRows(1).map((r) => r.status),
-    [PENDING, OPEN, FILLED],
+    [Pending, Open, Filled],
   );
   const fill = h.fills()[0]!;
   assert.equal(fill.fee, 7, 'the fee model’s fee');

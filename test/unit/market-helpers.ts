@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   FeedStateUpdate,
   MarketHeader,
@@ -80,5 +79,5 @@ export class RecordLog {
   }
 }
 
-/** The repository's real recordings (see test/fixtures/README.md), from dist/test/unit. */
-export const FIXTURE_DIR = join(__dirname, '..', '..', '..', 'test', 'fixtures');
+/** The repository's real recordings (see test/fixtures/README.md). */
+export { FIXTURE_DIR } from '../fixture-files.js';

@@ -194,8 +194,8 @@ test('OrderRow round-trips every field', () => {
   w.strategy = 4;
   w.orderId = asOrderId(31);
   w.side = 1;
-  w.type = OrderTypeCode.POST_ONLY;
-  w.status = OrderStatusCode.PARTIALLY_FILLED;
+  w.type = OrderTypeCode.PostOnly;
+  w.status = OrderStatusCode.PartiallyFilled;
   w.price = asPrice(101);
   w.qty = asQty(102);
   w.filledQty = asQty(103);
@@ -232,8 +232,8 @@ test('OrderRow round-trips every field', () => {
       4,
       31,
       1,
-      OrderTypeCode.POST_ONLY,
-      OrderStatusCode.PARTIALLY_FILLED,
+      OrderTypeCode.PostOnly,
+      OrderStatusCode.PartiallyFilled,
       101,
       102,
       103,
@@ -258,7 +258,7 @@ test('FillRow round-trips every field: the fill, the order after it and the posi
   w.orderId = asOrderId(41);
   w.side = -1;
   w.type = OrderTypeCode.IOC;
-  w.status = OrderStatusCode.FILLED;
+  w.status = OrderStatusCode.Filled;
   w.price = asPrice(501);
   w.qty = asQty(502);
   w.orderFilledQty = asQty(503);
@@ -299,7 +299,7 @@ test('FillRow round-trips every field: the fill, the order after it and the posi
       41,
       -1,
       OrderTypeCode.IOC,
-      OrderStatusCode.FILLED,
+      OrderStatusCode.Filled,
       501,
       502,
       503,

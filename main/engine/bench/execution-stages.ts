@@ -81,7 +81,7 @@ function fillSimulationStage(): BenchStage {
       let bookTs = 1;
       const order = new Float64Array(OrderRecord.SLOTS);
       const cmd = new OrderCommand().begin(order, 0, OrderCommandKind.NEW);
-      cmd.type = OrderTypeCode.MARKET;
+      cmd.type = OrderTypeCode.Market;
       cmd.qty = asQty(LOT * 4); // 1 + 2 + 1 lots over three levels
       b.onMarket(bookRec, 0);
       return measureBatched(
@@ -114,7 +114,7 @@ function restingOrdersStage(): BenchStage {
       b.onMarket(bookRec, 0);
       const order = new Float64Array(OrderRecord.SLOTS);
       const cmd = new OrderCommand().begin(order, 0, OrderCommandKind.NEW);
-      cmd.type = OrderTypeCode.LIMIT;
+      cmd.type = OrderTypeCode.Limit;
       cmd.side = 1;
       cmd.price = asPrice(BTC - 1_000_000);
       cmd.qty = asQty(1);

@@ -1,5 +1,5 @@
 import {
-  REJECT_REASONS,
+  RejectReasonCode,
   TradingStateCode,
   type Qty,
   type SideCode,
@@ -7,8 +7,7 @@ import {
 
 /** The gate lets the order through. */
 export const GATE_OPEN = -1;
-const KILL_SWITCH = REJECT_REASONS.indexOf('kill_switch');
-const REDUCING_ONLY = REJECT_REASONS.indexOf('reducing_only');
+const { kill_switch: KILL_SWITCH, reducing_only: REDUCING_ONLY } = RejectReasonCode;
 
 /**
  * Whether an order shrinks |position| even if it and every other open order on its side

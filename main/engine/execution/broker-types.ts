@@ -2,10 +2,9 @@ import type { Rng } from '../core/rng.js';
 import type { FeeModel } from './fee-model.js';
 import type { LatencyModel } from './latency-model.js';
 import type { QueueModel } from './queue-model.js';
+import type { LogFn } from '../../../shared/log.js';
 
 /** The paper broker's options, counters, summary and restore shapes (paper-broker.ts). */
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface PaperBrokerOptions {
   readonly symbols: readonly string[];
@@ -13,7 +12,7 @@ export interface PaperBrokerOptions {
   readonly rng: Rng;
   /** Receives each PersistRecord row; the array is reused, so the sink copies it. */
   readonly sink: (rec: Float64Array) => void;
-  readonly log?: (level: LogLevel, msg: string, data?: Record<string, unknown>) => void;
+  readonly log?: LogFn;
   /** n of the queue model's f(x) = x^n (queue-model.ts); default execution.queue_power (2). */
   readonly queuePower?: number;
   /** Orders and fills kept for the window; default 200 each. */

@@ -54,6 +54,18 @@ const ENCODER = new OrderCommand();
 const UUID_WORDS = new Float64Array(4);
 
 /**
+ * `text` as 1e-8 units when it is a decimal above 0 on the exchange's `grid` (step or
+ * tick), else the sentence saying why not ("quantity 0.0001x must be …").
+ */
+function unitsOnGrid(what: string, text: string, grid: number, gridName: string): number | string {
+  const units = parseFixed(text);
+  if (!(units > 0)) return `${what} ${text} must be a decimal above 0 with at most 8 decimals`;
+  if (units % grid !== 0)
+    return `${what} ${text} is not a multiple of the ${gridName} ${formatFixed(grid)}`;
+  return units;
+}
+
+/**
  * Checks a placeOrder command against the symbol's exchange rules (tick and step, exact)
  * and writes it as a NEW order record into `out`. Returns null when written, else the
  * reason in one sentence. The order id is drawn only for a valid order.
@@ -73,31 +85,14 @@ export function encodeManualOrder(
       reason: `unknown symbol ${command.symbol}; trading ${symbols.join(', ')}`,
     };
   const spec = symbolSpecFor(command.symbol);
-  const qty = parseFixed(command.qty);
-  if (!(qty > 0))
-    return {
-      ok: false,
-      reason: `quantity ${command.qty} must be a decimal above 0 with at most 8 decimals`,
-    };
-  if (qty % spec.stepSize !== 0)
-    return {
-      ok: false,
-      reason: `quantity ${command.qty} is not a multiple of the ${command.symbol} step size ${formatFixed(spec.stepSize)}`,
-    };
+  const qty = unitsOnGrid('quantity', command.qty, spec.stepSize, `${command.symbol} step size`);
+  if (typeof qty === 'string') return { ok: false, reason: qty };
   let price = 0;
   if (command.orderType === 'Limit') {
     if (command.price === undefined) return { ok: false, reason: 'a Limit order needs a price' };
-    price = parseFixed(command.price);
-    if (!(price > 0))
-      return {
-        ok: false,
-        reason: `price ${command.price} must be a decimal above 0 with at most 8 decimals`,
-      };
-    if (price % spec.tickSize !== 0)
-      return {
-        ok: false,
-        reason: `price ${command.price} is not a multiple of the ${command.symbol} tick size ${formatFixed(spec.tickSize)}`,
-      };
+    const units = unitsOnGrid('price', command.price, spec.tickSize, `${command.symbol} tick size`);
+    if (typeof units === 'string') return { ok: false, reason: units };
+    price = units;
   } else if (command.price !== undefined) {
     return { ok: false, reason: 'a Market order takes no price' };
   }
@@ -106,7 +101,7 @@ export function encodeManualOrder(
   order.orderId = orderId;
   order.symbol = asSymbolIndex(symbolIndex);
   order.side = sideCode(command.side);
-  order.type = command.orderType === 'Limit' ? OrderTypeCode.LIMIT : OrderTypeCode.MARKET;
+  order.type = command.orderType === 'Limit' ? OrderTypeCode.Limit : OrderTypeCode.Market;
   order.price = asPrice(price);
   order.qty = asQty(qty);
   order.tsUs = tsUs;

@@ -1,10 +1,10 @@
-import type { Price, Qty } from '../../../shared/domain.js';
+import { OrderTypeCode, type Price, type Qty } from '../../../shared/domain.js';
 import type { MarketUpdate } from '../../../shared/records.js';
 import { BrokerBook } from './broker-book.js';
 import { Liquidity, type LiquidityCode } from './fee-model.js';
 import { MICRO_BPS_PER_UNIT, divCeil, divFloor, microBps } from './fixed-math.js';
 import { NO_REASON, orderReasonIndex } from './order-reasons.js';
-import { Type, type PaperOrder } from './paper-order.js';
+import type { PaperOrder } from './paper-order.js';
 import type { QueueModel } from './queue-model.js';
 
 const UNIT = MICRO_BPS_PER_UNIT;
@@ -74,19 +74,20 @@ export class MatchingEngine {
     const book = this.book;
     if (!book.hasBook || !book.synced) return BOOK_UNSYNCED;
     const side = order.side;
-    const limit = order.type === Type.MARKET ? (side > 0 ? Infinity : -Infinity) : order.price;
+    const limit =
+      order.type === OrderTypeCode.Market ? (side > 0 ? Infinity : -Infinity) : order.price;
     switch (order.type) {
-      case Type.MARKET:
-      case Type.LIMIT:
-      case Type.IOC:
+      case OrderTypeCode.Market:
+      case OrderTypeCode.Limit:
+      case OrderTypeCode.IOC:
         this.take(order, limit);
         break;
-      case Type.POST_ONLY: {
+      case OrderTypeCode.PostOnly: {
         const opposite = book.bestAvailable(-side);
         if (side > 0 ? opposite <= limit : opposite >= limit) return POST_ONLY_WOULD_CROSS;
         break;
       }
-      case Type.FOK:
+      case OrderTypeCode.FOK:
         if (book.available(side, limit) < order.qty) return FOK_UNFILLABLE;
         this.take(order, limit);
         break;

@@ -52,7 +52,7 @@ export function flatteningOrder(
   order.strategy = strategy;
   order.symbol = symbol;
   order.side = held > 0 ? -1 : 1;
-  order.type = OrderTypeCode.MARKET;
+  order.type = OrderTypeCode.Market;
   order.qty = Math.abs(held) as Qty;
   order.createdUs = nowUs;
   order.updatedUs = nowUs;
@@ -80,7 +80,7 @@ export function restoredOrder(order: PaperOrder, o: RestoredOrder, latencyUs: nu
   order.status = o.status as OrderStatusCode;
   order.createdUs = o.createdUs as TimestampUs;
   order.updatedUs = o.updatedUs as TimestampUs;
-  order.arrivalUs = o.status === OrderStatusCode.PENDING ? o.createdUs + latencyUs : o.createdUs;
+  order.arrivalUs = o.status === OrderStatusCode.Pending ? o.createdUs + latencyUs : o.createdUs;
   [order.clientId0, order.clientId1, order.clientId2, order.clientId3] = o.clientIdWords;
   return order;
 }

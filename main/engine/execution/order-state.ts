@@ -1,6 +1,13 @@
 import { ORDER_STATUSES, OrderStatusCode } from '../../../shared/domain.js';
 
-const { PENDING, OPEN, PARTIALLY_FILLED, FILLED, CANCELLED, REJECTED } = OrderStatusCode;
+const {
+  Pending: PENDING,
+  Open: OPEN,
+  PartiallyFilled: PARTIALLY_FILLED,
+  Filled: FILLED,
+  Cancelled: CANCELLED,
+  Rejected: REJECTED,
+} = OrderStatusCode;
 
 /**
  * The order state machine: which status may follow which.

@@ -23,10 +23,10 @@ export function invalidOrder(order: PaperOrder): OrderProblem | null {
   if (problem === null) return null;
   if (
     !Number.isInteger(order.type) ||
-    order.type < OrderTypeCode.MARKET ||
+    order.type < OrderTypeCode.Market ||
     order.type > OrderTypeCode.FOK
   )
-    order.type = OrderTypeCode.MARKET;
+    order.type = OrderTypeCode.Market;
   if (order.side !== 1 && order.side !== -1) order.side = 1;
   if (!Number.isFinite(order.price)) order.price = 0 as PaperOrder['price'];
   if (!Number.isFinite(order.qty)) order.qty = 0 as PaperOrder['qty'];
@@ -43,7 +43,7 @@ function check(order: PaperOrder): { message: string; zeroQuantity: boolean } | 
     };
   if (
     !Number.isInteger(order.type) ||
-    order.type < OrderTypeCode.MARKET ||
+    order.type < OrderTypeCode.Market ||
     order.type > OrderTypeCode.FOK
   )
     return { message: `order type index must be 0..4, got ${order.type}`, zeroQuantity: false };
@@ -53,7 +53,7 @@ function check(order: PaperOrder): { message: string; zeroQuantity: boolean } | 
       zeroQuantity: true,
     };
   if (
-    order.type !== OrderTypeCode.MARKET &&
+    order.type !== OrderTypeCode.Market &&
     (!Number.isSafeInteger(order.price) || order.price <= 0)
   ) {
     return {

@@ -35,7 +35,6 @@ import {
   newBrokerCounters,
   type BrokerCounters,
   type BrokerSummary,
-  type LogLevel,
   type PaperBrokerOptions,
   type RestoredIds,
   type RestoredOrder,
@@ -62,6 +61,7 @@ import { OrderPool, type PaperOrder } from './paper-order.js';
 import { PositionBook } from './positions.js';
 import { DEFAULT_QUEUE_POWER, ProbQueueModel } from './queue-model.js';
 import { BrokerViews, type PositionSnapshot } from './views.js';
+import type { LogFn } from '../../../shared/log.js';
 
 export * from './broker-types.js';
 
@@ -120,7 +120,7 @@ export class PaperBroker implements FillListener {
   private readonly symbols: readonly string[];
   private readonly strategyIds: readonly string[];
   private readonly rng: Rng;
-  private readonly log: (level: LogLevel, msg: string, data?: Record<string, unknown>) => void;
+  private readonly log: LogFn;
   private readonly engines: MatchingEngine[];
   private readonly latency: LatencyModel;
   private readonly positionBook: PositionBook;
@@ -417,7 +417,7 @@ export class PaperBroker implements FillListener {
       return;
     }
     if (justArrived) {
-      if (order.type === OrderTypeCode.MARKET) return this.finish(order, CANCELLED, R.NO_LIQUIDITY);
+      if (order.type === OrderTypeCode.Market) return this.finish(order, CANCELLED, R.NO_LIQUIDITY);
       if (order.type === OrderTypeCode.IOC) return this.finish(order, CANCELLED, R.IOC_REMAINDER);
       this.engines[order.symbol]!.rest(order);
     }

@@ -11,8 +11,6 @@ import {
 import type { QueueSlot } from './queue-model.js';
 import { NO_REASON } from './order-reasons.js';
 
-/** ORDER_TYPES indices. */
-export const Type = OrderTypeCode;
 export { isTerminalStatus } from './order-state.js';
 
 /**
@@ -24,7 +22,7 @@ export class PaperOrder implements QueueSlot {
   strategy = 0;
   symbol = 0 as SymbolIndex;
   side: SideCode = 1;
-  type: OrderTypeCode = Type.LIMIT;
+  type: OrderTypeCode = OrderTypeCode.Limit;
   /** Limit price; 0 for a market order. */
   price = 0 as Price;
   qty = 0 as Qty;
@@ -36,7 +34,7 @@ export class PaperOrder implements QueueSlot {
   filledNotional = 0;
   /** Fees on this order's fills, 1e-8 quote units. */
   fees = 0;
-  status: OrderStatusCode = OrderStatusCode.PENDING;
+  status: OrderStatusCode = OrderStatusCode.Pending;
   /** ORDER_REASONS index, NO_REASON (−1) for none. */
   reason: number = NO_REASON;
   createdUs = 0 as TimestampUs;
@@ -72,13 +70,13 @@ export class PaperOrder implements QueueSlot {
     this.strategy = 0;
     this.symbol = 0 as SymbolIndex;
     this.side = 1;
-    this.type = Type.LIMIT;
+    this.type = OrderTypeCode.Limit;
     this.price = 0 as Price;
     this.qty = 0 as Qty;
     this.filledQty = 0 as Qty;
     this.filledNotional = 0;
     this.fees = 0;
-    this.status = OrderStatusCode.PENDING;
+    this.status = OrderStatusCode.Pending;
     this.reason = NO_REASON;
     this.createdUs = 0 as TimestampUs;
     this.updatedUs = 0 as TimestampUs;

@@ -44,9 +44,6 @@ import type { LogFn } from '../../../shared/log.js';
  *   connection's state, or `syncing` while that symbol's book is not synced.
  */
 
-/** The shared LogFn under the name main/engine/process still imports. */
-export type MarketLog = LogFn;
-
 export interface MarketPipelineOptions {
   /** Book levels per side copied into each BOOK record (≤ MAX_LEVELS, default MAX_LEVELS). */
   depthLevelsForRecord?: number;

@@ -8,6 +8,7 @@ import { EngineRuntime } from './engine-runtime.js';
 import { metricsSourceFor } from './metrics-source.js';
 import { ReplayClock } from './replay-clock.js';
 import { replaySummaryOf } from './replay-runner.js';
+import type { LogFn } from '../../../shared/log.js';
 
 /**
  * The engine process (an Electron utility process, or a Node child process when
@@ -22,11 +23,8 @@ let stopping = false;
 /** Replay in the window: the pace the host controls. */
 let replayClock: ReplayClock | null = null;
 
-const log = (
-  level: 'debug' | 'info' | 'warn' | 'error',
-  msg: string,
-  data?: Record<string, unknown>,
-): void => port.send({ kind: 'log', level, msg, ...(data ? { data } : {}) });
+const log: LogFn = (level, msg, data) =>
+  port.send({ kind: 'log', level, msg, ...(data ? { data } : {}) });
 
 async function start(message: Extract<HostToEngine, { kind: 'start' }>): Promise<void> {
   if (runtime) {

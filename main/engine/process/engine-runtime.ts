@@ -69,6 +69,7 @@ import {
 } from './engine-wiring.js';
 import type { HotThreadMessage, PersistenceControl, WorkerReport } from './worker-messages.js';
 import type { ReplayClock } from './replay-clock.js';
+import type { LogFn } from '../../../shared/log.js';
 
 export interface EngineRuntimeOptions {
   readonly mode: EngineMode;
@@ -80,11 +81,7 @@ export interface EngineRuntimeOptions {
   /** A restart after a crash: start halted and record why. */
   readonly restartReason?: string;
   readonly restarts?: number;
-  readonly log?: (
-    level: 'debug' | 'info' | 'warn' | 'error',
-    msg: string,
-    data?: Record<string, unknown>,
-  ) => void;
+  readonly log?: LogFn;
   readonly onConfigChanged?: (config: Config) => void;
   /** A worker died: the engine cannot trade safely any more; the host restarts it. */
   readonly onFatal?: (error: string) => void;

@@ -29,7 +29,7 @@ import type { MarketSnapshots } from '../core/market-snapshot.js';
 import { Rng } from '../core/rng.js';
 import type { SpscRing } from '../core/spsc-ring.js';
 import { PaperBroker } from '../execution/paper-broker.js';
-import { MarketPipeline, type MarketLog } from '../market/market-pipeline.js';
+import { MarketPipeline } from '../market/market-pipeline.js';
 import type { BrokerRestoreState } from '../persistence/restore.js';
 import { decodeSignalRecord } from '../strategy/signal-record.js';
 import { signalReason } from '../strategy/signal-reason.js';
@@ -42,6 +42,7 @@ import { MarketReporter } from './market-report.js';
 import { WarmPath } from './warm-path.js';
 import { CounterMirror } from './thread-kit.js';
 import type { WorkerReport } from './worker-messages.js';
+import type { LogFn } from '../../../shared/log.js';
 
 /** Signals kept for the window, as raw records (decoded only when reported). */
 const RECENT_SIGNALS = 50;
@@ -56,7 +57,7 @@ export interface HotLoopOptions {
   readonly persistRow: (record: Float64Array) => void;
   /** Signal rows for persistence; the record is reused. */
   readonly signalRow: (record: Float64Array) => void;
-  readonly log?: MarketLog;
+  readonly log?: LogFn;
   readonly ml?: MLSignalGenerator | null;
   /** Live: what the database held (positions, open orders, ids). */
   readonly restored?: BrokerRestoreState;
@@ -138,7 +139,7 @@ export class HotLoop {
     this.killSwitchStage = control.histogram('kill_switch');
     this.killSwitchStamp = options.killSwitchStampUs ?? (() => 0);
     this.killSwitchActed = options.killSwitchActed ?? (() => undefined);
-    const log: MarketLog = options.log ?? (() => undefined);
+    const log: LogFn = options.log ?? (() => undefined);
     const featuresStage = control.histogram('features');
     const signalStage = control.histogram('signal');
     const riskStage = control.histogram('risk');

@@ -1,7 +1,8 @@
 import type { Config } from '../../../shared/config.js';
 import { monoNowUs } from '../core/clock.js';
 import { ExchangeClient } from '../market/exchange-client.js';
-import type { MarketLog, MarketPipeline } from '../market/market-pipeline.js';
+import type { MarketPipeline } from '../market/market-pipeline.js';
+import type { LogFn } from '../../../shared/log.js';
 
 export interface LiveFeed {
   close(): Promise<void>;
@@ -16,7 +17,7 @@ export function startLiveFeed(
   config: Config,
   pipeline: MarketPipeline,
   onFrame: (data: Buffer, tsUs: number, t0Us: number) => void,
-  log: MarketLog,
+  log: LogFn,
 ): LiveFeed {
   const client = new ExchangeClient({
     url: config.market.url,

@@ -2,13 +2,10 @@ import { monoNowUs } from '../core/clock.js';
 import type { MarketPipeline } from '../market/market-pipeline.js';
 import { readRecording } from '../recording/recording-reader.js';
 import type { ReplayClock } from './replay-clock.js';
+import type { LogFn } from '../../../shared/log.js';
 
 export interface ReplaySourceOptions {
-  readonly log: (
-    level: 'debug' | 'info' | 'warn' | 'error',
-    msg: string,
-    data?: Record<string, unknown>,
-  ) => void;
+  readonly log: LogFn;
   readonly stopRequested: () => boolean;
   /** Called every few hundred lines (the thread reports to the window from here). */
   readonly onProgress?: (lines: number) => void;

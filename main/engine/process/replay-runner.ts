@@ -4,6 +4,7 @@ import type { Config } from '../../../shared/config.js';
 import { REJECT_REASONS } from '../../../shared/domain.js';
 import { monoNowUs } from '../core/clock.js';
 import { EngineRuntime } from './engine-runtime.js';
+import type { LogFn } from '../../../shared/log.js';
 
 /** The summary object of `replay --json` (docs/ARCHITECTURE.md §3), plus per-symbol positions. */
 export interface ReplaySummary {
@@ -45,7 +46,7 @@ export interface ReplayOptions {
   readonly dbPath: string;
   /** Replace an existing database file (a replay's rows must start from nothing). */
   readonly overwrite?: boolean;
-  readonly log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
+  readonly log?: LogFn;
   /** Called with the market thread's progress (lines so far) for a progress bar. */
   readonly onProgress?: (messages: number) => void;
 }

@@ -44,7 +44,7 @@ export function attachEngine(): AttachedEngine {
 const napWord = new Int32Array(new SharedArrayBuffer(4));
 
 /** Sleeps the calling worker for about `ms` without spinning (Atomics.wait). */
-export function nap(ms: number): void {
+function nap(ms: number): void {
   Atomics.wait(napWord, 0, 0, ms);
 }
 

@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/api.js';
 import type { FeedState } from '../../../shared/domain.js';
 import type { EngineThread } from '../core/control-tables.js';
+import type { LogLevel } from '../../../shared/log.js';
 
 /**
  * What engine worker threads tell the engine's main thread by postMessage. These are
@@ -46,7 +47,7 @@ export type WorkerReport =
   | { readonly kind: 'drawdown-halt'; readonly reason: string }
   | {
       readonly kind: 'log';
-      readonly level: 'debug' | 'info' | 'warn' | 'error';
+      readonly level: LogLevel;
       readonly msg: string;
       readonly data?: Record<string, unknown>;
     }

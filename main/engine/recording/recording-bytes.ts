@@ -1,7 +1,7 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { parseRecordingLine } from './recording-line.js';
-import { MAX_LINE_BYTES } from './recording-reader.js';
+import { MAX_LINE_BYTES, openRecordingFd, startsWithGzipMagic } from './recording-reader.js';
 
 /** What a replay does with each line; `data` views the reader's buffer (valid during the call). */
 export interface RecordingBytesHandler {
@@ -29,22 +29,10 @@ export async function readRecordingBytes(
   handler: RecordingBytesHandler,
   stop: () => boolean = () => false,
 ): Promise<number> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(
-      code === 'ENOENT'
-        ? `${path} does not exist`
-        : `cannot open ${path}: ${(error as Error).message}`,
-    );
-  }
+  const fd = openRecordingFd(path);
   const splitter = new LineSplitter(handler);
   try {
-    const magic = Buffer.alloc(2);
-    const gzip = readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-    if (!gzip) {
+    if (!startsWithGzipMagic(fd)) {
       const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
       for (;;) {
         const n = readSync(fd, chunk, 0, CHUNK_BYTES, null);

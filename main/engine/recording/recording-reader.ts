@@ -10,11 +10,10 @@ import { parseRecordingLine, type RecordingEvent } from './recording-line.js';
  */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
-/** Opens a file as a byte stream, gunzipping when it starts with the gzip magic bytes. */
-function openFile(path: string): { stream: Readable; gzipped: boolean } {
-  let fd: number;
+/** Opens a recording for reading; a missing or unopenable file is one sentence naming it. */
+export function openRecordingFd(path: string): number {
   try {
-    fd = openSync(path, 'r');
+    return openSync(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(
@@ -23,17 +22,27 @@ function openFile(path: string): { stream: Readable; gzipped: boolean } {
         : `cannot open ${path}: ${(error as Error).message}`,
     );
   }
+}
+
+/** Whether the open file starts with gzip's magic bytes (1f 8b). */
+export function startsWithGzipMagic(fd: number): boolean {
   const magic = Buffer.alloc(2);
-  let read: number;
+  return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+}
+
+/** Opens a file as a byte stream, gunzipping when it starts with the gzip magic bytes. */
+function openFile(path: string): { stream: Readable; gzipped: boolean } {
+  const fd = openRecordingFd(path);
+  let gzipped: boolean;
   try {
-    read = readSync(fd, magic, 0, 2, 0);
+    gzipped = startsWithGzipMagic(fd);
   } catch (error) {
     throw new Error(`cannot read ${path}: ${(error as Error).message}`);
   } finally {
     closeSync(fd);
   }
   const file = createReadStream(path);
-  if (read === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+  if (gzipped) {
     const gunzip = createGunzip();
     file.on('error', (error) => gunzip.destroy(error));
     return { stream: file.pipe(gunzip), gzipped: true };

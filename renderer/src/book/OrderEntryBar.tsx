@@ -1,3 +1,4 @@
+import { ctrlShiftKey, type HotkeyEvent } from '../components/hotkeys.js';
 import type { OrderEntry } from './use-order-entry.js';
 
 /**
@@ -15,11 +16,9 @@ const KEYS: Readonly<Record<string, LadderHotkey>> = {
   f: 'flatten',
 };
 
-export function ladderHotkey(
-  event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
-): LadderHotkey | null {
-  if (!event.ctrlKey || !event.shiftKey || event.altKey || event.metaKey) return null;
-  return KEYS[event.key.toLowerCase()] ?? null;
+export function ladderHotkey(event: HotkeyEvent): LadderHotkey | null {
+  const key = ctrlShiftKey(event);
+  return key === null ? null : (KEYS[key] ?? null);
 }
 
 export function OrderEntryBar(props: { readonly entry: OrderEntry }) {

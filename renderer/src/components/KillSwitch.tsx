@@ -4,6 +4,8 @@ import type { TradingState } from '../../../shared/domain.js';
 import { useServices } from '../app/app-context.js';
 import { formatClockUs } from '../format/numbers.js';
 import { RearmDialog } from './RearmDialog.js';
+import { CommandFailure } from './CommandFailure.js';
+import { isCtrlShiftLetter, type HotkeyEvent } from './hotkeys.js';
 
 /**
  * The kill switch. Halting is one click or Ctrl+Shift+K anywhere in the window, with no
@@ -21,17 +23,7 @@ const LABELS: Record<TradingState, string> = {
   HALTED: 'HALTED',
 };
 
-function isKillHotkey(
-  event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
-): boolean {
-  return (
-    event.ctrlKey &&
-    event.shiftKey &&
-    !event.altKey &&
-    !event.metaKey &&
-    event.key.toLowerCase() === 'k'
-  );
-}
+const isKillHotkey = (event: HotkeyEvent): boolean => isCtrlShiftLetter(event, 'k');
 
 export function KillSwitch() {
   const { api, engine } = useServices();
@@ -114,11 +106,7 @@ export function KillSwitch() {
       <p id="kill-switch-detail" className="kill-switch-detail">
         {detail}
       </p>
-      {failure !== null ? (
-        <p role="alert" className="inline-alert">
-          {failure}
-        </p>
-      ) : null}
+      <CommandFailure failure={failure} />
       <RearmDialog
         open={confirming}
         reason={killSwitch?.reason ?? ''}

@@ -7,6 +7,7 @@ import { formatClockUs } from '../format/numbers.js';
 import { Panel } from './Panel.js';
 import { useCommand } from './use-command.js';
 import { EmptyRow, TableHead, type ColumnSpec } from './table-parts.js';
+import { CommandFailure } from './CommandFailure.js';
 
 const ORDER_COLUMNS: readonly ColumnSpec[] = [
   { label: 'Time' },
@@ -109,11 +110,7 @@ export function OrdersPanel() {
         </button>
       }
     >
-      {failure !== null ? (
-        <p role="alert" className="inline-alert">
-          {failure}
-        </p>
-      ) : null}
+      <CommandFailure failure={failure} />
       <div className="table-scroll" tabIndex={0} aria-label="Orders list">
         <table aria-label="Orders">
           <TableHead columns={ORDER_COLUMNS} />

@@ -7,6 +7,7 @@ import { formatFixedNumber, formatMoney } from '../format/numbers.js';
 import { Panel } from './Panel.js';
 import { useCommand } from './use-command.js';
 import { EmptyRow, TableHead, type ColumnSpec } from './table-parts.js';
+import { CommandFailure } from './CommandFailure.js';
 
 const POSITION_COLUMNS: readonly ColumnSpec[] = [
   { label: 'Symbol' },
@@ -51,11 +52,7 @@ export function PositionsPanel() {
         </button>
       }
     >
-      {failure !== null ? (
-        <p role="alert" className="inline-alert">
-          {failure}
-        </p>
-      ) : null}
+      <CommandFailure failure={failure} />
       <table aria-label="Positions">
         <TableHead columns={POSITION_COLUMNS} />
         <tbody>

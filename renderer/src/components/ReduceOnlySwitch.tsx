@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { useServices } from '../app/app-context.js';
 import { useCommand } from './use-command.js';
+import { CommandFailure } from './CommandFailure.js';
+import { isCtrlShiftLetter, type HotkeyEvent } from './hotkeys.js';
 
 /**
  * Reduce only: the engine takes only orders that shrink a position (REDUCING) and cancels
@@ -12,17 +14,7 @@ import { useCommand } from './use-command.js';
  */
 const REDUCE_ONLY_HOTKEY_LABEL = 'Ctrl+Shift+R';
 
-export function isReduceOnlyHotkey(
-  event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
-): boolean {
-  return (
-    event.ctrlKey &&
-    event.shiftKey &&
-    !event.altKey &&
-    !event.metaKey &&
-    event.key.toLowerCase() === 'r'
-  );
-}
+export const isReduceOnlyHotkey = (event: HotkeyEvent): boolean => isCtrlShiftLetter(event, 'r');
 
 export function ReduceOnlySwitch() {
   const { engine } = useServices();
@@ -73,11 +65,7 @@ export function ReduceOnlySwitch() {
         <span className="reduce-only-title">REDUCE ONLY</span>
         <span className="reduce-only-state">{reducing ? 'ON' : 'OFF'}</span>
       </button>
-      {failure !== null ? (
-        <p role="alert" className="inline-alert">
-          {failure}
-        </p>
-      ) : null}
+      <CommandFailure failure={failure} />
     </div>
   );
 }

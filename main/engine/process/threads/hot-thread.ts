@@ -10,6 +10,7 @@ import { ReplayClock } from '../replay-clock.js';
 import { startLiveFeed } from '../market-live-source.js';
 import { attachEngine, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
 import type { HotThreadMessage } from '../worker-messages.js';
+import type { LogFn } from '../../../../shared/log.js';
 
 const STRATEGY_FINISHED = 0x7fffffff;
 
@@ -37,11 +38,8 @@ runWorker('hot', async () => {
   const signalRing = engine.ring('strategy_to_persistence');
   const commands = engine.ring('host_to_execution');
   const persistence = control.doorbell('persistence');
-  const log = (
-    level: 'debug' | 'info' | 'warn' | 'error',
-    msg: string,
-    data?: Record<string, unknown>,
-  ): void => engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) });
+  const log: LogFn = (level, msg, data) =>
+    engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) });
   // Replays run inference in lockstep (awaited per tick) so its answers land on the same
   // ticks every run; live, inference runs beside the loop and applies on a later tick.
   const ml = await loadMlSignal(

@@ -7,6 +7,7 @@ import { replayRecording } from '../market-replay-source.js';
 import { MarketReporter } from '../market-report.js';
 import { ReplayClock } from '../replay-clock.js';
 import { attachEngine, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
+import type { LogFn } from '../../../../shared/log.js';
 
 /**
  * The market-data thread: frames in (from the exchange, or a recording in replay), the
@@ -25,11 +26,8 @@ runWorker('market', async () => {
   const snapshots = MarketSnapshots.attach(wiring.snapshots);
   const frameStage = control.histogram('parse');
   const depthLevels = wiring.config.strategy.params.depth_levels;
-  const log = (
-    level: 'debug' | 'info' | 'warn' | 'error',
-    msg: string,
-    data?: Record<string, unknown>,
-  ): void => engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) });
+  const log: LogFn = (level, msg, data) =>
+    engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) });
 
   let reporter: MarketReporter | null = null;
 

@@ -25,6 +25,7 @@ import {
   runWorker,
   Throttle,
 } from '../thread-kit.js';
+import type { LogFn } from '../../../../shared/log.js';
 
 /**
  * The strategy thread: market records in, order records and signal rows out. It wraps
@@ -44,8 +45,7 @@ runWorker('strategy', async () => {
 
   // A seed of its own, derived from the configured one, so ids differ from broker draws.
   const rng = new Rng(wiring.config.execution.seed ^ 0x5eed);
-  const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string): void =>
-    engine.report({ kind: 'log', level, msg });
+  const log: LogFn = (level, msg) => engine.report({ kind: 'log', level, msg });
   // Replays run inference in lockstep (awaited per tick) so the model's answers land on
   // the same ticks every run; live, inference runs beside the loop and never stalls it.
   const ml = await loadMlSignal(wiring.config, log, replay ? 'lockstep' : 'async');

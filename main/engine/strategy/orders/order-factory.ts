@@ -15,7 +15,7 @@ import {
 import { OrderCommand, OrderCommandKind, type MarketUpdate } from '../../../../shared/records.js';
 import type { Rng } from '../../core/rng.js';
 
-const POST_ONLY = OrderTypeCode.POST_ONLY;
+const POST_ONLY = OrderTypeCode.PostOnly;
 
 export interface OrderFactoryOptions {
   readonly symbolSpecs: readonly SymbolSpec[];

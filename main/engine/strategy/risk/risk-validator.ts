@@ -3,31 +3,17 @@ import {
   FEED_STATES,
   FIXED_SCALE,
   REJECT_REASONS,
+  RejectReasonCode,
   TradingStateCode,
   type FeedStateCode,
   type Price,
   type Qty,
-  type RejectReason,
   type SideCode,
   type SymbolIndex,
   type TimestampUs,
 } from '../../../../shared/domain.js';
 import { GATE_OPEN, tradingGate } from '../../core/trading-gate.js';
 import { TokenBucket } from './token-bucket.js';
-
-const reason = (name: RejectReason): number => REJECT_REASONS.indexOf(name);
-/** Index of each refusal in REJECT_REASONS (the order of the counters). */
-const RejectCode = {
-  KILL_SWITCH: reason('kill_switch'),
-  REDUCING_ONLY: reason('reducing_only'),
-  POSITION_LIMIT: reason('position_limit'),
-  ORDER_SIZE: reason('order_size'),
-  NOTIONAL_EXPOSURE: reason('notional_exposure'),
-  RATE_LIMIT: reason('rate_limit'),
-  FEED_NOT_LIVE: reason('feed_not_live'),
-  BOOK_UNSYNCED: reason('book_unsynced'),
-  ZERO_SIZE: reason('zero_size'),
-} as const;
 
 /** `check` result for an order that may go out. */
 export const RISK_ACCEPTED = -1;
@@ -172,7 +158,7 @@ export class RiskValidator {
     priceUnits: Price,
     tsUs: TimestampUs,
   ): number {
-    if (!(qtyUnits > 0)) return RejectCode.ZERO_SIZE;
+    if (!(qtyUnits > 0)) return RejectReasonCode.zero_size;
     const position = this.positions[symbolIndex] as Qty;
     const sameSideOpen = (side > 0 ? this.openBuys : this.openSells)[symbolIndex] as Qty;
     const gate = tradingGate(this.tradingState, side, qtyUnits, position, sameSideOpen);
@@ -181,16 +167,16 @@ export class RiskValidator {
       side > 0
         ? position + this.openBuys[symbolIndex]! + qtyUnits
         : position - this.openSells[symbolIndex]! - qtyUnits;
-    if (Math.abs(worstCase) > this.maxPositionUnits) return RejectCode.POSITION_LIMIT;
-    if (qtyUnits > this.maxOrderUnits) return RejectCode.ORDER_SIZE;
+    if (Math.abs(worstCase) > this.maxPositionUnits) return RejectReasonCode.position_limit;
+    if (qtyUnits > this.maxOrderUnits) return RejectReasonCode.order_size;
     let exposure = (qtyUnits / FIXED_SCALE) * (priceUnits / FIXED_SCALE);
     for (let s = 0; s < this.positions.length; s++) {
       exposure += (Math.abs(this.positions[s]!) / FIXED_SCALE) * this.marks[s]!;
     }
-    if (exposure > this.maxNotional) return RejectCode.NOTIONAL_EXPOSURE;
-    if (this.feedStates[symbolIndex] !== FEED_LIVE) return RejectCode.FEED_NOT_LIVE;
-    if (this.synced[symbolIndex] !== 1) return RejectCode.BOOK_UNSYNCED;
-    if (!this.bucket.available(tsUs)) return RejectCode.RATE_LIMIT;
+    if (exposure > this.maxNotional) return RejectReasonCode.notional_exposure;
+    if (this.feedStates[symbolIndex] !== FEED_LIVE) return RejectReasonCode.feed_not_live;
+    if (this.synced[symbolIndex] !== 1) return RejectReasonCode.book_unsynced;
+    if (!this.bucket.available(tsUs)) return RejectReasonCode.rate_limit;
     return RISK_ACCEPTED;
   }
 }
