@@ -105,6 +105,8 @@ export function PriceChartPanel() {
   const parts = useRef<ChartParts | null>(null);
   // The heatmap draws on this chart's time axis.
   const [chartApi, setChartApi] = useState<IChartApi | null>(null);
+  // The heatmap can be turned off (it is the costliest drawing in the window).
+  const [heatmap, setHeatmap] = useState(true);
   const history = useMemo(() => new ChartHistory(), []);
   const symbolRef = useRef(symbol);
   symbolRef.current = symbol;
@@ -288,6 +290,14 @@ export function PriceChartPanel() {
             />{' '}
             PnL pane
           </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={heatmap}
+              onChange={(event) => setHeatmap(event.target.checked)}
+            />{' '}
+            Heatmap
+          </label>
           <button
             type="button"
             onClick={() => parts.current?.chart.timeScale().scrollToRealTime()}
@@ -314,7 +324,7 @@ export function PriceChartPanel() {
         />
         <div className="chart-tooltip" role="tooltip" ref={tooltip} hidden />
       </div>
-      <LiquidityHeatmap chart={chartApi} />
+      {heatmap && <LiquidityHeatmap chart={chartApi} />}
       <p className="chart-legend" aria-hidden="true">
         <span style={{ color: COLORS.buy }}>▲ buy fill</span>{' '}
         <span style={{ color: COLORS.sell }}>▼ sell fill</span>{' '}

@@ -25,8 +25,8 @@ const RAMP: ReadonlyArray<readonly [number, number, number]> = [
   [255, 255, 255],
 ];
 
-/** The colour for a quantity as a fraction `t` (0..1) of the scale's full intensity. */
-function rampColour(t: number): string {
+/** The colour for a fraction `t` (0..1) of the scale's full intensity, built once. */
+function rampColourOf(t: number): string {
   const x = Math.max(0, Math.min(1, t)) * (RAMP.length - 1);
   const i = Math.min(RAMP.length - 2, Math.floor(x));
   const f = x - i;
@@ -34,6 +34,20 @@ function rampColour(t: number): string {
   const b = RAMP[i + 1]!;
   const mix = (k: 0 | 1 | 2): number => Math.round(a[k] + (b[k] - a[k]) * f);
   return `rgb(${mix(0)}, ${mix(1)}, ${mix(2)})`;
+}
+
+/**
+ * 256 steps of the ramp as ready CSS strings: a redraw paints tens of thousands of level
+ * cells, and building a colour string for each was most of its cost.
+ */
+const RAMP_STEPS = 255;
+const RAMP_TABLE: readonly string[] = Array.from({ length: RAMP_STEPS + 1 }, (_, i) =>
+  rampColourOf(i / RAMP_STEPS),
+);
+
+/** The colour for a quantity as a fraction `t` (0..1) of the scale's full intensity. */
+function rampColour(t: number): string {
+  return RAMP_TABLE[Math.round(Math.max(0, Math.min(1, t)) * RAMP_STEPS)]!;
 }
 
 export interface PaintView {
@@ -263,12 +277,18 @@ export class HeatmapPainter {
     ctx.fillStyle = BACKGROUND;
     ctx.fillRect(x, 0, w, height);
     const band = this.levelBand(column, view);
+    // Setting fillStyle parses the colour: only when it changes (neighbours often match).
+    let style = BACKGROUND;
     for (let k = 0; k < column.levels; k++) {
       const qty = column.qtys[k]!;
       if (!(qty > 0)) continue;
       const y = this.y(column.prices[k]!, view);
       if (y < -band || y > height + band) continue;
-      ctx.fillStyle = rampColour(qty / view.fullQty);
+      const colour = rampColour(qty / view.fullQty);
+      if (colour !== style) {
+        ctx.fillStyle = colour;
+        style = colour;
+      }
       ctx.fillRect(x, Math.round(y - band / 2), w, Math.max(1, Math.round(band)));
     }
     if (Number.isFinite(column.mid)) {
