@@ -202,7 +202,9 @@ export const benchCommand: CommandSpec = {
                   kill_switch_us: {
                     p50: r.killSwitch.p50Us,
                     p99: r.killSwitch.p99Us,
+                    p999: r.killSwitch.p999Us,
                     count: r.killSwitch.count,
+                    unacted: r.killSwitch.unacted,
                   },
                 }
               : {}),

@@ -90,9 +90,11 @@ test('layout hot: the kill switch halts the loop at once, cancels open orders, a
       assert.equal(ack.ok, true);
       await until(
         'the hot thread to act on the kill switch',
-        () => engine.control.histogram('kill_switch').count > 0,
+        () => engine.tradingStateActed(),
         5000,
       );
+      // Acted means timed: the sample is recorded before the thread says it acted.
+      assert.equal(engine.control.histogram('kill_switch').count, 1);
       await until(
         'no open order left',
         () => !engine.state().orders.some((order) => OPEN.has(order.status)),

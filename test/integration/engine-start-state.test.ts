@@ -12,7 +12,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { validateConfig, type Config } from '../../shared/config.js';
+import { ENGINE_LAYOUTS, validateConfig, type Config } from '../../shared/config.js';
+import { TradingStateCode } from '../../shared/domain.js';
 import type { EngineState } from '../../shared/api.js';
 import { EngineRuntime } from '../../main/engine/process/engine-runtime.js';
 import { openDatabase } from '../../main/engine/persistence/schema.js';
@@ -34,10 +35,11 @@ async function withEngine<T>(
   dbPath: string,
   body: (engine: EngineRuntime) => Promise<T> | T,
   restartReason?: string,
+  engineConfig: Config = config,
 ): Promise<T> {
   const engine = EngineRuntime.start({
     mode: 'live',
-    config,
+    config: engineConfig,
     dbPath,
     ...(restartReason === undefined ? {} : { restartReason }),
   });
@@ -95,6 +97,80 @@ test("a trader's halt survives a clean stop: the next start is HALTED and says w
   const rearmed = await withEngine(dbPath, (engine) => engine.state());
   assert.equal(rearmed.killSwitch.state, 'ACTIVE');
 });
+
+for (const layout of ENGINE_LAYOUTS) {
+  test(`reduce only survives a clean stop like the kill switch (layout ${layout}), and the kill switch still outranks it`, async (t) => {
+    const dbPath = join(tempDir(t), 'live.sqlite');
+    const layoutConfig = validateConfig({
+      market: { url: 'ws://127.0.0.1:9', rest_url: 'http://127.0.0.1:9' },
+      metrics: { port: 0 },
+      engine: { layout },
+    });
+    const run = <T>(body: (engine: EngineRuntime) => Promise<T> | T): Promise<T> =>
+      withEngine(dbPath, body, undefined, layoutConfig);
+
+    await run(async (engine) => {
+      const ack = engine.command({ type: 'setReduceOnly', on: true, reason: 'earnings at 16:00' });
+      assert.equal(ack.ok, true);
+      assert.equal(engine.state().killSwitch.state, 'REDUCING');
+      await until(
+        'the reduce-only row on disk',
+        () => killSwitchRows(dbPath).at(-1)?.state === 'REDUCING',
+      );
+    });
+
+    // The next start is REDUCING: the word every thread reads, and the window's view.
+    await run(async (engine) => {
+      assert.equal(engine.control.tradingState(), TradingStateCode.REDUCING);
+      const view = engine.state().killSwitch;
+      assert.equal(view.state, 'REDUCING');
+      assert.equal(
+        view.reason,
+        'set to reduce only by the trader before the last quit: earnings at 16:00',
+      );
+      assert.equal(view.source, 'trader');
+      // The trading thread acts on it: with no position, a buy can only grow one.
+      const ack = engine.command({
+        type: 'placeOrder',
+        symbol: 'BTCUSDT',
+        side: 'Buy',
+        orderType: 'Limit',
+        price: '100.00',
+        qty: '0.001',
+      });
+      assert.ok(ack.ok && ack.orderId !== undefined);
+      const refused = await until('the refused order in the window', () =>
+        engine
+          .state()
+          .orders.find((o) => o.orderId === (ack.ok ? ack.orderId : -1) && o.status === 'Rejected'),
+      );
+      assert.equal(refused.reason, 'reducing_only');
+      // The kill switch outranks it, and that too is what the next start restores.
+      assert.equal(
+        engine.command({ type: 'setKillSwitch', on: true, reason: 'fire drill' }).ok,
+        true,
+      );
+      await until('the halt row on disk', () => killSwitchRows(dbPath).at(-1)?.state === 'HALTED');
+    });
+
+    await run(async (engine) => {
+      assert.equal(engine.state().killSwitch.state, 'HALTED');
+      assert.equal(
+        engine.command({ type: 'setReduceOnly', on: true, reason: 'not while halted' }).ok,
+        false,
+      );
+      // Re-arming from HALTED returns to full trading, whatever came before the halt.
+      assert.equal(engine.command({ type: 'setKillSwitch', on: false, reason: 're-arm' }).ok, true);
+      assert.equal(engine.state().killSwitch.state, 'ACTIVE');
+      await until(
+        'the re-arm row on disk',
+        () => killSwitchRows(dbPath).at(-1)?.state === 'ACTIVE',
+      );
+    });
+    const rearmed = await run((engine) => engine.state().killSwitch);
+    assert.equal(rearmed.state, 'ACTIVE');
+  });
+}
 
 test('a crash restart is HALTED with the crash reason whatever was recorded', async (t) => {
   const dbPath = join(tempDir(t), 'live.sqlite');

@@ -64,6 +64,50 @@ test("through the host: a trader's halt, a clean quit, a new start → HALTED wi
   }
 });
 
+for (const layout of ['hot', 'pipeline'] as const) {
+  test(`through the host (layout ${layout}): reduce only, a clean quit, a new start → REDUCING with the trader's reason`, async (t) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-host-reducing-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const configText = `${CONFIG}[engine]\nlayout = "${layout}"\n`;
+    const first = hostIn(dir, configText);
+    await first.start();
+    try {
+      await waitFor('a first state', () => first.latestState() ?? undefined, 20_000);
+      const ack = await first.send({
+        type: 'setReduceOnly',
+        on: true,
+        reason: 'closing out the week',
+      });
+      assert.equal(ack.ok, true);
+      await waitFor('REDUCING', () => first.latestState()?.killSwitch.state === 'REDUCING', 20_000);
+    } finally {
+      await first.stop();
+    }
+
+    const second = hostIn(dir, configText);
+    await second.start();
+    try {
+      const state = await waitFor(
+        'a state from the new engine',
+        () => second.latestState() ?? undefined,
+        20_000,
+      );
+      assert.equal(state.killSwitch.state, 'REDUCING');
+      assert.equal(
+        state.killSwitch.reason,
+        'set to reduce only by the trader before the last quit: closing out the week',
+      );
+      assert.equal(state.engineRunning, true);
+      // Turning it off from the restored state works like any other time.
+      const off = await second.send({ type: 'setReduceOnly', on: false, reason: 'done' });
+      assert.equal(off.ok, true);
+      await waitFor('ACTIVE', () => second.latestState()?.killSwitch.state === 'ACTIVE', 20_000);
+    } finally {
+      await second.stop();
+    }
+  });
+}
+
 test('through the host: a database path that cannot be opened fails the start naming the path', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-host-baddb-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

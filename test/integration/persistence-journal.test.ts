@@ -9,6 +9,7 @@ import { formatFixed } from '../../shared/domain.js';
 import { validateConfig, type Config } from '../../shared/config.js';
 import { runReplay } from '../../main/engine/process/replay-runner.js';
 import { checkDatabaseAtStart } from '../../main/engine/persistence/startup-check.js';
+import { EngineRuntime } from '../../main/engine/process/engine-runtime.js';
 import { convertHftbacktest } from '../../main/engine/recording/hftbacktest-convert.js';
 
 // A full disk during a run of the real engine (the writer's SQLITE_FULL seam): every fill
@@ -124,4 +125,69 @@ test('`replay` on a full disk prints the summary, then exits non-zero saying how
   );
   assert.equal(clean.status, 0, clean.stderr);
   assert.equal((JSON.parse(clean.stdout) as { unwritten_rows: number }).unwritten_rows, 0);
+});
+
+/** How many rows (records and control rows) the journal holds, read as the engine reads it. */
+function journalRows(path: string): number {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { count: number; control: unknown[] })
+    .reduce((sum, entry) => sum + entry.count + entry.control.length, 0);
+}
+
+test('a journal that still cannot be written at the next start: the engine starts HALTED saying so, and no row is lost', async () => {
+  const dbPath = join(dir, 'again.sqlite');
+  process.env[FAULT] = '150';
+  let summary;
+  try {
+    summary = await runReplay({ dataFile: recording, config, dbPath });
+  } finally {
+    delete process.env[FAULT];
+  }
+  assert.ok(summary.unwritten_rows > 0);
+  const journal = `${dbPath}.journal`;
+  assert.equal(journalRows(journal), summary.unwritten_rows);
+
+  // The disk is still full at the next start: every write fails, the journal too.
+  process.env[FAULT] = '0';
+  let engine: EngineRuntime | undefined;
+  try {
+    engine = EngineRuntime.start({
+      mode: 'live',
+      config: validateConfig({
+        market: { url: 'ws://127.0.0.1:9', rest_url: 'http://127.0.0.1:9' },
+        metrics: { port: 0 },
+      }),
+      dbPath,
+    });
+    // The state it starts in, before any thread reported (a failed write of this run
+    // would add its own reason later).
+    const start = engine.state().killSwitch;
+    assert.equal(start.state, 'HALTED');
+    assert.equal(start.source, 'engine');
+    assert.ok(
+      start.reason.startsWith(
+        `${summary.unwritten_rows} rows kept in ${journal} from an earlier run could not be written to the database (`,
+      ),
+      start.reason,
+    );
+    assert.match(start.reason, /they stay in the journal$/);
+    assert.equal(journalRows(journal), summary.unwritten_rows, 'every row is still in the journal');
+    console.log(`journal unwritable at start: ${start.reason}`);
+  } finally {
+    await engine?.stop();
+    delete process.env[FAULT];
+  }
+  // This run's own unwritable rows joined the journal; the earlier ones are all there.
+  assert.ok(journalRows(journal) >= summary.unwritten_rows);
+
+  // Space again: the next start writes them all, and the database equals the replay.
+  const check = checkDatabaseAtStart(dbPath);
+  assert.equal(check.journal.problem, null);
+  assert.ok(check.journal.written >= summary.unwritten_rows);
+  assert.ok(!existsSync(journal));
+  const facts = dbFacts(dbPath);
+  assert.equal(facts.trades, summary.fills, 'every acknowledged fill is in the database');
+  assert.deepEqual(facts.positions, summary.positions);
 });

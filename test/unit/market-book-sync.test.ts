@@ -309,3 +309,22 @@ test('a reconnect resets every book to waiting for a snapshot without counting a
   assert.deepEqual(requests, [S]);
   assert.equal(p.counters.gaps, 0);
 });
+
+test('a replay names the file and line of a refused frame; the line is kept as a number', () => {
+  const logs: string[] = [];
+  const records = new RecordLog();
+  const p = new MarketPipeline([S], { log: (_level, message) => logs.push(message) }, records.sink);
+  p.source = 'day.jsonl';
+  p.sourceLine = 41;
+  p.onFrame('not json at all', 1, 1);
+  p.sourceLine = 42;
+  p.onFrame('{"stream":"btcusdt@depth@100ms","data":[]}', 2, 2);
+  // Set without a line number (a source of its own), the text is used as it is.
+  p.sourceLine = 0;
+  p.source = 'day.jsonl:43';
+  p.onFrame('still not json', 3, 3);
+  assert.deepEqual(
+    logs.map((m) => m.split(': ', 1)[0]),
+    ['day.jsonl:41', 'day.jsonl:42', 'day.jsonl:43'],
+  );
+});

@@ -105,7 +105,15 @@ export async function runReplaySection(fixture = BTCUSDT_FIXTURE): Promise<Repla
 const us = (value: number | null): string => (value === null ? '—' : `${value.toFixed(1)} µs`);
 
 export function formatEngineRuns(runs: readonly LiveEngineRun[]): string {
-  const header = ['engine', 'frames/s', 'orders', 'p50', 'p99', 'p99.9', 'kill switch p50/p99'];
+  const header = [
+    'engine',
+    'frames/s',
+    'orders',
+    'p50',
+    'p99',
+    'p99.9',
+    'kill switch p50 / p99 / p99.9 (n)',
+  ];
   const cells = runs.map((run) => [
     run.layout === 'hot' ? `hot, keep_warm ${run.keepWarm}` : 'pipeline',
     String(run.framesPerSecond),
@@ -113,7 +121,9 @@ export function formatEngineRuns(runs: readonly LiveEngineRun[]): string {
     us(run.p50Us),
     us(run.p99Us),
     us(run.p999Us),
-    run.killSwitch ? `${us(run.killSwitch.p50Us)} / ${us(run.killSwitch.p99Us)}` : '',
+    run.killSwitch
+      ? `${us(run.killSwitch.p50Us)} / ${us(run.killSwitch.p99Us)} / ${us(run.killSwitch.p999Us)} (${run.killSwitch.count}${run.killSwitch.unacted > 0 ? `, ${run.killSwitch.unacted} unacted` : ''})`
+      : '',
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c]!.length)));
   const line = (values: readonly string[]): string =>

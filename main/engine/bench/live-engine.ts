@@ -26,7 +26,14 @@ export interface LiveEngineRun {
   readonly orders: number;
   readonly fills: number;
   /** Kill switch, command to the trading thread acting (when measured), µs. */
-  readonly killSwitch?: { readonly p50Us: number; readonly p99Us: number; readonly count: number };
+  readonly killSwitch?: {
+    readonly p50Us: number;
+    readonly p99Us: number;
+    readonly p999Us: number;
+    readonly count: number;
+    /** Changes the trading thread had not acted on after KILL_SWITCH_TIMEOUT_MS. */
+    readonly unacted: number;
+  };
 }
 
 export interface LiveEngineOptions {
@@ -70,6 +77,9 @@ export function tradingConfig(
 
 const quantileUs = (histogram: LatencyHistogram, q: number): number | null =>
   histogram.count > 0 ? Math.round(histogram.quantile(q) / 10) / 100 : null;
+
+/** How long a kill-switch round waits for the trading thread to act before counting it unacted. */
+const KILL_SWITCH_TIMEOUT_MS = 2000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -125,17 +135,25 @@ export async function runLiveEngine(options: LiveEngineOptions): Promise<LiveEng
     if (!options.killSwitchRounds) return run;
     const killSwitch = engine.control.histogram('kill_switch');
     killSwitch.reset();
+    // Each change waits for the trading thread to have acted on it (its open orders
+    // cancelled) before the next: a change flipped back before the thread saw it would
+    // be the slowest sample, and would go unmeasured.
+    let unacted = 0;
     for (let round = 0; round < options.killSwitchRounds; round++) {
       engine.command({ type: 'setKillSwitch', on: round % 2 === 0, reason: 'bench' });
+      const deadline = Date.now() + KILL_SWITCH_TIMEOUT_MS;
+      while (!engine.tradingStateActed() && Date.now() < deadline) await sleep(1);
+      if (!engine.tradingStateActed()) unacted++;
       await sleep(15);
     }
-    await sleep(50);
     return {
       ...run,
       killSwitch: {
         p50Us: quantileUs(killSwitch, 0.5) ?? NaN,
         p99Us: quantileUs(killSwitch, 0.99) ?? NaN,
+        p999Us: quantileUs(killSwitch, 0.999) ?? NaN,
         count: killSwitch.count,
+        unacted,
       },
     };
   } finally {

@@ -14,6 +14,12 @@ const REDUCING_ONLY = REJECT_REASONS.indexOf('reducing_only');
  * Whether an order shrinks |position| even if it and every other open order on its side
  * (`committed`: their remaining size) fill: it must be against the position and all of
  * that together no larger than it, so the position can never flip or grow.
+ *
+ * `position` is the symbol's NET position over every book (the strategy's and the
+ * trader's 'manual' one: the Positions total a trader sees) and `committed` counts the
+ * open orders of every book: both callers (the risk check and the paper broker) pass
+ * exactly that, so a manual order that shrinks the net position passes both and one
+ * that grows it passes neither (docs/ARCHITECTURE.md §1, "Reduce only").
  */
 export function reducesPosition(side: SideCode, qty: Qty, position: Qty, committed: Qty): boolean {
   if (position === 0 || position > 0 === side > 0) return false;

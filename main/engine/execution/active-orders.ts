@@ -37,21 +37,16 @@ export class ActiveOrders {
   }
 
   /**
-   * Remaining size of the same strategy's orders on the order's side, symbol and side
-   * alike, that arrived before it (earlier orders keep their claim; later ones are judged
-   * after it).
+   * Remaining size of the orders on the order's symbol and side, of every book (reduce
+   * only protects the net position, so every book's orders claim it), that arrived
+   * before it (earlier orders keep their claim; later ones are judged after it).
    */
   committedBefore(order: PaperOrder): Qty {
     let committed = 0;
     for (let i = 0; i < this.list.length; i++) {
       const other = this.list[i]!;
       if (other === order) break;
-      if (
-        other.strategy === order.strategy &&
-        other.symbol === order.symbol &&
-        other.side === order.side
-      )
-        committed += other.remaining;
+      if (other.symbol === order.symbol && other.side === order.side) committed += other.remaining;
     }
     return committed as Qty;
   }

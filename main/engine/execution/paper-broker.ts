@@ -108,8 +108,9 @@ const R = {
  * Trading state: HALTED cancels every open or in-flight order at once and refuses new
  * ones (`kill_switch`), leaving only cancels and flatten; REDUCING cancels the open
  * orders that would grow |position| and refuses new ones that would (`reducing_only`):
- * an order reduces when it is against the position and its size, plus the remaining
- * size of the strategy's earlier open orders on that side, does not exceed |position|.
+ * an order reduces when it is against the symbol's NET position (every book) and its
+ * size, plus the remaining size of every book's earlier open orders on that side, does
+ * not exceed |net position| (core/trading-gate.ts decides, as in the risk check).
  */
 export class PaperBroker implements FillListener {
   readonly counters: BrokerCounters = newBrokerCounters();
@@ -359,8 +360,13 @@ export class PaperBroker implements FillListener {
     return reducesPosition(order.side, order.remaining, this.heldBy(order), committed);
   }
 
+  /**
+   * The position reduce-only protects: the NET position of the symbol over every book
+   * (the strategy's and the trader's 'manual' one), as the risk check sees it and as the
+   * Positions total shows it (docs/ARCHITECTURE.md §1, "Reduce only").
+   */
   private heldBy(order: PaperOrder): Qty {
-    return this.positionBook.get(order.strategy, order.symbol).qty as Qty;
+    return this.positionBook.netQty(order.symbol) as Qty;
   }
 
   private activate(order: PaperOrder): void {

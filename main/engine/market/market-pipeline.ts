@@ -125,6 +125,11 @@ export class MarketPipeline {
    * log message names it, so a refused frame can be found in the file.
    */
   source = '';
+  /**
+   * With `source` the file: the line number, kept apart so a replay sets a number per
+   * line and the `file:line` text is only made when a message is logged; 0 = none.
+   */
+  sourceLine = 0;
   readonly symbols: readonly string[];
   private readonly parser: FrameParser;
   private readonly syncs: BookSync[];
@@ -170,12 +175,16 @@ export class MarketPipeline {
       log === undefined
         ? () => undefined
         : (level, message, data) =>
-            log(level, this.source === '' ? message : `${this.source}: ${message}`, data);
+            log(level, this.source === '' ? message : `${this.where()}: ${message}`, data);
     const levels = MarketUpdate.levelArrays(this.record, 0);
     this.bidPrices = levels.bidPrices;
     this.bidQtys = levels.bidQtys;
     this.askPrices = levels.askPrices;
     this.askQtys = levels.askQtys;
+  }
+
+  private where(): string {
+    return this.sourceLine > 0 ? `${this.source}:${this.sourceLine}` : this.source;
   }
 
   /** Routes snapshot requests (the exchange client installs its fetcher here). */

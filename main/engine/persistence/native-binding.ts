@@ -6,8 +6,10 @@ import path from 'node:path';
  * (the desktop engine's utility process) embed different Node ABIs, and node_modules holds
  * one build. So each runtime's build is kept side by side in
  * build/native/<runtime>-<abi>/better_sqlite3.node (scripts/native-abi.mjs makes them, once)
- * and the engine picks the one for the runtime it runs in: switching between `npm start`
- * and `npm test` then rebuilds nothing. Where there is none (a packaged app, whose
+ * and Electron's engine picks the one for its ABI: switching between `npm start` and
+ * `npm test` then rebuilds nothing. Plain Node keeps loading node_modules' own build (see
+ * openDatabase: one SQLite copy per process); its copy aside serves a later Node of another
+ * ABI. Where there is none (a packaged app, whose
  * node_modules electron-builder built for Electron), better-sqlite3's own lookup is used.
  */
 

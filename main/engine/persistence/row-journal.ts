@@ -13,6 +13,7 @@ import type Database from 'better-sqlite3';
 import { PersistRecord } from '../../../shared/records.js';
 import {
   PersistenceWriter,
+  type PersistenceWriterOptions,
   type UnwrittenControlRow,
   type UnwrittenRows,
 } from './sqlite-writer.js';
@@ -69,7 +70,12 @@ export interface JournalReplay {
  * the journal (atomically: the old one is replaced only by a complete new one) and the
  * problem is returned: nothing is lost and nothing is written twice.
  */
-export function replayJournal(db: Database.Database, dbPath: string): JournalReplay {
+export function replayJournal(
+  db: Database.Database,
+  dbPath: string,
+  /** The full-disk test seam (spill-at-stop.ts `injectedFault`), as the persistence thread gets it. */
+  fault: Pick<PersistenceWriterOptions, 'failAfterRows'> = {},
+): JournalReplay {
   const path = journalPathFor(dbPath);
   if (!existsSync(path)) return { written: 0, left: 0, problem: null };
   const entries = readEntries(path);
@@ -78,6 +84,7 @@ export function replayJournal(db: Database.Database, dbPath: string): JournalRep
     const entry = entries[e]!;
     let failure: string | null = null;
     const writer = new PersistenceWriter(db, {
+      ...fault,
       symbols: entry.symbols,
       strategyIds: entry.strategyIds,
       onError: (error) => (failure ??= error.message),

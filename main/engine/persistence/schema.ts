@@ -108,7 +108,11 @@ export interface OpenOptions {
  * one), and the schema applied. Read-only opens skip the schema.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
-  const nativeBinding = betterSqliteBinding();
+  // Plain Node loads node_modules' own build (never rebuilt for Electron any more), so a
+  // process holds one copy of SQLite: two copies in one process do not see each other's
+  // POSIX locks, and one closing a file drops the other's locks. Electron's engine, whose
+  // ABI differs, loads its side-by-side build and nothing else.
+  const nativeBinding = process.versions.electron ? betterSqliteBinding() : undefined;
   const db = new Database(path, {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,

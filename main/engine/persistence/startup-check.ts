@@ -4,6 +4,7 @@ import type { KillSwitchView } from '../../../shared/api.js';
 import { loadLastKillSwitch } from './restore.js';
 import { replayJournal, type JournalReplay } from './row-journal.js';
 import { openDatabase } from './schema.js';
+import { injectedFault } from './spill-at-stop.js';
 
 /**
  * What the live engine checks of its database before anything reads or writes it
@@ -51,7 +52,7 @@ export function checkDatabaseAtStart(path: string, now: Date = new Date()): Star
   try {
     // The journal first: its rows (fills, and the last kill-switch events) are part of
     // what the engine restores.
-    const journal = replayJournal(db, path);
+    const journal = replayJournal(db, path, injectedFault());
     return { lastKillSwitch: loadLastKillSwitch(db), damaged: null, journal };
   } finally {
     db.close();
@@ -62,7 +63,7 @@ export function checkDatabaseAtStart(path: string, now: Date = new Date()): Star
 function afterReplacing(path: string, damaged: string): StartupCheck {
   const db = openDatabase(path);
   try {
-    return { lastKillSwitch: null, damaged, journal: replayJournal(db, path) };
+    return { lastKillSwitch: null, damaged, journal: replayJournal(db, path, injectedFault()) };
   } finally {
     db.close();
   }

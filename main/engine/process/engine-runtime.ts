@@ -314,6 +314,11 @@ export class EngineRuntime {
     return this.tradingHeapBytes;
   }
 
+  /** True once the trading thread has acted on the last trading-state change (bench timing). */
+  tradingStateActed(): boolean {
+    return this.shared.stateChangeActedUs() === this.shared.stateChangeUs();
+  }
+
   get fatalError(): string | null {
     return this.fatal;
   }

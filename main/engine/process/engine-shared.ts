@@ -16,7 +16,11 @@ export class EngineShared {
   private readonly openBuy: Float64Array;
   private readonly openSell: Float64Array;
   private readonly orderIds: Int32Array;
-  /** monoNowUs() when the engine main thread last changed the trading state (kill switch latency). */
+  /**
+   * [0] monoNowUs() when the engine main thread last changed the trading state; [1] that
+   * stamp again, written by the trading thread once it has acted on the change (open
+   * orders cancelled): a bench waits for it, so no slow change goes unmeasured.
+   */
   private readonly stateChange: Float64Array;
 
   private constructor(
@@ -28,12 +32,12 @@ export class EngineShared {
     this.positions = new Float64Array(buffer, 64, symbolCount);
     this.openBuy = new Float64Array(buffer, 64 + 8 * symbolCount, symbolCount);
     this.openSell = new Float64Array(buffer, 64 + 16 * symbolCount, symbolCount);
-    this.stateChange = new Float64Array(buffer, 64 + 24 * Math.max(1, symbolCount), 1);
+    this.stateChange = new Float64Array(buffer, 64 + 24 * Math.max(1, symbolCount), 2);
   }
 
   static create(symbolCount: number, firstOrderId = 1): EngineShared {
     const shared = new EngineShared(
-      new SharedArrayBuffer(64 + 24 * Math.max(1, symbolCount) + 8),
+      new SharedArrayBuffer(64 + 24 * Math.max(1, symbolCount) + 16),
       symbolCount,
     );
     Atomics.store(shared.orderIds, 0, firstOrderId - 1);
@@ -77,5 +81,15 @@ export class EngineShared {
 
   stateChangeUs(): number {
     return this.stateChange[0]!;
+  }
+
+  /** The trading thread has acted on the change stamped stampUs. */
+  stateChangeActed(stampUs: number): void {
+    this.stateChange[1] = stampUs;
+  }
+
+  /** The stamp of the last change a trading thread has acted on. */
+  stateChangeActedUs(): number {
+    return this.stateChange[1]!;
   }
 }

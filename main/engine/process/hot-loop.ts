@@ -66,6 +66,8 @@ export interface HotLoopOptions {
   readonly onDrawdownHalt?: (reason: string) => void;
   /** When the engine main thread changed the trading state (monoNowUs), for the kill-switch histogram. */
   readonly killSwitchStampUs?: () => number;
+  /** Called with that stamp once the change has been acted on (open orders cancelled). */
+  readonly killSwitchActed?: (stampUs: number) => void;
 }
 
 /**
@@ -100,6 +102,7 @@ export class HotLoop {
   private readonly parseStage: LatencyHistogram;
   private readonly killSwitchStage: LatencyHistogram;
   private readonly killSwitchStamp: () => number;
+  private readonly killSwitchActed: (stampUs: number) => void;
   private readonly persistRow: (record: Float64Array) => void;
   private readonly signalRow: (record: Float64Array) => void;
   private readonly params = { ...DEFAULT_STRATEGY_PARAMS };
@@ -134,6 +137,7 @@ export class HotLoop {
     this.parseStage = control.histogram('parse');
     this.killSwitchStage = control.histogram('kill_switch');
     this.killSwitchStamp = options.killSwitchStampUs ?? (() => 0);
+    this.killSwitchActed = options.killSwitchActed ?? (() => undefined);
     const log: MarketLog = options.log ?? (() => undefined);
     const featuresStage = control.histogram('features');
     const signalStage = control.histogram('signal');
@@ -186,6 +190,9 @@ export class HotLoop {
 
   /** One frame from the exchange or a recording; t0Us = when its bytes were delivered. */
   onFrame(data: Uint8Array | string, tsUs: number, t0Us: number): void {
+    // The kill switch at the top of every tick, whatever the frame turns out to be.
+    const state = this.control.tradingState();
+    if (state !== this.tradingState) this.applyTradingState(state);
     this.pipeline.onFrame(data, tsUs, t0Us);
     this.parseStage.record((monoNowUs() - t0Us) * 1000);
   }
@@ -214,7 +221,10 @@ export class HotLoop {
     this.gate.setTradingState(state);
     if (!first) {
       const stampUs = this.killSwitchStamp();
-      if (stampUs > 0) this.killSwitchStage.record((monoNowUs() - stampUs) * 1000);
+      if (stampUs > 0) {
+        this.killSwitchStage.record((monoNowUs() - stampUs) * 1000);
+        this.killSwitchActed(stampUs);
+      }
     }
   }
 

@@ -157,7 +157,10 @@ runWorker('execution', () => {
       gate.setTradingState(state);
       publishPositions();
       const stampUs = shared.stateChangeUs();
-      if (!first && stampUs > 0) killSwitchStage.record((monoNowUs() - stampUs) * 1000);
+      if (!first && stampUs > 0) {
+        killSwitchStage.record((monoNowUs() - stampUs) * 1000);
+        shared.stateChangeActed(stampUs);
+      }
     }
     let work = drainCommands();
     if (!replay) {

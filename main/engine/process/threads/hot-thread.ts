@@ -61,6 +61,7 @@ runWorker('hot', async () => {
     ...(wiring.restored ? { restored: wiring.restored } : {}),
     keepWarm: !replay && config.engine.keep_warm !== 'off',
     killSwitchStampUs: () => shared.stateChangeUs(),
+    killSwitchActed: (stampUs) => shared.stateChangeActed(stampUs),
     onDrawdownHalt: (reason) => engine.report({ kind: 'drawdown-halt', reason }),
   });
 
@@ -98,19 +99,21 @@ runWorker('hot', async () => {
     let lines = 0;
     const readStartedUs = monoNowUs();
     if (ml === null && clock === null) {
-      // As fast as the loop goes: frames as views of the file's bytes, no per-line await.
+      // As fast as the loop goes: frames as views of the file's bytes, no per-line await,
+      // and the line number set as a number (the `file:line` text is made only to log).
+      pipeline.source = replayFile;
       await readRecordingBytes(
         replayFile,
         {
           frame: (data, tsUs, lineNo) => {
             lastTs = tsUs;
-            pipeline.source = prefix + lineNo;
+            pipeline.sourceLine = lineNo;
             loop.onFrame(data, tsUs, monoNowUs());
             if ((++lines & 1023) === 0) serve();
           },
           snapshot: (symbol, data, tsUs, lineNo) => {
             lastTs = tsUs;
-            pipeline.source = prefix + lineNo;
+            pipeline.sourceLine = lineNo;
             pipeline.onSnapshot(symbol, data, tsUs, monoNowUs());
           },
           malformed: (lineNo, reason) => {
@@ -151,6 +154,7 @@ runWorker('hot', async () => {
       clock?.finish();
     }
     pipeline.source = '';
+    pipeline.sourceLine = 0;
     pipeline.end(lastTs);
     finish({ readStartedUs });
     return;
