@@ -153,6 +153,26 @@ const visibleUpdates = (summary: string): number => Number(/, (\d+) updates\./.e
 test('the heatmap follows the chart when it zooms and scrolls', async () => {
   const { page } = opened;
   const start = await expectAligned('as first drawn');
+  // The canvas's pixels are the chart pane's: same left edge, one canvas pixel per CSS pixel.
+  const placement = await page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>(
+      'canvas[aria-label="Liquidity heatmap"]',
+    )!;
+    const chart = document.querySelector('.chart-host')!.getBoundingClientRect();
+    const picture = canvas.getBoundingClientRect();
+    return {
+      chartLeft: chart.left,
+      canvasLeft: picture.left,
+      css: picture.width,
+      px: canvas.width,
+    };
+  });
+  assert.equal(
+    placement.canvasLeft,
+    placement.chartLeft,
+    'the heatmap starts where the chart does',
+  );
+  assert.ok(Math.abs(placement.css - placement.px) <= 1, 'one canvas pixel per CSS pixel');
 
   // Zoom in with the mouse wheel over the chart, the pointer on the mark.
   const box = (await page.locator('.chart-host').boundingBox())!;

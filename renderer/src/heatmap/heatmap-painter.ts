@@ -293,8 +293,10 @@ export class HeatmapPainter {
     }
     if (Number.isFinite(column.mid)) {
       const y = this.y(column.mid, view);
-      const from =
+      const before =
         previous !== null && Number.isFinite(previous.mid) ? this.y(previous.mid, view) : y;
+      // A previous mid outside the band (it was re-centred) would draw a wall, not a step.
+      const from = before >= 0 && before <= height ? before : y;
       ctx.strokeStyle = MID;
       ctx.lineWidth = 1.5;
       ctx.beginPath();
