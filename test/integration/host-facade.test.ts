@@ -146,6 +146,8 @@ test('a crash refuses waiting commands, marks the state not running, refuses com
   t.after(() => host.stop());
   await host.start();
   await waitFor('a first state', () => host.latestState());
+  // The window shows a live engine, so the crash has a state to mark not running.
+  assert.equal(host.latestState()!.engineRunning, true);
   const waiting = host.send({ type: 'flatten' });
   await waitFor('the command to reach the engine', () => sent.some((m) => m.kind === 'command'));
   process.kill(pids[0]!, 'SIGKILL');

@@ -50,16 +50,21 @@ export function recordingFork(): { fork: ForkEngine; sent: HostToEngine[]; pids:
   return { fork, sent, pids };
 }
 
-/** Resolves once `check` returns a value other than undefined/false; rejects with `what` after the deadline. */
+/**
+ * Resolves once `check` returns a value other than undefined/null/false; rejects with
+ * `what` after the deadline. null counts as "not yet" because the host's getters
+ * (`latestState()`) say "nothing yet" with null: accepting it made `waitFor('a first
+ * state', () => host.latestState())` return at once, before any state existed.
+ */
 export async function waitFor<T>(
   what: string,
-  check: () => T | undefined | false,
+  check: () => T | undefined | null | false,
   timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
-    if (value !== undefined && value !== false) return value;
+    if (value !== undefined && value !== null && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
