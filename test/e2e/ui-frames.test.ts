@@ -2,7 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import { cpus, loadavg } from 'node:os';
+import type { Browser, Page } from 'playwright-core';
 import { SCREENSHOT_DIR, launchBrowser, openPage, type OpenedPage } from './browser.js';
 import { startFakeHost, type FakeHost } from './fake-host.js';
 
@@ -45,10 +46,9 @@ interface FrameStats {
   ladderTextChanges: number;
 }
 
-test('frame times with 100 book updates a second (measured over ~5 s, reported, not bounded)', async () => {
-  const { page } = opened;
-  const sentBefore = host.commands.length;
-  const stats = await page.evaluate(
+/** Frame times over `durationMs` of animation frames, and how often the ladder changed. */
+async function measureFrames(page: Page, durationMs: number): Promise<FrameStats> {
+  return page.evaluate(
     (durationMs) =>
       new Promise<FrameStats>((resolve) => {
         const deltas: number[] = [];
@@ -87,8 +87,14 @@ test('frame times with 100 book updates a second (measured over ~5 s, reported, 
           requestAnimationFrame(tick);
         });
       }),
-    5000,
+    durationMs,
   );
+}
+
+test('frame times with 100 book updates a second (measured over ~5 s, reported, not bounded)', async () => {
+  const { page } = opened;
+  const sentBefore = host.commands.length;
+  const stats = await measureFrames(page, 5000);
   const report = { stateHz: 100, ...stats, skippedStatesByHost: host.skippedStates };
   console.log(`ui-frames: ${JSON.stringify(report)}`);
   mkdirSync(join(SCREENSHOT_DIR, '..'), { recursive: true });
@@ -99,6 +105,59 @@ test('frame times with 100 book updates a second (measured over ~5 s, reported, 
   assert.ok(stats.frames > 0, 'frames were produced');
   assert.ok(stats.ladderTextChanges > 0, 'the ladder kept changing while measured');
   assert.equal(host.commands.length, sentBefore, 'measuring sent nothing');
+});
+
+test('frame times with the heatmap shown and hidden, side by side (reported, not bounded)', async () => {
+  const { page } = opened;
+  const toggle = page.getByRole('checkbox', { name: 'Heatmap' });
+  const heatmap = page.getByRole('img', { name: 'Liquidity heatmap' });
+  await toggle.check();
+  await heatmap.waitFor();
+  await page.waitForTimeout(500);
+  // The main thread's busy time (scripts, layout, paint tasks) from Chromium's own
+  // counters, per frame: what the heatmap costs, whether or not frames were dropped.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busyMs = async (): Promise<number> => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+  };
+  const measure = async (): Promise<FrameStats & { mainThreadMsPerFrame: number }> => {
+    const busyBefore = await busyMs();
+    const stats = await measureFrames(page, 6000);
+    const busy = (await busyMs()) - busyBefore;
+    return { ...stats, mainThreadMsPerFrame: busy / Math.max(1, stats.frames) };
+  };
+  const loadBefore = loadavg();
+  const shown = await measure();
+  await toggle.uncheck();
+  await heatmap.waitFor({ state: 'detached' });
+  await page.waitForTimeout(500);
+  const hidden = await measure();
+  const loadAfter = loadavg();
+  await cdp.detach();
+  await toggle.check();
+  const report = {
+    stateHz: 100,
+    cores: cpus().length,
+    loadavg1mBefore: loadBefore[0],
+    loadavg1mAfter: loadAfter[0],
+    heatmapShown: shown,
+    heatmapHidden: hidden,
+  };
+  console.log(
+    `ui-frames heatmap: shown p50 ${shown.p50Ms.toFixed(1)} / p99 ${shown.p99Ms.toFixed(1)} ms, ` +
+      `hidden p50 ${hidden.p50Ms.toFixed(1)} / p99 ${hidden.p99Ms.toFixed(1)} ms; ` +
+      `main thread ${shown.mainThreadMsPerFrame.toFixed(2)} vs ${hidden.mainThreadMsPerFrame.toFixed(2)} ms/frame, ` +
+      `load ${loadBefore[0].toFixed(2)} → ${loadAfter[0].toFixed(2)} on ${cpus().length} cores`,
+  );
+  mkdirSync(join(SCREENSHOT_DIR, '..'), { recursive: true });
+  writeFileSync(
+    join(SCREENSHOT_DIR, '..', 'ui-frames-heatmap.json'),
+    JSON.stringify(report, null, 2) + '\n',
+  );
+  assert.ok(shown.frames > 0 && hidden.frames > 0, 'frames were produced both ways');
+  assert.ok(shown.ladderTextChanges > 0 && hidden.ladderTextChanges > 0, 'the book kept changing');
 });
 
 test('a command still gets through while the book floods (round trip reported, not bounded)', async () => {

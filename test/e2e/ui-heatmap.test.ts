@@ -46,21 +46,43 @@ after(async () => {
   await host?.close();
 });
 
-/** r + g + b of the newest column's pixel at `price` (the band maps prices to rows). */
+/**
+ * r + g + b of the newest column's pixel at `price` (the band maps prices to rows). The
+ * column lies on the price chart's time axis: at the x the chart gives the newest time.
+ */
 async function intensityAt(price: number): Promise<number> {
-  return opened.page.evaluate((price) => {
-    const canvas = document.querySelector<HTMLCanvasElement>(
-      'canvas[aria-label="Liquidity heatmap"]',
-    )!;
-    const high = Number(canvas.dataset.priceHigh);
-    const low = Number(canvas.dataset.priceLow);
-    const y = Math.round(((high - price) / (high - low)) * canvas.height);
-    const [r, g, b] = canvas.getContext('2d')!.getImageData(canvas.width - 2, y, 1, 1).data;
-    return r! + g! + b!;
-  }, price);
+  return opened.page.evaluate(
+    ({ price, tsUs }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(
+        'canvas[aria-label="Liquidity heatmap"]',
+      )!;
+      const scale = (
+        document.querySelector('.chart-host') as unknown as {
+          lockstepChart: {
+            timeScale(): {
+              timeToCoordinate(t: number): number | null;
+              logicalToCoordinate(l: number): number | null;
+            };
+          };
+        }
+      ).lockstepChart.timeScale();
+      // All the states share one time: its 100 ms bucket is the chart's bar, and the time
+      // lies that far on towards the next bar.
+      const bucket = Math.floor(tsUs / 100_000) / 10;
+      const spacing = scale.logicalToCoordinate(1)! - scale.logicalToCoordinate(0)!;
+      const x0 = scale.timeToCoordinate(bucket)!;
+      const x = Math.round(x0 + ((tsUs % 100_000) / 100_000) * spacing);
+      const high = Number(canvas.dataset.priceHigh);
+      const low = Number(canvas.dataset.priceLow);
+      const y = Math.round(((high - price) / (high - low)) * canvas.height);
+      const [r, g, b] = canvas.getContext('2d')!.getImageData(x, y, 1, 1).data;
+      return r! + g! + b!;
+    },
+    { price, tsUs: host.market.snapshot().tsUs },
+  );
 }
 
-test('the heatmap shows the resting size at each price as intensity, newest at the right', async () => {
+test('the heatmap shows the resting size at each price as intensity, at the time of its book', async () => {
   const { page } = opened;
   const heatmap = page.getByRole('img', { name: 'Liquidity heatmap' });
   await heatmap.waitFor();

@@ -31,6 +31,24 @@ test('points are bucketed to 100 ms and the newest value in a bucket wins', () =
   assert.equal(series.takeChange(), 'none', 'an unchanged point needs no redraw');
 });
 
+test('every bucket added between two draws reaches the chart, not only the newest', () => {
+  const series = new PointSeries();
+  series.add(T0, 1);
+  assert.deepEqual(
+    series.takePending().map((p) => p.value),
+    [1],
+  );
+  // Three buckets (the first still the drawn one, changed) before the next draw.
+  series.add(T0 + 50_000, 2);
+  series.add(T0 + BUCKET_US, 3);
+  series.add(T0 + 2 * BUCKET_US, 4);
+  assert.deepEqual(
+    series.takePending().map((p) => p.value),
+    [2, 3, 4],
+  );
+  assert.deepEqual(series.takePending(), [], 'drawn points are not drawn again');
+});
+
 test('a clock that goes back restarts the series instead of feeding the chart out of order', () => {
   const series = new PointSeries();
   series.add(T0 + 10 * BUCKET_US, 1);

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import {
   ColorType,
@@ -82,11 +82,12 @@ function toSeriesMarker(marker: AggregatedMarker): SeriesMarker<Time> {
   }
 }
 
-/** Draws a PointSeries' pending change: the last point, or everything after a reset. */
+/** Draws a PointSeries' pending change: the points new since the last draw, or all after a reset. */
 function sync(series: ISeriesApi<'Line'>, points: PointSeries): void {
   const change = points.takeChange();
+  const pending = points.takePending();
   if (change === 'reset') series.setData(points.points.map(toLinePoint));
-  else if (change === 'update' && points.last) series.update(toLinePoint(points.last));
+  else if (change === 'update') for (const point of pending) series.update(toLinePoint(point));
 }
 
 interface ChartParts {
@@ -102,6 +103,10 @@ export function PriceChartPanel() {
   const pnlPane = useStore(layout, (l) => l.pnlPane);
   const host = useRef<HTMLDivElement>(null);
   const parts = useRef<ChartParts | null>(null);
+  // The heatmap draws on this chart's time axis.
+  const [chartApi, setChartApi] = useState<IChartApi | null>(null);
+  // The heatmap can be turned off (it is the costliest drawing in the window).
+  const [heatmap, setHeatmap] = useState(true);
   const history = useMemo(() => new ChartHistory(), []);
   const symbolRef = useRef(symbol);
   symbolRef.current = symbol;
@@ -121,6 +126,7 @@ export function PriceChartPanel() {
     if (p === null || name === null) return;
     const series = history.priceSeries(name);
     series.takeChange();
+    series.takePending();
     p.mid.setData(series.points.map(toLinePoint));
     const decimals = decimalsFor(name).price;
     p.mid.applyOptions({
@@ -130,6 +136,7 @@ export function PriceChartPanel() {
     setMarkers(p, name);
     if (p.pnl) {
       history.pnl.takeChange();
+      history.pnl.takePending();
       p.pnl.setData(history.pnl.points.map(toLinePoint));
     }
   };
@@ -160,6 +167,10 @@ export function PriceChartPanel() {
     const mid = chart.addSeries(LineSeries, { color: COLORS.mid, lineWidth: 2, title: 'mid' });
     const markers = createSeriesMarkers(mid, []);
     parts.current = { chart, mid, markers, pnl: null };
+    setChartApi(chart);
+    // For readers of the picture (tests, tools): the chart's API on its element, so a
+    // time's x can be asked of the chart itself (as the heatmap's rows carry their prices).
+    Object.defineProperty(element, 'lockstepChart', { value: chart, configurable: true });
     // Zooming changes the bucket; markers are re-aggregated only when it does.
     const onRange = (): void => {
       const range = chart.timeScale().getVisibleRange();
@@ -193,6 +204,8 @@ export function PriceChartPanel() {
       chart.timeScale().unsubscribeVisibleTimeRangeChange(onRange);
       chart.unsubscribeCrosshairMove(onMove);
       parts.current = null;
+      setChartApi(null);
+      delete (element as { lockstepChart?: unknown }).lockstepChart;
       chart.remove();
     };
   }, []);
@@ -212,6 +225,8 @@ export function PriceChartPanel() {
         },
         1,
       );
+      history.pnl.takeChange();
+      history.pnl.takePending();
       p.pnl.setData(history.pnl.points.map(toLinePoint));
       p.chart.panes()[1]?.setHeight(110);
     } else if (!pnlPane && p.pnl !== null) {
@@ -229,7 +244,10 @@ export function PriceChartPanel() {
     sync(p.mid, history.priceSeries(name));
     if (history.takeMarkersChanged(name)) setMarkers(p, name);
     if (p.pnl) sync(p.pnl, history.pnl);
-    else history.pnl.takeChange();
+    else {
+      history.pnl.takeChange();
+      history.pnl.takePending();
+    }
   };
   // The chart's resolution is one 100 ms bucket: redrawing it more often than that only
   // repaints the same last point. The trailing draw makes sure the newest state shows.
@@ -272,6 +290,14 @@ export function PriceChartPanel() {
             />{' '}
             PnL pane
           </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={heatmap}
+              onChange={(event) => setHeatmap(event.target.checked)}
+            />{' '}
+            Heatmap
+          </label>
           <button
             type="button"
             onClick={() => parts.current?.chart.timeScale().scrollToRealTime()}
@@ -298,7 +324,7 @@ export function PriceChartPanel() {
         />
         <div className="chart-tooltip" role="tooltip" ref={tooltip} hidden />
       </div>
-      <LiquidityHeatmap />
+      {heatmap && <LiquidityHeatmap chart={chartApi} />}
       <p className="chart-legend" aria-hidden="true">
         <span style={{ color: COLORS.buy }}>▲ buy fill</span>{' '}
         <span style={{ color: COLORS.sell }}>▼ sell fill</span>{' '}

@@ -40,6 +40,8 @@ export class PointSeries {
   readonly points: ChartPoint[] = [];
   /** 'update': draw the last point; 'reset': redraw everything (trimmed or rewound). */
   change: SeriesChange = 'none';
+  /** The first point not yet drawn as it is now (after an 'update'). */
+  private pendingFrom = 0;
 
   add(tsUs: number, value: number): void {
     if (!Number.isFinite(value) || !Number.isFinite(tsUs)) return;
@@ -58,6 +60,7 @@ export class PointSeries {
     } else {
       this.points.push({ time, value });
     }
+    this.pendingFrom = Math.min(this.pendingFrom, this.points.length - 1);
     if (this.points.length > MAX_POINTS) {
       this.points.splice(0, Math.ceil(MAX_POINTS / 10));
       this.change = 'reset';
@@ -70,6 +73,16 @@ export class PointSeries {
     const change = this.change;
     this.change = 'none';
     return change;
+  }
+
+  /**
+   * The points added or changed since the last call, oldest first: every bucket must reach
+   * the chart, not only the newest (the heatmap draws on the chart's bars, one per bucket).
+   */
+  takePending(): readonly ChartPoint[] {
+    const pending = this.points.slice(this.pendingFrom);
+    this.pendingFrom = this.points.length;
+    return pending;
   }
 
   get last(): ChartPoint | undefined {

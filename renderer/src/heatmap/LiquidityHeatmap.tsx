@@ -1,11 +1,13 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { IChartApi } from 'lightweight-charts';
 import type { EngineState } from '../../../shared/api.js';
 import { useServices } from '../app/app-context.js';
 import { useSelectedSymbol } from '../app/use-symbol.js';
 import { setText, useTransient } from '../app/use-transient.js';
 import { decimalsFor } from '../format/decimals.js';
 import { formatClockUs } from '../format/numbers.js';
-import { COLUMN_PX, HeatmapPainter, type PaintView } from './heatmap-painter.js';
+import { HeatmapPainter, type PaintView, type VisibleColumns } from './heatmap-painter.js';
+import { HeatmapTimeAxis } from './heatmap-time-axis.js';
 import {
   HeatmapRing,
   priceWindowFor,
@@ -21,13 +23,15 @@ const SUMMARY_EVERY_MS = 500;
 
 /**
  * The book over time (Bookmap's view): resting quantity at each price level as colour
- * intensity, the mid as a line, trades as circles sized by volume, newest at the right,
- * one column per state update. Fed from the same state stream as the chart, so a replay
+ * intensity, the mid as a line, trades as circles sized by volume, one column per state
+ * update, on the price chart's time axis (`chart`): it zooms and scrolls with the chart.
+ * The canvas is as wide as the chart; the strip under the chart's price scale names the
+ * heatmap's prices. Fed from the same state stream as the chart, so a replay
  * draws exactly as the live market does. The colour scale (the quantity drawn at full
  * intensity, on a log slider) starts at the largest level of the first book and is the
  * trader's to change.
  */
-export function LiquidityHeatmap() {
+export function LiquidityHeatmap({ chart }: { readonly chart: IChartApi | null }) {
   const { engine } = useServices();
   const symbol = useSelectedSymbol();
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -44,6 +48,12 @@ export function LiquidityHeatmap() {
   scaleRef.current = scaleLog;
   const symbolRef = useRef(symbol);
   symbolRef.current = symbol;
+  const axis = useMemo(
+    () => (chart === null ? null : new HeatmapTimeAxis(chart, ring)),
+    [chart, ring],
+  );
+  const axisRef = useRef(axis);
+  axisRef.current = axis;
 
   const view = (): PaintView | null =>
     priceWindow.current === null || scaleRef.current === null
@@ -61,22 +71,53 @@ export function LiquidityHeatmap() {
 
   const redraw = (): void => {
     const v = view();
-    if (painter.current !== null && v !== null) painter.current.redraw(ring, v);
+    const a = axisRef.current;
+    if (painter.current !== null && v !== null && a !== null) painter.current.redraw(ring, v, a);
+    summarise(true);
   };
 
   const summarise = (force: boolean): void => {
     const now = performance.now();
     if (!force && now - lastSummaryMs.current < SUMMARY_EVERY_MS) return;
     lastSummaryMs.current = now;
-    setText(summaryRef.current, summaryText(ring, symbolRef.current, canvasRef.current));
+    const a = axisRef.current;
+    const shown = a === null || painter.current === null ? null : painter.current.visible(ring, a);
+    setText(summaryRef.current, summaryText(ring, shown, symbolRef.current, canvasRef.current));
   };
+
+  // The chart scrolled or zoomed (or moved on with a new bar): the picture follows it,
+  // once per animation frame however many range events the chart fired.
+  useEffect(() => {
+    if (chart === null) return;
+    let frame: number | null = null;
+    const onRange = (): void => {
+      if (frame !== null) return;
+      frame = requestAnimationFrame(() => {
+        frame = null;
+        const v = view();
+        const a = axisRef.current;
+        if (painter.current === null || v === null || a === null) return;
+        painter.current.follow(ring, v, a);
+        summarise(true);
+      });
+    };
+    const scale = chart.timeScale();
+    scale.subscribeVisibleLogicalRangeChange(onRange);
+    scale.subscribeSizeChange(onRange);
+    redraw();
+    return () => {
+      if (frame !== null) cancelAnimationFrame(frame);
+      scale.unsubscribeVisibleLogicalRangeChange(onRange);
+      scale.unsubscribeSizeChange(onRange);
+    };
+  }, [chart]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
     if (canvas === null) return;
     painter.current = new HeatmapPainter(canvas);
     const resize = (): void => {
-      const width = Math.max(COLUMN_PX, Math.floor(canvas.clientWidth));
+      const width = Math.max(1, Math.floor(canvas.clientWidth));
       if (canvas.width === width && canvas.height === HEIGHT_PX) return;
       canvas.width = width;
       canvas.height = HEIGHT_PX;
@@ -115,7 +156,6 @@ export function LiquidityHeatmap() {
       ring.clear();
       priceWindow.current = null;
     }
-    const previous = ring.newest;
     const column: HeatColumn = ring.push(state.tsUs, book, state.trades);
     let full = false;
     if (scaleRef.current === null) {
@@ -133,9 +173,10 @@ export function LiquidityHeatmap() {
       full = true;
     }
     const v = view();
-    if (painter.current !== null && v !== null) {
-      if (full) painter.current.redraw(ring, v);
-      else painter.current.append(column, previous, v);
+    const a = axisRef.current;
+    if (painter.current !== null && v !== null && a !== null) {
+      if (full) painter.current.redraw(ring, v, a);
+      else painter.current.append(ring, v, a);
     }
     summarise(full);
   });
@@ -179,13 +220,15 @@ export function LiquidityHeatmap() {
 /** What the picture shows, in words: symbol, times, prices, and where the most size rests. */
 function summaryText(
   ring: HeatmapRing,
+  shown: VisibleColumns | null,
   symbol: string | null,
   canvas: HTMLCanvasElement | null,
 ): string {
-  const newest = ring.newest;
-  if (newest === null || symbol === null) return 'No book yet.';
-  const visible = Math.min(ring.size, Math.ceil((canvas?.width ?? 0) / COLUMN_PX) || ring.size);
-  const first = ring.at(ring.size - visible);
+  if (ring.newest === null || symbol === null) return 'No book yet.';
+  if (shown === null) return `${symbol}: no updates in the chart's visible time range.`;
+  const first = ring.at(shown.first);
+  const newest = ring.at(shown.last);
+  const visible = shown.last - shown.first + 1;
   const decimals = decimalsFor(symbol);
   let bestQty = 0;
   let bestPrice = NaN;
