@@ -1,3 +1,4 @@
+import { hftbacktestSymbol } from '../engine/recording/hftbacktest-convert.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,12 @@ export const replayCommand: CommandSpec = {
   async run(options) {
     const config = readConfigOption(stringOption(options, 'config'));
     const dataFile = stringOption(options, 'data')!;
+    // Every line of a collector file would be skipped as malformed: say what to do instead.
+    const collectorSymbol = await hftbacktestSymbol(dataFile).catch(() => null);
+    if (collectorSymbol !== null)
+      throw new UsageError(
+        `replay: ${dataFile} is an hftbacktest collector file, not a recording; convert it first: lockstep convert --in ${dataFile} --symbol ${collectorSymbol} --out ${collectorSymbol.toLowerCase()}.jsonl`,
+      );
     const reportPath = stringOption(options, 'report');
     if (reportPath !== undefined && !/\.html?$/i.test(reportPath))
       throw new UsageError(`replay: --report names an HTML file (FILE.html), got "${reportPath}"`);

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { convertHftbacktest } from '../engine/recording/hftbacktest-convert.js';
-import { readLines } from '../engine/recording/recording-reader.js';
+import { convertHftbacktest, hftbacktestSymbol } from '../engine/recording/hftbacktest-convert.js';
 
 /**
  * What the replay engine reads for a catalogue entry. A Lockstep recording (§4) is read
@@ -14,17 +13,9 @@ export interface ReplaySource {
   readonly symbol?: string;
 }
 
-const HFTBACKTEST_LINE = /^\d{4,25} \{"stream":"([a-z0-9]{2,20})@/;
-
 export async function prepareReplaySource(file: string, workPath: string): Promise<ReplaySource> {
-  let first: string | null = null;
-  for await (const { line } of readLines(file)) {
-    first = line;
-    break;
-  }
-  const match = first === null ? null : HFTBACKTEST_LINE.exec(first);
-  if (match === null) return { file };
-  const symbol = match[1]!.toUpperCase();
+  const symbol = await hftbacktestSymbol(file);
+  if (symbol === null) return { file };
   const out = `${workPath}.jsonl`;
   const result = await convertHftbacktest(file, symbol, out);
   if (result.frames + result.snapshots === 0)

@@ -90,6 +90,17 @@ test('a file that is not gzip inside: replay, book and features name it and the 
   }
 });
 
+test('replay of an hftbacktest collector file says to convert it first, in one sentence, instead of skipping every line', async () => {
+  const run = await runCli(['replay', '--data', BTC_FIXTURE, '--json']);
+  assert.notEqual(run.code, 0);
+  assert.equal(run.stdout, '');
+  assert.match(
+    run.stderr,
+    /is an hftbacktest collector file, not a recording; convert it first: lockstep convert --in .* --symbol BTCUSDT --out btcusdt\.jsonl/,
+  );
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+});
+
 test('replay --db in a folder that does not exist: one sentence naming the path, no stack trace', async () => {
   const recording = write('small.jsonl', lines.slice(0, 50).join('\n') + '\n');
   const missing = path.join(dir, 'no-such-folder', 'replay.db');

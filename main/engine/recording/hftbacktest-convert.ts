@@ -11,6 +11,19 @@ export interface ConvertResult {
 }
 
 const NANOS = /^\d{4,25}$/;
+const HFTBACKTEST_LINE = /^\d{4,25} \{"stream":"([a-z0-9]{2,20})@/;
+
+/**
+ * The symbol of an hftbacktest collector file (its first line is `<ns> {"stream":"sym@…`),
+ * or null for anything else, such as a Lockstep recording.
+ */
+export async function hftbacktestSymbol(file: string): Promise<string | null> {
+  for await (const { line } of readLines(file)) {
+    const match = line === null ? null : HFTBACKTEST_LINE.exec(line);
+    return match === null ? null : match[1]!.toUpperCase();
+  }
+  return null;
+}
 
 /**
  * Converts the hftbacktest collector's layout (`<receive time ns> <json>` a line, the JSON
