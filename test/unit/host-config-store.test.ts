@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -10,6 +11,9 @@ import {
   resolvePersistencePath,
 } from '../../main/host/config-store.js';
 import { makeTempDir } from '../temp-dirs.js';
+
+/** An absolute folder made at run time (never a path of one machine written in the tree). */
+const FAR_AWAY = path.resolve(os.tmpdir(), 'lockstep-elsewhere');
 
 const tempDir = (): string => makeTempDir('lockstep-host-config-');
 
@@ -153,7 +157,7 @@ function edited(base: Config, threshold: number, maxOrder: number, url: string):
   return {
     ...base,
     market: { ...base.market, url },
-    persistence: { path: '/somewhere/else/resolved.sqlite' },
+    persistence: { path: path.join(FAR_AWAY, 'resolved.sqlite') },
     strategy: {
       ...base.strategy,
       params: { ...base.strategy.params, imbalance_threshold: threshold },
@@ -239,13 +243,18 @@ test('an invalid config from the engine is refused and the file is left as it wa
 
 test('a relative database path resolves against the data dir; an absolute one is kept', () => {
   const config = defaultConfigFilled();
-  assert.equal(resolvePersistencePath(config, '/data/lockstep'), '/data/lockstep/lockstep.sqlite');
+  const dataDir = path.join(FAR_AWAY, 'data');
   assert.equal(
-    resolvePersistencePath({ ...config, persistence: { path: 'db/x.sqlite' } }, '/data'),
-    '/data/db/x.sqlite',
+    resolvePersistencePath(config, path.join(dataDir, 'lockstep')),
+    path.join(dataDir, 'lockstep', 'lockstep.sqlite'),
   );
   assert.equal(
-    resolvePersistencePath({ ...config, persistence: { path: '/abs/y.sqlite' } }, '/data'),
-    '/abs/y.sqlite',
+    resolvePersistencePath({ ...config, persistence: { path: 'db/x.sqlite' } }, dataDir),
+    path.join(dataDir, 'db', 'x.sqlite'),
+  );
+  const absolute = path.join(FAR_AWAY, 'abs', 'y.sqlite');
+  assert.equal(
+    resolvePersistencePath({ ...config, persistence: { path: absolute } }, dataDir),
+    absolute,
   );
 });
