@@ -17,8 +17,8 @@ export function ensureInstalled({ quiet = false } = {}) {
     (!existsSync('package-lock.json') ||
       statSync(marker).mtimeMs >= statSync('package-lock.json').mtimeMs);
   if (fresh) {
-    // Tests, the CLI and headless run on plain Node: its build of better-sqlite3 is kept
-    // aside in build/native (a copy, instant), next to Electron's.
+    // Tests, the CLI and headless run on plain Node, which loads node_modules' own build
+    // of better-sqlite3; only a leftover Electron rebuild of it is undone here.
     if (!ensureNativeForNode()) {
       console.error(
         'lockstep: better-sqlite3 is not built for this Node; run `npm rebuild better-sqlite3`.',

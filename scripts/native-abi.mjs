@@ -1,9 +1,9 @@
 // better-sqlite3 is compiled against one runtime's ABI: plain Node (tests, CLI, headless)
 // and Electron (the desktop engine's utility process) need different builds. Rather than
-// rebuilding node_modules back and forth (83 s each way), each runtime's build is kept
-// side by side in build/native/<runtime>-<abi>/better_sqlite3.node, made once, and the
-// engine loads the one for the runtime it runs in (main/engine/persistence/native-binding.ts).
-// node_modules keeps the Node build and is never rebuilt for Electron.
+// rebuilding node_modules back and forth (83 s each way), node_modules keeps the Node build
+// (plain Node loads it directly, never a copy) and Electron's is built once, aside, into
+// build/native/electron-<abi>/better_sqlite3.node, which the Electron engine loads
+// (main/engine/persistence/native-binding.ts).
 import {
   copyFileSync,
   cpSync,
@@ -28,10 +28,10 @@ export function nativeBuildPath(runtime, abi, root = '.') {
 }
 
 /**
- * Plain Node: node_modules' own build is the Node one; a copy goes aside so that a
- * different Node (another ABI) later gets its own. Returns what it did, or null on failure.
+ * Plain Node: node_modules' own build is the Node one and is loaded from there, so nothing
+ * is copied. Returns 'ready' when it is there, or null (failed legacy undo, or no build).
  */
-export function ensureNativeForNode({ root = '.', modules = 'node_modules' } = {}) {
+export function ensureNativeForNode({ modules = 'node_modules' } = {}) {
   // Before side-by-side builds, `npm start` rebuilt node_modules for Electron and left this
   // marker; undo that once.
   const legacyMarker = join(modules, '.lockstep-native-runtime');
@@ -46,13 +46,7 @@ export function ensureNativeForNode({ root = '.', modules = 'node_modules' } = {
     if (result.status !== 0) return null;
     rmSync(legacyMarker);
   }
-  const target = nativeBuildPath('node', process.versions.modules, root);
-  if (existsSync(target)) return 'present';
-  const source = join(modules, BUILT);
-  if (!existsSync(source)) return null;
-  mkdirSync(join(target, '..'), { recursive: true });
-  copyFileSync(source, target);
-  return 'copied';
+  return existsSync(join(modules, BUILT)) ? 'ready' : null;
 }
 
 /** Electron's NODE_MODULE_VERSION and version, asked of the binary itself. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -14,7 +14,7 @@ import { tempDir } from '../electron-harness/harness.js';
 /**
  * One better-sqlite3 build per runtime, side by side, picked at load time: switching
  * between `npm start` (Electron) and `npm test` (Node) rebuilds nothing. Uses the Node
- * build that node_modules has, copied into a temporary build/native.
+ * build that node_modules has, copied into temporary folders.
  */
 const REPO = path.join(__dirname, '..', '..', '..');
 const NODE_BUILD = path.join(
@@ -62,28 +62,29 @@ test("a binding for another runtime's ABI is refused by Node, so the choice matt
   assert.throws(() => new Database(':memory:', { nativeBinding: wrong }));
 });
 
-test('scripts/native-abi.mjs puts the Node build aside once, then finds it without work', async (t) => {
+test("scripts/native-abi.mjs leaves build/native empty for Node: it loads node_modules' own build", async (t) => {
   const root = tempDir('lockstep-native-script-');
   t.after(root.remove);
   const modules = path.join(root.dir, 'node_modules');
-  const built = path.join(modules, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
-  mkdirSync(path.dirname(built), { recursive: true });
-  copyFileSync(NODE_BUILD, built);
   const script = (await import(
     pathToFileURL(path.join(REPO, 'scripts', 'native-abi.mjs')).href
   )) as {
-    ensureNativeForNode(options: { root: string; modules: string }): string | null;
+    ensureNativeForNode(options: { modules: string }): string | null;
     nativeBuildPath(runtime: string, abi: string, root: string): string;
   };
-  assert.equal(script.ensureNativeForNode({ root: root.dir, modules }), 'copied');
-  const target = script.nativeBuildPath('node', process.versions.modules, root.dir);
-  assert.equal(statSync(target).size, statSync(NODE_BUILD).size);
-  assert.equal(script.ensureNativeForNode({ root: root.dir, modules }), 'present');
-  assert.equal(
-    betterSqliteBinding(path.join(root.dir, 'build', 'native')),
-    target,
-    'the engine picks what the script made',
-  );
+  assert.equal(script.ensureNativeForNode({ modules }), null, 'no Node build in node_modules');
+  const built = path.join(modules, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  mkdirSync(path.dirname(built), { recursive: true });
+  copyFileSync(NODE_BUILD, built);
+  const cwd = process.cwd();
+  process.chdir(root.dir);
+  try {
+    assert.equal(script.ensureNativeForNode({ modules }), 'ready');
+  } finally {
+    process.chdir(cwd);
+  }
+  assert.ok(!existsSync(script.nativeBuildPath('node', process.versions.modules, root.dir)));
+  assert.ok(!existsSync(path.join(root.dir, 'build')), 'nothing copied aside for Node');
   assert.ok(!existsSync(path.join(modules, '.lockstep-native-runtime')));
 });
 

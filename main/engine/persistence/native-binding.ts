@@ -4,13 +4,12 @@ import path from 'node:path';
 /**
  * Which compiled better-sqlite3 to load. Plain Node (tests, CLI, headless) and Electron
  * (the desktop engine's utility process) embed different Node ABIs, and node_modules holds
- * one build. So each runtime's build is kept side by side in
- * build/native/<runtime>-<abi>/better_sqlite3.node (scripts/native-abi.mjs makes them, once)
- * and Electron's engine picks the one for its ABI: switching between `npm start` and
- * `npm test` then rebuilds nothing. Plain Node keeps loading node_modules' own build (see
- * openDatabase: one SQLite copy per process); its copy aside serves a later Node of another
- * ABI. Where there is none (a packaged app, whose
- * node_modules electron-builder built for Electron), better-sqlite3's own lookup is used.
+ * the Node build. Plain Node loads that one directly (see openDatabase: one SQLite copy per
+ * process); Electron's build is kept aside in build/native/electron-<abi>/better_sqlite3.node
+ * (scripts/native-abi.mjs makes it, once) and Electron's engine picks the one for its ABI:
+ * switching between `npm start` and `npm test` then rebuilds nothing. Where there is none
+ * (a packaged app, whose node_modules electron-builder built for Electron), better-sqlite3's
+ * own lookup is used.
  */
 
 /** The repository's build/native (this file is dist/main/engine/persistence/native-binding.js). */
