@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import type { FillView, OrderView, ParamChangeView, SignalView } from '../../../shared/api.js';
 import { openDatabase } from './schema.js';
 import {
@@ -35,16 +36,19 @@ export const EMPTY_WINDOW_HISTORY: WindowHistory = {
 /** How many rows of each the window is sent (the threads report as many). */
 export const WINDOW_ROWS = { orders: 100, fills: 100, signals: 50, paramHistory: 50 } as const;
 
-export function loadWindowHistory(dbPath: string): WindowHistory {
-  if (dbPath === ':memory:' || !existsSync(dbPath)) return EMPTY_WINDOW_HISTORY;
-  const db = openDatabase(dbPath, { readonly: true });
-  try {
+/** From a database path (opened read-only and closed again) or an open database. */
+export function loadWindowHistory(target: string | Database.Database): WindowHistory {
+  if (typeof target !== 'string')
     return {
-      orders: loadRecentOrders(db, WINDOW_ROWS.orders),
-      fills: loadRecentFills(db, WINDOW_ROWS.fills),
-      signals: loadRecentSignals(db, WINDOW_ROWS.signals).reverse(),
-      paramHistory: loadParamHistory(db, WINDOW_ROWS.paramHistory).reverse(),
+      orders: loadRecentOrders(target, WINDOW_ROWS.orders),
+      fills: loadRecentFills(target, WINDOW_ROWS.fills),
+      signals: loadRecentSignals(target, WINDOW_ROWS.signals).reverse(),
+      paramHistory: loadParamHistory(target, WINDOW_ROWS.paramHistory).reverse(),
     };
+  if (target === ':memory:' || !existsSync(target)) return EMPTY_WINDOW_HISTORY;
+  const db = openDatabase(target, { readonly: true });
+  try {
+    return loadWindowHistory(db);
   } finally {
     db.close();
   }

@@ -49,13 +49,11 @@ import { monoNowUs } from '../core/clock.js';
 import { MarketSnapshots, SnapshotView } from '../core/market-snapshot.js';
 import { SpscRing } from '../core/spsc-ring.js';
 import { EngineShared } from './engine-shared.js';
-import { restoreBrokerState } from '../persistence/restore.js';
-import { checkDatabaseAtStart } from '../persistence/startup-check.js';
+import { readLiveStart } from '../persistence/live-start.js';
 import { startState } from './start-state.js';
 import {
   afterHistory,
   EMPTY_WINDOW_HISTORY,
-  loadWindowHistory,
   withHistory,
   WINDOW_ROWS,
   type WindowHistory,
@@ -148,27 +146,23 @@ export class EngineRuntime {
     this.config = options.config;
     // Live, the database is checked before anything reads it: a damaged one is replaced
     // (and the engine starts halted), and the last recorded trading state is carried over.
-    const start = startState(
-      options.restartReason,
-      options.mode === 'live' ? checkDatabaseAtStart(options.dbPath) : null,
-      Date.now() * 1000,
-    );
+    // A replay starts from nothing; live, the engine resumes what the database holds.
+    const live =
+      options.mode === 'live'
+        ? readLiveStart(
+            options.dbPath,
+            options.config.strategy.symbols,
+            engineStrategyIds(options.config.strategy.strategy_id),
+          )
+        : null;
+    const start = startState(options.restartReason, live?.check ?? null, Date.now() * 1000);
     this.wiring = createWiring({
       mode: options.mode,
       config: options.config,
       dbPath: options.dbPath,
       ...(options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
       ...(options.replayClock === undefined ? {} : { replayClock: options.replayClock.buffer }),
-      // A replay starts from nothing; live, the engine resumes what the database holds.
-      ...(options.mode === 'live'
-        ? {
-            restored: restoreBrokerState(
-              options.dbPath,
-              options.config.strategy.symbols,
-              engineStrategyIds(options.config.strategy.strategy_id),
-            ),
-          }
-        : {}),
+      ...(live === null ? {} : { restored: live.restored }),
     });
     for (const skipped of this.wiring.restored?.skipped ?? []) {
       options.log?.(
@@ -176,8 +170,7 @@ export class EngineRuntime {
         `not restored: ${typeof skipped === 'string' ? skipped : JSON.stringify(skipped)}`,
       );
     }
-    this.history =
-      options.mode === 'live' ? loadWindowHistory(options.dbPath) : EMPTY_WINDOW_HISTORY;
+    this.history = live?.history ?? EMPTY_WINDOW_HISTORY;
     this.paramHistory = [...this.history.paramHistory];
     this.orders = this.history.orders;
     this.fills = this.history.fills;
