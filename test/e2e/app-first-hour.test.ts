@@ -1,11 +1,10 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
 import type { OrderView } from '../../shared/api.js';
-import { launchBrowser, openPage, saveScreenshot, waitUntil, type OpenedPage } from './browser.js';
-import { startHeadlessApp, type HeadlessApp } from './headless-app.js';
+import { saveScreenshot, waitUntil } from './browser.js';
+import { useHeadlessAppInWindow } from './headless-app.js';
 
 // A new trader's first hour (issue 13), on the real app: built-in simulator → engine →
 // host → the window in Chromium, with the DEFAULT configuration (only the metrics port is
@@ -15,31 +14,15 @@ const CONFIG = `
 port = 0
 `;
 
-let app: HeadlessApp;
-let browser: Browser;
-let opened: OpenedPage;
-let page: Page;
-
-before(async () => {
-  app = await startHeadlessApp(CONFIG);
-  browser = await launchBrowser();
-  opened = await openPage(app.url, { browser });
-  page = opened.page;
-});
-
-after(async () => {
-  await opened?.close();
-  await browser?.close();
-  await app?.close();
-});
+const ui = useHeadlessAppInWindow(CONFIG);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const order = (id: number): OrderView | undefined =>
-  app.latest()?.orders.find((o) => o.orderId === id);
+  ui.app.latest()?.orders.find((o) => o.orderId === id);
 const manualOrders = (): OrderView[] =>
-  (app.latest()?.orders ?? []).filter((o) => o.strategyId === 'manual');
+  (ui.app.latest()?.orders ?? []).filter((o) => o.strategyId === 'manual');
 const netPosition = (): number =>
-  (app.latest()?.positions ?? [])
+  (ui.app.latest()?.positions ?? [])
     .filter((p) => p.symbol === 'BTCUSDT')
     .reduce((sum, p) => sum + Number(p.qty), 0);
 
@@ -51,8 +34,8 @@ async function flattenUntilFlat(): Promise<void> {
   await waitUntil(
     async () => {
       if (Math.abs(netPosition()) < 1e-12 && !manualOrders().some(isOpen)) return true;
-      await app.send({ type: 'cancelAll' });
-      await app.send({ type: 'flatten' });
+      await ui.app.send({ type: 'cancelAll' });
+      await ui.app.send({ type: 'flatten' });
       await sleep(1000);
       return Math.abs(netPosition()) < 1e-12;
     },
@@ -66,22 +49,22 @@ const isOpen = (o: OrderView): boolean =>
 test('the default configuration fires and trades within a minute, and keeps trading', async () => {
   await waitUntil(
     async () =>
-      /live/i.test((await page.getByRole('status', { name: 'Connection' }).textContent()) ?? ''),
+      /live/i.test((await ui.page.getByRole('status', { name: 'Connection' }).textContent()) ?? ''),
     'the feed to be live',
     60_000,
   );
   const liveAt = Date.now();
   await waitUntil(
-    () => (app.latest()?.health.ordersSubmitted ?? 0) > 0,
+    () => (ui.app.latest()?.health.ordersSubmitted ?? 0) > 0,
     'the default strategy to submit an order within a minute of the feed going live',
     60_000,
   );
   const firstOrderS = (Date.now() - liveAt) / 1000;
-  await waitUntil(() => (app.latest()?.signalCounts.fired ?? 0) > 0, 'fired signals reported');
+  await waitUntil(() => (ui.app.latest()?.signalCounts.fired ?? 0) > 0, 'fired signals reported');
   // A suppressed signal says why, in the window.
   await waitUntil(
     async () =>
-      (await page
+      (await ui.page
         .getByRole('table', { name: 'Signals' })
         .getByRole('cell', { name: /^suppressed: confidence 0\.\d\d < min_confidence 0\.70$/ })
         .count()) > 0,
@@ -89,7 +72,7 @@ test('the default configuration fires and trades within a minute, and keeps trad
     30_000,
   );
   assert.match(
-    (await page
+    (await ui.page
       .getByRole('img', { name: /^Confidence distribution of \d+ signals/ })
       .getAttribute('aria-label'))!,
     /at or above min_confidence 0\.7/,
@@ -99,7 +82,7 @@ test('the default configuration fires and trades within a minute, and keeps trad
   await sleep(6000); // one full window after going live
   const rates: number[] = [];
   for (let i = 0; i < 10; i++) {
-    rates.push(app.latest()!.health.messagesPerSecond);
+    rates.push(ui.app.latest()!.health.messagesPerSecond);
     await sleep(1000);
   }
   assert.ok(
@@ -109,22 +92,22 @@ test('the default configuration fires and trades within a minute, and keeps trad
   // Two minutes of trading, then look at the window.
   await sleep(Math.max(0, 120_000 - (Date.now() - liveAt)));
   assert.ok(
-    (app.latest()?.fills.length ?? 0) > 0,
+    (ui.app.latest()?.fills.length ?? 0) > 0,
     'the strategy filled on the simulator in two minutes',
   );
   // Confidence spreads instead of sitting at 0.50 for every signal (the seed's scales).
-  const bins = app.latest()!.signalCounts.confidenceBins ?? [];
+  const bins = ui.app.latest()!.signalCounts.confidenceBins ?? [];
   assert.ok(bins.filter((n) => n > 0).length >= 3, `confidence bins ${bins.join(', ')}`);
   const minutes = (Date.now() - liveAt) / 60_000;
-  const trading = app.latest()!;
+  const trading = ui.app.latest()!;
   // Kept in the test output: what the default config does on the simulator.
   console.log(
     `first-hour: first order ${firstOrderS.toFixed(1)} s after live; ${trading.health.ordersSubmitted} orders in ${minutes.toFixed(1)} min (${(trading.health.ordersSubmitted / minutes).toFixed(1)}/min); signals fired ${trading.signalCounts.fired}, suppressed ${trading.signalCounts.suppressed}; confidence bins ${bins.join(' ')}; msg/s each second ${rates.map((r) => r.toFixed(1)).join(' ')}`,
   );
-  await saveScreenshot(page, 'first-hour-2min-trading');
+  await saveScreenshot(ui.page, 'first-hour-2min-trading');
   // At 1,600 px the header is one row: every item sits beside the kill switch, and the
   // health bar, the last and widest, shows all its numbers on one line, none clipped.
-  const layout = await page.evaluate(() => {
+  const layout = await ui.page.evaluate(() => {
     const header = document.querySelector('header.app-header')!;
     const bar = header.querySelector('.health-bar')!;
     const rows = [...header.children].map((child) => {
@@ -154,7 +137,7 @@ test('the default configuration fires and trades within a minute, and keeps trad
 test('a click on a bid price rests a manual buy there, shown in Mine and in Orders; a click on Mine cancels it', async () => {
   // Quiet the strategy and start flat, so only the trader's orders move the position.
   assert.deepEqual(
-    await app.send({ type: 'updateParams', patch: { imbalance_threshold: 0.999 } }),
+    await ui.app.send({ type: 'updateParams', patch: { imbalance_threshold: 0.999 } }),
     {
       ok: true,
       detail: 'applied params.imbalance_threshold=0.999',
@@ -162,9 +145,9 @@ test('a click on a bid price rests a manual buy there, shown in Mine and in Orde
   );
   await flattenUntilFlat();
 
-  await page.getByRole('textbox', { name: 'Order quantity' }).fill('0.01');
+  await ui.page.getByRole('textbox', { name: 'Order quantity' }).fill('0.01');
   // Deep in the book (the 15th bid), where the simulated market rarely reaches it.
-  const level = page.getByRole('button', { name: /^Buy limit at / }).nth(14);
+  const level = ui.page.getByRole('button', { name: /^Buy limit at / }).nth(14);
   const shown = Number((await level.getAttribute('aria-label'))!.replace('Buy limit at ', ''));
   await level.click();
   await waitUntil(() => manualOrders().some((o) => o.status === 'Open'), 'a resting manual buy');
@@ -176,15 +159,15 @@ test('a click on a bid price rests a manual buy there, shown in Mine and in Orde
   // test read it.
   assert.ok(Math.abs(Number(resting.price) - shown) < 0.05, `${resting.price} near ${shown}`);
   const price = Number(resting.price).toFixed(2);
-  const mine = page.getByRole('button', { name: `Cancel my buy orders at ${price}` });
+  const mine = ui.page.getByRole('button', { name: `Cancel my buy orders at ${price}` });
   await mine.waitFor({ state: 'visible' });
   assert.equal(await mine.textContent(), '◆ 0.01000');
-  const row = page
+  const row = ui.page
     .getByRole('table', { name: 'Orders' })
     .locator(`tr[data-order-id="${resting.orderId}"]`);
   await row.waitFor();
   assert.match((await row.textContent())!, /manual/);
-  await saveScreenshot(page, 'first-hour-resting-buy');
+  await saveScreenshot(ui.page, 'first-hour-resting-buy');
 
   // The marker moves from row to row as the book shifts under it (and blinks out while the
   // simulated market empties that level), so Playwright never sees it "stable": click it
@@ -208,29 +191,29 @@ test('a click on a bid price rests a manual buy there, shown in Mine and in Orde
 
 test('Reduce only refuses an order that grows the position and lets one that shrinks it fill', async () => {
   await flattenUntilFlat();
-  await page.getByRole('button', { name: 'Buy market' }).click();
+  await ui.page.getByRole('button', { name: 'Buy market' }).click();
   await waitUntil(() => Math.abs(netPosition() - 0.01) < 1e-12, 'a long of 0.01', 20_000);
 
-  const reduceOnly = page.getByRole('switch', { name: 'Reduce only' });
+  const reduceOnly = ui.page.getByRole('switch', { name: 'Reduce only' });
   assert.equal(await reduceOnly.getAttribute('aria-checked'), 'false');
   await reduceOnly.click();
   await waitUntil(
     async () => (await reduceOnly.getAttribute('aria-checked')) === 'true',
     'the switch to show reduce only',
   );
-  assert.equal(app.latest()?.killSwitch.state, 'REDUCING');
+  assert.equal(ui.app.latest()?.killSwitch.state, 'REDUCING');
 
   const before = manualOrders().length;
-  await page.getByRole('button', { name: 'Buy market' }).click();
-  const refusal = page.getByRole('alert').filter({ hasText: /refused: reducing only/ });
+  await ui.page.getByRole('button', { name: 'Buy market' }).click();
+  const refusal = ui.page.getByRole('alert').filter({ hasText: /refused: reducing only/ });
   await refusal.waitFor({ state: 'visible' });
   await waitUntil(() => manualOrders().length > before, 'the refused order in the Orders table');
   assert.equal(manualOrders()[0]!.status, 'Rejected');
   assert.equal(manualOrders()[0]!.reason, 'reducing_only');
   assert.ok(Math.abs(netPosition() - 0.01) < 1e-12, 'the long did not grow');
-  await saveScreenshot(page, 'first-hour-reduce-only-refused');
+  await saveScreenshot(ui.page, 'first-hour-reduce-only-refused');
 
-  await page.getByRole('button', { name: 'Sell market' }).click();
+  await ui.page.getByRole('button', { name: 'Sell market' }).click();
   await waitUntil(
     () => Math.abs(netPosition()) < 1e-12,
     'the sell to shrink the long to 0',
@@ -242,56 +225,56 @@ test('Reduce only refuses an order that grows the position and lets one that shr
     async () => (await reduceOnly.getAttribute('aria-checked')) === 'false',
     'reduce only to turn off',
   );
-  assert.equal(app.latest()?.killSwitch.state, 'ACTIVE');
+  assert.equal(ui.app.latest()?.killSwitch.state, 'ACTIVE');
 });
 
 test('with the kill switch on, a click on a price is refused with the reason shown', async () => {
-  const killSwitch = page.getByRole('switch', { name: 'Kill switch' });
+  const killSwitch = ui.page.getByRole('switch', { name: 'Kill switch' });
   await killSwitch.click();
   await waitUntil(
     async () => (await killSwitch.getAttribute('aria-checked')) === 'true',
     'the kill switch to show halted',
   );
   // HALTED outranks reduce only: the switch is off and cannot be turned on.
-  const reduceOnly = page.getByRole('switch', { name: 'Reduce only' });
+  const reduceOnly = ui.page.getByRole('switch', { name: 'Reduce only' });
   assert.equal(await reduceOnly.isDisabled(), true);
   const before = manualOrders().length;
-  await page
+  await ui.page
     .getByRole('button', { name: /^Buy limit at / })
     .nth(3)
     .click();
-  const refusal = page.getByRole('alert').filter({ hasText: /refused: the kill switch is on/ });
+  const refusal = ui.page.getByRole('alert').filter({ hasText: /refused: the kill switch is on/ });
   await refusal.waitFor({ state: 'visible' });
   await sleep(500);
   assert.equal(manualOrders().length, before, 'nothing reached the broker');
-  await saveScreenshot(page, 'first-hour-kill-switch-refusal');
+  await saveScreenshot(ui.page, 'first-hour-kill-switch-refusal');
 
   await killSwitch.click();
-  await page.getByRole('button', { name: 'Re-arm trading' }).click();
+  await ui.page.getByRole('button', { name: 'Re-arm trading' }).click();
   await waitUntil(
     async () => (await killSwitch.getAttribute('aria-checked')) === 'false',
     're-armed',
   );
-  assert.equal(app.latest()?.killSwitch.state, 'ACTIVE', 're-arming returns to ACTIVE');
+  assert.equal(ui.app.latest()?.killSwitch.state, 'ACTIVE', 're-arming returns to ACTIVE');
 });
 
 test('Reset parameters puts every parameter back to its default, audited as a reset', async () => {
-  await page.getByRole('button', { name: 'Reset parameters' }).click();
+  await ui.page.getByRole('button', { name: 'Reset parameters' }).click();
   await waitUntil(
-    () => app.latest()?.params.imbalance_threshold === 0.3,
+    () => ui.app.latest()?.params.imbalance_threshold === 0.3,
     'the threshold back at its default',
   );
-  const history = app.latest()!.paramHistory;
+  const history = ui.app.latest()!.paramHistory;
   assert.ok(
     history.some((c) => c.key === 'params.imbalance_threshold' && c.source === 'reset'),
     JSON.stringify(history),
   );
   await waitUntil(
-    async () => (await page.locator('input[name="imbalance_threshold"]').inputValue()) === '0.3',
+    async () => (await ui.page.locator('input[name="imbalance_threshold"]').inputValue()) === '0.3',
     'the form to show the default',
   );
   await sleep(1500); // the persistence thread's batch
-  const db = new Database(join(app.dataDir, 'lockstep.sqlite'), { readonly: true });
+  const db = new Database(join(ui.app.dataDir, 'lockstep.sqlite'), { readonly: true });
   try {
     const reset = db
       .prepare(`SELECT key, old_value, new_value FROM param_changes WHERE source = 'reset'`)
@@ -315,5 +298,5 @@ test('Reset parameters puts every parameter back to its default, audited as a re
   } finally {
     db.close();
   }
-  assert.deepEqual(opened.errors, []);
+  assert.deepEqual(ui.opened.errors, []);
 });

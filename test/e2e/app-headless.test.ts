@@ -1,8 +1,7 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, saveScreenshot, waitUntil, type OpenedPage } from './browser.js';
-import { startHeadlessApp, type HeadlessApp } from './headless-app.js';
+import { saveScreenshot, waitUntil } from './browser.js';
+import { useHeadlessAppInWindow } from './headless-app.js';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -21,29 +20,13 @@ max_orders_per_second = 20
 port = 0
 `;
 
-let app: HeadlessApp;
-let browser: Browser;
-let opened: OpenedPage;
-let page: Page;
+const ui = useHeadlessAppInWindow(CONFIG);
 
-before(async () => {
-  app = await startHeadlessApp(CONFIG);
-  browser = await launchBrowser();
-  opened = await openPage(app.url, { browser });
-  page = opened.page;
-});
-
-after(async () => {
-  await opened?.close();
-  await browser?.close();
-  await app?.close();
-});
-
-const ordersSubmitted = (): number => app.latest()?.health.ordersSubmitted ?? 0;
+const ordersSubmitted = (): number => ui.app.latest()?.health.ordersSubmitted ?? 0;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('the window fills from the live engine: book, connection, chart, and the strategy trades', async () => {
-  const book = page.getByRole('table', { name: 'Order book' });
+  const book = ui.page.getByRole('table', { name: 'Order book' });
   // 20 ask rows + 20 bid rows + the header and spread rows.
   await waitUntil(
     async () => (await book.getByRole('row').filter({ hasText: /\d/ }).count()) >= 40,
@@ -52,7 +35,7 @@ test('the window fills from the live engine: book, connection, chart, and the st
   );
   await waitUntil(
     async () =>
-      /live/i.test((await page.getByRole('status', { name: 'Connection' }).textContent()) ?? ''),
+      /live/i.test((await ui.page.getByRole('status', { name: 'Connection' }).textContent()) ?? ''),
     'the feed to be live',
     30_000,
   );
@@ -62,10 +45,10 @@ test('the window fills from the live engine: book, connection, chart, and the st
     60_000,
   );
   const bodyRows = (name: string) =>
-    page
+    ui.page
       .getByRole('table', { name })
       .getByRole('row')
-      .filter({ has: page.getByRole('cell') });
+      .filter({ has: ui.page.getByRole('cell') });
   await waitUntil(
     async () => (await bodyRows('Orders').count()) > 0,
     'the Orders table to fill',
@@ -76,34 +59,37 @@ test('the window fills from the live engine: book, connection, chart, and the st
     'the Signals table to fill',
     20_000,
   );
-  assert.ok((await page.locator('canvas').count()) > 0, 'the price chart draws on a canvas');
-  await saveScreenshot(page, 'app-trading');
-  assert.deepEqual(opened.errors, []);
+  assert.ok((await ui.page.locator('canvas').count()) > 0, 'the price chart draws on a canvas');
+  await saveScreenshot(ui.page, 'app-trading');
+  assert.deepEqual(ui.opened.errors, []);
 });
 
 test('the kill switch halts trading in the engine and re-arms only after confirmation', async () => {
-  const killSwitch = page.getByRole('switch', { name: 'Kill switch' });
+  const killSwitch = ui.page.getByRole('switch', { name: 'Kill switch' });
   await killSwitch.click();
   await waitUntil(
     async () => (await killSwitch.getAttribute('aria-checked')) === 'true',
     'the switch to show halted',
   );
-  await waitUntil(() => app.latest()?.killSwitch.state === 'HALTED', 'the engine to report HALTED');
+  await waitUntil(
+    () => ui.app.latest()?.killSwitch.state === 'HALTED',
+    'the engine to report HALTED',
+  );
   await sleep(1000); // orders already in flight settle
   const frozen = ordersSubmitted();
   await waitUntil(
     () =>
-      (app.latest()?.orders ?? []).every(
+      (ui.app.latest()?.orders ?? []).every(
         (o) => o.status !== 'Open' && o.status !== 'Pending' && o.status !== 'PartiallyFilled',
       ),
     'every open order to be cancelled',
   );
   await sleep(3000);
   assert.equal(ordersSubmitted(), frozen, 'no order is submitted while halted');
-  await saveScreenshot(page, 'app-halted');
+  await saveScreenshot(ui.page, 'app-halted');
 
   await killSwitch.click();
-  const confirm = page.getByRole('button', { name: 'Re-arm trading' });
+  const confirm = ui.page.getByRole('button', { name: 'Re-arm trading' });
   await confirm.waitFor({ state: 'visible' });
   assert.equal(
     await killSwitch.getAttribute('aria-checked'),
@@ -119,7 +105,7 @@ test('the kill switch halts trading in the engine and re-arms only after confirm
 });
 
 test('an invalid parameter is refused visibly; a valid one is applied and changes what the engine does', async () => {
-  const params = page.getByRole('group', { name: 'params' });
+  const params = ui.page.getByRole('group', { name: 'params' });
   const threshold = params.locator('input[name="imbalance_threshold"]');
   await threshold.fill('1.5');
   await waitUntil(
@@ -127,56 +113,56 @@ test('an invalid parameter is refused visibly; a valid one is applied and change
     'the field to be marked invalid',
   );
   assert.ok(
-    await page.getByRole('alert').filter({ hasText: 'imbalance_threshold' }).first().isVisible(),
+    await ui.page.getByRole('alert').filter({ hasText: 'imbalance_threshold' }).first().isVisible(),
   );
-  assert.equal(app.latest()?.params.imbalance_threshold, 0.2, 'nothing reached the engine');
+  assert.equal(ui.app.latest()?.params.imbalance_threshold, 0.2, 'nothing reached the engine');
 
   // A threshold no imbalance reaches: signals stop firing, so orders stop.
   await threshold.fill('0.999');
-  await page.getByRole('button', { name: 'Apply' }).click();
+  await ui.page.getByRole('button', { name: 'Apply' }).click();
   await waitUntil(
-    () => app.latest()?.params.imbalance_threshold === 0.999,
+    () => ui.app.latest()?.params.imbalance_threshold === 0.999,
     'the engine to acknowledge the new threshold',
   );
   await sleep(1500);
-  const firedAfter = app.latest()!.signalCounts.fired;
+  const firedAfter = ui.app.latest()!.signalCounts.fired;
   await sleep(4000);
   assert.ok(
-    app.latest()!.signalCounts.fired - firedAfter <= 2,
+    ui.app.latest()!.signalCounts.fired - firedAfter <= 2,
     'with the threshold at 0.999 the strategy (almost) stops firing',
   );
   assert.ok(
-    (app.latest()?.paramHistory ?? []).some(
+    (ui.app.latest()?.paramHistory ?? []).some(
       (c) => c.key.endsWith('imbalance_threshold') && c.newValue === 0.999,
     ),
   );
-  await saveScreenshot(page, 'app-params-applied');
+  await saveScreenshot(ui.page, 'app-params-applied');
 });
 
 test('the engine killed under the window comes back with the kill switch on', async () => {
-  const pid = app.enginePid();
+  const pid = ui.app.enginePid();
   assert.ok(pid, 'the engine process is running');
   process.kill(pid!, 'SIGKILL');
   await waitUntil(
-    () => (app.latest()?.health.restarts ?? 0) >= 1 && app.latest()?.engineRunning === true,
+    () => (ui.app.latest()?.health.restarts ?? 0) >= 1 && ui.app.latest()?.engineRunning === true,
     'the host to restart the engine',
     60_000,
   );
   await waitUntil(
-    () => app.latest()?.killSwitch.state === 'HALTED',
+    () => ui.app.latest()?.killSwitch.state === 'HALTED',
     'the restarted engine to be halted',
   );
-  assert.equal(app.latest()?.killSwitch.source, 'engine');
-  const killSwitch = page.getByRole('switch', { name: 'Kill switch' });
+  assert.equal(ui.app.latest()?.killSwitch.source, 'engine');
+  const killSwitch = ui.page.getByRole('switch', { name: 'Kill switch' });
   await waitUntil(
     async () => (await killSwitch.getAttribute('aria-checked')) === 'true',
     'the window to show halted',
   );
-  await saveScreenshot(page, 'app-restarted-halted');
+  await saveScreenshot(ui.page, 'app-restarted-halted');
 
   // The window's history came back from the database with the engine (issue 10 item 4):
   // the new engine's threads start empty, so these rows can only be the restored ones.
-  const restarted = app.latest()!;
+  const restarted = ui.app.latest()!;
   assert.ok(restarted.orders.length > 0, 'orders restored');
   assert.ok(restarted.fills.length > 0, 'fills restored');
   assert.ok(restarted.signals.length > 0, 'signals restored');
@@ -188,17 +174,17 @@ test('the engine killed under the window comes back with the kill switch on', as
   );
   await waitUntil(
     async () =>
-      (await page
+      (await ui.page
         .getByRole('table', { name: 'Orders' })
         .getByRole('row')
-        .filter({ has: page.getByRole('cell') })
+        .filter({ has: ui.page.getByRole('cell') })
         .count()) > 0,
     'the Orders table to show the restored orders',
   );
 
   // Positions came back from SQLite: what the restarted engine holds is what the
   // database holds, and that is the sum of the trades (nothing trades while halted).
-  const db = new Database(join(app.dataDir, 'lockstep.sqlite'), { readonly: true });
+  const db = new Database(join(ui.app.dataDir, 'lockstep.sqlite'), { readonly: true });
   const stored = db.prepare(`SELECT quantity FROM positions WHERE symbol = 'BTCUSDT'`).get() as
     { quantity: number } | undefined;
   const traded = db
@@ -213,10 +199,10 @@ test('the engine killed under the window comes back with the kill switch on', as
     `position ${stored!.quantity} equals the sum of trades ${traded.q}`,
   );
   await waitUntil(
-    () => (app.latest()?.positions.length ?? 0) > 0,
+    () => (ui.app.latest()?.positions.length ?? 0) > 0,
     'the restarted engine to report positions',
   );
-  const shown = Number(app.latest()!.positions.find((p) => p.symbol === 'BTCUSDT')?.qty ?? 0);
+  const shown = Number(ui.app.latest()!.positions.find((p) => p.symbol === 'BTCUSDT')?.qty ?? 0);
   assert.ok(
     Math.abs(shown - stored!.quantity) < 1e-9,
     `restored position ${shown} equals the stored ${stored!.quantity}`,

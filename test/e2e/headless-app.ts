@@ -1,9 +1,12 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import type { Command, CommandAck, EngineState, HostMessage } from '../../shared/api.js';
 import { makeTempDir } from '../temp-dirs.js';
+import { launchBrowser, openPage, type OpenedPage } from './browser.js';
 
 const CLI = join(__dirname, '..', '..', 'main', 'cli', 'index.js');
 
@@ -21,7 +24,7 @@ export interface HeadlessApp {
   close(): Promise<void>;
 }
 
-export async function startHeadlessApp(configToml: string): Promise<HeadlessApp> {
+async function startHeadlessApp(configToml: string): Promise<HeadlessApp> {
   const dataDir = makeTempDir('lockstep-e2e-');
   writeFileSync(join(dataDir, 'lockstep.toml'), configToml);
   const child = spawn(
@@ -97,6 +100,49 @@ export async function startHeadlessApp(configToml: string): Promise<HeadlessApp>
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
+    },
+  };
+}
+
+/** The real headless app with its window open in Chromium, shared by one test file. */
+export interface HeadlessAppInWindow {
+  readonly app: HeadlessApp;
+  readonly opened: OpenedPage;
+  readonly page: Page;
+}
+
+/**
+ * Registers the file's before hook (start the headless app, open its window in Chromium) and
+ * after hook (close page, browser, app; the data dir goes with the file's temp folders), so
+ * every window test sets up and tears down the same way. The fields are readable in tests.
+ */
+export function useHeadlessAppInWindow(configToml: string): HeadlessAppInWindow {
+  let app: HeadlessApp | undefined;
+  let browser: Browser | undefined;
+  let opened: OpenedPage | undefined;
+  before(async () => {
+    app = await startHeadlessApp(configToml);
+    browser = await launchBrowser();
+    opened = await openPage(app.url, { browser });
+  });
+  after(async () => {
+    await opened?.close();
+    await browser?.close();
+    await app?.close();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the headless app is only ready inside a test');
+    return value;
+  };
+  return {
+    get app() {
+      return ready(app);
+    },
+    get opened() {
+      return ready(opened);
+    },
+    get page() {
+      return ready(opened).page;
     },
   };
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { BookView, LevelView } from '../../shared/api.js';
 import { openPage, saveScreenshot, waitUntil, type OpenedPage } from './browser.js';
 import { startFakeHost, type FakeHost } from './fake-host.js';
+import { readHeatmap } from './heatmap-pixels.js';
 
 /**
  * The heatmap shares the price chart's time axis: a heavy bid rests for three 100 ms
@@ -98,40 +99,12 @@ interface Probe {
 
 /** Asks the chart where the mark's time is and reads the heatmap there. */
 async function probe(): Promise<Probe> {
-  return opened.page.evaluate(
-    ({ time, price }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>(
-        'canvas[aria-label="Liquidity heatmap"]',
-      )!;
-      const scale = (
-        document.querySelector('.chart-host') as unknown as {
-          lockstepChart: {
-            timeScale(): {
-              timeToCoordinate(t: number): number | null;
-              logicalToCoordinate(l: number): number | null;
-              width(): number;
-            };
-          };
-        }
-      ).lockstepChart.timeScale();
-      const high = Number(canvas.dataset.priceHigh);
-      const low = Number(canvas.dataset.priceLow);
-      const y = Math.round(((high - price) / (high - low)) * canvas.height);
-      const ctx = canvas.getContext('2d')!;
-      const read = (x: number): number | null => {
-        if (x < 0 || x >= scale.width()) return null;
-        const [r, g, b] = ctx.getImageData(Math.round(x), y, 1, 1).data;
-        return r! + g! + b!;
-      };
-      const barSpacing = scale.logicalToCoordinate(1)! - scale.logicalToCoordinate(0)!;
-      const x = scale.timeToCoordinate(time);
-      const summary = document.querySelector('.heatmap-summary')!.textContent!;
-      if (x === null || x < 0 || x >= scale.width())
-        return { x: null, barSpacing, atMark: 0, before: null, summary };
-      return { x, barSpacing, atMark: read(x)!, before: read(x - 5 * barSpacing), summary };
-    },
-    { time: markSeconds, price: HEAVY_BID },
-  );
+  const { xs, sums, barSpacing, summary } = await readHeatmap(opened.page, HEAVY_BID, [
+    { time: markSeconds, barsAfter: 0 },
+    { time: markSeconds, barsAfter: -5 },
+  ]);
+  if (sums[0] === null) return { x: null, barSpacing, atMark: 0, before: null, summary };
+  return { x: xs[0]!, barSpacing, atMark: sums[0]!, before: sums[1] ?? null, summary };
 }
 
 /** Waits until the heatmap shows the heavy bid at the chart's x for its time. */

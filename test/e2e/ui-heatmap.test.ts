@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { BookView, LevelView } from '../../shared/api.js';
 import { openPage, saveScreenshot, waitUntil, type OpenedPage } from './browser.js';
 import { startFakeHost, type FakeHost } from './fake-host.js';
+import { readHeatmap } from './heatmap-pixels.js';
 
 /**
  * The liquidity heatmap draws the resting sizes it was given: the fake host publishes a
@@ -51,35 +52,14 @@ after(async () => {
  * column lies on the price chart's time axis: at the x the chart gives the newest time.
  */
 async function intensityAt(price: number): Promise<number> {
-  return opened.page.evaluate(
-    ({ price, tsUs }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>(
-        'canvas[aria-label="Liquidity heatmap"]',
-      )!;
-      const scale = (
-        document.querySelector('.chart-host') as unknown as {
-          lockstepChart: {
-            timeScale(): {
-              timeToCoordinate(t: number): number | null;
-              logicalToCoordinate(l: number): number | null;
-            };
-          };
-        }
-      ).lockstepChart.timeScale();
-      // All the states share one time: its 100 ms bucket is the chart's bar, and the time
-      // lies that far on towards the next bar.
-      const bucket = Math.floor(tsUs / 100_000) / 10;
-      const spacing = scale.logicalToCoordinate(1)! - scale.logicalToCoordinate(0)!;
-      const x0 = scale.timeToCoordinate(bucket)!;
-      const x = Math.round(x0 + ((tsUs % 100_000) / 100_000) * spacing);
-      const high = Number(canvas.dataset.priceHigh);
-      const low = Number(canvas.dataset.priceLow);
-      const y = Math.round(((high - price) / (high - low)) * canvas.height);
-      const [r, g, b] = canvas.getContext('2d')!.getImageData(x, y, 1, 1).data;
-      return r! + g! + b!;
-    },
-    { price, tsUs: host.market.snapshot().tsUs },
-  );
+  // All the states share one time: its 100 ms bucket is the chart's bar, and the time
+  // lies that far on towards the next bar.
+  const { tsUs } = host.market.snapshot();
+  const bucket = Math.floor(tsUs / 100_000) / 10;
+  const { sums } = await readHeatmap(opened.page, price, [
+    { time: bucket, barsAfter: (tsUs % 100_000) / 100_000 },
+  ]);
+  return sums[0] ?? 0;
 }
 
 test('the heatmap shows the resting size at each price as intensity, at the time of its book', async () => {

@@ -1,20 +1,12 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
 import type { EngineState } from '../../shared/api.js';
-import { launchBrowser, openPage, saveScreenshot, waitUntil, type OpenedPage } from './browser.js';
-import { startHeadlessApp, type HeadlessApp } from './headless-app.js';
+import { saveScreenshot, waitUntil } from './browser.js';
+import { useHeadlessAppInWindow } from './headless-app.js';
 import { ETH_FIXTURE } from '../fixture-files.js';
 
 /**
@@ -37,41 +29,26 @@ min_confidence = 0.1
 port = 0
 `;
 
-let app: HeadlessApp;
-let browser: Browser;
-let opened: OpenedPage;
-let page: Page;
+const ui = useHeadlessAppInWindow(CONFIG);
 
-before(async () => {
-  app = await startHeadlessApp(CONFIG);
-  browser = await launchBrowser();
-  opened = await openPage(app.url, { browser });
-  page = opened.page;
-});
-
-after(async () => {
-  await opened?.close();
-  await browser?.close();
-  await app?.close();
-  if (app) rmSync(app.dataDir, { recursive: true, force: true });
-});
-
-const replayOf = (): NonNullable<EngineState['replay']> | undefined => app.latest()?.replay;
+const replayOf = (): NonNullable<EngineState['replay']> | undefined => ui.app.latest()?.replay;
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 test('the window replays the sample: pause holds the clock, step moves one book update, the end matches replay --json', async () => {
   // The live engine is halted so the replay's trades cannot be confused with its own.
-  await page.getByRole('switch', { name: 'Kill switch' }).waitFor();
-  const halted = await app.send({
+  await ui.page.getByRole('switch', { name: 'Kill switch' }).waitFor();
+  const halted = await ui.app.send({
     type: 'setKillSwitch',
     on: true,
     reason: 'test: live halted during replay',
   });
   assert.ok(halted.ok);
-  await waitUntil(() => app.latest()?.killSwitch.state === 'HALTED', 'the live engine to halt');
-  const livePositionsBefore = JSON.stringify(app.latest()!.positions.map((p) => [p.symbol, p.qty]));
+  await waitUntil(() => ui.app.latest()?.killSwitch.state === 'HALTED', 'the live engine to halt');
+  const livePositionsBefore = JSON.stringify(
+    ui.app.latest()!.positions.map((p) => [p.symbol, p.qty]),
+  );
 
-  const region = page.getByRole('region', { name: 'Replay' });
+  const region = ui.page.getByRole('region', { name: 'Replay' });
   // The catalogue arrives with the states; the bundled sample is chosen by default.
   const recording = region.getByRole('combobox', { name: 'Recording' });
   await waitUntil(
@@ -85,7 +62,7 @@ test('the window replays the sample: pause holds the clock, step moves one book 
     'the replay to apply a few book updates',
     30_000,
   );
-  await page.getByText('REPLAY of sample-recording.jsonl at 1×').waitFor();
+  await ui.page.getByText('REPLAY of sample-recording.jsonl at 1×').waitFor();
 
   // Pause: the recording's clock stands still.
   await region.getByRole('button', { name: 'Pause' }).click();
@@ -101,7 +78,7 @@ test('the window replays the sample: pause holds the clock, step moves one book 
   await sleep(1000);
   assert.equal(replayOf()!.tsUs, pausedAt.tsUs, 'the clock did not move while paused');
   assert.equal(replayOf()!.bookUpdates, pausedAt.bookUpdates);
-  await page.getByText(/REPLAY of sample-recording\.jsonl at 1×, paused/).waitFor();
+  await ui.page.getByText(/REPLAY of sample-recording\.jsonl at 1×, paused/).waitFor();
 
   // Step: exactly one more book update, then it holds again.
   await region.getByRole('button', { name: 'Step' }).click();
@@ -127,13 +104,13 @@ test('the window replays the sample: pause holds the clock, step moves one book 
         '--data',
         SAMPLE,
         '--config',
-        join(app.dataDir, 'lockstep.toml'),
+        join(ui.app.dataDir, 'lockstep.toml'),
         '--json',
       ])
     ).stdout,
   ) as { final_position: number; realized_pnl: number; fills: number };
   assert.ok(summary.fills > 0, 'the sample trades with this config');
-  const final = app.latest()!;
+  const final = ui.app.latest()!;
   const position = final.positions.find((p) => p.symbol === 'BTCUSDT')!;
   assert.equal(Number(position.qty), summary.final_position);
   assert.ok(
@@ -141,7 +118,9 @@ test('the window replays the sample: pause holds the clock, step moves one book 
     `window realized ${final.totals.realizedPnl}, replay --json ${summary.realized_pnl}`,
   );
   // What the trader reads in the Positions table.
-  const row = page.getByRole('table', { name: 'Positions' }).getByRole('row', { name: /BTCUSDT/ });
+  const row = ui.page
+    .getByRole('table', { name: 'Positions' })
+    .getByRole('row', { name: /BTCUSDT/ });
   await waitUntil(
     async () =>
       Number((await row.getByRole('cell').nth(0).textContent())!.replace('−', '-')) ===
@@ -152,7 +131,7 @@ test('the window replays the sample: pause holds the clock, step moves one book 
     (await row.getByRole('cell').nth(3).textContent())!.replace('−', '-').replace(/[,+]/g, ''),
     summary.realized_pnl.toFixed(2),
   );
-  await saveScreenshot(page, 'replay-finished');
+  await saveScreenshot(ui.page, 'replay-finished');
 
   // The report of this run, from its own database.
   await region.getByRole('button', { name: 'Report' }).click();
@@ -168,56 +147,62 @@ test('the window replays the sample: pause holds the clock, step moves one book 
   assert.equal(data.totals.trades, summary.fills);
   // Its own database, beside (never in) the live one.
   assert.equal(
-    readdirSync(join(app.dataDir, 'replays')).filter((f) => f.endsWith('.sqlite')).length,
+    readdirSync(join(ui.app.dataDir, 'replays')).filter((f) => f.endsWith('.sqlite')).length,
     1,
   );
 
   // Leaving: the live engine's state, as it was (still halted, same positions).
   await region.getByRole('button', { name: 'Back to live' }).click();
-  await waitUntil(() => app.latest()?.replay === undefined, 'the live state to return');
-  await page.getByText(/REPLAY of/).waitFor({ state: 'detached' });
-  const live = app.latest()!;
+  await waitUntil(() => ui.app.latest()?.replay === undefined, 'the live state to return');
+  await ui.page.getByText(/REPLAY of/).waitFor({ state: 'detached' });
+  const live = ui.app.latest()!;
   assert.equal(live.killSwitch.state, 'HALTED');
   assert.equal(JSON.stringify(live.positions.map((p) => [p.symbol, p.qty])), livePositionsBefore);
   assert.equal(
-    await page.getByRole('switch', { name: 'Kill switch' }).getAttribute('aria-checked'),
+    await ui.page.getByRole('switch', { name: 'Kill switch' }).getAttribute('aria-checked'),
     'true',
   );
-  assert.deepEqual(opened.errors, []);
+  assert.deepEqual(ui.opened.errors, []);
 });
 
 test('a recording name that is not in the catalogue is refused, and paths are never accepted', async () => {
-  writeFileSync(join(app.dataDir, 'notes.txt'), 'not a recording');
-  const ack = await app.send({ type: 'replayStart', recording: '../../etc/passwd', speed: 0 });
+  writeFileSync(join(ui.app.dataDir, 'notes.txt'), 'not a recording');
+  const ack = await ui.app.send({ type: 'replayStart', recording: '../../etc/passwd', speed: 0 });
   assert.equal(ack.ok, false);
   assert.match(!ack.ok ? ack.reason : '', /no recording named \.\.\/\.\.\/etc\/passwd/);
-  const notes = await app.send({ type: 'replayStart', recording: 'notes.txt', speed: 0 });
+  const notes = await ui.app.send({ type: 'replayStart', recording: 'notes.txt', speed: 0 });
   assert.equal(notes.ok, false);
 });
 
 test('while replaying, the kill switch and parameter edits act on the replay engine, not the live one', async () => {
-  const region = page.getByRole('region', { name: 'Replay' });
-  await app.send({ type: 'setKillSwitch', on: false, reason: 'test: live re-armed' });
-  await waitUntil(() => app.latest()?.killSwitch.state === 'ACTIVE', 'the live engine to re-arm');
-  const liveThreshold = app.latest()!.params.imbalance_threshold;
+  const region = ui.page.getByRole('region', { name: 'Replay' });
+  await ui.app.send({ type: 'setKillSwitch', on: false, reason: 'test: live re-armed' });
+  await waitUntil(
+    () => ui.app.latest()?.killSwitch.state === 'ACTIVE',
+    'the live engine to re-arm',
+  );
+  const liveThreshold = ui.app.latest()!.params.imbalance_threshold;
   await region.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
   await region.getByRole('button', { name: 'Play' }).click();
   await waitUntil(() => replayOf() !== undefined && !replayOf()!.finished, 'a new replay run');
   await region.getByRole('button', { name: 'Pause' }).click();
   await waitUntil(() => replayOf()?.paused === true, 'the replay to pause');
 
-  const edited = await app.send({ type: 'updateParams', patch: { imbalance_threshold: 0.45 } });
+  const edited = await ui.app.send({ type: 'updateParams', patch: { imbalance_threshold: 0.45 } });
   assert.ok(edited.ok, JSON.stringify(edited));
   await waitUntil(
-    () => app.latest()?.params.imbalance_threshold === 0.45,
+    () => ui.app.latest()?.params.imbalance_threshold === 0.45,
     'the replay to take the edit',
   );
-  await page.getByRole('switch', { name: 'Kill switch' }).click();
-  await waitUntil(() => app.latest()?.killSwitch.state === 'HALTED', 'the replay engine to halt');
+  await ui.page.getByRole('switch', { name: 'Kill switch' }).click();
+  await waitUntil(
+    () => ui.app.latest()?.killSwitch.state === 'HALTED',
+    'the replay engine to halt',
+  );
 
   await region.getByRole('button', { name: 'Back to live' }).click();
-  await waitUntil(() => app.latest()?.replay === undefined, 'the live state to return');
-  const live = app.latest()!;
+  await waitUntil(() => ui.app.latest()?.replay === undefined, 'the live state to return');
+  const live = ui.app.latest()!;
   assert.equal(live.killSwitch.state, 'ACTIVE', 'the live kill switch was not touched');
   assert.equal(
     live.params.imbalance_threshold,
@@ -225,24 +210,24 @@ test('while replaying, the kill switch and parameter edits act on the replay eng
     'the live parameters were not touched',
   );
   // The live config file keeps the live value too (a replay edit never reaches the TOML).
-  assert.doesNotMatch(readFileSync(join(app.dataDir, 'lockstep.toml'), 'utf8'), /0\.45/);
+  assert.doesNotMatch(readFileSync(join(ui.app.dataDir, 'lockstep.toml'), 'utf8'), /0\.45/);
 });
 
 test('an hftbacktest file in the data directory is offered, converted, and replayed on its own symbol', async () => {
-  copyFileSync(ETH_FIXTURE, join(app.dataDir, 'eth.gz'));
-  const ack = await app.send({ type: 'replayStart', recording: 'eth.gz', speed: 0 });
+  copyFileSync(ETH_FIXTURE, join(ui.app.dataDir, 'eth.gz'));
+  const ack = await ui.app.send({ type: 'replayStart', recording: 'eth.gz', speed: 0 });
   assert.ok(ack.ok, JSON.stringify(ack));
   await waitUntil(
-    () => app.latest()?.replay?.finished === true,
+    () => ui.app.latest()?.replay?.finished === true,
     'the ETHUSDT replay to end',
     120_000,
   );
-  const state = app.latest()!;
+  const state = ui.app.latest()!;
   assert.deepEqual(state.symbols, ['ETHUSDT']);
   assert.equal(state.replay!.file, 'eth.gz');
   assert.ok(state.replay!.bookUpdates > 100, `${state.replay!.bookUpdates} book updates`);
   assert.ok(state.recordings!.includes('eth.gz'));
-  await app.send({ type: 'replayStop' });
-  await waitUntil(() => app.latest()?.replay === undefined, 'the live state to return');
-  assert.deepEqual(app.latest()!.symbols, ['BTCUSDT']);
+  await ui.app.send({ type: 'replayStop' });
+  await waitUntil(() => ui.app.latest()?.replay === undefined, 'the live state to return');
+  assert.deepEqual(ui.app.latest()!.symbols, ['BTCUSDT']);
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHost } from '../../main/host/host.js';
 import { forkNodeEngine } from '../../main/host/node-fork.js';
+import type { EngineState } from '../../shared/api.js';
 import { captureLogger, waitFor } from './host-helpers.js';
 
 // The host with the real engine process (no exchange: nothing trades), as `headless` runs it.
@@ -30,6 +31,26 @@ function hostIn(dir: string, configText = CONFIG) {
   });
 }
 
+/**
+ * Starts a host on `dir`, waits for its engine's first state, hands both to `use`, and
+ * stops the host after whatever happens: each test runs one host, quits, then another.
+ */
+async function withRunningHost(
+  dir: string,
+  configText: string,
+  waitingFor: string,
+  use: (host: ReturnType<typeof hostIn>, state: EngineState) => Promise<void>,
+): Promise<void> {
+  const host = hostIn(dir, configText);
+  await host.start();
+  try {
+    const state = await waitFor(waitingFor, () => host.latestState() ?? undefined, 20_000);
+    await use(host, state);
+  } finally {
+    await host.stop();
+  }
+}
+
 test("through the host: a trader's halt, a clean quit, a new start → HALTED with the trader's reason", async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lockstep-host-halt-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,23 +66,14 @@ test("through the host: a trader's halt, a clean quit, a new start → HALTED wi
     await first.stop();
   }
 
-  const second = hostIn(dir);
-  await second.start();
-  try {
-    const state = await waitFor(
-      'a state from the new engine',
-      () => second.latestState() ?? undefined,
-      20_000,
-    );
+  await withRunningHost(dir, CONFIG, 'a state from the new engine', async (_second, state) => {
     assert.equal(state.killSwitch.state, 'HALTED');
     assert.equal(
       state.killSwitch.reason,
       'halted by the trader before the last quit: leaving for lunch',
     );
     assert.equal(state.engineRunning, true);
-  } finally {
-    await second.stop();
-  }
+  });
 });
 
 for (const layout of ['hot', 'pipeline'] as const) {
@@ -84,14 +96,7 @@ for (const layout of ['hot', 'pipeline'] as const) {
       await first.stop();
     }
 
-    const second = hostIn(dir, configText);
-    await second.start();
-    try {
-      const state = await waitFor(
-        'a state from the new engine',
-        () => second.latestState() ?? undefined,
-        20_000,
-      );
+    await withRunningHost(dir, configText, 'a state from the new engine', async (second, state) => {
       assert.equal(state.killSwitch.state, 'REDUCING');
       assert.equal(
         state.killSwitch.reason,
@@ -102,9 +107,7 @@ for (const layout of ['hot', 'pipeline'] as const) {
       const off = await second.send({ type: 'setReduceOnly', on: false, reason: 'done' });
       assert.equal(off.ok, true);
       await waitFor('ACTIVE', () => second.latestState()?.killSwitch.state === 'ACTIVE', 20_000);
-    } finally {
-      await second.stop();
-    }
+    });
   });
 }
 
