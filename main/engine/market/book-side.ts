@@ -175,12 +175,16 @@ export class BookSide {
    */
   top(n: number, prices: Float64Array, qtys: Float64Array, offset = 0): number {
     let written = 0;
+    // Look for a next level only while one is wanted and the window still holds one:
+    // past the last occupied slot the bitmap scan would run to the window's end
+    // (2^18 ticks = 8,192 words), which a book thinner than n levels paid on every record.
+    let unseen = this.windowCount;
     let idx = this.bestIdx;
-    while (written < n && idx >= 0) {
+    while (written < n && unseen > 0 && idx >= 0) {
       prices[offset + written] = this.priceOf(this.base + idx);
       qtys[offset + written] = this.qtys[idx]!;
       written++;
-      idx = this.nextOccupied(idx + 1);
+      if (--unseen > 0 && written < n) idx = this.nextOccupied(idx + 1);
     }
     const sparse = this.sparse;
     for (let i = sparse.count - 1; written < n && i >= 0; i--) {
