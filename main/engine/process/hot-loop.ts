@@ -29,7 +29,7 @@ import type { MarketSnapshots } from '../core/market-snapshot.js';
 import { Rng } from '../core/rng.js';
 import type { SpscRing } from '../core/spsc-ring.js';
 import { PaperBroker } from '../execution/paper-broker.js';
-import { MarketPipeline } from '../market/market-pipeline.js';
+import { FrameOutcome, MarketPipeline } from '../market/market-pipeline.js';
 import type { BrokerRestoreState } from '../persistence/restore.js';
 import { decodeSignalRecord } from '../strategy/signal-record.js';
 import { signalReason } from '../strategy/signal-reason.js';
@@ -185,7 +185,9 @@ export class HotLoop {
     this.gate = new ManualOrderGate(symbols.length, config.strategy.risk_limits);
     const onDrawdownHalt = options.onDrawdownHalt ?? (() => undefined);
     this.drawdown = new DrawdownHalt(this.broker, control, onDrawdownHalt);
-    this.warm = options.keepWarm ? new WarmPath(config, this.pipeline, this.core) : null;
+    this.warm = options.keepWarm
+      ? new WarmPath(config, this.pipeline, this.core, this.broker)
+      : null;
     this.syncControl();
   }
 
@@ -194,8 +196,18 @@ export class HotLoop {
     // The kill switch at the top of every tick, whatever the frame turns out to be.
     const state = this.control.tradingState();
     if (state !== this.tradingState) this.applyTradingState(state);
-    this.pipeline.onFrame(data, tsUs, t0Us);
+    const pipeline = this.pipeline;
+    const fallbacks = pipeline.counters.fallbackParses;
+    const outcome = pipeline.onFrame(data, tsUs, t0Us);
     this.parseStage.record((monoNowUs() - t0Us) * 1000);
+    // keep_warm replays depth frames the byte scanner took (a fallback parse allocates).
+    if (
+      this.warm !== null &&
+      outcome === FrameOutcome.BOOK_UPDATED &&
+      typeof data !== 'string' &&
+      pipeline.counters.fallbackParses === fallbacks
+    )
+      this.warm.rememberFrame(data);
   }
 
   /**
@@ -220,6 +232,7 @@ export class HotLoop {
     this.core.setTradingState(state);
     this.broker.setTradingState(state);
     this.gate.setTradingState(state);
+    this.shareBrokerState();
     if (!first) {
       const stampUs = this.killSwitchStamp();
       if (stampUs > 0) {
@@ -242,11 +255,17 @@ export class HotLoop {
       ring.release();
       n++;
     }
+    if (n > 0) this.shareBrokerState();
     return n;
   }
 
   get keepsWarm(): boolean {
     return this.warm !== null;
+  }
+
+  /** Orders the dry passes' shadow broker matched (tests: the passes reach the broker). */
+  get warmOrders(): number {
+    return this.warm?.shadowOrders ?? 0;
   }
 
   /** A dry pass through the path between ticks (keep_warm); emits and changes nothing live. */
@@ -260,25 +279,20 @@ export class HotLoop {
       this.ended = true;
       return;
     }
+    this.syncControl();
+    // The tick-to-trade path first: strategy, the broker's view of the tick, the order.
+    // The strategy's positions and open orders were shared when the previous record (or
+    // command batch) finished, so it decides on what the broker held after that.
+    const flags = this.core.onMarket(rec, 0, this.orderOut, this.signalOut);
+    this.broker.onMarket(rec, 0);
+    if ((flags & StrategyOutput.ORDER) !== 0) this.submit();
+    // The rest serves the window, the trader's own orders and the next tick, after the
+    // order is in (each touches memory that would otherwise go cold inside the tick).
+    this.gate.onMarket(rec, 0);
     if (kind === MarketKind.BOOK) {
       this.reporter.writeSnapshot(rec);
       this.warm?.remember(rec);
     } else if (kind === MarketKind.TRADE) this.reporter.onTrade(rec);
-    this.syncControl();
-    const core = this.core;
-    const broker = this.broker;
-    // Positions and open orders matter to the strategy on book updates only (sizing, risk).
-    if (kind === MarketKind.BOOK) {
-      for (let s = 0; s < this.symbolCount; s++) {
-        const symbol = asSymbolIndex(s);
-        core.setPosition(symbol, broker.position(symbol));
-        core.setOpenOrders(symbol, broker.openQuantity(symbol, 1), broker.openQuantity(symbol, -1));
-      }
-    }
-    const flags = core.onMarket(rec, 0, this.orderOut, this.signalOut);
-    broker.onMarket(rec, 0);
-    this.gate.onMarket(rec, 0);
-    if ((flags & StrategyOutput.ORDER) !== 0) this.submit();
     // A drawdown halt writes the trading-state word; applying it at once cancels the open orders.
     this.drawdown.check();
     if (this.control.tradingState() !== this.tradingState) this.syncControl();
@@ -289,6 +303,23 @@ export class HotLoop {
       this.signalThresholds[slot] = this.params.min_confidence;
       const confidence = this.signalView.read(this.signalOut, 0).confidence;
       this.confidenceBins[Math.min(9, Math.max(0, Math.floor(confidence * 10)))]!++;
+    }
+    this.shareBrokerState();
+  }
+
+  /**
+   * Gives the strategy the broker's positions and open quantities (sizing, risk). Called
+   * whenever the broker may have changed — after every record, command batch and trading
+   * state change — so the next book tick finds them ready instead of fetching them
+   * inside its tick-to-trade window; the strategy reads them on book updates only.
+   */
+  private shareBrokerState(): void {
+    const core = this.core;
+    const broker = this.broker;
+    for (let s = 0; s < this.symbolCount; s++) {
+      const symbol = asSymbolIndex(s);
+      core.setPosition(symbol, broker.position(symbol));
+      core.setOpenOrders(symbol, broker.openQuantity(symbol, 1), broker.openQuantity(symbol, -1));
     }
   }
 

@@ -78,6 +78,40 @@ export function pushWaiting(
 }
 
 /**
+ * A consumer's doorbell rung once after a tick instead of once per row. Waking a parked
+ * thread is a futex syscall: on this kind of machine (a guest kernel behind page-table
+ * isolation) one costs microseconds and leaves the caller's caches and TLB cold, so
+ * inside the tick it landed between the broker accepting an order and the tick-to-trade
+ * stamp. Rows still go into the ring at once (the consumer sees them if it is awake);
+ * only the wake-up waits for flush(), which the hot thread calls after every frame,
+ * command batch and replay line. A full ring still wakes the consumer at once.
+ */
+export class DeferredWake {
+  private pending = false;
+
+  constructor(
+    private readonly consumer: Doorbell,
+    private readonly control: ControlBlock,
+  ) {}
+
+  push(ring: SpscRing, record: Float64Array): boolean {
+    if (ring.tryPush(record, 0)) {
+      this.pending = true;
+      return true;
+    }
+    this.flush();
+    return pushWaiting(ring, record, this.consumer, this.control);
+  }
+
+  /** Rings the consumer if a row went in since the last flush. */
+  flush(): void {
+    if (!this.pending) return;
+    this.pending = false;
+    this.consumer.ring();
+  }
+}
+
+/**
  * Mirrors a component's own running totals into control-block counters by adding the
  * difference since the last call (counters only ever grow; components keep plain
  * numbers so their hot paths touch no shared memory).
