@@ -37,7 +37,13 @@ export function writeUpdateId(frame: { bytes: Buffer; idAt: number[] }, id: numb
  * A hot loop (in this thread, sinks that count) whose BTCUSDT book starts from a 20-level
  * snapshot at FIRST_ID - 1, with a config that trades on every swing of depthTemplate.
  */
-export function syntheticHotLoop(keepWarm = true): HotLoop {
+export function syntheticHotLoop(
+  keepWarm = true,
+  sinks: {
+    persistRow?: (record: Float64Array) => void;
+    signalRow?: (record: Float64Array) => void;
+  } = {},
+): HotLoop {
   const config = validateConfig({
     strategy: {
       symbols: ['BTCUSDT'],
@@ -58,8 +64,8 @@ export function syntheticHotLoop(keepWarm = true): HotLoop {
     control,
     snapshots: MarketSnapshots.create(1),
     nextOrderId: () => ++orderId,
-    persistRow: () => undefined,
-    signalRow: () => undefined,
+    persistRow: sinks.persistRow ?? (() => undefined),
+    signalRow: sinks.signalRow ?? (() => undefined),
     keepWarm,
   });
   const levels = (sign: 1 | -1): string[][] =>

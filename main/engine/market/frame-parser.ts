@@ -33,6 +33,14 @@ export class FrameParser {
     this.scanner = new FrameScanner(this.symbols);
   }
 
+  /**
+   * Scans bytes[0, length) into `frame` with the byte scanner alone: no counter, no
+   * fallback (which allocates). For keep_warm's dry passes; true when it parsed.
+   */
+  scanOnly(bytes: Uint8Array, length: number): boolean {
+    return this.scanner.scan(bytes, length, this.frame);
+  }
+
   parse(data: Uint8Array | string): ParseStatusCode {
     let bytes: Uint8Array;
     let length: number;

@@ -24,7 +24,7 @@ import {
 } from './book-sync.js';
 import { DepthSnapshot } from './depth-snapshot.js';
 import { FrameParser, ParseStatus } from './frame-parser.js';
-import { FrameKind } from './parsed-frame.js';
+import { FrameKind, type ParsedFrame } from './parsed-frame.js';
 import { TradeIdFilter } from './trade-id-filter.js';
 import type { LogFn } from '../../../shared/log.js';
 
@@ -182,6 +182,19 @@ export class MarketPipeline {
 
   private where(): string {
     return this.sourceLine > 0 ? `${this.source}:${this.sourceLine}` : this.source;
+  }
+
+  /**
+   * Parses a copy of a depth frame with the live parser and returns it, or null when it
+   * is not a depth diff of a kept symbol; no book, counter or sync state changes. For
+   * keep_warm's dry passes: the parser keeps nothing from one frame to the next, so the
+   * next live frame parses exactly as it would have without this.
+   */
+  dryParse(bytes: Uint8Array, length: number): ParsedFrame | null {
+    const parser = this.parser;
+    if (!parser.scanOnly(bytes, length)) return null;
+    const frame = parser.frame;
+    return frame.kind === FrameKind.DEPTH && frame.symbolIndex >= 0 ? frame : null;
   }
 
   /** Routes snapshot requests (the exchange client installs its fetcher here). */

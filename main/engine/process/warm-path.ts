@@ -11,10 +11,13 @@ import { Rng } from '../core/rng.js';
 import { PaperBroker } from '../execution/paper-broker.js';
 import type { BookState } from '../market/book-sync.js';
 import type { MarketPipeline } from '../market/market-pipeline.js';
+import { OrderBook } from '../market/order-book.js';
 import { StrategyCore, StrategyOutput } from '../strategy/strategy-core.js';
 
 /** Shadow quantities are scaled so the imbalance swings hard enough to fire both ways. */
 const LIGHT_SIDE = 0.1;
+/** Depth frames up to this size are kept for the dry parse (Binance's are ≤ a few KiB). */
+const MAX_FRAME_BYTES = 64 * 1024;
 
 /**
  * Keeps the tick-to-trade path warm while the market is quiet (docs/ARCHITECTURE.md §8): on a
@@ -32,6 +35,11 @@ const LIGHT_SIDE = 0.1;
 export class WarmPath {
   private readonly shadowCore: StrategyCore;
   private readonly shadowBroker: PaperBroker;
+  /** Scratch books the latest frame's levels are applied to (the book code, not the live books). */
+  private readonly shadowBooks: OrderBook[];
+  /** A copy of the latest live depth frame's bytes, for the dry parse. */
+  private readonly frameBytes = new Uint8Array(MAX_FRAME_BYTES + 1);
+  private frameLength = 0;
   private readonly books: BookState[];
   private readonly latest = new Float64Array(MarketRecord.SLOTS);
   private readonly liveView = new MarketUpdate();
@@ -56,10 +64,12 @@ export class WarmPath {
     config: Config,
     private readonly pipeline: MarketPipeline,
     private readonly core: StrategyCore,
+    private readonly broker: PaperBroker,
   ) {
     const symbols = config.strategy.symbols;
     this.depth = config.strategy.params.depth_levels;
     this.books = symbols.map((symbol) => pipeline.book(symbol));
+    this.shadowBooks = symbols.map((symbol) => new OrderBook(symbol));
     // The live config, with a threshold the skewed book always passes and limits that
     // never bind: every stage runs on every pass.
     const shadow = validateConfig({
@@ -101,16 +111,44 @@ export class WarmPath {
     this.haveBook = true;
   }
 
+  /**
+   * The hot loop hands every live depth frame the byte scanner parsed here, after its
+   * tick (one copy of its bytes, no allocation); larger frames are not kept.
+   */
+  rememberFrame(data: Uint8Array): void {
+    if (data.length > MAX_FRAME_BYTES) return;
+    this.frameBytes.set(data, 0);
+    this.frameBytes[data.length] = 0;
+    this.frameLength = data.length;
+  }
+
   /** One dry pass; a few µs. */
   pass(): void {
     let sum = 0;
+    // The frame's path: the live parser (it keeps nothing between frames) on the copied
+    // bytes, then its levels into a scratch book — the scanner's and the book's code and
+    // the parser's buffers, which the shadow strategy below does not touch.
+    if (this.frameLength > 0) {
+      const frame = this.pipeline.dryParse(this.frameBytes, this.frameLength);
+      if (frame === null) this.frameLength = 0;
+      else {
+        const book = this.shadowBooks[frame.symbolIndex]!;
+        for (let i = 0; i < frame.bidCount; i++) book.bids.setAt(frame.bidPrices, frame.bidQtys, i);
+        for (let i = 0; i < frame.askCount; i++) book.asks.setAt(frame.askPrices, frame.askQtys, i);
+        sum += frame.bidCount + frame.askCount;
+      }
+    }
+    const liveBroker = this.broker;
     for (let s = 0; s < this.books.length; s++) {
+      const symbol = asSymbolIndex(s);
+      // The live broker's positions and open quantities, read as the next tick reads them.
+      sum += liveBroker.position(symbol) + liveBroker.openQuantity(symbol, 1);
       const book = this.books[s]!.book;
       sum += book.bids.top(this.depth, this.prices, this.qtys);
       sum += this.qtys[0]!;
       sum += book.asks.top(this.depth, this.prices, this.qtys);
       sum += this.qtys[0]!;
-      const values = this.core.featureSet(asSymbolIndex(s)).vector.values;
+      const values = this.core.featureSet(symbol).vector.values;
       for (let i = 0; i < values.length; i++) sum += values[i]!;
     }
     this.checksum = sum;
