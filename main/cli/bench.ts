@@ -191,6 +191,7 @@ export const benchCommand: CommandSpec = {
             layout: r.layout,
             keep_warm: r.keepWarm,
             frames_per_second: r.framesPerSecond,
+            delivered_per_second: r.deliveredPerSecond,
             seconds: r.seconds,
             orders: r.measured,
             fills: r.fills,
@@ -211,6 +212,7 @@ export const benchCommand: CommandSpec = {
           })),
           replay: replay.map((r) => ({
             layout: r.layout,
+            passes: r.passes,
             messages: r.messages,
             elapsed_ms: r.elapsedMs,
             messages_per_second: r.messagesPerSecond,

@@ -20,6 +20,7 @@ test('bench --json: tick_to_trade is the live hot engine at 100 frames/s, in µs
       layout: string;
       keep_warm: string;
       orders: number;
+      delivered_per_second: number;
       kill_switch_us?: { p50: number; p99: number; p999: number; count: number; unacted: number };
     }>;
     load_average: { before: number[]; after: number[] };
@@ -33,6 +34,8 @@ test('bench --json: tick_to_trade is the live hot engine at 100 frames/s, in µs
   );
   // Every change of the kill switch is timed: the bench waits for the thread to act on each.
   for (const run of result.engine) {
+    // What arrived, beside what the simulator was asked for (it sends only changes).
+    assert.ok(run.delivered_per_second > 0, `${run.layout}/${run.keep_warm}: nothing delivered`);
     const k = run.kill_switch_us!;
     // (A change acted on only after the 2 s timeout is both timed and counted unacted.)
     assert.ok(k.count + k.unacted >= 100, `${run.layout}/${run.keep_warm}: ${JSON.stringify(k)}`);

@@ -16,6 +16,11 @@ export interface LiveEngineRun {
   readonly layout: EngineLayout;
   readonly keepWarm: WarmMode;
   readonly framesPerSecond: number;
+  /**
+   * Depth diffs the engine applied per second while measured: the simulator sends a diff
+   * only when its book changed, in bursts every 10 ms, so at 1,000/s fewer arrive.
+   */
+  readonly deliveredPerSecond: number;
   readonly seconds: number;
   /** Tick-to-trade from the engine's own histogram after the warm-up, µs (null: no order). */
   readonly p50Us: number | null;
@@ -115,6 +120,7 @@ export async function runLiveEngine(options: LiveEngineOptions): Promise<LiveEng
     tickToTrade.reset();
     const ordersBefore = engine.control.counter('orders_submitted');
     const fillsBefore = engine.control.counter('fills');
+    const booksBefore = engine.control.counter('book_updates');
     for (let second = 1; second <= options.seconds; second++) {
       await sleep(1000);
       options.onSecond?.(engine, second);
@@ -124,6 +130,9 @@ export async function runLiveEngine(options: LiveEngineOptions): Promise<LiveEng
       layout: options.layout,
       keepWarm,
       framesPerSecond: options.framesPerSecond,
+      deliveredPerSecond: Math.round(
+        (engine.control.counter('book_updates') - booksBefore) / options.seconds,
+      ),
       seconds: options.seconds,
       p50Us: quantileUs(tickToTrade, 0.5),
       p99Us: quantileUs(tickToTrade, 0.99),
