@@ -8,7 +8,7 @@ import { loadMlSignal } from '../../strategy/signals/ml-signal.js';
 import { HotLoop } from '../hot-loop.js';
 import { ReplayClock } from '../replay-clock.js';
 import { startLiveFeed } from '../market-live-source.js';
-import { attachEngine, DeferredWake, pushWaiting, runWorker, Throttle } from '../thread-kit.js';
+import { attachEngine, pushWaiting, runWorker, StagedRows, Throttle } from '../thread-kit.js';
 import type { HotThreadMessage } from '../worker-messages.js';
 import type { LogFn } from '../../../../shared/log.js';
 
@@ -38,8 +38,8 @@ runWorker('hot', async () => {
   const signalRing = engine.ring('strategy_to_persistence');
   const commands = engine.ring('host_to_execution');
   const persistence = control.doorbell('persistence');
-  // Rows go into the rings at once; the persistence thread is woken after the tick.
-  const wake = new DeferredWake(persistence, control);
+  // Rows are published to the rings, and the persistence thread woken, after each tick.
+  const rows = new StagedRows([persist, signalRing], persistence, control);
   const log: LogFn = (level, msg, data) =>
     engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) });
   // Replays run inference in lockstep (awaited per tick) so its answers land on the same
@@ -54,8 +54,8 @@ runWorker('hot', async () => {
     control,
     snapshots: MarketSnapshots.attach(wiring.snapshots),
     nextOrderId: () => shared.nextOrderId(),
-    persistRow: (record) => wake.push(persist, record),
-    signalRow: (record) => wake.push(signalRing, record),
+    persistRow: (record) => rows.push(0, record),
+    signalRow: (record) => rows.push(1, record),
     log,
     ml,
     ...(wiring.restored ? { restored: wiring.restored } : {}),
@@ -71,7 +71,7 @@ runWorker('hot', async () => {
   const finish = (timing?: { readonly readStartedUs: number }): void => {
     loop.drainCommands(commands);
     publish();
-    wake.flush();
+    rows.flush();
     const flush = new Float64Array(PersistRecord.SLOTS);
     writeFlushRow(flush, 0);
     pushWaiting(persist, flush, persistence, control);
@@ -93,7 +93,7 @@ runWorker('hot', async () => {
     // window may wait here for seconds, paused).
     const serve = (): void => {
       if (commands.hasData()) loop.drainCommands(commands);
-      wake.flush();
+      rows.flush();
       if (throttle.due(Date.now())) publish();
     };
     const prefix = `${replayFile}:`;
@@ -111,14 +111,14 @@ runWorker('hot', async () => {
             lastTs = tsUs;
             pipeline.sourceLine = lineNo;
             loop.onFrame(data, tsUs, monoNowUs());
-            wake.flush();
+            rows.flush();
             if ((++lines & 1023) === 0) serve();
           },
           snapshot: (symbol, data, tsUs, lineNo) => {
             lastTs = tsUs;
             pipeline.sourceLine = lineNo;
             pipeline.onSnapshot(symbol, data, tsUs, monoNowUs());
-            wake.flush();
+            rows.flush();
           },
           malformed: (lineNo, reason) => {
             pipeline.counters.malformed++;
@@ -152,7 +152,7 @@ runWorker('hot', async () => {
           const inference = loop.core.idle();
           if (inference !== null) await inference;
         }
-        wake.flush();
+        rows.flush();
         clock?.passed(lastTs, pipeline.counters.bookUpdates);
         if (clock !== null || (++lines & 1023) === 0) serve();
       }
@@ -170,7 +170,7 @@ runWorker('hot', async () => {
     loop.pipeline,
     (data, tsUs, t0Us) => {
       loop.onFrame(data, tsUs, t0Us);
-      wake.flush();
+      rows.flush();
     },
     log,
   );
@@ -178,7 +178,7 @@ runWorker('hot', async () => {
   parentPort?.on('message', (message: HotThreadMessage) => {
     if (message.kind === 'wake') {
       loop.drainCommands(commands);
-      wake.flush();
+      rows.flush();
     }
   });
   let stopping = false;
@@ -194,13 +194,13 @@ runWorker('hot', async () => {
   const timer = setInterval(() => {
     if (control.stopRequested()) return stop();
     loop.drainCommands(commands);
-    wake.flush();
+    rows.flush();
     publish();
   }, 1000 / config.engine.ui_hz);
   const warmPass = (): void => {
     if (commands.hasData()) loop.drainCommands(commands);
     else loop.syncControl();
-    wake.flush();
+    rows.flush();
     loop.warmPass();
   };
   if (loop.keepsWarm && config.engine.keep_warm === 'spin') {
