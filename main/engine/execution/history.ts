@@ -38,6 +38,12 @@ export class RecentOrders {
     if (this.count < this.capacity) this.count++;
   }
 
+  /** What the next add() reads and writes, read ahead (keep_warm; changes nothing). */
+  peekNext(): number {
+    const evicted = this.ring[this.next];
+    return evicted ? evicted.status + (evicted.inHistory ? 1 : 0) : this.next;
+  }
+
   /** Called when an order finishes: returns it to the pool if the history no longer holds it. */
   finished(order: PaperOrder): void {
     if (!order.inHistory) this.pool.give(order);

@@ -143,6 +143,7 @@ export class WarmPath {
       const symbol = asSymbolIndex(s);
       // The live broker's positions and open quantities, read as the next tick reads them.
       sum += liveBroker.position(symbol) + liveBroker.openQuantity(symbol, 1);
+      if (s === 0) sum += liveBroker.prepareNextOrder();
       const book = this.books[s]!.book;
       sum += book.bids.top(this.depth, this.prices, this.qtys);
       sum += this.qtys[0]!;
