@@ -1,5 +1,5 @@
 import { validateConfig, type Config } from '../../../shared/config.js';
-import { asQty, asSymbolIndex, asTimestampUs } from '../../../shared/domain.js';
+import { asQty, asSymbolIndex, asTimestampUs, TradingStateCode } from '../../../shared/domain.js';
 import {
   MarketRecord,
   MarketUpdate,
@@ -55,6 +55,7 @@ export class WarmPath {
   private seq = 0;
   private tsUs = 0;
   private shadowOrderId = 0;
+  private passes = 0;
   /** Read by nobody; it keeps the reads from being optimised away. */
   checksum = 0;
   /** Shadow orders the broker matched (tests: the pass reaches the broker). */
@@ -178,6 +179,14 @@ export class WarmPath {
     }
     const core = this.shadowCore;
     const broker = this.shadowBroker;
+    // Now and then the kill switch's path: halt (cancelling the shadow's open orders) and
+    // re-arm, so a trader's first halt does not run it cold.
+    if ((++this.passes & 255) === 0) {
+      core.setTradingState(TradingStateCode.HALTED);
+      broker.setTradingState(TradingStateCode.HALTED);
+      core.setTradingState(TradingStateCode.ACTIVE);
+      broker.setTradingState(TradingStateCode.ACTIVE);
+    }
     core.setPosition(symbol, broker.position(symbol));
     core.setOpenOrders(symbol, broker.openQuantity(symbol, 1), broker.openQuantity(symbol, -1));
     const flags = core.onMarket(r, 0, this.orderOut, this.signalOut);

@@ -9,7 +9,7 @@ import { HotLoop } from '../hot-loop.js';
 import { ReplayClock } from '../replay-clock.js';
 import { startLiveFeed } from '../market-live-source.js';
 import { attachEngine, pushWaiting, runWorker, StagedRows, Throttle } from '../thread-kit.js';
-import type { HotThreadMessage } from '../worker-messages.js';
+import type { HotThreadMessage, WorkerReport } from '../worker-messages.js';
 import type { LogFn } from '../../../../shared/log.js';
 
 const STRATEGY_FINISHED = 0x7fffffff;
@@ -40,8 +40,18 @@ runWorker('hot', async () => {
   const persistence = control.doorbell('persistence');
   // Rows are published to the rings, and the persistence thread woken, after each tick.
   const rows = new StagedRows([persist, signalRing], persistence, control);
+  // Log lines leave after the tick too: posting one to the main thread serialises it and
+  // wakes that thread's loop (a syscall), which the kill switch's halt paid before it
+  // counted as acted. They are rare, so a plain array holds them until then.
+  const pendingLogs: WorkerReport[] = [];
   const log: LogFn = (level, msg, data) =>
-    engine.report({ kind: 'log', level, msg, ...(data ? { data } : {}) });
+    pendingLogs.push({ kind: 'log', level, msg, ...(data ? { data } : {}) });
+  const afterTick = (): void => {
+    rows.flush();
+    if (pendingLogs.length === 0) return;
+    for (const report of pendingLogs) engine.report(report);
+    pendingLogs.length = 0;
+  };
   // Replays run inference in lockstep (awaited per tick) so its answers land on the same
   // ticks every run; live, inference runs beside the loop and applies on a later tick.
   const ml = await loadMlSignal(
@@ -71,7 +81,7 @@ runWorker('hot', async () => {
   const finish = (timing?: { readonly readStartedUs: number }): void => {
     loop.drainCommands(commands);
     publish();
-    rows.flush();
+    afterTick();
     const flush = new Float64Array(PersistRecord.SLOTS);
     writeFlushRow(flush, 0);
     pushWaiting(persist, flush, persistence, control);
@@ -93,7 +103,7 @@ runWorker('hot', async () => {
     // window may wait here for seconds, paused).
     const serve = (): void => {
       if (commands.hasData()) loop.drainCommands(commands);
-      rows.flush();
+      afterTick();
       if (throttle.due(Date.now())) publish();
     };
     const prefix = `${replayFile}:`;
@@ -111,14 +121,14 @@ runWorker('hot', async () => {
             lastTs = tsUs;
             pipeline.sourceLine = lineNo;
             loop.onFrame(data, tsUs, monoNowUs());
-            rows.flush();
+            afterTick();
             if ((++lines & 1023) === 0) serve();
           },
           snapshot: (symbol, data, tsUs, lineNo) => {
             lastTs = tsUs;
             pipeline.sourceLine = lineNo;
             pipeline.onSnapshot(symbol, data, tsUs, monoNowUs());
-            rows.flush();
+            afterTick();
           },
           malformed: (lineNo, reason) => {
             pipeline.counters.malformed++;
@@ -152,7 +162,7 @@ runWorker('hot', async () => {
           const inference = loop.core.idle();
           if (inference !== null) await inference;
         }
-        rows.flush();
+        afterTick();
         clock?.passed(lastTs, pipeline.counters.bookUpdates);
         if (clock !== null || (++lines & 1023) === 0) serve();
       }
@@ -170,7 +180,7 @@ runWorker('hot', async () => {
     loop.pipeline,
     (data, tsUs, t0Us) => {
       loop.onFrame(data, tsUs, t0Us);
-      rows.flush();
+      afterTick();
     },
     log,
   );
@@ -178,7 +188,7 @@ runWorker('hot', async () => {
   parentPort?.on('message', (message: HotThreadMessage) => {
     if (message.kind === 'wake') {
       loop.drainCommands(commands);
-      rows.flush();
+      afterTick();
     }
   });
   let stopping = false;
@@ -194,13 +204,13 @@ runWorker('hot', async () => {
   const timer = setInterval(() => {
     if (control.stopRequested()) return stop();
     loop.drainCommands(commands);
-    rows.flush();
+    afterTick();
     publish();
   }, 1000 / config.engine.ui_hz);
   const warmPass = (): void => {
     if (commands.hasData()) loop.drainCommands(commands);
     else loop.syncControl();
-    rows.flush();
+    afterTick();
     loop.warmPass();
   };
   if (loop.keepsWarm && config.engine.keep_warm === 'spin') {
