@@ -148,16 +148,33 @@ test('a click on a bid price rests a manual buy there, shown in Mine and in Orde
   await ui.page.getByRole('textbox', { name: 'Order quantity' }).fill('0.01');
   // Deep in the book (the 15th bid), where the simulated market rarely reaches it.
   const level = ui.page.getByRole('button', { name: /^Buy limit at / }).nth(14);
-  const shown = Number((await level.getAttribute('aria-label'))!.replace('Buy limit at ', ''));
+  // The ladder moves with the book between reading a row and clicking it (a test that read
+  // the label first once saw 59999.18 and clicked 59999.24), so the page itself records
+  // the label of the button the click landed on, in the same dispatch as the app's handler.
+  await ui.page.evaluate(() => {
+    const page = window as unknown as { clickedLabel?: string | null };
+    document.addEventListener(
+      'click',
+      (event) => {
+        const button = (event.target as Element | null)?.closest('button');
+        page.clickedLabel = button?.getAttribute('aria-label') ?? null;
+      },
+      { capture: true, once: true },
+    );
+  });
   await level.click();
+  const clicked = await ui.page.evaluate(
+    () => (window as unknown as { clickedLabel?: string | null }).clickedLabel ?? null,
+  );
+  assert.match(clicked ?? '', /^Buy limit at \d/, `the click landed on a price: ${clicked}`);
+  const shown = Number(clicked!.replace('Buy limit at ', ''));
   await waitUntil(() => manualOrders().some((o) => o.status === 'Open'), 'a resting manual buy');
   const resting = manualOrders().find((o) => o.status === 'Open')!;
   assert.equal(resting.side, 'Buy');
   assert.equal(resting.type, 'Limit');
   assert.equal(resting.qty, '0.01');
-  // The level the row showed at the click: the ladder may have moved a tick since the
-  // test read it.
-  assert.ok(Math.abs(Number(resting.price) - shown) < 0.05, `${resting.price} near ${shown}`);
+  // Exactly the price of the row the click landed on.
+  assert.ok(Math.abs(Number(resting.price) - shown) < 1e-9, `${resting.price} = ${shown}`);
   const price = Number(resting.price).toFixed(2);
   const mine = ui.page.getByRole('button', { name: `Cancel my buy orders at ${price}` });
   await mine.waitFor({ state: 'visible' });
@@ -171,11 +188,20 @@ test('a click on a bid price rests a manual buy there, shown in Mine and in Orde
 
   // The marker moves from row to row as the book shifts under it (and blinks out while the
   // simulated market empties that level), so Playwright never sees it "stable": click it
-  // where it is, until the engine says cancelled.
+  // where it is, until the engine says cancelled. On a busy machine the row can move
+  // between Playwright measuring the marker and its mouse landing, so every other try
+  // clicks the button the page finds by its name at that instant.
+  const label = `Cancel my buy orders at ${price}`;
+  let tries = 0;
   await waitUntil(
     async () => {
       if (order(resting.orderId)?.status === 'Cancelled') return true;
-      await mine.click({ force: true, timeout: 1000 }).catch(() => undefined);
+      if (tries++ % 2 === 0)
+        await mine.click({ force: true, timeout: 1000 }).catch(() => undefined);
+      else
+        await ui.page.evaluate((name) => {
+          document.querySelector<HTMLButtonElement>(`button[aria-label="${name}"]`)?.click();
+        }, label);
       await sleep(300);
       return order(resting.orderId)?.status === 'Cancelled';
     },
