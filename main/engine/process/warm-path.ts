@@ -134,6 +134,9 @@ export class WarmPath {
       if (frame === null) this.frameLength = 0;
       else {
         const book = this.shadowBooks[frame.symbolIndex]!;
+        // Diffs alone never drop a level the exchange forgot while disconnected: start the
+        // scratch book afresh now and then so it cannot grow over days.
+        if ((this.passes & 0xfffff) === 0) book.clear();
         for (let i = 0; i < frame.bidCount; i++) book.bids.setAt(frame.bidPrices, frame.bidQtys, i);
         for (let i = 0; i < frame.askCount; i++) book.asks.setAt(frame.askPrices, frame.askQtys, i);
         sum += frame.bidCount + frame.askCount;
