@@ -130,9 +130,10 @@ export async function runLiveEngine(options: LiveEngineOptions): Promise<LiveEng
       layout: options.layout,
       keepWarm,
       framesPerSecond: options.framesPerSecond,
-      deliveredPerSecond: Math.round(
-        (engine.control.counter('book_updates') - booksBefore) / options.seconds,
-      ),
+      deliveredPerSecond:
+        Math.round(
+          ((engine.control.counter('book_updates') - booksBefore) / options.seconds) * 10,
+        ) / 10,
       seconds: options.seconds,
       p50Us: quantileUs(tickToTrade, 0.5),
       p99Us: quantileUs(tickToTrade, 0.99),
