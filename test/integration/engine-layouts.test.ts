@@ -86,6 +86,23 @@ test('layout hot: the kill switch halts the loop at once, cancels open orders, a
       await until('an open order resting in the broker', () =>
         engine.state().orders.some((order) => OPEN.has(order.status)),
       );
+      // The strategy's post-only orders rest at the touch and may fill in the moment
+      // between the window showing them and the halt (one run in ten did): an order of
+      // the trader's far below the touch is certain to be open when the halt lands.
+      const bid = Number(engine.state().books[0]!.bids[0]![0]);
+      const placed = engine.command({
+        type: 'placeOrder',
+        symbol: 'BTCUSDT',
+        side: 'Buy',
+        orderType: 'Limit',
+        price: (Math.floor(bid * 0.95 * 100) / 100).toFixed(2),
+        qty: '0.001',
+      });
+      assert.ok(placed.ok && placed.orderId !== undefined, JSON.stringify(placed));
+      const farId = placed.ok ? placed.orderId! : -1;
+      await until("the trader's order resting", () =>
+        engine.state().orders.some((order) => order.orderId === farId && order.status === 'Open'),
+      );
       const ack = engine.command({ type: 'setKillSwitch', on: true, reason: 'test' });
       assert.equal(ack.ok, true);
       await until(
@@ -99,6 +116,11 @@ test('layout hot: the kill switch halts the loop at once, cancels open orders, a
         'no open order left',
         () => !engine.state().orders.some((order) => OPEN.has(order.status)),
         5000,
+      );
+      assert.equal(
+        engine.state().orders.find((order) => order.orderId === farId)?.status,
+        'Cancelled',
+        "the trader's resting order was cancelled by the halt",
       );
       const ordersAtHalt = engine.control.counter('orders_submitted');
       const fillsAtHalt = engine.control.counter('fills');

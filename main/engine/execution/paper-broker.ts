@@ -599,13 +599,12 @@ export class PaperBroker implements FillListener {
 
   /**
    * Brings into cache what the next new order touches first — the pooled object it will
-   * take (cleared ahead: it is free), the history slot it will fill and the order it
-   * will evict — for keep_warm's dry passes: on a machine whose caches are emptied
-   * between frames these were cold misses inside the tick. Changes nothing observable.
+   * take, the history slot it will fill and the order it will evict — for keep_warm's
+   * dry passes: on a machine whose caches are emptied between frames these were cold
+   * misses inside the tick. Reads only.
    */
   prepareNextOrder(): number {
-    this.pool.prepareNext();
-    return this.history.peekNext() + this.active.length;
+    return this.pool.peekNext() + this.history.peekNext() + this.active.length;
   }
 
   // ------------------------------------------------------------------ views (views.ts)

@@ -103,11 +103,15 @@ export class OrderPool {
   }
 
   /**
-   * Clears the object the next take() returns, ahead of time (keep_warm): it is free, so
-   * nothing else holds it, and the order that takes it finds its memory in cache.
+   * Reads the object the next take() returns, ahead of time (keep_warm), so the order that
+   * takes it finds its memory in cache. Read only: a finished order handed back here may
+   * still be referenced (a queue cleaned lazily), and only take() may clear it.
    */
-  prepareNext(): void {
-    this.free[this.free.length - 1]?.reset();
+  peekNext(): number {
+    const order = this.free[this.free.length - 1];
+    return order === undefined
+      ? 0
+      : order.orderId + order.tradedSinceBook + (order.inHistory ? 1 : 0);
   }
 
   take(): PaperOrder {
