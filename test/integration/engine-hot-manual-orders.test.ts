@@ -7,23 +7,12 @@ import type { CommandAck, OrderView } from '../../shared/api.js';
 import { validateConfig } from '../../shared/config.js';
 import { startSimulator } from '../../main/sim/start-simulator.js';
 import { EngineRuntime } from '../../main/engine/process/engine-runtime.js';
+import { until } from './until.js';
 
 // The default layout (hot: the whole trading path on one thread) live against the
 // simulator: the trader's own orders reach the broker through the same risk check as the
 // strategy's (ManualOrderGate in dispatchCommand, run by the hot loop), the kill switch
 // refuses them, and max_drawdown halts the engine with its reason.
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, check: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 function orderIdOf(ack: CommandAck): number {
   assert.ok(ack.ok, JSON.stringify(ack));

@@ -8,23 +8,12 @@ import { ENGINE_LAYOUTS, validateConfig } from '../../shared/config.js';
 import { startSimulator } from '../../main/sim/start-simulator.js';
 import { openDatabase } from '../../main/engine/persistence/schema.js';
 import { EngineRuntime } from '../../main/engine/process/engine-runtime.js';
+import { until } from './until.js';
 
 // Reduce only judges the NET position per symbol in the running engine, in both layouts:
 // a long held in the strategy's book is reduced by the trader's manual sell (risk and the
 // broker both let it rest), while a manual buy, or a sell beyond the net long once the
 // first one is counted, is refused.
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, check: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 function orderIdOf(ack: CommandAck): number {
   assert.ok(ack.ok && ack.orderId !== undefined, JSON.stringify(ack));

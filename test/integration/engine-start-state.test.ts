@@ -17,6 +17,11 @@ import { TradingStateCode } from '../../shared/domain.js';
 import type { EngineState } from '../../shared/api.js';
 import { EngineRuntime } from '../../main/engine/process/engine-runtime.js';
 import { openDatabase } from '../../main/engine/persistence/schema.js';
+import { until as untilWithin } from './until.js';
+
+/** Start-state checks wait at most 20 s, polling every 20 ms. */
+const until = <T>(what: string, check: () => T | undefined | false): Promise<T> =>
+  untilWithin(what, check, 20_000, 20);
 
 // The live engine in this process against an exchange that is not there (nothing trades):
 // what matters here is the state it starts in and what it refuses.
@@ -47,16 +52,6 @@ async function withEngine<T>(
     return await body(engine);
   } finally {
     await engine.stop();
-  }
-}
-
-async function until<T>(what: string, check: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
