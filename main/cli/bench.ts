@@ -7,6 +7,7 @@ import {
   runReplaySection,
   type ReplayRow,
 } from '../engine/bench/engine-bench.js';
+import { codeOnHugePagesMiB } from '../engine/process/engine-node-flags.js';
 import { runSoak } from '../engine/bench/engine-soak.js';
 import {
   formatPeerBooks,
@@ -176,6 +177,7 @@ export const benchCommand: CommandSpec = {
       replay = await runReplaySection();
     }
     const load = machineLoad();
+    const hugePagesMiB = codeOnHugePagesMiB();
 
     if (json) {
       const live = runs.find(
@@ -184,6 +186,7 @@ export const benchCommand: CommandSpec = {
       console.log(
         JSON.stringify({
           load_average: { before: loadBefore, after: load },
+          code_on_huge_pages_mib: hugePagesMiB,
           tick_to_trade: live
             ? { p50: live.p50Us, p99: live.p99Us, p999: live.p999Us, orders: live.measured }
             : null,
@@ -231,6 +234,11 @@ export const benchCommand: CommandSpec = {
     if (replay.length > 0) out.push(formatReplayRows(replay), '');
     out.push(
       `machine load (1, 5, 15 min): ${loadBefore.join(' ')} before, ${load.join(' ')} after`,
+      hugePagesMiB === null
+        ? "Node's code on 2 MiB pages: unknown here (no /proc)"
+        : hugePagesMiB > 0
+          ? `Node's code on 2 MiB pages: ${hugePagesMiB} MiB (--use-largepages, as the engine runs)`
+          : "Node's code on 4 KiB pages: run through `npm run cli`, which passes --use-largepages=silent as the engine gets it (or this OS has no transparent huge pages)",
     );
     console.log(out.join('\n'));
     return 0;

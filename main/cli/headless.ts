@@ -7,6 +7,7 @@ import { startHeadlessServer, type HeadlessServer } from '../host/headless-serve
 import { createHost, type Host } from '../host/host.js';
 import { createHostLogger } from '../host/logger.js';
 import { forkNodeEngine } from '../host/node-fork.js';
+import { ENGINE_NODE_FLAGS } from '../engine/process/engine-node-flags.js';
 import {
   loadSimulator,
   pointAtSimulator,
@@ -112,6 +113,7 @@ export const headlessCommand: CommandSpec = {
       host = createHost({
         fork: forkNodeEngine,
         enginePath,
+        engineExecArgv: ENGINE_NODE_FLAGS,
         configPath,
         dataDir,
         logger,

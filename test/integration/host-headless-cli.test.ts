@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
-import { writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FAKE_ENGINE_PATH, isAlive, waitFor } from './host-helpers.js';
 import { makeTempDir } from '../temp-dirs.js';
+import { ENGINE_NODE_FLAGS } from '../../main/engine/process/engine-node-flags.js';
 
 const CLI = path.join(__dirname, '..', '..', 'main', 'cli', 'index.js');
 const URL_LINE =
@@ -60,6 +61,12 @@ test('`lockstep headless --port 0` prints the URL with its token, serves it, and
       return ready ? (JSON.parse(ready) as { enginePid: number }).enginePid : undefined;
     });
     assert.ok(isAlive(enginePid));
+    // The engine child runs with the engine's Node options (its code on 2 MiB pages).
+    const cmdline = `/proc/${enginePid}/cmdline`;
+    if (existsSync(cmdline)) {
+      const args = readFileSync(cmdline, 'utf8').split('\0');
+      for (const flag of ENGINE_NODE_FLAGS) assert.ok(args.includes(flag), `${flag} in ${args}`);
+    }
 
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
