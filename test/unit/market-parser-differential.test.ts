@@ -19,7 +19,7 @@ const slow = new ParsedFrame();
 /** What the scanner and the JSON.parse path make of one text. */
 function both(text: string) {
   const bytes = Buffer.from(text, 'utf8');
-  const scanned = scanner.scan(bytes, bytes.length, fast);
+  const scanned = scanner.scan(bytes, 0, bytes.length, fast);
   const problem = parseFrameFallback(text, symbols, slow);
   return { scanned, problem };
 }
@@ -420,4 +420,24 @@ test('the parser takes a Buffer or a string and grows its level arrays for a wid
   assert.equal(parser.parse('{"e":"depthUpdate"'), ParseStatus.MALFORMED);
   assert.match(parser.lastError, /not valid JSON/);
   assert.equal(parser.malformed, 1);
+});
+
+test('the parser reads bytes[start, end) of a larger buffer in place, and nothing outside it', () => {
+  const parser = new FrameParser(['BTCUSDT']);
+  const frame = '{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":7,"u":8,"b":[["100.5","2"]],"a":[]}';
+  // As in a replay's read buffer: the previous line before, the next line right after.
+  const buffer = Buffer.from(`{"ts":1,"stream":"x","data":${frame}}\n{"ts":2,"next":"line"}\n`);
+  const start = buffer.indexOf(frame);
+  const end = start + Buffer.byteLength(frame);
+  assert.equal(parser.parse(buffer, start, end), ParseStatus.FAST);
+  const inPlace = summarizeFrame(parser.frame);
+  assert.equal(parser.parse(frame), ParseStatus.FAST);
+  assert.deepEqual(inPlace, summarizeFrame(parser.frame));
+  // One byte short of the end is an unfinished object, not the next line's text.
+  assert.equal(parser.parse(buffer, start, end - 1), ParseStatus.MALFORMED);
+  // The JSON.parse fallback reads the same range: a spelling the scanner leaves to it.
+  const spaced = frame.replace('"U":7', '"U":7.0');
+  const spacedBuffer = Buffer.from(`xx${spaced}yy`);
+  assert.equal(parser.parse(spacedBuffer, 2, 2 + Buffer.byteLength(spaced)), ParseStatus.FALLBACK);
+  assert.deepEqual(inPlace, summarizeFrame(parser.frame));
 });

@@ -21,8 +21,13 @@ type Seen = Array<[string, number, number, string]>;
 async function viaBytes(path: string): Promise<Seen> {
   const seen: Seen = [];
   await readRecordingBytes(path, {
-    frame: (data, tsUs, lineNo) =>
-      seen.push(['frame', lineNo, tsUs, JSON.stringify(JSON.parse(Buffer.from(data).toString()))]),
+    frame: (bytes, start, end, tsUs, lineNo) =>
+      seen.push([
+        'frame',
+        lineNo,
+        tsUs,
+        JSON.stringify(JSON.parse(Buffer.from(bytes.subarray(start, end)).toString())),
+      ]),
     snapshot: (symbol, data, tsUs, lineNo) =>
       seen.push(['snapshot', lineNo, tsUs, symbol + JSON.stringify(JSON.parse(data))]),
     malformed: (lineNo) => seen.push(['malformed', lineNo, 0, '']),

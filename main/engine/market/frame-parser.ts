@@ -38,11 +38,16 @@ export class FrameParser {
    * fallback (which allocates). For keep_warm's dry passes; true when it parsed.
    */
   scanOnly(bytes: Uint8Array, length: number): boolean {
-    return this.scanner.scan(bytes, length, this.frame);
+    return this.scanner.scan(bytes, 0, length, this.frame);
   }
 
-  parse(data: Uint8Array | string): ParseStatusCode {
+  /**
+   * Parses a frame: a string, or bytes — all of them, or bytes[start, end) of a larger
+   * buffer (a replay hands over each line's payload in place, so no view is made per line).
+   */
+  parse(data: Uint8Array | string, start = 0, end = -1): ParseStatusCode {
     let bytes: Uint8Array;
+    let from = 0;
     let length: number;
     if (typeof data === 'string') {
       // UTF-8 needs at most 3 bytes per UTF-16 unit; grow once, never per frame.
@@ -53,17 +58,18 @@ export class FrameParser {
       bytes = this.scratch;
     } else {
       bytes = data;
-      length = data.length;
+      from = start;
+      length = end < 0 ? data.length : end;
     }
     this.lastError = '';
-    if (this.scanner.scan(bytes, length, this.frame)) {
+    if (this.scanner.scan(bytes, from, length, this.frame)) {
       this.fastParses++;
       return ParseStatus.FAST;
     }
     const text =
       typeof data === 'string'
         ? data
-        : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+        : Buffer.from(data.buffer, data.byteOffset + from, length - from).toString('utf8');
     const problem = parseFrameFallback(text, this.symbols, this.frame);
     if (problem === null) {
       this.fallbackParses++;

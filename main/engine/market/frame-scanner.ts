@@ -90,10 +90,10 @@ export class FrameScanner {
 
   constructor(private readonly symbols: SymbolTable) {}
 
-  /** Scans bytes[0, end) into frame. True when the frame is certainly valid and complete. */
-  scan(bytes: Uint8Array, end: number, frame: ParsedFrame): boolean {
+  /** Scans bytes[start, end) into frame. True when the frame is certainly valid and complete. */
+  scan(bytes: Uint8Array, start: number, end: number, frame: ParsedFrame): boolean {
     this.bytes = bytes;
-    this.pos = 0;
+    this.pos = start;
     this.end = end;
     this.frame = frame;
     this.seen = 0;

@@ -220,15 +220,23 @@ export class MarketPipeline {
     return index >= 0 && !this.syncs[index]!.synced;
   }
 
-  /** One stream frame as received. */
-  onFrame(data: Uint8Array | string, tsUs: number, t0Us: number): FrameOutcomeCode {
+  /** One stream frame as received; bytes may be bytes[start, end) of a larger buffer. */
+  onFrame(
+    data: Uint8Array | string,
+    tsUs: number,
+    t0Us: number,
+    start = 0,
+    end = -1,
+  ): FrameOutcomeCode {
     const counters = this.counters;
     counters.frames++;
-    const status = this.parser.parse(data);
+    const status = this.parser.parse(data, start, end);
     if (status === ParseStatus.MALFORMED) {
       counters.malformed++;
       this.lastError = this.parser.lastError;
-      this.log('warn', `malformed frame dropped: ${this.lastError}`, { frame: excerpt(data) });
+      this.log('warn', `malformed frame dropped: ${this.lastError}`, {
+        frame: excerpt(data, start, end),
+      });
       return FrameOutcome.MALFORMED;
     }
     if (status === ParseStatus.FALLBACK) counters.fallbackParses++;
@@ -465,10 +473,11 @@ export class MarketPipeline {
   }
 }
 
-function excerpt(data: Uint8Array | string): string {
+function excerpt(data: Uint8Array | string, start: number, end: number): string {
+  const to = end < 0 ? data.length : end;
   const text =
     typeof data === 'string'
       ? data
-      : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+      : Buffer.from(data.buffer, data.byteOffset + start, to - start).toString('utf8');
   return text.length > 200 ? text.slice(0, 200) + '…' : text;
 }

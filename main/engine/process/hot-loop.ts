@@ -191,20 +191,26 @@ export class HotLoop {
     this.syncControl();
   }
 
-  /** One frame from the exchange or a recording; t0Us = when its bytes were delivered. */
-  onFrame(data: Uint8Array | string, tsUs: number, t0Us: number): void {
+  /**
+   * One frame from the exchange or a recording; t0Us = when its bytes were delivered. A
+   * replay passes bytes[start, end) of the file's read buffer.
+   */
+  onFrame(data: Uint8Array | string, tsUs: number, t0Us: number, start = 0, end = -1): void {
     // The kill switch at the top of every tick, whatever the frame turns out to be.
     const state = this.control.tradingState();
     if (state !== this.tradingState) this.applyTradingState(state);
     const pipeline = this.pipeline;
     const fallbacks = pipeline.counters.fallbackParses;
-    const outcome = pipeline.onFrame(data, tsUs, t0Us);
+    const outcome = pipeline.onFrame(data, tsUs, t0Us, start, end);
     this.parseStage.record((monoNowUs() - t0Us) * 1000);
-    // keep_warm replays depth frames the byte scanner took (a fallback parse allocates).
+    // keep_warm replays depth frames the byte scanner took (a fallback parse allocates);
+    // live frames come whole (only a replay, which never keeps warm, passes a range).
     if (
       this.warm !== null &&
       outcome === FrameOutcome.BOOK_UPDATED &&
       typeof data !== 'string' &&
+      start === 0 &&
+      end < 0 &&
       pipeline.counters.fallbackParses === fallbacks
     )
       this.warm.rememberFrame(data);

@@ -3,9 +3,12 @@ import { createGunzip } from 'node:zlib';
 import { parseRecordingLine } from './recording-line.js';
 import { MAX_LINE_BYTES, openRecordingFd, startsWithGzipMagic } from './recording-reader.js';
 
-/** What a replay does with each line; `data` views the reader's buffer (valid during the call). */
+/**
+ * What a replay does with each line. A frame is bytes[start, end) of the reader's buffer,
+ * valid during the call: handed over in place, so no view object is made per line.
+ */
 export interface RecordingBytesHandler {
-  frame(data: Uint8Array, tsUs: number, lineNo: number): void;
+  frame(bytes: Uint8Array, start: number, end: number, tsUs: number, lineNo: number): void;
   snapshot(symbol: string, data: string, tsUs: number, lineNo: number): void;
   malformed(lineNo: number, reason: string): void;
 }
@@ -18,8 +21,8 @@ const DATA_KEY = Buffer.from('","data":');
 
 /**
  * Reads a recording (docs/ARCHITECTURE.md §4, plain or gzip) for a replay at full speed: the file in
- * 1 MiB chunks, each frame line handed over as a view of its `data` bytes, so no string
- * and no object is made per frame (the frame scanner reads bytes). Lines in another
+ * 1 MiB chunks, each frame line handed over as the range of its `data` bytes in the chunk,
+ * so no string and no object is made per frame (the frame scanner reads bytes in place). Lines in another
  * layout (snapshots, hand-written files, anything odd) go through the general line
  * parser, which also explains a malformed line. Async only per chunk, never per line.
  * Returns the number of non-blank lines; `stop()` true ends the read early.
@@ -156,9 +159,10 @@ class LineSplitter {
     this.lines++;
     if (!this.fastFrame(buf, start, end)) {
       const event = parseRecordingLine(buf.toString('utf8', start, end), this.lineNo);
-      if (event.kind === 'frame')
-        this.handler.frame(Buffer.from(event.data), event.tsUs, this.lineNo);
-      else if (event.kind === 'snapshot')
+      if (event.kind === 'frame') {
+        const bytes = Buffer.from(event.data);
+        this.handler.frame(bytes, 0, bytes.length, event.tsUs, this.lineNo);
+      } else if (event.kind === 'snapshot')
         this.handler.snapshot(event.symbol, event.data, event.tsUs, this.lineNo);
       else this.handler.malformed(event.lineNo, event.reason);
     }
@@ -186,7 +190,7 @@ class LineSplitter {
     at += DATA_KEY.length;
     // The payload is an object and the line closes the outer one: `{…}}`.
     if (buf[at] !== 0x7b || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x7d) return false;
-    this.handler.frame(buf.subarray(at, end - 1), ts, this.lineNo);
+    this.handler.frame(buf, at, end - 1, ts, this.lineNo);
     return true;
   }
 }

@@ -117,10 +117,10 @@ runWorker('hot', async () => {
       await readRecordingBytes(
         replayFile,
         {
-          frame: (data, tsUs, lineNo) => {
+          frame: (bytes, start, end, tsUs, lineNo) => {
             lastTs = tsUs;
             pipeline.sourceLine = lineNo;
-            loop.onFrame(data, tsUs, monoNowUs());
+            loop.onFrame(bytes, tsUs, monoNowUs(), start, end);
             afterTick();
             if ((++lines & 1023) === 0) serve();
           },
