@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
  * follows a wait in epoll; on a machine whose kernel flushes the TLB on every kernel entry
  * (page-table isolation without PCID, as on the virtual machines measured here), the tick
  * then pays a page walk for each 4 KiB page of code it runs. On 2 MiB pages that code
- * needs a handful of TLB entries: tick-to-trade at 100 frames/s went from 81/226 µs and
- * 84/214 µs (p50/p99) to 52/144 µs and 41/136 µs in interleaved runs (docs/LAYOUT.md).
+ * needs a handful of TLB entries: the p50 tick-to-trade at 100 frames/s fell in each of
+ * four interleaved pairs, by 4–51 % (docs/LAYOUT.md, fourth pass).
  * Not passed to Electron's utility process: Electron's executable is not Node's (whose
  * build places its code in the section this option re-maps), and with no Electron binary
  * on the machines measured here, whether Electron accepts the option is unchecked.
