@@ -7,9 +7,8 @@ import {
   codeOnHugePagesMiB,
   ENGINE_NODE_FLAGS,
 } from '../../main/engine/process/engine-node-flags.js';
+import { REPO_ROOT } from '../fixture-files.js';
 import { makeTempDir } from '../temp-dirs.js';
-
-const ROOT = join(__dirname, '..', '..', '..');
 
 test('codeOnHugePagesMiB counts huge pages of executable mappings only, and says null without /proc', () => {
   const dir = makeTempDir('lockstep-smaps-');
@@ -33,7 +32,7 @@ test('codeOnHugePagesMiB counts huge pages of executable mappings only, and says
 
 test('`npm run cli` gives the CLI (replay, bench, sweep run the engine in-process) the engine Node options', () => {
   const scripts = (
-    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     }
   ).scripts;

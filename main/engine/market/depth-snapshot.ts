@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textOf } from './text-of.js';
 import { parseFixed } from '../../../shared/domain.js';
 
 /**
@@ -19,12 +20,8 @@ export class DepthSnapshot {
   read(data: Uint8Array | string | object): string | null {
     let raw: unknown = data;
     if (typeof data === 'string' || data instanceof Uint8Array) {
-      const text =
-        typeof data === 'string'
-          ? data
-          : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
       try {
-        raw = JSON.parse(text);
+        raw = JSON.parse(textOf(data));
       } catch (error) {
         return `snapshot is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
       }

@@ -2,6 +2,7 @@ import { FrameScanner } from './frame-scanner.js';
 import { parseFrameFallback } from './frame-schema.js';
 import { ParsedFrame } from './parsed-frame.js';
 import { SymbolTable } from './symbol-table.js';
+import { textOf } from './text-of.js';
 
 export const ParseStatus = {
   /** Malformed: counted, frame.kind is NONE, `lastError` says why. */
@@ -45,7 +46,7 @@ export class FrameParser {
    * Parses a frame: a string, or bytes — all of them, or bytes[start, end) of a larger
    * buffer (a replay hands over each line's payload in place, so no view is made per line).
    */
-  parse(data: Uint8Array | string, start = 0, end = -1): ParseStatusCode {
+  parse(data: Uint8Array | string, start = 0, end = data.length): ParseStatusCode {
     let bytes: Uint8Array;
     let from = 0;
     let length: number;
@@ -59,18 +60,14 @@ export class FrameParser {
     } else {
       bytes = data;
       from = start;
-      length = end < 0 ? data.length : end;
+      length = end;
     }
     this.lastError = '';
     if (this.scanner.scan(bytes, from, length, this.frame)) {
       this.fastParses++;
       return ParseStatus.FAST;
     }
-    const text =
-      typeof data === 'string'
-        ? data
-        : Buffer.from(data.buffer, data.byteOffset + from, length - from).toString('utf8');
-    const problem = parseFrameFallback(text, this.symbols, this.frame);
+    const problem = parseFrameFallback(textOf(data, from, length), this.symbols, this.frame);
     if (problem === null) {
       this.fallbackParses++;
       return ParseStatus.FALLBACK;

@@ -26,6 +26,7 @@ import { DepthSnapshot } from './depth-snapshot.js';
 import { FrameParser, ParseStatus } from './frame-parser.js';
 import { FrameKind, type ParsedFrame } from './parsed-frame.js';
 import { TradeIdFilter } from './trade-id-filter.js';
+import { textOf } from './text-of.js';
 import type { LogFn } from '../../../shared/log.js';
 
 /**
@@ -226,7 +227,7 @@ export class MarketPipeline {
     tsUs: number,
     t0Us: number,
     start = 0,
-    end = -1,
+    end = data.length,
   ): FrameOutcomeCode {
     const counters = this.counters;
     counters.frames++;
@@ -474,10 +475,6 @@ export class MarketPipeline {
 }
 
 function excerpt(data: Uint8Array | string, start: number, end: number): string {
-  const to = end < 0 ? data.length : end;
-  const text =
-    typeof data === 'string'
-      ? data
-      : Buffer.from(data.buffer, data.byteOffset + start, to - start).toString('utf8');
+  const text = textOf(data, start, end);
   return text.length > 200 ? text.slice(0, 200) + '…' : text;
 }

@@ -195,7 +195,13 @@ export class HotLoop {
    * One frame from the exchange or a recording; t0Us = when its bytes were delivered. A
    * replay passes bytes[start, end) of the file's read buffer.
    */
-  onFrame(data: Uint8Array | string, tsUs: number, t0Us: number, start = 0, end = -1): void {
+  onFrame(
+    data: Uint8Array | string,
+    tsUs: number,
+    t0Us: number,
+    start = 0,
+    end = data.length,
+  ): void {
     // The kill switch at the top of every tick, whatever the frame turns out to be.
     const state = this.control.tradingState();
     if (state !== this.tradingState) this.applyTradingState(state);
@@ -210,7 +216,7 @@ export class HotLoop {
       outcome === FrameOutcome.BOOK_UPDATED &&
       typeof data !== 'string' &&
       start === 0 &&
-      end < 0 &&
+      end === data.length &&
       pipeline.counters.fallbackParses === fallbacks
     )
       this.warm.rememberFrame(data);

@@ -24,8 +24,9 @@ const DATA_KEY = Buffer.from('","data":');
  * the file in 1 MiB chunks, each frame line handed over as the range of its `data` bytes
  * in the chunk, so no string and no object is made per frame (the frame scanner reads
  * the bytes in place). Lines in another layout (snapshots, hand-written files, anything
- * odd) go through the general line parser, which also explains a malformed line. Async only per chunk, never per line.
- * Returns the number of non-blank lines; `stop()` true ends the read early.
+ * odd) go through the general line parser, which also explains a malformed line. Async
+ * only per chunk, never per line. Returns the number of non-blank lines; `stop()` true
+ * ends the read early.
  */
 export async function readRecordingBytes(
   path: string,
