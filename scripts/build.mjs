@@ -1,4 +1,4 @@
-// One build: tsc compiles main, engine workers, CLI, shared and tests to dist/ (tsc rather
+// One build: asc compiles the engine's WebAssembly (wasm/, scripts/build-wasm.mjs), tsc compiles main, engine workers, CLI, shared and tests to dist/ (tsc rather
 // than a bundler because worker_threads and utilityProcess load files by path, and one
 // compiler pass both type-checks and emits); Vite bundles the renderer to dist/ui.
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,10 @@ function run(label, command, args) {
 }
 
 const only = process.argv[2];
-if (only !== 'renderer') run('tsc', 'npx', ['tsc', '-p', 'tsconfig.json']);
+if (only !== 'renderer') {
+  run('asc', 'node', ['scripts/build-wasm.mjs']);
+  run('tsc', 'npx', ['tsc', '-p', 'tsconfig.json']);
+}
 if (only !== 'main')
   run('vite', 'npx', [
     'vite',

@@ -17,7 +17,7 @@ function newestMtime(dir) {
 ensureInstalled({ quiet: false });
 const stamp = 'dist/.tsbuildinfo';
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-const sources = Math.max(...['main', 'shared', 'renderer', 'test'].map(newestMtime));
+const sources = Math.max(...['main', 'shared', 'renderer', 'test', 'wasm'].map(newestMtime));
 if (sources > built || !existsSync('dist/ui/index.html')) {
   const result = spawnSync('node', ['scripts/build.mjs'], {
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -8,18 +8,34 @@ import { parseFrameFallback } from '../../main/engine/market/frame-schema.js';
 import { FrameParser, ParseStatus } from '../../main/engine/market/frame-parser.js';
 import { FrameKind, ParsedFrame, summarizeFrame } from '../../main/engine/market/parsed-frame.js';
 import { SymbolTable } from '../../main/engine/market/symbol-table.js';
+import { wasmLevels, wasmLevelsUnavailable } from '../../main/engine/market/wasm-levels.js';
 import { Rng } from '../../main/engine/core/rng.js';
 import { FIXTURE_DIR } from './market-helpers.js';
 
 const symbols = new SymbolTable(['BTCUSDT', 'ETHUSDT']);
-const scanner = new FrameScanner(symbols);
+const levels = wasmLevels();
+assert.ok(
+  levels !== null,
+  `the build has the WebAssembly level reader: ${wasmLevelsUnavailable()}`,
+);
+/** As the engine runs it: level arrays through the WebAssembly reader first. */
+const scanner = new FrameScanner(symbols, levels);
+/** The JavaScript reading alone, which the WebAssembly reader must never contradict. */
+const scannerAlone = new FrameScanner(symbols, null);
 const fast = new ParsedFrame();
+const fastAlone = new ParsedFrame();
 const slow = new ParsedFrame();
 
-/** What the scanner and the JSON.parse path make of one text. */
+/**
+ * What the scanner and the JSON.parse path make of one text. The scanner with and without
+ * the WebAssembly reader must take and refuse the same frames and read them the same.
+ */
 function both(text: string) {
   const bytes = Buffer.from(text, 'utf8');
   const scanned = scanner.scan(bytes, 0, bytes.length, fast);
+  const scannedAlone = scannerAlone.scan(bytes, 0, bytes.length, fastAlone);
+  assert.equal(scanned, scannedAlone, `with and without WebAssembly: ${text}`);
+  if (scanned) assert.deepEqual(summarizeFrame(fast), summarizeFrame(fastAlone), text);
   const problem = parseFrameFallback(text, symbols, slow);
   return { scanned, problem };
 }

@@ -3,6 +3,7 @@ import { parseFrameFallback } from './frame-schema.js';
 import { ParsedFrame } from './parsed-frame.js';
 import { SymbolTable } from './symbol-table.js';
 import { textOf } from './text-of.js';
+import { wasmLevels, type WasmLevels } from './wasm-levels.js';
 
 export const ParseStatus = {
   /** Malformed: counted, frame.kind is NONE, `lastError` says why. */
@@ -29,9 +30,10 @@ export class FrameParser {
   private readonly scanner: FrameScanner;
   private scratch = Buffer.alloc(4096);
 
-  constructor(symbols: readonly string[] | SymbolTable) {
+  /** `levels`: the thread's WebAssembly level reader by default; null reads in JavaScript alone. */
+  constructor(symbols: readonly string[] | SymbolTable, levels: WasmLevels | null = wasmLevels()) {
     this.symbols = symbols instanceof SymbolTable ? symbols : new SymbolTable(symbols);
-    this.scanner = new FrameScanner(this.symbols);
+    this.scanner = new FrameScanner(this.symbols, levels);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { parseFixedBytes } from './decimal-bytes.js';
 import { FrameKind, type ParsedFrame } from './parsed-frame.js';
 import type { SymbolTable } from './symbol-table.js';
+import type { WasmLevels } from './wasm-levels.js';
 
 /**
  * Single-pass byte scanner for Binance stream frames: a combined-stream wrapper
@@ -15,6 +16,10 @@ import type { SymbolTable } from './symbol-table.js';
  * the authority on what is malformed and why. Key order and whitespace do not matter: keys
  * are dispatched by name and values by type, because `b`/`a` are level arrays in
  * depthUpdate, decimal strings in bookTicker and order ids in trade.
+ *
+ * Level arrays, most of a depth frame's bytes, go first to the WebAssembly reader when
+ * this thread has one (wasm-levels.ts): it takes the exchange's own spelling and refuses
+ * the rest, which this scanner then reads itself from the same place.
  */
 
 // Bits of the payload keys seen (also catches duplicates, which JSON.parse resolves
@@ -59,6 +64,11 @@ const RBRACE = 125;
 const BACKSLASH = 92;
 
 const MAX_SKIP_DEPTH = 32;
+
+/** Whether this frame's bytes are in the WebAssembly reader's memory. */
+const WASM_NOT_TRIED = 0;
+const WASM_LOADED = 1;
+const WASM_REFUSED = 2;
 const POWERS_OF_TEN = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 /** 15 digits always fit a double exactly; longer ids go to the authoritative path. */
 const MAX_UINT_DIGITS = 15;
@@ -72,8 +82,10 @@ const WORD_DATA = ascii('data');
 
 export class FrameScanner {
   private bytes: Uint8Array = new Uint8Array(0);
+  private start = 0;
   private pos = 0;
   private end = 0;
+  private wasmState = WASM_NOT_TRIED;
   private frame!: ParsedFrame;
   private seen = 0;
   private event = EVENT_NONE;
@@ -88,13 +100,18 @@ export class FrameScanner {
   private strStart = 0;
   private strEnd = 0;
 
-  constructor(private readonly symbols: SymbolTable) {}
+  constructor(
+    private readonly symbols: SymbolTable,
+    private readonly wasm: WasmLevels | null,
+  ) {}
 
   /** Scans bytes[start, end) into frame. True when the frame is certainly valid and complete. */
   scan(bytes: Uint8Array, start: number, end: number, frame: ParsedFrame): boolean {
     this.bytes = bytes;
+    this.start = start;
     this.pos = start;
     this.end = end;
+    this.wasmState = WASM_NOT_TRIED;
     this.frame = frame;
     this.seen = 0;
     this.event = EVENT_NONE;
@@ -264,6 +281,7 @@ export class FrameScanner {
 
   /** `[["price","qty"], ...]` with positive prices and valid quantities. */
   private readLevels(isBid: boolean): boolean {
+    if (this.wasm !== null && this.readLevelsInWasm(isBid)) return true;
     const bytes = this.bytes;
     const frame = this.frame;
     this.pos++; // '['
@@ -315,6 +333,35 @@ export class FrameScanner {
       if (c !== COMMA) return false;
       if (bytes[this.pos] !== LBRACKET) this.skipWs();
     }
+  }
+
+  /**
+   * The level array at pos through the WebAssembly reader, the frame's bytes copied in on
+   * its first array. False (pos and frame untouched) when it refuses.
+   */
+  private readLevelsInWasm(isBid: boolean): boolean {
+    const wasm = this.wasm!;
+    if (this.wasmState !== WASM_LOADED) {
+      if (this.wasmState === WASM_REFUSED) return false;
+      const fits = wasm.load(this.bytes, this.start, this.end);
+      this.wasmState = fits ? WASM_LOADED : WASM_REFUSED;
+      if (!fits) return false;
+    }
+    const after = wasm.levels(this.pos - this.start, this.end - this.start);
+    if (after < 0) return false;
+    const n = wasm.count();
+    const frame = this.frame;
+    if (isBid) {
+      while (frame.bidPrices.length < n) frame.growBids();
+      copyLevels(wasm.prices, wasm.qtys, frame.bidPrices, frame.bidQtys, n);
+      frame.bidCount = n;
+    } else {
+      while (frame.askPrices.length < n) frame.growAsks();
+      copyLevels(wasm.prices, wasm.qtys, frame.askPrices, frame.askQtys, n);
+      frame.askCount = n;
+    }
+    this.pos = this.start + after;
+    return true;
   }
 
   /** Checks the event's required keys and value types; clears fields it does not use. */
@@ -578,6 +625,20 @@ export class FrameScanner {
     if (p > this.end) return false;
     this.pos = p;
     return true;
+  }
+}
+
+/** A loop, not `set(subarray)`: a subarray is an allocation per array. */
+function copyLevels(
+  fromPrices: Float64Array,
+  fromQtys: Float64Array,
+  toPrices: Float64Array,
+  toQtys: Float64Array,
+  n: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    toPrices[i] = fromPrices[i]!;
+    toQtys[i] = fromQtys[i]!;
   }
 }
 

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The depthUpdate level reader in WebAssembly (wasm/depth-levels.ts): a fast path in
+ * front of FrameScanner.readLevels for the exchange's own spelling, SIMD for the decimals.
+ * It refuses what it is not sure of, and the scanner then reads the same bytes itself, so
+ * the JavaScript reading stays the one authority on what a frame means.
+ *
+ * One instance per thread, shared by every scanner in it: calls are synchronous and each
+ * result is copied out before the next call, and its memory is one fixed 2.5 MiB block.
+ */
+export class WasmLevels {
+  /** Offset of the frame's first byte in `memory`. */
+  readonly inputOffset: number;
+  /** Longest frame it takes; longer ones stay with the scanner. */
+  readonly inputCapacity: number;
+  /** Prices and quantities of the last array read, 1e-8 units; views made once. */
+  readonly prices: Float64Array;
+  readonly qtys: Float64Array;
+  private readonly memory: Uint8Array;
+  private readonly readLevels: (pos: number, end: number) => number;
+  private readonly levelCount: () => number;
+
+  constructor(module: WebAssembly.Module) {
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        // Compiled with --noAssert and no allocation: nothing in it can abort.
+        abort: () => {
+          throw new Error('depth-levels.wasm aborted');
+        },
+      },
+    });
+    const exports = instance.exports as unknown as DepthLevelsExports;
+    const buffer = exports.memory.buffer;
+    this.inputOffset = exports.inputOffset();
+    this.inputCapacity = exports.inputCapacity();
+    this.memory = new Uint8Array(buffer);
+    this.prices = new Float64Array(buffer, exports.pricesOffset(), exports.maxLevels());
+    this.qtys = new Float64Array(buffer, exports.qtysOffset(), exports.maxLevels());
+    this.readLevels = exports.levels;
+    this.levelCount = exports.count;
+  }
+
+  /**
+   * Copies bytes[start, end) in; false when the frame is longer than the input area. A
+   * whole buffer is copied without allocating; a range of a larger one (a replay's read
+   * buffer) needs a view of it.
+   */
+  load(bytes: Uint8Array, start: number, end: number): boolean {
+    const length = end - start;
+    if (length > this.inputCapacity) return false;
+    if (start === 0 && end === bytes.length) this.memory.set(bytes, this.inputOffset);
+    else this.memory.set(bytes.subarray(start, end), this.inputOffset);
+    // Bytes past the end are a previous frame's: the reader checks every position
+    // against the end, and the zero makes a stray read see nothing JSON-like.
+    this.memory[this.inputOffset + length] = 0;
+    return true;
+  }
+
+  /**
+   * Reads the level array whose `[` is at `pos` of the loaded frame (`length` bytes).
+   * Returns the position after its `]`, with `count()` levels in prices/qtys, or -1.
+   */
+  levels(pos: number, length: number): number {
+    const end = this.readLevels(this.inputOffset + pos, this.inputOffset + length);
+    return end < 0 ? -1 : end - this.inputOffset;
+  }
+
+  count(): number {
+    return this.levelCount();
+  }
+}
+
+interface DepthLevelsExports {
+  readonly memory: WebAssembly.Memory;
+  inputOffset(): number;
+  inputCapacity(): number;
+  pricesOffset(): number;
+  qtysOffset(): number;
+  maxLevels(): number;
+  levels(pos: number, end: number): number;
+  count(): number;
+}
+
+/** Next to this file in dist/ (scripts/build-wasm.mjs writes it there). */
+const WASM_FILE = join(__dirname, 'depth-levels.wasm');
+
+let shared: WasmLevels | null = null;
+let unavailable = '';
+
+/**
+ * This thread's reader, or null when WebAssembly SIMD or the module is missing (then
+ * `wasmLevelsUnavailable()` says why and the scanner reads every array itself).
+ */
+export function wasmLevels(): WasmLevels | null {
+  if (shared !== null || unavailable !== '') return shared;
+  try {
+    shared = new WasmLevels(new WebAssembly.Module(readFileSync(WASM_FILE)));
+  } catch (error) {
+    unavailable = `${WASM_FILE}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return shared;
+}
+
+/** '' when the WebAssembly reader is in use, else why not. */
+export function wasmLevelsUnavailable(): string {
+  wasmLevels();
+  return unavailable;
+}
