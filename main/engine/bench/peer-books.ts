@@ -7,6 +7,7 @@ import { BookSync } from '../market/book-sync.js';
 import { DepthSnapshot } from '../market/depth-snapshot.js';
 import { FrameParser, ParseStatus } from '../market/frame-parser.js';
 import type { BookSide } from '../market/book-side.js';
+import { wasmLevels, wasmLevelsUnavailable } from '../market/wasm-levels.js';
 
 /**
  * `bench` peers (issue 11, docs/ARCHITECTURE.md §8): book maintenance on the real recordings in
@@ -207,13 +208,20 @@ function mapPeer(fixture: Fixture, strings: readonly string[]): PeerBook {
 
 // ---- Lockstep ----------------------------------------------------------------------------
 
+interface LockstepVariant {
+  /** The book's dense window; the engine's default when absent. */
+  readonly windowTicks?: number;
+  /** false: the JavaScript scanner alone, without the WebAssembly level reader. */
+  readonly wasm?: boolean;
+}
+
 function lockstepPeer(
   fixture: Fixture,
   buffers: readonly Buffer[],
   name: string,
-  windowTicks?: number,
+  { windowTicks, wasm = true }: LockstepVariant = {},
 ): PeerBook {
-  const parser = new FrameParser([fixture.symbol]);
+  const parser = new FrameParser([fixture.symbol], wasm ? wasmLevels() : null);
   const sync = new BookSync(fixture.symbol, windowTicks === undefined ? {} : { windowTicks });
   const snapshot = new DepthSnapshot();
   const problem = snapshot.read(fixture.snapshotText);
@@ -265,9 +273,14 @@ function measureFixture(
   const peers: PeerBook[] = [
     ...(ccxt === null ? [] : [ccxtPeer(ccxt, fixture, strings)]),
     mapPeer(fixture, strings),
-    // The book before issue 11's fix, for the before/after in one run.
-    lockstepPeer(fixture, buffers, 'Lockstep, 4,096-tick dense window (before)', 4096),
-    lockstepPeer(fixture, buffers, `Lockstep (byte scan + sync + apply)`),
+    // Issue 11's steps, for the before/after in one run: the book before its wider
+    // window, then the scanner before the WebAssembly level reader.
+    lockstepPeer(fixture, buffers, 'Lockstep, 4,096-tick dense window (before)', {
+      windowTicks: 4096,
+      wasm: false,
+    }),
+    lockstepPeer(fixture, buffers, 'Lockstep, JavaScript scanner alone (before)', { wasm: false }),
+    lockstepPeer(fixture, buffers, `Lockstep (byte scan + WebAssembly levels + sync + apply)`),
   ];
   const n = strings.length;
   const samples = peers.map(() => new Float64Array(n * rounds));
@@ -323,6 +336,9 @@ export function measurePeerBooks(fixtureDir = DEFAULT_FIXTURE_DIR, rounds = 10):
   const loaded = loadCcxt();
   const ccxt = typeof loaded === 'string' ? null : loaded;
   const skipped: string[] = typeof loaded === 'string' ? [`${loaded}: ccxt row skipped`] : [];
+  const noWasm = wasmLevelsUnavailable();
+  if (noWasm !== '')
+    skipped.push(`no WebAssembly level reader (${noWasm}): the last row is the JavaScript scanner`);
   const fixtures: PeerFixtureResult[] = [];
   for (const { symbol, file } of FIXTURES) {
     const fixture = loadFixture(fixtureDir, symbol, file);
