@@ -11,13 +11,13 @@
 // [0, INPUT) AssemblyScript's own; [INPUT, INPUT + INPUT_CAPACITY + SLACK) the frame;
 // then prices and quantities of the last array read, MAX_LEVELS each, in 1e-8 units.
 
-const INPUT: i32 = 65536;
-const INPUT_CAPACITY: i32 = 1 << 20;
+export const INPUT: i32 = 65536;
+export const INPUT_CAPACITY: i32 = 1 << 20;
 /** 16-byte loads may read this far past a frame's end; the bytes are never trusted. */
 const SLACK: i32 = 64;
-const PRICES: i32 = INPUT + INPUT_CAPACITY + SLACK;
-const MAX_LEVELS: i32 = 1 << 16;
-const QTYS: i32 = PRICES + MAX_LEVELS * 8;
+export const PRICES: i32 = INPUT + INPUT_CAPACITY + SLACK;
+export const MAX_LEVELS: i32 = 1 << 16;
+export const QTYS: i32 = PRICES + MAX_LEVELS * 8;
 const MAX_SAFE_UNITS: i64 = 9007199254740992; // 2^53
 
 const QUOTE: u8 = 34;
@@ -30,21 +30,6 @@ const RBRACKET: u8 = 93;
 let units: i64 = 0;
 let levelCount: i32 = 0;
 
-export function inputOffset(): i32 {
-  return INPUT;
-}
-export function inputCapacity(): i32 {
-  return INPUT_CAPACITY;
-}
-export function pricesOffset(): i32 {
-  return PRICES;
-}
-export function qtysOffset(): i32 {
-  return QTYS;
-}
-export function maxLevels(): i32 {
-  return MAX_LEVELS;
-}
 /** Levels in the last array `levels` accepted. */
 export function count(): i32 {
   return levelCount;

@@ -65,10 +65,6 @@ const BACKSLASH = 92;
 
 const MAX_SKIP_DEPTH = 32;
 
-/** Whether this frame's bytes are in the WebAssembly reader's memory. */
-const WASM_NOT_TRIED = 0;
-const WASM_LOADED = 1;
-const WASM_REFUSED = 2;
 const POWERS_OF_TEN = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 /** 15 digits always fit a double exactly; longer ids go to the authoritative path. */
 const MAX_UINT_DIGITS = 15;
@@ -85,7 +81,8 @@ export class FrameScanner {
   private start = 0;
   private pos = 0;
   private end = 0;
-  private wasmState = WASM_NOT_TRIED;
+  /** Whether this frame's bytes are in the WebAssembly reader's memory. */
+  private inWasm = false;
   private frame!: ParsedFrame;
   private seen = 0;
   private event = EVENT_NONE;
@@ -111,7 +108,7 @@ export class FrameScanner {
     this.start = start;
     this.pos = start;
     this.end = end;
-    this.wasmState = WASM_NOT_TRIED;
+    this.inWasm = false;
     this.frame = frame;
     this.seen = 0;
     this.event = EVENT_NONE;
@@ -341,11 +338,10 @@ export class FrameScanner {
    */
   private readLevelsInWasm(isBid: boolean): boolean {
     const wasm = this.wasm!;
-    if (this.wasmState !== WASM_LOADED) {
-      if (this.wasmState === WASM_REFUSED) return false;
-      const fits = wasm.load(this.bytes, this.start, this.end);
-      this.wasmState = fits ? WASM_LOADED : WASM_REFUSED;
-      if (!fits) return false;
+    if (!this.inWasm) {
+      // A frame too long for it is refused on its length alone, before any copy.
+      if (!wasm.load(this.bytes, this.start, this.end)) return false;
+      this.inWasm = true;
     }
     const after = wasm.levels(this.pos - this.start, this.end - this.start);
     if (after < 0) return false;

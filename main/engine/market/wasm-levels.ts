@@ -11,13 +11,13 @@ import { join } from 'node:path';
  * result is copied out before the next call, and its memory is one fixed 2.5 MiB block.
  */
 export class WasmLevels {
-  /** Offset of the frame's first byte in `memory`. */
-  readonly inputOffset: number;
   /** Longest frame it takes; longer ones stay with the scanner. */
   readonly inputCapacity: number;
   /** Prices and quantities of the last array read, 1e-8 units; views made once. */
   readonly prices: Float64Array;
   readonly qtys: Float64Array;
+  /** Offset of the frame's first byte in `memory`. */
+  private readonly inputOffset: number;
   private readonly memory: Uint8Array;
   private readonly readLevels: (pos: number, end: number) => number;
   private readonly levelCount: () => number;
@@ -33,11 +33,17 @@ export class WasmLevels {
     });
     const exports = instance.exports as unknown as DepthLevelsExports;
     const buffer = exports.memory.buffer;
-    this.inputOffset = exports.inputOffset();
-    this.inputCapacity = exports.inputCapacity();
+    const maxLevels = exports.MAX_LEVELS.value;
+    const layoutEnd = exports.QTYS.value + maxLevels * Float64Array.BYTES_PER_ELEMENT;
+    if (layoutEnd > buffer.byteLength)
+      throw new Error(
+        `its memory is ${buffer.byteLength} bytes but its layout needs ${layoutEnd}: raise the pages in scripts/build-wasm.mjs`,
+      );
+    this.inputOffset = exports.INPUT.value;
+    this.inputCapacity = exports.INPUT_CAPACITY.value;
     this.memory = new Uint8Array(buffer);
-    this.prices = new Float64Array(buffer, exports.pricesOffset(), exports.maxLevels());
-    this.qtys = new Float64Array(buffer, exports.qtysOffset(), exports.maxLevels());
+    this.prices = new Float64Array(buffer, exports.PRICES.value, maxLevels);
+    this.qtys = new Float64Array(buffer, exports.QTYS.value, maxLevels);
     this.readLevels = exports.levels;
     this.levelCount = exports.count;
   }
@@ -72,13 +78,14 @@ export class WasmLevels {
   }
 }
 
+/** wasm/depth-levels.ts's exports: its memory layout as constants, and two functions. */
 interface DepthLevelsExports {
   readonly memory: WebAssembly.Memory;
-  inputOffset(): number;
-  inputCapacity(): number;
-  pricesOffset(): number;
-  qtysOffset(): number;
-  maxLevels(): number;
+  readonly INPUT: WebAssembly.Global;
+  readonly INPUT_CAPACITY: WebAssembly.Global;
+  readonly PRICES: WebAssembly.Global;
+  readonly QTYS: WebAssembly.Global;
+  readonly MAX_LEVELS: WebAssembly.Global;
   levels(pos: number, end: number): number;
   count(): number;
 }
