@@ -57,7 +57,7 @@ function depthFrames(seed: number): string[] {
 
 function scannerStage(): BenchStage {
   return {
-    name: 'JSON parse of a depth frame (byte scanner, 20 levels)',
+    name: 'JSON parse of a depth frame (WebAssembly reader, byte scanner behind it; 20 levels)',
     budgetNs: PARSE_BUDGET_NS,
     group: GROUP,
     note: `~${depthFrames(1)[0]!.length}-byte combined frame from the socket (Buffer) into the reused ParsedFrame, levels as exact 1e-8 integers; each call timed`,

@@ -16,8 +16,8 @@ import { wasmLevels, wasmLevelsUnavailable } from '../market/wasm-levels.js';
  * - ccxt: JSON.parse + ccxt.pro's own Binance order-book update path
  *   (`binance.handleOrderBookMessage` on ccxt's OrderBook, with ccxt's U/u checks);
  * - JSON.parse + a Map book (price number → quantity number);
- * - Lockstep: byte scan + Binance sync + apply (FrameParser + BookSync), from Buffers as
- *   the socket delivers them (the peers get strings, as their clients do).
+ * - Lockstep: WebAssembly frame reader (the byte scanner behind it) + Binance sync + apply
+ *   (FrameParser + BookSync), from Buffers as the socket delivers them (the peers get strings, as their clients do).
  * Every run starts from the file's REST snapshot. After each run the three books' top
  * 20 levels per side must agree, or the section says they do not.
  */
@@ -274,13 +274,13 @@ function measureFixture(
     ...(ccxt === null ? [] : [ccxtPeer(ccxt, fixture, strings)]),
     mapPeer(fixture, strings),
     // Issue 11's steps, for the before/after in one run: the book before its wider
-    // window, then the scanner before the WebAssembly level reader.
+    // window, then the scanner before the WebAssembly reader.
     lockstepPeer(fixture, buffers, 'Lockstep, 4,096-tick dense window (before)', {
       windowTicks: 4096,
       wasm: false,
     }),
     lockstepPeer(fixture, buffers, 'Lockstep, JavaScript scanner alone (before)', { wasm: false }),
-    lockstepPeer(fixture, buffers, `Lockstep (byte scan + WebAssembly levels + sync + apply)`),
+    lockstepPeer(fixture, buffers, 'Lockstep (WebAssembly frame reader + sync + apply)'),
   ];
   const n = strings.length;
   const samples = peers.map(() => new Float64Array(n * rounds));

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The depthUpdate level reader in WebAssembly (wasm/depth-levels.ts): a fast path in
- * front of FrameScanner.readLevels for the exchange's own spelling, SIMD for the decimals.
- * It refuses what it is not sure of, and the scanner then reads the same bytes itself, so
- * the JavaScript reading stays the one authority on what a frame means.
+ * The depthUpdate reader in WebAssembly (wasm/depth-levels.ts): a fast path in front of
+ * FrameScanner for the exchange's own spelling — a whole depth frame, or one level array
+ * — SIMD for the decimals. It refuses what it is not sure of, and the scanner then reads
+ * the same bytes itself, so the JavaScript reading stays the one authority on what a
+ * frame means.
  *
  * One instance per thread, shared by every scanner in it: calls are synchronous and each
  * result is copied out before the next call, and its memory is one fixed 2.5 MiB block.
@@ -16,11 +17,17 @@ export class WasmLevels {
   /** Prices and quantities of the last array read, 1e-8 units; views made once. */
   readonly prices: Float64Array;
   readonly qtys: Float64Array;
+  /**
+   * Header of the last frame `depthFrame` took: E, U, u, its symbol's first and end byte
+   * (offsets in the frame), bid and ask counts; bids then asks in prices/qtys.
+   */
+  readonly header: Float64Array;
   /** Offset of the frame's first byte in `memory`. */
   private readonly inputOffset: number;
   private readonly memory: Uint8Array;
   private readonly readLevels: (pos: number, end: number) => number;
   private readonly levelCount: () => number;
+  private readonly readDepthFrame: (start: number, end: number) => number;
 
   constructor(module: WebAssembly.Module) {
     const instance = new WebAssembly.Instance(module, {
@@ -42,10 +49,12 @@ export class WasmLevels {
     this.inputOffset = exports.INPUT.value;
     this.inputCapacity = exports.INPUT_CAPACITY.value;
     this.memory = new Uint8Array(buffer);
+    this.header = new Float64Array(buffer, exports.HEADER.value, exports.HEADER_FIELDS.value);
     this.prices = new Float64Array(buffer, exports.PRICES.value, maxLevels);
     this.qtys = new Float64Array(buffer, exports.QTYS.value, maxLevels);
     this.readLevels = exports.levels;
     this.levelCount = exports.count;
+    this.readDepthFrame = exports.depthFrame;
   }
 
   /**
@@ -76,18 +85,30 @@ export class WasmLevels {
   count(): number {
     return this.levelCount();
   }
+
+  /**
+   * Reads the loaded frame (`length` bytes) whole when it is a depthUpdate in the
+   * exchange's exact layout: true with `header` and the levels set, false to leave it to
+   * the scanner.
+   */
+  depthFrame(length: number): boolean {
+    return this.readDepthFrame(this.inputOffset, this.inputOffset + length) === 1;
+  }
 }
 
-/** wasm/depth-levels.ts's exports: its memory layout as constants, and two functions. */
+/** wasm/depth-levels.ts's exports: its memory layout as constants, and three functions. */
 interface DepthLevelsExports {
   readonly memory: WebAssembly.Memory;
   readonly INPUT: WebAssembly.Global;
   readonly INPUT_CAPACITY: WebAssembly.Global;
+  readonly HEADER: WebAssembly.Global;
+  readonly HEADER_FIELDS: WebAssembly.Global;
   readonly PRICES: WebAssembly.Global;
   readonly QTYS: WebAssembly.Global;
   readonly MAX_LEVELS: WebAssembly.Global;
   levels(pos: number, end: number): number;
   count(): number;
+  depthFrame(start: number, end: number): number;
 }
 
 /** Next to this file in dist/ (scripts/build-wasm.mjs writes it there). */
