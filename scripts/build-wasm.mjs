@@ -4,9 +4,9 @@ import asc from 'assemblyscript/asc';
 
 const MODULES = [
   {
-    source: 'wasm/depth-levels.ts',
-    output: 'dist/main/engine/market/depth-levels.wasm',
-    // 40 pages of 64 KiB: the module's fixed layout (wasm/depth-levels.ts) needs ~2.1 MiB.
+    source: 'wasm/frame-reader.ts',
+    output: 'dist/main/engine/market/frame-reader.wasm',
+    // 40 pages of 64 KiB: the module's fixed layout (wasm/frame-reader.ts) needs ~2.1 MiB.
     // One block, never grown, so the views JavaScript keeps on it stay valid.
     pages: 40,
   },

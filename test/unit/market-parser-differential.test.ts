@@ -8,18 +8,21 @@ import { parseFrameFallback } from '../../main/engine/market/frame-schema.js';
 import { FrameParser, ParseStatus } from '../../main/engine/market/frame-parser.js';
 import { FrameKind, ParsedFrame, summarizeFrame } from '../../main/engine/market/parsed-frame.js';
 import { SymbolTable } from '../../main/engine/market/symbol-table.js';
-import { wasmLevels, wasmLevelsUnavailable } from '../../main/engine/market/wasm-levels.js';
+import {
+  wasmFrameReader,
+  wasmFrameReaderUnavailable,
+} from '../../main/engine/market/wasm-frame-reader.js';
 import { Rng } from '../../main/engine/core/rng.js';
 import { FIXTURE_DIR } from './market-helpers.js';
 
 const symbols = new SymbolTable(['BTCUSDT', 'ETHUSDT']);
-const levels = wasmLevels();
+const reader = wasmFrameReader();
 assert.ok(
-  levels !== null,
-  `the build has the WebAssembly level reader: ${wasmLevelsUnavailable()}`,
+  reader !== null,
+  `the build has the WebAssembly frame reader: ${wasmFrameReaderUnavailable()}`,
 );
-/** As the engine runs it: level arrays through the WebAssembly reader first. */
-const scanner = new FrameScanner(symbols, levels);
+/** As the engine runs it: frames through the WebAssembly reader first. */
+const scanner = new FrameScanner(symbols, reader);
 /** The JavaScript reading alone, which the WebAssembly reader must never contradict. */
 const scannerAlone = new FrameScanner(symbols, null);
 const fast = new ParsedFrame();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FrameScanner } from '../../main/engine/market/frame-scanner.js';
 import { FrameKind, ParsedFrame } from '../../main/engine/market/parsed-frame.js';
-import { wasmLevels } from '../../main/engine/market/wasm-levels.js';
+import { wasmFrameReader } from '../../main/engine/market/wasm-frame-reader.js';
 import { SymbolTable } from '../../main/engine/market/symbol-table.js';
 import { MarketPipeline } from '../../main/engine/market/market-pipeline.js';
 import type { BookSide } from '../../main/engine/market/book-side.js';
@@ -223,7 +223,7 @@ function scannedMeaning(frame: ParsedFrame): Json {
 }
 
 test('the scanner agrees with JSON.parse on every frame it accepts, and never throws', () => {
-  const scanner = new FrameScanner(new SymbolTable(SYMBOLS), wasmLevels());
+  const scanner = new FrameScanner(new SymbolTable(SYMBOLS), wasmFrameReader());
   const frame = new ParsedFrame();
   let accepted = 0;
   fc.assert(

@@ -7,7 +7,7 @@ import { BookSync } from '../market/book-sync.js';
 import { DepthSnapshot } from '../market/depth-snapshot.js';
 import { FrameParser, ParseStatus } from '../market/frame-parser.js';
 import type { BookSide } from '../market/book-side.js';
-import { wasmLevels, wasmLevelsUnavailable } from '../market/wasm-levels.js';
+import { wasmFrameReader, wasmFrameReaderUnavailable } from '../market/wasm-frame-reader.js';
 
 /**
  * `bench` peers (issue 11, docs/ARCHITECTURE.md §8): book maintenance on the real recordings in
@@ -211,7 +211,7 @@ function mapPeer(fixture: Fixture, strings: readonly string[]): PeerBook {
 interface LockstepVariant {
   /** The book's dense window; the engine's default when absent. */
   readonly windowTicks?: number;
-  /** false: the JavaScript scanner alone, without the WebAssembly level reader. */
+  /** false: the JavaScript scanner alone, without the WebAssembly frame reader. */
   readonly wasm?: boolean;
 }
 
@@ -221,7 +221,7 @@ function lockstepPeer(
   name: string,
   { windowTicks, wasm = true }: LockstepVariant = {},
 ): PeerBook {
-  const parser = new FrameParser([fixture.symbol], wasm ? wasmLevels() : null);
+  const parser = new FrameParser([fixture.symbol], wasm ? wasmFrameReader() : null);
   const sync = new BookSync(fixture.symbol, windowTicks === undefined ? {} : { windowTicks });
   const snapshot = new DepthSnapshot();
   const problem = snapshot.read(fixture.snapshotText);
@@ -336,9 +336,9 @@ export function measurePeerBooks(fixtureDir = DEFAULT_FIXTURE_DIR, rounds = 10):
   const loaded = loadCcxt();
   const ccxt = typeof loaded === 'string' ? null : loaded;
   const skipped: string[] = typeof loaded === 'string' ? [`${loaded}: ccxt row skipped`] : [];
-  const noWasm = wasmLevelsUnavailable();
+  const noWasm = wasmFrameReaderUnavailable();
   if (noWasm !== '')
-    skipped.push(`no WebAssembly level reader (${noWasm}): the last row is the JavaScript scanner`);
+    skipped.push(`no WebAssembly frame reader (${noWasm}): the last row is the JavaScript scanner`);
   const fixtures: PeerFixtureResult[] = [];
   for (const { symbol, file } of FIXTURES) {
     const fixture = loadFixture(fixtureDir, symbol, file);

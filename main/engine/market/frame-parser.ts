@@ -3,7 +3,7 @@ import { parseFrameFallback } from './frame-schema.js';
 import { ParsedFrame } from './parsed-frame.js';
 import { SymbolTable } from './symbol-table.js';
 import { textOf } from './text-of.js';
-import { wasmLevels, type WasmLevels } from './wasm-levels.js';
+import { wasmFrameReader, type WasmFrameReader } from './wasm-frame-reader.js';
 
 export const ParseStatus = {
   /** Malformed: counted, frame.kind is NONE, `lastError` says why. */
@@ -30,10 +30,13 @@ export class FrameParser {
   private readonly scanner: FrameScanner;
   private scratch = Buffer.alloc(4096);
 
-  /** `levels`: the thread's WebAssembly level reader by default; null reads in JavaScript alone. */
-  constructor(symbols: readonly string[] | SymbolTable, levels: WasmLevels | null = wasmLevels()) {
+  /** `reader`: the thread's WebAssembly frame reader by default; null reads in JavaScript alone. */
+  constructor(
+    symbols: readonly string[] | SymbolTable,
+    reader: WasmFrameReader | null = wasmFrameReader(),
+  ) {
     this.symbols = symbols instanceof SymbolTable ? symbols : new SymbolTable(symbols);
-    this.scanner = new FrameScanner(this.symbols, levels);
+    this.scanner = new FrameScanner(this.symbols, reader);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { parseFixedBytes } from './decimal-bytes.js';
 import { FrameKind, type ParsedFrame } from './parsed-frame.js';
 import type { SymbolTable } from './symbol-table.js';
-import type { WasmLevels } from './wasm-levels.js';
+import type { WasmFrameReader } from './wasm-frame-reader.js';
 
 /**
  * Single-pass byte scanner for Binance stream frames: a combined-stream wrapper
@@ -17,7 +17,7 @@ import type { WasmLevels } from './wasm-levels.js';
  * are dispatched by name and values by type, because `b`/`a` are level arrays in
  * depthUpdate, decimal strings in bookTicker and order ids in trade.
  *
- * When this thread has the WebAssembly reader (wasm-levels.ts), a frame goes to it first:
+ * When this thread has the WebAssembly reader (wasm-frame-reader.ts), a frame goes to it first:
  * a depthUpdate in the exact layout the exchange sends is read there whole, and failing
  * that each level array (most of a depth frame's bytes) in the exchange's spelling. It
  * refuses the rest, which this scanner then reads itself from the same place.
@@ -100,7 +100,7 @@ export class FrameScanner {
 
   constructor(
     private readonly symbols: SymbolTable,
-    private readonly wasm: WasmLevels | null,
+    private readonly wasm: WasmFrameReader | null,
   ) {}
 
   /** Scans bytes[start, end) into frame. True when the frame is certainly valid and complete. */

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FrameParser, ParseStatus } from '../../main/engine/market/frame-parser.js';
 import { summarizeFrame } from '../../main/engine/market/parsed-frame.js';
-import { wasmLevels, wasmLevelsUnavailable } from '../../main/engine/market/wasm-levels.js';
+import {
+  wasmFrameReader,
+  wasmFrameReaderUnavailable,
+} from '../../main/engine/market/wasm-frame-reader.js';
 import { Rng } from '../../main/engine/core/rng.js';
 import { FIXTURE_DIR, depthFrame } from './market-helpers.js';
 
@@ -14,7 +17,7 @@ import { FIXTURE_DIR, depthFrame } from './market-helpers.js';
 // what the scanner alone reads; where it is unsure it must refuse. market-parser-differential.test.ts runs every frame of its generators through
 // both; these are the cases that only the reader's own limits and memory can get wrong.
 
-const reader = wasmLevels();
+const reader = wasmFrameReader();
 const withWasm = new FrameParser(['BTCUSDT', 'ETHUSDT'], reader);
 const alone = new FrameParser(['BTCUSDT', 'ETHUSDT'], null);
 
@@ -37,7 +40,7 @@ function recordedDepthFrames(file: string): Buffer[] {
 }
 
 test('the build carries the WebAssembly reader and it reads every level array of the real recordings itself', () => {
-  assert.equal(wasmLevelsUnavailable(), '');
+  assert.equal(wasmFrameReaderUnavailable(), '');
   assert.ok(reader !== null);
   let arrays = 0;
   for (const file of [
@@ -204,14 +207,19 @@ test('whole frames: ids at their limits, an unknown or empty symbol, a bare payl
     HEADER_FRAME.toString().replace('btcusdt@depth', 'btc\\"usdt@depth'),
     HEADER_FRAME.toString().replace('"stream"', '"id":7,"stream"'),
     HEADER_FRAME.toString().replace(',"b":', ',"pu":50093239188,"b":'),
-    HEADER_FRAME.toString().replace('"e":"depthUpdate","E":1723161255208,', '"E":1723161255208,"e":"depthUpdate",'),
+    HEADER_FRAME.toString().replace(
+      '"e":"depthUpdate","E":1723161255208,',
+      '"E":1723161255208,"e":"depthUpdate",',
+    ),
     depthFrame('ETHUSDT', 3, 4, [['2500.1', '1']], [['2500.2', '0']], false),
     depthFrame('BTCUSDT', 3, 4, [], [], true),
     `{"data":${depthFrame('BTCUSDT', 3, 4, [['1', '2']], [], false)},"stream":"x"}`,
   ];
   for (const variant of variants) assertSame(variant, variant);
   assert.ok(reader !== null);
-  const bare = Buffer.from(depthFrame('ETHUSDT', 3, 4, [['2500.1', '1']], [['2500.2', '0']], false));
+  const bare = Buffer.from(
+    depthFrame('ETHUSDT', 3, 4, [['2500.1', '1']], [['2500.2', '0']], false),
+  );
   assert.ok(reader.load(bare, 0, bare.length) && reader.depthFrame(bare.length), 'bare payload');
   assert.equal(withWasm.parse(bare), ParseStatus.FAST);
   assert.equal(withWasm.frame.symbolIndex, 1);

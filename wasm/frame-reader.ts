@@ -1,11 +1,11 @@
-// AssemblyScript, compiled by scripts/build-wasm.mjs to dist/main/engine/market/depth-levels.wasm.
+// AssemblyScript, compiled by scripts/build-wasm.mjs to dist/main/engine/market/frame-reader.wasm.
 //
 // The level arrays of a depthUpdate frame, `[["61837.63000000","0.00512000"],...]`, are
 // most of its bytes and most of its parse time. This reads them in the exchange's own
 // spelling only: no blanks, decimals as FrameScanner.readDecimal's one-pass form. It is a
 // fast path in front of that scanner, never a second authority: whatever it is not sure
 // of, it refuses (-1), and the JavaScript scanner reads the same bytes from the same place.
-// Where it accepts, it must give exactly the scanner's values (test/unit/market-wasm-levels).
+// Where it accepts, it must give exactly the scanner's values (test/unit/market-wasm-reader).
 //
 // `depthFrame` goes one step further for the same reason: a whole depthUpdate frame in
 // the exact layout the exchange sends, header included, or a refusal (0) after which the

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The depthUpdate reader in WebAssembly (wasm/depth-levels.ts): a fast path in front of
+ * The depthUpdate reader in WebAssembly (wasm/frame-reader.ts): a fast path in front of
  * FrameScanner for the exchange's own spelling — a whole depth frame, or one level array
  * — SIMD for the decimals. It refuses what it is not sure of, and the scanner then reads
  * the same bytes itself, so the JavaScript reading stays the one authority on what a
@@ -11,7 +11,7 @@ import { join } from 'node:path';
  * One instance per thread, shared by every scanner in it: calls are synchronous and each
  * result is copied out before the next call, and its memory is one fixed 2.5 MiB block.
  */
-export class WasmLevels {
+export class WasmFrameReader {
   /** Longest frame it takes; longer ones stay with the scanner. */
   readonly inputCapacity: number;
   /** Prices and quantities of the last array read, 1e-8 units; views made once. */
@@ -34,7 +34,7 @@ export class WasmLevels {
       env: {
         // Compiled with --noAssert and no allocation: nothing in it can abort.
         abort: () => {
-          throw new Error('depth-levels.wasm aborted');
+          throw new Error('frame-reader.wasm aborted');
         },
       },
     });
@@ -96,7 +96,7 @@ export class WasmLevels {
   }
 }
 
-/** wasm/depth-levels.ts's exports: its memory layout as constants, and three functions. */
+/** wasm/frame-reader.ts's exports: its memory layout as constants, and three functions. */
 interface DepthLevelsExports {
   readonly memory: WebAssembly.Memory;
   readonly INPUT: WebAssembly.Global;
@@ -112,19 +112,19 @@ interface DepthLevelsExports {
 }
 
 /** Next to this file in dist/ (scripts/build-wasm.mjs writes it there). */
-const WASM_FILE = join(__dirname, 'depth-levels.wasm');
+const WASM_FILE = join(__dirname, 'frame-reader.wasm');
 
-let shared: WasmLevels | null = null;
+let shared: WasmFrameReader | null = null;
 let unavailable = '';
 
 /**
  * This thread's reader, or null when WebAssembly SIMD or the module is missing (then
- * `wasmLevelsUnavailable()` says why and the scanner reads every array itself).
+ * `wasmFrameReaderUnavailable()` says why and the scanner reads every array itself).
  */
-export function wasmLevels(): WasmLevels | null {
+export function wasmFrameReader(): WasmFrameReader | null {
   if (shared !== null || unavailable !== '') return shared;
   try {
-    shared = new WasmLevels(new WebAssembly.Module(readFileSync(WASM_FILE)));
+    shared = new WasmFrameReader(new WebAssembly.Module(readFileSync(WASM_FILE)));
   } catch (error) {
     unavailable = `${WASM_FILE}: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -132,7 +132,7 @@ export function wasmLevels(): WasmLevels | null {
 }
 
 /** '' when the WebAssembly reader is in use, else why not. */
-export function wasmLevelsUnavailable(): string {
-  wasmLevels();
+export function wasmFrameReaderUnavailable(): string {
+  wasmFrameReader();
   return unavailable;
 }
