@@ -1,30 +1,30 @@
 // AssemblyScript, compiled by scripts/build-wasm.mjs to dist/main/engine/market/frame-reader.wasm.
 //
-// The level arrays of a depthUpdate frame, `[["61837.63000000","0.00512000"],...]`, are
-// most of its bytes and most of its parse time. This reads them in the exchange's own
-// spelling only: no blanks, decimals as FrameScanner.readDecimal's one-pass form. It is a
-// fast path in front of that scanner, never a second authority: whatever it is not sure
-// of, it refuses (-1), and the JavaScript scanner reads the same bytes from the same place.
+// A fast path in front of the JavaScript FrameScanner, never a second authority: whatever
+// it is not sure of, it refuses, and the scanner reads the same bytes as it always did.
 // Where it accepts, it must give exactly the scanner's values (test/unit/market-wasm-reader).
 //
-// `depthFrame` goes one step further for the same reason: a whole depthUpdate frame in
-// the exact layout the exchange sends, header included, or a refusal (0) after which the
-// scanner reads the frame as it always did. The header is a third of the scanner's time
-// on a frame (its per-key dispatch, ~400 ns, against ~60 ns here).
+// - `frame` reads a whole depthUpdate, trade or bookTicker frame in the exact layout the
+//   exchange sends (bare or in the combined-stream wrapper), header included, or returns
+//   0. The scanner's per-key dispatch cost ~400 ns a frame, whatever its size; here the
+//   header is a few literal compares.
+// - `levels` reads one level array, `[["61837.63000000","0.00512000"],...]` — most of a
+//   depth frame's bytes — in the exchange's spelling (no blanks, decimals in
+//   FrameScanner.readDecimal's one-pass form), or returns -1: the scanner's way in when a
+//   depth frame's header is spelled some other way.
 //
 // Memory (one fixed block, never grown, so the views JavaScript holds stay valid):
 // [0, INPUT) AssemblyScript's own; [INPUT, INPUT + INPUT_CAPACITY + SLACK) the frame;
-// the header of the last frame `depthFrame` read (HEADER_FIELDS doubles); then prices and
-// quantities of the last levels read, MAX_LEVELS each, in 1e-8 units.
+// the header of the last frame `frame` read (HEADER_FIELDS doubles, slots below); then
+// prices and quantities of the last levels read, MAX_LEVELS each, in 1e-8 units.
 
 export const INPUT: i32 = 65536;
 export const INPUT_CAPACITY: i32 = 1 << 20;
 /** 16-byte loads may read this far past a frame's end; the bytes are never trusted. */
 const SLACK: i32 = 64;
 export const HEADER: i32 = INPUT + INPUT_CAPACITY + SLACK;
-/** Doubles at HEADER: E, U, u, the symbol's first and end byte (frame offsets), bid and ask counts. */
-export const HEADER_FIELDS: i32 = 7;
-export const PRICES: i32 = HEADER + 64;
+export const HEADER_FIELDS: i32 = 16;
+export const PRICES: i32 = HEADER + HEADER_FIELDS * 8;
 export const MAX_LEVELS: i32 = 1 << 16;
 export const QTYS: i32 = PRICES + MAX_LEVELS * 8;
 const MAX_SAFE_UNITS: i64 = 9007199254740992; // 2^53
@@ -159,7 +159,32 @@ function decimalByBytes(start: i32, end: i32): i32 {
   return p + 1;
 }
 
-// ---- whole depthUpdate frames ------------------------------------------------------------
+// ---- whole frames ------------------------------------------------------------------------
+
+// Header slots (doubles at HEADER); main/engine/market/wasm-frame-reader.ts checks that it
+// has the same numbers. Each kind writes its own slots only.
+export const SLOT_EVENT_TIME: i32 = 0;
+export const SLOT_SYMBOL_START: i32 = 1;
+export const SLOT_SYMBOL_END: i32 = 2;
+export const SLOT_FIRST_UPDATE_ID: i32 = 3;
+export const SLOT_LAST_UPDATE_ID: i32 = 4;
+export const SLOT_BID_COUNT: i32 = 5;
+export const SLOT_ASK_COUNT: i32 = 6;
+export const SLOT_TRADE_ID: i32 = 7;
+export const SLOT_PRICE: i32 = 8;
+export const SLOT_QTY: i32 = 9;
+export const SLOT_TRADE_TIME: i32 = 10;
+export const SLOT_BUYER_MAKER: i32 = 11;
+export const SLOT_BEST_BID_PRICE: i32 = 12;
+export const SLOT_BEST_BID_QTY: i32 = 13;
+export const SLOT_BEST_ASK_PRICE: i32 = 14;
+export const SLOT_BEST_ASK_QTY: i32 = 15;
+
+// What `frame` returns: ParsedFrame's FrameKind codes.
+const REFUSED: i32 = 0;
+const DEPTH: i32 = 1;
+const TRADE: i32 = 2;
+const BOOK_TICKER: i32 = 3;
 
 /** Room for the literals: LITERAL_SLOTS of [length: i32][up to 32 bytes]. */
 const LITERAL_SLOTS = 8;
@@ -168,15 +193,12 @@ const LITERAL_SIZE = 4 + 32;
 const LITERALS = memory.data(LITERAL_SLOTS * LITERAL_SIZE);
 let literalsUsed = 0;
 
-/** The literals between a depth frame's values, as bytes (filled once, at start). */
+/** The literals that open a frame, as bytes (filled once, at start). */
 const WRAPPER_OPEN = ascii('{"stream":"');
 const WRAPPER_DATA = ascii('","data":');
-const PAYLOAD_OPEN = ascii('{"e":"depthUpdate","E":');
-const KEY_S = ascii(',"s":"');
-const KEY_U = ascii('","U":');
-const KEY_LOWER_U = ascii(',"u":');
-const KEY_B = ascii(',"b":');
-const KEY_A = ascii(',"a":');
+const DEPTH_OPEN = ascii('{"e":"depthUpdate","E":');
+const TRADE_OPEN = ascii('{"e":"trade","E":');
+const BOOK_TICKER_OPEN = ascii('{"u":');
 
 /** Static bytes of an ASCII literal: [length: i32][bytes]. */
 function ascii(text: string): usize {
@@ -198,8 +220,17 @@ function expect(p: i32, end: i32, literal: usize): i32 {
   return p + length;
 }
 
+/** Position after `,"<name>":` at p (a one-letter key, as all of a frame's are), else -1. */
+function key(p: i32, end: i32, name: u8): i32 {
+  if (p < 0 || p + 5 > end) return -1;
+  if (load<u8>(p) != COMMA || load<u8>(p + 1) != QUOTE || load<u8>(p + 2) != name) return -1;
+  if (load<u8>(p + 3) != QUOTE || load<u8>(p + 4) != 58 /* : */) return -1;
+  return p + 5;
+}
+
 /** Position of the closing quote of a string's content at p (no escape, no control byte), or -1. */
 function stringEnd(p: i32, end: i32): i32 {
+  if (p < 0) return -1;
   for (; p < end; p++) {
     const c = load<u8>(p);
     if (c == QUOTE) return p;
@@ -224,61 +255,146 @@ function uint(p: i32, end: i32): i32 {
   return p;
 }
 
+/** `,"<name>":` and an integer, stored in `slot`; position after it or -1. */
+function uintAt(p: i32, end: i32, name: u8, slot: i32): i32 {
+  p = uint(key(p, end, name), end);
+  if (p >= 0) storeSlot(slot, <f64>units);
+  return p;
+}
+
+/** `,"<name>":` and a quoted decimal, stored in `slot`; position after it or -1. */
+function decimalAt(p: i32, end: i32, name: u8, slot: i32): i32 {
+  p = key(p, end, name);
+  if (p < 0) return -1;
+  p = decimal(p, end);
+  if (p >= 0) storeSlot(slot, <f64>units);
+  return p;
+}
+
+/** Value of the last boolean `boolAt` read: 1 or 0. */
+let flag: i32 = 0;
+
+/** `,"<name>":` and true or false into `flag`; position after it or -1. */
+function boolAt(p: i32, end: i32, name: u8): i32 {
+  p = key(p, end, name);
+  if (p < 0) return -1;
+  // "true" / "false" read as little-endian words.
+  if (p + 4 <= end && load<u32>(p) == 0x65757274) {
+    flag = 1;
+    return p + 4;
+  }
+  if (p + 5 <= end && load<u32>(p) == 0x736c6166 && load<u8>(p + 4) == 101 /* e */) {
+    flag = 0;
+    return p + 5;
+  }
+  return -1;
+}
+
+/** `,"s":"<symbol>"`, not empty, its span stored as offsets from `start`; position after it or -1. */
+function symbolAt(p: i32, end: i32, start: i32): i32 {
+  p = key(p, end, 115 /* s */);
+  if (p < 0 || p >= end || load<u8>(p) != QUOTE) return -1;
+  const first = p + 1;
+  p = stringEnd(first, end);
+  if (p <= first) return -1;
+  storeSlot(SLOT_SYMBOL_START, <f64>(first - start));
+  storeSlot(SLOT_SYMBOL_END, <f64>(p - start));
+  return p + 1;
+}
+
+function storeSlot(slot: i32, value: f64): void {
+  store<f64>(HEADER + (slot << 3), value);
+}
+
 /**
- * A whole depthUpdate frame in the exchange's layout, bare or in the combined-stream
- * wrapper, from `start` to `end`: `{"stream":"<name>","data":{"e":"depthUpdate","E":<n>,
- * "s":"<symbol>","U":<n>,"u":<n>,"b":[levels],"a":[levels]}}`. Returns 1 with the header
- * at HEADER and the bids then the asks in PRICES/QTYS, or 0 to leave the whole frame to the
+ * A whole frame from `start` to `end` in the exchange's layout, bare or in the combined-
+ * stream wrapper `{"stream":"<name>","data":<payload>}`, the payload exactly one of
+ *   {"e":"depthUpdate","E":<n>,"s":"<symbol>","U":<n>,"u":<n>,"b":[levels],"a":[levels]}
+ *   {"e":"trade","E":<n>,"s":"<symbol>","t":<n>,"p":"<d>","q":"<d>","T":<n>,"m":<b>,"M":<b>}
+ *   {"u":<n>,"s":"<symbol>","b":"<d>","B":"<d>","a":"<d>","A":"<d>"}
+ * Returns its kind (DEPTH, TRADE, BOOK_TICKER) with the header slots set, and for a depth
+ * frame the bids then the asks in PRICES/QTYS; or REFUSED, leaving the whole frame to the
  * JavaScript scanner, which takes keys in any order, blanks, escapes and other events.
  */
-export function depthFrame(start: i32, end: i32): i32 {
+export function frame(start: i32, end: i32): i32 {
   let p = expect(start, end, WRAPPER_OPEN);
   const wrapped = p >= 0;
-  if (wrapped) {
-    p = stringEnd(p, end);
-    if (p < 0) return 0;
-    p = expect(p, end, WRAPPER_DATA);
+  if (wrapped) p = expect(stringEnd(p, end), end, WRAPPER_DATA);
+  else p = start;
+  if (p < 0) return REFUSED;
+  let kind = REFUSED;
+  let after = expect(p, end, DEPTH_OPEN);
+  if (after >= 0) {
+    kind = DEPTH;
+    p = depthPayload(after, end, start);
+  } else if ((after = expect(p, end, TRADE_OPEN)) >= 0) {
+    kind = TRADE;
+    p = tradePayload(after, end, start);
+  } else if ((after = expect(p, end, BOOK_TICKER_OPEN)) >= 0) {
+    kind = BOOK_TICKER;
+    p = bookTickerPayload(after, end, start);
   } else {
-    p = start;
+    return REFUSED;
   }
-  p = expect(p, end, PAYLOAD_OPEN);
-  if (p < 0) return 0;
-  p = uint(p, end);
-  if (p < 0) return 0;
-  const eventTime = units;
-  p = expect(p, end, KEY_S);
-  if (p < 0) return 0;
-  const symbolStart = p;
-  p = stringEnd(p, end);
-  if (p <= symbolStart) return 0;
-  const symbolEnd = p;
-  p = uint(expect(p, end, KEY_U), end);
-  if (p < 0) return 0;
-  const firstUpdateId = units;
-  p = uint(expect(p, end, KEY_LOWER_U), end);
-  if (p < 0 || firstUpdateId > units) return 0;
-  const lastUpdateId = units;
-  p = expect(p, end, KEY_B);
-  if (p < 0 || load<u8>(p) != LBRACKET) return 0;
-  p = levelsFrom(p, end, 0);
-  if (p < 0) return 0;
-  const bids = levelCount;
-  p = expect(p, end, KEY_A);
-  if (p < 0 || load<u8>(p) != LBRACKET) return 0;
-  p = levelsFrom(p, end, bids);
-  if (p < 0 || p >= end || load<u8>(p) != RBRACE) return 0;
+  // The payload's closing brace, the wrapper's, and nothing after: even a blank is left to
+  // the scanner.
+  if (p < 0 || p >= end || load<u8>(p) != RBRACE) return REFUSED;
   p++;
   if (wrapped) {
-    if (p >= end || load<u8>(p) != RBRACE) return 0;
+    if (p >= end || load<u8>(p) != RBRACE) return REFUSED;
     p++;
   }
-  if (p != end) return 0; // anything after, even a blank: the scanner decides
-  store<f64>(HEADER, <f64>eventTime);
-  store<f64>(HEADER + 8, <f64>firstUpdateId);
-  store<f64>(HEADER + 16, <f64>lastUpdateId);
-  store<f64>(HEADER + 24, <f64>(symbolStart - start));
-  store<f64>(HEADER + 32, <f64>(symbolEnd - start));
-  store<f64>(HEADER + 40, <f64>bids);
-  store<f64>(HEADER + 48, <f64>levelCount);
-  return 1;
+  return p == end ? kind : REFUSED;
+}
+
+/** After `{"e":"depthUpdate","E":` up to the payload's closing brace; its position or -1. */
+function depthPayload(p: i32, end: i32, start: i32): i32 {
+  p = uint(p, end);
+  if (p < 0) return -1;
+  storeSlot(SLOT_EVENT_TIME, <f64>units);
+  p = uintAt(symbolAt(p, end, start), end, 85 /* U */, SLOT_FIRST_UPDATE_ID);
+  if (p < 0) return -1;
+  const firstUpdateId = units;
+  p = uintAt(p, end, 117 /* u */, SLOT_LAST_UPDATE_ID);
+  if (p < 0 || firstUpdateId > units) return -1;
+  p = key(p, end, 98 /* b */);
+  if (p < 0 || load<u8>(p) != LBRACKET) return -1;
+  p = levelsFrom(p, end, 0);
+  if (p < 0) return -1;
+  const bids = levelCount;
+  p = key(p, end, 97 /* a */);
+  if (p < 0 || load<u8>(p) != LBRACKET) return -1;
+  p = levelsFrom(p, end, bids);
+  if (p < 0) return -1;
+  storeSlot(SLOT_BID_COUNT, <f64>bids);
+  storeSlot(SLOT_ASK_COUNT, <f64>levelCount);
+  return p;
+}
+
+/** After `{"e":"trade","E":` up to the payload's closing brace; its position or -1. */
+function tradePayload(p: i32, end: i32, start: i32): i32 {
+  p = uint(p, end);
+  if (p < 0) return -1;
+  storeSlot(SLOT_EVENT_TIME, <f64>units);
+  p = uintAt(symbolAt(p, end, start), end, 116 /* t */, SLOT_TRADE_ID);
+  p = decimalAt(p, end, 112 /* p */, SLOT_PRICE);
+  if (p < 0 || units <= 0) return -1; // a trade at no price: the scanner says why
+  p = decimalAt(p, end, 113 /* q */, SLOT_QTY);
+  p = uintAt(p, end, 84 /* T */, SLOT_TRADE_TIME);
+  p = boolAt(p, end, 109 /* m */);
+  if (p < 0) return -1;
+  storeSlot(SLOT_BUYER_MAKER, <f64>flag);
+  // `M` ("ignore", the exchange says) must still be a boolean, as the scanner requires.
+  return boolAt(p, end, 77 /* M */);
+}
+
+/** After `{"u":` up to the payload's closing brace; its position or -1. */
+function bookTickerPayload(p: i32, end: i32, start: i32): i32 {
+  p = uint(p, end);
+  if (p < 0) return -1;
+  storeSlot(SLOT_LAST_UPDATE_ID, <f64>units);
+  p = decimalAt(symbolAt(p, end, start), end, 98 /* b */, SLOT_BEST_BID_PRICE);
+  p = decimalAt(p, end, 66 /* B */, SLOT_BEST_BID_QTY);
+  p = decimalAt(p, end, 97 /* a */, SLOT_BEST_ASK_PRICE);
+  return decimalAt(p, end, 65 /* A */, SLOT_BEST_ASK_QTY);
 }

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FrameParser, ParseStatus } from '../../main/engine/market/frame-parser.js';
-import { summarizeFrame } from '../../main/engine/market/parsed-frame.js';
+import { ParsedFrame, summarizeFrame } from '../../main/engine/market/parsed-frame.js';
+import { SymbolTable } from '../../main/engine/market/symbol-table.js';
 import {
   wasmFrameReader,
   wasmFrameReaderUnavailable,
@@ -12,14 +13,24 @@ import {
 import { Rng } from '../../main/engine/core/rng.js';
 import { FIXTURE_DIR, depthFrame } from './market-helpers.js';
 
-// The WebAssembly reader is a fast path in front of the JavaScript scanner — whole depth
-// frames in the exchange's layout, and level arrays: where it reads, it must read exactly
-// what the scanner alone reads; where it is unsure it must refuse. market-parser-differential.test.ts runs every frame of its generators through
-// both; these are the cases that only the reader's own limits and memory can get wrong.
+// The WebAssembly reader is a fast path in front of the JavaScript scanner — whole depth,
+// trade and bookTicker frames in the exchange's layout, and level arrays: where it reads,
+// it must read exactly what the scanner alone reads; where it is unsure it must refuse.
+// market-parser-differential.test.ts runs every frame of its generators through both;
+// these are the cases that only the reader's own layout, limits and memory can get wrong.
 
 const reader = wasmFrameReader();
 const withWasm = new FrameParser(['BTCUSDT', 'ETHUSDT'], reader);
 const alone = new FrameParser(['BTCUSDT', 'ETHUSDT'], null);
+const symbols = new SymbolTable(['BTCUSDT', 'ETHUSDT']);
+const scratch = new ParsedFrame();
+
+/** Whether the reader takes the frame whole (rather than leaving it to the scanner). */
+function readsWhole(bytes: Buffer): boolean {
+  assert.ok(reader !== null && reader.load(bytes, 0, bytes.length));
+  scratch.reset();
+  return reader.frame(bytes.length, bytes, 0, symbols, scratch);
+}
 
 /** Both parsers on the same input: same status, same error, same frame. */
 function assertSame(data: Uint8Array | string, context: string, start = 0, end = data.length) {
@@ -31,36 +42,50 @@ function assertSame(data: Uint8Array | string, context: string, start = 0, end =
   return status;
 }
 
-function recordedDepthFrames(file: string): Buffer[] {
+/** The stream frames of a recording (its REST snapshots left out). */
+function recordedFrames(file: string): Buffer[] {
   const text = gunzipSync(readFileSync(join(FIXTURE_DIR, file))).toString('utf8');
   return text
     .split('\n')
-    .filter((line) => line.includes('@depth'))
+    .filter((line) => line.includes('"stream"'))
     .map((line) => Buffer.from(line.slice(line.indexOf(' ') + 1)));
 }
 
-test('the build carries the WebAssembly reader and it reads every level array of the real recordings itself', () => {
+function recordedDepthFrames(file: string): Buffer[] {
+  return recordedFrames(file).filter((frame) => frame.includes('@depth'));
+}
+
+test('the build carries the WebAssembly reader and it reads every frame of the real recordings whole, and every level array on its own', () => {
   assert.equal(wasmFrameReaderUnavailable(), '');
   assert.ok(reader !== null);
   let arrays = 0;
+  const kinds = [0, 0, 0, 0];
   for (const file of [
     'hftbacktest-binance-spot-btcusdt-20240808.gz',
     'hftbacktest-binance-spot-ethusdt-20240808.gz',
   ]) {
-    for (const frame of recordedDepthFrames(file)) {
-      assert.equal(assertSame(frame, `recorded frame ${arrays}`), ParseStatus.FAST);
-      // Not refused and left to the scanner: the reader took the frame whole, and each
-      // array on its own.
-      assert.ok(reader.load(frame, 0, frame.length));
-      assert.ok(reader.depthFrame(frame.length), `${file}: whole frame ${frame}`);
-      for (const key of ['"b":[', '"a":[']) {
+    for (const frame of recordedFrames(file)) {
+      assert.equal(assertSame(frame, `${file}: ${frame}`), ParseStatus.FAST);
+      // Not refused and left to the scanner: the reader took the frame whole.
+      assert.ok(readsWhole(frame), `${file}: whole frame ${frame}`);
+      kinds[scratch.kind]!++;
+      if (!frame.includes('@depth')) continue;
+      for (const [key, isBid] of [
+        ['"b":[', true],
+        ['"a":[', false],
+      ] as const) {
         const at = frame.indexOf(key) + key.length - 1;
-        assert.ok(reader.levels(at, frame.length) > at, `${file}: ${key} of ${frame}`);
+        assert.ok(
+          reader.levels(at, frame.length, scratch, isBid) > at,
+          `${file}: ${key} of ${frame}`,
+        );
         arrays++;
       }
     }
   }
   assert.ok(arrays > 13_000, `arrays read: ${arrays}`);
+  // Depth, trade and bookTicker frames all taken whole.
+  assert.ok(kinds[1]! > 6_000 && kinds[2]! > 10_000 && kinds[3]! > 40_000, `${kinds}`);
 });
 
 test('decimals of every length, with and without a dot, trailing zeros, and at the 2^53 edge read as the scanner reads them', () => {
@@ -147,46 +172,70 @@ test('5,000 random mutations of real frames: with and without WebAssembly, the s
 });
 
 /** A real frame's header, where only the whole-frame reader works. */
+/** Real frames of each kind, from the BTCUSDT recording. */
 const HEADER_FRAME = Buffer.from(
   '{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1723161255208,"s":"BTCUSDT","U":50093239189,"u":50093239202,"b":[["61737.63000000","0.00000000"]],"a":[["61837.64000000","1.54698000"]]}}',
 );
+const TRADE_FRAME = Buffer.from(
+  '{"stream":"btcusdt@trade","data":{"e":"trade","E":1723161255343,"s":"BTCUSDT","t":3735683259,"p":"61837.63000000","q":"0.02000000","T":1723161255342,"m":true,"M":true}}',
+);
+/** The same trade with both flags false, as the exchange spells a buyer taking. */
+const SELLER_MAKER_TRADE = Buffer.from(
+  TRADE_FRAME.toString().replace('"m":true,"M":true', '"m":false,"M":false'),
+);
+const TICKER_FRAME = Buffer.from(
+  '{"stream":"btcusdt@bookTicker","data":{"u":50093239212,"s":"BTCUSDT","b":"61837.63000000","B":"3.78826000","a":"61837.64000000","A":"1.54698000"}}',
+);
 
-test('whole frames: every byte of a real frame’s header and ending, replaced by every byte value, reads as the scanner alone reads it', () => {
-  assert.ok(reader !== null);
+test('whole frames: every byte of a real depth frame’s header and ending, and of a real trade and bookTicker frame, replaced by every byte value, reads as the scanner alone reads it', () => {
   const arrays = HEADER_FRAME.indexOf('"b":[');
-  const positions = [
-    ...Array.from({ length: arrays + 5 }, (_, i) => i),
-    ...Array.from({ length: 6 }, (_, i) => HEADER_FRAME.length - 6 + i),
+  const cases = [
+    {
+      frame: HEADER_FRAME,
+      positions: [
+        ...Array.from({ length: arrays + 5 }, (_, i) => i),
+        ...Array.from({ length: 6 }, (_, i) => HEADER_FRAME.length - 6 + i),
+      ],
+    },
+    { frame: TRADE_FRAME, positions: Array.from(TRADE_FRAME.keys()) },
+    { frame: SELLER_MAKER_TRADE, positions: Array.from(SELLER_MAKER_TRADE.keys()).slice(-22) },
+    { frame: TICKER_FRAME, positions: Array.from(TICKER_FRAME.keys()) },
   ];
-  const counts = [0, 0, 0];
-  for (const at of positions) {
-    for (let value = 0; value < 256; value++) {
-      const bytes = Buffer.from(HEADER_FRAME);
-      bytes[at] = value;
-      counts[assertSame(bytes, `byte ${at} = ${value}: ${bytes.toString('latin1')}`)]!++;
+  for (const { frame, positions } of cases) {
+    assert.ok(readsWhole(frame));
+    const counts = [0, 0, 0];
+    for (const at of positions) {
+      for (let value = 0; value < 256; value++) {
+        const bytes = Buffer.from(frame);
+        bytes[at] = value;
+        counts[assertSame(bytes, `byte ${at} = ${value}: ${bytes.toString('latin1')}`)]!++;
+      }
     }
+    const [malformed, fast, fallback] = counts;
+    assert.ok(malformed! > 100 && fast! > 100 && fallback! > 0, `${frame}: ${counts}`);
   }
-  const [malformed, fast, fallback] = counts;
-  assert.ok(malformed! > 1_000 && fast! > 1_000 && fallback! > 100, `${counts}`);
 });
 
-test('whole frames: cut at every byte, with a blank or a byte inserted anywhere in the header, the same as the scanner alone', () => {
-  for (let end = 0; end <= HEADER_FRAME.length; end++) {
-    const status = assertSame(HEADER_FRAME, `cut at ${end}`, 0, end);
-    assert.equal(status, end === HEADER_FRAME.length ? ParseStatus.FAST : ParseStatus.MALFORMED);
-  }
-  const text = HEADER_FRAME.toString();
-  for (let at = 0; at <= text.indexOf('"b":[') + 5; at++) {
-    for (const inserted of [' ', '0', '"', ',', 'x']) {
-      assertSame(`${text.slice(0, at)}${inserted}${text.slice(at)}`, `'${inserted}' at ${at}`);
+test('whole frames: cut at every byte, with a blank or a byte inserted anywhere in the header, or anything after, the same as the scanner alone', () => {
+  for (const frame of [HEADER_FRAME, TRADE_FRAME, TICKER_FRAME]) {
+    for (let end = 0; end <= frame.length; end++) {
+      const status = assertSame(frame, `cut at ${end}`, 0, end);
+      assert.equal(status, end === frame.length ? ParseStatus.FAST : ParseStatus.MALFORMED);
     }
-  }
-  for (const trailing of [' ', '\n', '\r\n\t ']) {
-    assert.equal(assertSame(text + trailing, `trailing ${JSON.stringify(trailing)}`), 1);
-  }
-  for (const trailing of ['x', '}', ',', '0', '{}', ' }']) {
-    const status = assertSame(text + trailing, `trailing ${JSON.stringify(trailing)}`);
-    assert.equal(status, ParseStatus.MALFORMED, trailing);
+    const text = frame.toString();
+    const headerEnd = frame === HEADER_FRAME ? text.indexOf('"b":[') + 5 : text.length;
+    for (let at = 0; at <= headerEnd; at++) {
+      for (const inserted of [' ', '0', '"', ',', 'x']) {
+        assertSame(`${text.slice(0, at)}${inserted}${text.slice(at)}`, `'${inserted}' at ${at}`);
+      }
+    }
+    for (const trailing of [' ', '\n', '\r\n\t ']) {
+      assert.equal(assertSame(text + trailing, `trailing ${JSON.stringify(trailing)}`), 1);
+    }
+    for (const trailing of ['x', '}', ',', '0', '{}', ' }']) {
+      const status = assertSame(text + trailing, `trailing ${JSON.stringify(trailing)}`);
+      assert.equal(status, ParseStatus.MALFORMED, trailing);
+    }
   }
 });
 
@@ -214,16 +263,56 @@ test('whole frames: ids at their limits, an unknown or empty symbol, a bare payl
     depthFrame('ETHUSDT', 3, 4, [['2500.1', '1']], [['2500.2', '0']], false),
     depthFrame('BTCUSDT', 3, 4, [], [], true),
     `{"data":${depthFrame('BTCUSDT', 3, 4, [['1', '2']], [], false)},"stream":"x"}`,
+    // Trades: the flags both ways and misspelt, a price of zero, ids at their limits, a
+    // decimal the one-pass form does not take, keys moved or added.
+    ...[
+      ['"m":true', '"m":false'],
+      ['"M":true', '"M":false'],
+      ['"m":true', '"m":tru'],
+      ['"m":true', '"m":1'],
+      ['"M":true', '"M":null'],
+      ['"p":"61837.63000000"', '"p":"0.00000000"'],
+      ['"p":"61837.63000000"', '"p":"61837.630000001"'],
+      ['"q":"0.02000000"', '"q":"0"'],
+      ['"q":"0.02000000"', '"q":"1e-2"'],
+      ['"t":3735683259', '"t":0'],
+      ['"t":3735683259', '"t":03735683259'],
+      ['"t":3735683259', '"t":9999999999999999'],
+      ['"T":1723161255342', '"T":-1'],
+      ['"e":"trade","E":1723161255343,', '"E":1723161255343,"e":"trade",'],
+      [',"M":true', ''],
+      [',"M":true', ',"M":true,"X":1'],
+      ['"e":"trade"', '"e":"aggTrade"'],
+    ].map(([from, to]) => TRADE_FRAME.toString().replace(from!, to!)),
+    // bookTickers: the futures spelling (with "e" and "E"), decimals, keys moved.
+    ...[
+      ['{"u":50093239212,', '{"e":"bookTicker","u":50093239212,'],
+      ['"u":50093239212,"s":"BTCUSDT"', '"s":"BTCUSDT","u":50093239212'],
+      ['"b":"61837.63000000"', '"b":"0"'],
+      ['"B":"3.78826000"', '"B":"-3.78826000"'],
+      ['"A":"1.54698000"', '"A":"1.546980001"'],
+      ['"a":"61837.64000000"', '"a":61837.64'],
+      [',"A":"1.54698000"', ''],
+    ].map(([from, to]) => TICKER_FRAME.toString().replace(from!, to!)),
   ];
-  for (const variant of variants) assertSame(variant, variant);
-  assert.ok(reader !== null);
+  const statuses = [0, 0, 0];
+  for (const variant of variants) statuses[assertSame(variant, variant)]!++;
+  assert.ok(
+    statuses.every((n) => n > 3),
+    `malformed/fast/fallback: ${statuses}`,
+  );
   const bare = Buffer.from(
     depthFrame('ETHUSDT', 3, 4, [['2500.1', '1']], [['2500.2', '0']], false),
   );
-  assert.ok(reader.load(bare, 0, bare.length) && reader.depthFrame(bare.length), 'bare payload');
+  assert.ok(readsWhole(bare), 'bare payload');
   assert.equal(withWasm.parse(bare), ParseStatus.FAST);
   assert.equal(withWasm.frame.symbolIndex, 1);
   assert.deepEqual([withWasm.frame.bidCount, withWasm.frame.askCount], [1, 1]);
+  for (const frame of [TRADE_FRAME, TICKER_FRAME]) {
+    const payload = frame.subarray(frame.indexOf('"data":') + 7, frame.length - 1);
+    assert.ok(readsWhole(payload), `bare ${payload}`);
+    assert.equal(assertSame(payload, `bare ${payload}`), ParseStatus.FAST);
+  }
 });
 
 test('whole frames: more levels on both sides together than the reader holds go array by array, and read the same', () => {
@@ -232,8 +321,7 @@ test('whole frames: more levels on both sides together than the reader holds go 
   const asks = Array.from({ length: 30_000 }, (_, i) => [`${50_000 + i}`, '3'] as const);
   const frame = Buffer.from(depthFrame('BTCUSDT', 1, 2, bids, asks));
   assert.ok(frame.length < reader.inputCapacity);
-  assert.ok(reader.load(frame, 0, frame.length));
-  assert.equal(reader.depthFrame(frame.length), false);
+  assert.equal(readsWhole(frame), false);
   assert.equal(assertSame(frame, '70,000 levels in all'), ParseStatus.FAST);
   assert.deepEqual([withWasm.frame.bidCount, withWasm.frame.askCount], [40_000, 30_000]);
   assert.equal(withWasm.frame.askPrices[29_999], 79_999 * 1e8);

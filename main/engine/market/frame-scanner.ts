@@ -17,10 +17,11 @@ import type { WasmFrameReader } from './wasm-frame-reader.js';
  * are dispatched by name and values by type, because `b`/`a` are level arrays in
  * depthUpdate, decimal strings in bookTicker and order ids in trade.
  *
- * When this thread has the WebAssembly reader (wasm-frame-reader.ts), a frame goes to it first:
- * a depthUpdate in the exact layout the exchange sends is read there whole, and failing
- * that each level array (most of a depth frame's bytes) in the exchange's spelling. It
- * refuses the rest, which this scanner then reads itself from the same place.
+ * When this thread has the WebAssembly reader (wasm-frame-reader.ts), a frame goes to it
+ * first: a depthUpdate, trade or bookTicker in the exact layout the exchange sends is read
+ * there whole, and failing that each level array (most of a depth frame's bytes) in the
+ * exchange's spelling. It refuses the rest, which this scanner then reads itself from the
+ * same place.
  */
 
 // Bits of the payload keys seen (also catches duplicates, which JSON.parse resolves
@@ -116,7 +117,7 @@ export class FrameScanner {
     this.bType = 0;
     this.aType = 0;
     frame.reset();
-    if (this.wasm !== null && this.readDepthFrameInWasm()) return true;
+    if (this.wasm !== null && this.readFrameInWasm()) return true;
     if (!this.scanTopLevel()) return false;
     this.skipWs();
     if (this.pos !== this.end) return false;
@@ -335,61 +336,34 @@ export class FrameScanner {
   }
 
   /**
-   * The level array at pos through the WebAssembly reader, the frame's bytes copied in on
-   * its first array. False (pos and frame untouched) when it refuses.
+   * The level array at pos through the WebAssembly reader, when the frame is in it.
+   * False (pos and frame untouched) when it refuses.
    */
   private readLevelsInWasm(isBid: boolean): boolean {
     // scan() offered the frame first; one the reader could not take stays with us.
     if (!this.inWasm) return false;
-    const wasm = this.wasm!;
-    const after = wasm.levels(this.pos - this.start, this.end - this.start);
+    const after = this.wasm!.levels(
+      this.pos - this.start,
+      this.end - this.start,
+      this.frame,
+      isBid,
+    );
     if (after < 0) return false;
-    const n = wasm.count();
-    const frame = this.frame;
-    if (isBid) {
-      while (frame.bidPrices.length < n) frame.growBids();
-      copyLevels(wasm.prices, wasm.qtys, 0, frame.bidPrices, frame.bidQtys, n);
-      frame.bidCount = n;
-    } else {
-      while (frame.askPrices.length < n) frame.growAsks();
-      copyLevels(wasm.prices, wasm.qtys, 0, frame.askPrices, frame.askQtys, n);
-      frame.askCount = n;
-    }
     this.pos = this.start + after;
     return true;
   }
 
   /**
-   * The whole frame through the WebAssembly reader when it is a depthUpdate in the
-   * exchange's layout (`frame` was just reset: only the depth fields need setting).
+   * The whole frame through the WebAssembly reader when it is in the exchange's layout.
    * False when it refuses; the frame stays loaded for readLevelsInWasm.
    */
-  private readDepthFrameInWasm(): boolean {
+  private readFrameInWasm(): boolean {
     const wasm = this.wasm!;
-    const length = this.end - this.start;
     // A frame too long for it is refused on its length alone, before any copy.
     if (!wasm.load(this.bytes, this.start, this.end)) return false;
     this.inWasm = true;
-    if (!wasm.depthFrame(length)) return false;
-    const header = wasm.header;
-    const frame = this.frame;
-    const bids = header[5]!;
-    const asks = header[6]!;
-    frame.eventTime = header[0]!;
-    frame.firstUpdateId = header[1]!;
-    frame.lastUpdateId = header[2]!;
-    frame.symbolIndex = this.symbols.indexOfBytes(
-      this.bytes,
-      this.start + header[3]!,
-      this.start + header[4]!,
-    );
-    while (frame.bidPrices.length < bids) frame.growBids();
-    while (frame.askPrices.length < asks) frame.growAsks();
-    copyLevels(wasm.prices, wasm.qtys, 0, frame.bidPrices, frame.bidQtys, bids);
-    copyLevels(wasm.prices, wasm.qtys, bids, frame.askPrices, frame.askQtys, asks);
-    frame.bidCount = bids;
-    frame.askCount = asks;
-    frame.kind = FrameKind.DEPTH;
+    if (!wasm.frame(this.end - this.start, this.bytes, this.start, this.symbols, this.frame))
+      return false;
     this.pos = this.end;
     return true;
   }
@@ -655,21 +629,6 @@ export class FrameScanner {
     if (p > this.end) return false;
     this.pos = p;
     return true;
-  }
-}
-
-/** n levels from slot `from`. A loop, not `set(subarray)`: a subarray is an allocation per array. */
-function copyLevels(
-  fromPrices: Float64Array,
-  fromQtys: Float64Array,
-  from: number,
-  toPrices: Float64Array,
-  toQtys: Float64Array,
-  n: number,
-): void {
-  for (let i = 0; i < n; i++) {
-    toPrices[i] = fromPrices[from + i]!;
-    toQtys[i] = fromQtys[from + i]!;
   }
 }
 
