@@ -29,7 +29,7 @@ const scratch = new ParsedFrame();
 function readsWhole(bytes: Buffer): boolean {
   assert.ok(reader !== null && reader.load(bytes, 0, bytes.length));
   scratch.reset();
-  return reader.frame(bytes.length, bytes, 0, symbols, scratch);
+  return reader.readFrame(bytes.length, bytes, 0, symbols, scratch);
 }
 
 /** Both parsers on the same input: same status, same error, same frame. */
@@ -76,7 +76,7 @@ test('the build carries the WebAssembly reader and it reads every frame of the r
       ] as const) {
         const at = frame.indexOf(key) + key.length - 1;
         assert.ok(
-          reader.levels(at, frame.length, scratch, isBid) > at,
+          reader.readLevels(at, frame.length, scratch, isBid) > at,
           `${file}: ${key} of ${frame}`,
         );
         arrays++;

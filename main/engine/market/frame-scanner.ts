@@ -342,7 +342,7 @@ export class FrameScanner {
   private readLevelsInWasm(isBid: boolean): boolean {
     // scan() offered the frame first; one the reader could not take stays with us.
     if (!this.inWasm) return false;
-    const after = this.wasm!.levels(
+    const after = this.wasm!.readLevels(
       this.pos - this.start,
       this.end - this.start,
       this.frame,
@@ -362,7 +362,7 @@ export class FrameScanner {
     // A frame too long for it is refused on its length alone, before any copy.
     if (!wasm.load(this.bytes, this.start, this.end)) return false;
     this.inWasm = true;
-    if (!wasm.frame(this.end - this.start, this.bytes, this.start, this.symbols, this.frame))
+    if (!wasm.readFrame(this.end - this.start, this.bytes, this.start, this.symbols, this.frame))
       return false;
     this.pos = this.end;
     return true;

@@ -47,9 +47,10 @@ export class WasmFrameReader {
   private readonly header: Float64Array;
   private readonly prices: Float64Array;
   private readonly qtys: Float64Array;
-  private readonly readLevels: (pos: number, end: number) => number;
-  private readonly levelCount: () => number;
-  private readonly readFrame: (start: number, end: number) => number;
+  /** The module's functions (wasm/frame-reader.ts). */
+  private readonly levelsExport: (pos: number, end: number) => number;
+  private readonly countExport: () => number;
+  private readonly frameExport: (start: number, end: number) => number;
 
   constructor(module: WebAssembly.Module) {
     const instance = new WebAssembly.Instance(module, {
@@ -75,9 +76,9 @@ export class WasmFrameReader {
     this.header = new Float64Array(buffer, exports.HEADER.value, HEADER_FIELDS);
     this.prices = new Float64Array(buffer, exports.PRICES.value, maxLevels);
     this.qtys = new Float64Array(buffer, exports.QTYS.value, maxLevels);
-    this.readLevels = exports.levels;
-    this.levelCount = exports.count;
-    this.readFrame = exports.frame;
+    this.levelsExport = exports.levels;
+    this.countExport = exports.count;
+    this.frameExport = exports.frame;
   }
 
   /**
@@ -102,14 +103,14 @@ export class WasmFrameReader {
    * own fields are set) and returns true. False leaves the frame to the scanner. The
    * symbol is looked up in `bytes` from `start`, where the frame came from.
    */
-  frame(
+  readFrame(
     length: number,
     bytes: Uint8Array,
     start: number,
     symbols: SymbolTable,
     frame: ParsedFrame,
   ): boolean {
-    const kind = this.readFrame(this.inputOffset, this.inputOffset + length);
+    const kind = this.frameExport(this.inputOffset, this.inputOffset + length);
     if (kind !== FrameKind.DEPTH && kind !== FrameKind.TRADE && kind !== FrameKind.BOOK_TICKER)
       return false;
     const header = this.header;
@@ -147,10 +148,10 @@ export class WasmFrameReader {
    * Reads the level array whose `[` is at `pos` of the loaded frame (`length` bytes) into
    * the frame's bids or asks. Returns the position after its `]`, or -1 (frame untouched).
    */
-  levels(pos: number, length: number, frame: ParsedFrame, isBid: boolean): number {
-    const end = this.readLevels(this.inputOffset + pos, this.inputOffset + length);
+  readLevels(pos: number, length: number, frame: ParsedFrame, isBid: boolean): number {
+    const end = this.levelsExport(this.inputOffset + pos, this.inputOffset + length);
     if (end < 0) return -1;
-    this.levelsInto(frame, isBid, 0, this.levelCount());
+    this.levelsInto(frame, isBid, 0, this.countExport());
     return end - this.inputOffset;
   }
 
