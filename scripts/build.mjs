@@ -1,6 +1,7 @@
-// One build: asc compiles the engine's WebAssembly (wasm/, scripts/build-wasm.mjs), tsc compiles main, engine workers, CLI, shared and tests to dist/ (tsc rather
-// than a bundler because worker_threads and utilityProcess load files by path, and one
-// compiler pass both type-checks and emits); Vite bundles the renderer to dist/ui.
+// One build: asc compiles the engine's WebAssembly (wasm/, scripts/build-wasm.mjs); tsc
+// compiles main, engine workers, CLI, shared and tests to dist/ (tsc rather than a bundler
+// because worker_threads and utilityProcess load files by path, and one compiler pass both
+// type-checks and emits); Vite bundles the renderer to dist/ui.
 import { spawnSync } from 'node:child_process';
 
 function run(label, command, args) {

@@ -1,5 +1,5 @@
 // `npm run cli` builds if needed: when any source file is newer than the last build.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ensureInstalled } from './ensure-installed.mjs';
@@ -23,4 +23,8 @@ if (sources > built || !existsSync('dist/ui/index.html')) {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
+  // tsc rewrites its stamp only when TypeScript changed: after a build for wasm/ alone it
+  // would stay older than the source, and every later run would build again.
+  const now = new Date();
+  utimesSync(stamp, now, now);
 }

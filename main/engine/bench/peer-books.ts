@@ -16,8 +16,9 @@ import { wasmFrameReader, wasmFrameReaderUnavailable } from '../market/wasm-fram
  * - ccxt: JSON.parse + ccxt.pro's own Binance order-book update path
  *   (`binance.handleOrderBookMessage` on ccxt's OrderBook, with ccxt's U/u checks);
  * - JSON.parse + a Map book (price number → quantity number);
- * - Lockstep: WebAssembly frame reader (the byte scanner behind it) + Binance sync + apply
- *   (FrameParser + BookSync), from Buffers as the socket delivers them (the peers get strings, as their clients do).
+ * - Lockstep: WebAssembly frame reader (the byte scanner behind it) + Binance sync +
+ *   apply (FrameParser + BookSync), from Buffers as the socket delivers them (the peers
+ *   get strings, as their clients do).
  * Every run starts from the file's REST snapshot. After each run the three books' top
  * 20 levels per side must agree, or the section says they do not.
  */
