@@ -198,12 +198,22 @@ export interface PositionView {
   readonly mark: number | null;
 }
 
-export interface KillSwitchView {
+/** A change of the trading state, as it is recorded (control_events) and restored. */
+export interface KillSwitchChange {
   readonly state: TradingState;
   readonly reason: string;
   /** Who changed it last: the trader, or the engine on its own. */
   readonly source: 'trader' | 'engine';
   readonly changedUs: number;
+}
+
+export interface KillSwitchView extends KillSwitchChange {
+  /**
+   * The trading thread has acted on this state: on HALTED its open orders are cancelled,
+   * and the orders and positions in the same state are from after that. False for the
+   * few milliseconds in between, which is all a fill already under way can still land in.
+   */
+  readonly settled: boolean;
 }
 
 export interface LatencyView {

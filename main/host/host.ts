@@ -216,6 +216,8 @@ export function createHost(options: HostOptions): Host {
                 reason: status.lastFailure,
                 source: 'engine' as const,
                 changedUs: Date.now() * 1000,
+                // Nothing runs that could still trade.
+                settled: true,
               },
             }
           : {}),

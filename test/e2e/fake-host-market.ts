@@ -68,6 +68,8 @@ export class FakeMarket {
   feed: FeedState = 'live';
   /** While false the strategy places no orders and nothing fills: positions stay put for a test. */
   autoTrade = true;
+  /** While false the states say the trading thread has not acted yet (killSwitch.settled). */
+  settled = true;
   restarts = 0;
   engineRunning = true;
   books: BookView[] = [];
@@ -411,6 +413,7 @@ export class FakeMarket {
         reason: this.killReason,
         source: this.killSource,
         changedUs: this.killChangedUs,
+        settled: this.settled,
       },
       health: {
         feed: this.feed,

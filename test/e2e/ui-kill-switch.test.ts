@@ -43,12 +43,25 @@ test('one click halts: the switch flips only once the host acked and the state s
   await page.waitForTimeout(300);
   assert.equal(await button.getAttribute('aria-checked'), 'false');
   assert.match((await button.textContent())!, /halting…/);
+  // Acked and HALTED, but the trading thread has not acted yet: the switch says so.
+  host.market.settled = false;
   release();
   await waitUntil(
     async () => (await button.getAttribute('aria-checked')) === 'true',
     'aria-checked to turn true',
   );
   assert.match((await button.textContent())!, /HALTED/);
+  await waitUntil(
+    async () => /cancelling open orders…/.test((await button.textContent())!),
+    'the switch to say the halt is still taking effect',
+  );
+  assert.equal(await button.getAttribute('aria-busy'), 'true');
+  host.market.settled = true;
+  await waitUntil(
+    async () => /click to re-arm/.test((await button.textContent())!),
+    'the switch to say the halt settled',
+  );
+  assert.equal(await button.getAttribute('aria-busy'), 'false');
   assert.match(
     (await page.locator('#kill-switch-detail').textContent())!,
     /halted by the trader from the window — by trader at \d\d:\d\d:\d\d\.\d{3}/,

@@ -43,7 +43,12 @@ test('the window replays the sample: pause holds the clock, step moves one book 
     reason: 'test: live halted during replay',
   });
   assert.ok(halted.ok);
-  await waitUntil(() => ui.app.latest()?.killSwitch.state === 'HALTED', 'the live engine to halt');
+  // Settled: the state's positions are from after the halt (a fill already under way when
+  // the switch was hit lands before it; one run in CI read the position just before one).
+  await waitUntil(
+    () => ui.app.latest()?.killSwitch.state === 'HALTED' && ui.app.latest()!.killSwitch.settled,
+    'the live engine to halt and settle',
+  );
   const livePositionsBefore = JSON.stringify(
     ui.app.latest()!.positions.map((p) => [p.symbol, p.qty]),
   );

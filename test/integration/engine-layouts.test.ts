@@ -78,71 +78,91 @@ for (const [layout, keepWarm] of [
   });
 }
 
-test('layout hot: the kill switch halts the loop at once, cancels open orders, and no order follows', async () => {
-  await withLiveEngine(
-    'hot',
-    'spin',
-    async (engine, logs) => {
-      await until('an open order resting in the broker', () =>
-        engine.state().orders.some((order) => OPEN.has(order.status)),
-      );
-      // The strategy's post-only orders rest at the touch and may fill in the moment
-      // between the window showing them and the halt (one run in ten did): an order of
-      // the trader's far below the touch is certain to be open when the halt lands.
-      const bid = Number(engine.state().books[0]!.bids[0]![0]);
-      const placed = engine.command({
-        type: 'placeOrder',
-        symbol: 'BTCUSDT',
-        side: 'Buy',
-        orderType: 'Limit',
-        price: (Math.floor(bid * 0.95 * 100) / 100).toFixed(2),
-        qty: '0.001',
-      });
-      assert.ok(placed.ok && placed.orderId !== undefined, JSON.stringify(placed));
-      const farId = placed.ok ? placed.orderId! : -1;
-      await until("the trader's order resting", () =>
-        engine.state().orders.some((order) => order.orderId === farId && order.status === 'Open'),
-      );
-      const ack = engine.command({ type: 'setKillSwitch', on: true, reason: 'test' });
-      assert.equal(ack.ok, true);
-      await until(
-        'the hot thread to act on the kill switch',
-        () => engine.tradingStateActed(),
-        5000,
-      );
-      // Acted means timed: the sample is recorded before the thread says it acted.
-      assert.equal(engine.control.histogram('kill_switch').count, 1);
-      await until(
-        'no open order left',
-        () => !engine.state().orders.some((order) => OPEN.has(order.status)),
-        5000,
-      );
-      assert.equal(
-        engine.state().orders.find((order) => order.orderId === farId)?.status,
-        'Cancelled',
-        "the trader's resting order was cancelled by the halt",
-      );
-      const ordersAtHalt = engine.control.counter('orders_submitted');
-      const fillsAtHalt = engine.control.counter('fills');
-      await sleep(1500);
-      assert.equal(
-        engine.control.counter('orders_submitted'),
-        ordersAtHalt,
-        'no order after the halt',
-      );
-      assert.equal(engine.control.counter('fills'), fillsAtHalt, 'nothing fills after the halt');
-      assert.ok(engine.control.counter('market_updates') > 0);
-      assert.equal(engine.state().killSwitch.state, 'HALTED');
-      const halted = logs.map((msg) => /trading HALTED: cancelled (\d+) open orders/.exec(msg));
-      assert.ok(
-        halted.some((match) => match !== null && Number(match[1]) > 0),
-        `the broker cancelled the resting orders: ${logs.join(' | ')}`,
-      );
-      // Post-only orders rest at the touch, so there are open orders to cancel at the halt.
-    },
-    'PostOnly',
-  );
-});
+for (const [layout, keepWarm] of [
+  ['hot', 'spin'],
+  ['pipeline', 'off'],
+] as const) {
+  test(`layout ${layout}: the kill switch halts at once, cancels open orders, settles, and no order follows`, async () => {
+    await withLiveEngine(
+      layout,
+      keepWarm,
+      async (engine, logs) => {
+        await until('an open order resting in the broker', () =>
+          engine.state().orders.some((order) => OPEN.has(order.status)),
+        );
+        // The strategy's post-only orders rest at the touch and may fill in the moment
+        // between the window showing them and the halt (one run in ten did): an order of
+        // the trader's far below the touch is certain to be open when the halt lands.
+        const bid = Number(engine.state().books[0]!.bids[0]![0]);
+        const placed = engine.command({
+          type: 'placeOrder',
+          symbol: 'BTCUSDT',
+          side: 'Buy',
+          orderType: 'Limit',
+          price: (Math.floor(bid * 0.95 * 100) / 100).toFixed(2),
+          qty: '0.001',
+        });
+        assert.ok(placed.ok && placed.orderId !== undefined, JSON.stringify(placed));
+        const farId = placed.ok ? placed.orderId! : -1;
+        await until("the trader's order resting", () =>
+          engine.state().orders.some((order) => order.orderId === farId && order.status === 'Open'),
+        );
+        const ack = engine.command({ type: 'setKillSwitch', on: true, reason: 'test' });
+        assert.equal(ack.ok, true);
+        // HALTED at once, but not settled: no report from the hot thread can be in yet.
+        assert.equal(engine.state().killSwitch.state, 'HALTED');
+        assert.equal(engine.state().killSwitch.settled, false);
+        await until(
+          'the hot thread to act on the kill switch',
+          () => engine.tradingStateActed(),
+          5000,
+        );
+        // Acted means timed: the sample is recorded before the thread says it acted.
+        assert.equal(engine.control.histogram('kill_switch').count, 1);
+        await until(
+          'the window state to say the halt settled',
+          () => engine.state().killSwitch.settled,
+          5000,
+        );
+        // The state that says settled is already the one after the halt: nothing open in it.
+        const atSettled = engine.state();
+        assert.deepEqual(
+          atSettled.orders.filter((order) => OPEN.has(order.status)),
+          [],
+          'the settled state shows no open order',
+        );
+        assert.equal(
+          atSettled.orders.find((order) => order.orderId === farId)?.status,
+          'Cancelled',
+          "the trader's resting order was cancelled by the halt",
+        );
+        const ordersAtHalt = engine.control.counter('orders_submitted');
+        const fillsAtHalt = engine.control.counter('fills');
+        await sleep(1500);
+        assert.deepEqual(
+          engine.state().positions.map((p) => [p.symbol, p.qty]),
+          atSettled.positions.map((p) => [p.symbol, p.qty]),
+          'the positions the settled state showed are the final ones',
+        );
+        assert.equal(
+          engine.control.counter('orders_submitted'),
+          ordersAtHalt,
+          'no order after the halt',
+        );
+        assert.equal(engine.control.counter('fills'), fillsAtHalt, 'nothing fills after the halt');
+        assert.ok(engine.control.counter('market_updates') > 0);
+        assert.equal(engine.state().killSwitch.state, 'HALTED');
+        const halted = logs.map((msg) => /trading HALTED: cancelled (\d+) open orders/.exec(msg));
+        assert.ok(
+          halted.some((match) => match !== null && Number(match[1]) > 0),
+          `the broker cancelled the resting orders: ${logs.join(' | ')}`,
+        );
+        // Post-only orders rest at the touch, so there are open orders to cancel at the halt.
+      },
+      'PostOnly',
+    );
+  });
+}
 
 test("the engine main thread reads the top of book from the trading thread's seqlock", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-layout-'));

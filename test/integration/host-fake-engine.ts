@@ -56,6 +56,7 @@ function state(): EngineState {
       reason: killReason,
       source: killSource,
       changedUs: startedAt * 1000,
+      settled: true,
     },
     health: {
       feed: 'live',

@@ -113,7 +113,13 @@ test('slices keep their identity while their content is unchanged, so tables ski
   engine.receive(
     engineState({
       seq: 4,
-      killSwitch: { state: 'HALTED', reason: 'stale feed', source: 'engine', changedUs: 2 },
+      killSwitch: {
+        state: 'HALTED',
+        reason: 'stale feed',
+        source: 'engine',
+        changedUs: 2,
+        settled: true,
+      },
     }),
   );
   frames.runFrame();

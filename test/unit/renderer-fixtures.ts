@@ -20,6 +20,7 @@ export function engineState(overrides: Partial<EngineState> = {}): EngineState {
       reason: 'armed at start',
       source: 'trader',
       changedUs: 1_752_000_000_000_000,
+      settled: true,
     },
     health: {
       feed: 'live',

@@ -229,6 +229,12 @@ test('host messages are checked down to the fields the window indexes', () => {
     (parseHostMessage(JSON.stringify({ kind: 'state', state: kill })) as { reason: string }).reason,
     /not ACTIVE, REDUCING or HALTED/,
   );
+  const unsure = { ...engineState(), killSwitch: { ...engineState().killSwitch, settled: 'yes' } };
+  assert.equal(
+    (parseHostMessage(JSON.stringify({ kind: 'state', state: unsure })) as { reason: string })
+      .reason,
+    'host state message refused: state.killSwitch.settled is not a boolean',
+  );
   assert.equal(
     parseHostMessage('{"kind":"ack","id":1,"ack":{"ok":false}}').ok,
     false,

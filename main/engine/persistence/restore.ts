@@ -16,7 +16,7 @@ import {
 } from '../../../shared/domain.js';
 import type {
   FillView,
-  KillSwitchView,
+  KillSwitchChange,
   OrderView,
   ParamChangeView,
   SignalView,
@@ -354,7 +354,7 @@ export function loadParamHistory(db: Database.Database, n: number): ParamChangeV
 }
 
 /** The last recorded trading state, or null when none was ever recorded. */
-export function loadLastKillSwitch(db: Database.Database): KillSwitchView | null {
+export function loadLastKillSwitch(db: Database.Database): KillSwitchChange | null {
   if (!hasTables(db)) return null;
   const row = db
     .prepare(
@@ -366,7 +366,7 @@ export function loadLastKillSwitch(db: Database.Database): KillSwitchView | null
     state: row.state as TradingState,
     reason: row.reason,
     source: (KILL_SWITCH_SOURCES as readonly string[]).includes(row.source)
-      ? (row.source as KillSwitchView['source'])
+      ? (row.source as KillSwitchChange['source'])
       : 'engine',
     changedUs: row.ts_us,
   };

@@ -1,6 +1,6 @@
 import { existsSync, renameSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import type { KillSwitchView } from '../../../shared/api.js';
+import type { KillSwitchChange } from '../../../shared/api.js';
 import { loadLastKillSwitch } from './restore.js';
 import { replayJournal, type JournalReplay } from './row-journal.js';
 import { openDatabase } from './schema.js';
@@ -18,7 +18,7 @@ import { injectedFault } from './spill-at-stop.js';
 
 export interface StartupCheck {
   /** The last row of kill_switch_events, or null (none, or a fresh database). */
-  readonly lastKillSwitch: KillSwitchView | null;
+  readonly lastKillSwitch: KillSwitchChange | null;
   /** Why the database was replaced, or null when it was sound. */
   readonly damaged: string | null;
   /** The journal of rows an earlier run could not write, written first (row-journal.ts). */

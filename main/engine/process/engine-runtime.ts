@@ -6,7 +6,7 @@ import type {
   CommandAck,
   EngineState,
   FillView,
-  KillSwitchView,
+  KillSwitchChange,
   OrderView,
   ParamChangeView,
   PositionView,
@@ -119,7 +119,7 @@ export class EngineRuntime {
   private config: Config;
   private readonly startedMs = Date.now();
   private stateSeq = 0;
-  private killSwitch: KillSwitchView;
+  private killSwitch: KillSwitchChange;
   private readonly recordStart: boolean;
   private readonly paramHistory: ParamChangeView[];
   /** What the window showed before this engine started, from the database. */
@@ -141,6 +141,8 @@ export class EngineRuntime {
   private positions: readonly PositionView[] = [];
   private totals = { realizedPnl: 0, unrealizedPnl: 0 };
   private tradingHeapBytes: number | null = null;
+  /** What the trading thread last reported applying: the window's `killSwitch.settled`. */
+  private applied = { state: -1, stampUs: -1 };
 
   private constructor(private readonly options: EngineRuntimeOptions) {
     this.config = options.config;
@@ -252,6 +254,7 @@ export class EngineRuntime {
         );
         this.positions = report.positions;
         this.totals = report.totals;
+        this.applied = { state: report.appliedState, stampUs: report.appliedStampUs };
         if (report.heapUsedBytes !== undefined) this.tradingHeapBytes = report.heapUsedBytes;
         break;
       case 'persistence-error':
@@ -576,9 +579,13 @@ export class EngineRuntime {
         rejections[name.slice('rejected_'.length)] = value;
     }
     const positions = this.positions.map((position) => this.markedToTopOfBook(position));
-    const state = TRADING_STATES[this.control.tradingState()] ?? 'HALTED';
-    const killSwitch =
-      state === this.killSwitch.state ? this.killSwitch : { ...this.killSwitch, state };
+    const code = this.control.tradingState();
+    const killSwitch = {
+      ...this.killSwitch,
+      state: TRADING_STATES[code] ?? 'HALTED',
+      // The report that says so carries the orders and positions from after the change.
+      settled: this.applied.state === code && this.applied.stampUs >= this.shared.stateChangeUs(),
+    };
     // A paced replay is shown on the recording's clock (the chart's and heatmap's time axis).
     const replayTs = this.options.replayClock?.tsUs;
     return {

@@ -111,6 +111,8 @@ export class HotLoop {
   private generation = -1;
   /** The trading-state word as last applied; -1 before the first read. */
   private tradingState: TradingStateCode | -1 = -1;
+  /** The state-change stamp read just after the last apply: the window's `settled`. */
+  private appliedStampUs = 0;
   private ordersSubmitted = 0;
   private readonly signalSlots = new Float64Array(RECENT_SIGNALS * PersistRecord.SLOTS);
   /** min_confidence when each kept signal was made: its reason reads the threshold of its time. */
@@ -245,8 +247,9 @@ export class HotLoop {
     this.broker.setTradingState(state);
     this.gate.setTradingState(state);
     this.shareBrokerState();
+    const stampUs = this.killSwitchStamp();
+    this.appliedStampUs = stampUs;
     if (!first) {
-      const stampUs = this.killSwitchStamp();
       if (stampUs > 0) {
         this.killSwitchStage.record((monoNowUs() - stampUs) * 1000);
         this.killSwitchActed(stampUs);
@@ -405,6 +408,8 @@ export class HotLoop {
           realizedPnl: positions.reduce((sum, p) => sum + p.realizedPnl, 0),
           unrealizedPnl: positions.reduce((sum, p) => sum + p.unrealizedPnl, 0),
         },
+        appliedState: this.tradingState,
+        appliedStampUs: this.appliedStampUs,
         heapUsedBytes: process.memoryUsage().heapUsed,
       },
     ];

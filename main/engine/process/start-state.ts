@@ -1,4 +1,4 @@
-import type { KillSwitchView } from '../../../shared/api.js';
+import type { KillSwitchChange } from '../../../shared/api.js';
 import type { StartupCheck } from '../persistence/startup-check.js';
 
 /**
@@ -9,7 +9,7 @@ import type { StartupCheck } from '../persistence/startup-check.js';
  * for the audit trail (a restored state is not: it is the last row already).
  */
 export interface StartState {
-  readonly view: KillSwitchView;
+  readonly view: KillSwitchChange;
   readonly record: boolean;
 }
 

@@ -35,6 +35,10 @@ export type WorkerReport =
       readonly fills: readonly FillView[];
       readonly positions: readonly PositionView[];
       readonly totals: { readonly realizedPnl: number; readonly unrealizedPnl: number };
+      /** The trading state the broker had applied when this was made (TradingStateCode). */
+      readonly appliedState: number;
+      /** The stamp (EngineShared) read just after applying it: changes up to it are in here. */
+      readonly appliedStampUs: number;
       /** The reporting thread's own heap (bytes), for the soak bench. */
       readonly heapUsedBytes?: number;
     }

@@ -55,6 +55,7 @@ export function engineStateProblem(value: unknown): string | null {
   ) {
     return `state.killSwitch.state is ${JSON.stringify(killSwitch.state)}, not ACTIVE, REDUCING or HALTED`;
   }
+  if (typeof killSwitch.settled !== 'boolean') return 'state.killSwitch.settled is not a boolean';
   for (const book of value.books as unknown[]) {
     if (
       !isRecord(book) ||

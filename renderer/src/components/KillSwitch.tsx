@@ -72,6 +72,8 @@ export function KillSwitch() {
   }, []);
 
   const state = killSwitch?.state;
+  // Between the engine taking the command and its trading thread acting on it (ms).
+  const unsettled = killSwitch !== null && !killSwitch.settled;
   const label = state ? LABELS[state] : 'UNKNOWN';
   const detail = killSwitch
     ? `${killSwitch.reason || 'no reason given'} — by ${killSwitch.source} at ${formatClockUs(killSwitch.changedUs)}`
@@ -86,7 +88,7 @@ export function KillSwitch() {
         aria-checked={halted}
         aria-keyshortcuts="Control+Shift+K"
         aria-describedby="kill-switch-detail"
-        aria-busy={pending !== null}
+        aria-busy={pending !== null || unsettled}
         className="kill-switch"
         title={`Kill switch: click or press ${KILL_HOTKEY_LABEL} to halt all trading at once (no confirmation). When halted, click to re-arm (asks for confirmation).`}
         onClick={() => (halted ? setConfirming(true) : void send(true))}
@@ -98,9 +100,11 @@ export function KillSwitch() {
             ? 'halting…'
             : pending === 'rearm'
               ? 're-arming…'
-              : halted
-                ? 'click to re-arm'
-                : `click or ${KILL_HOTKEY_LABEL} to halt`}
+              : halted && unsettled
+                ? 'cancelling open orders…'
+                : halted
+                  ? 'click to re-arm'
+                  : `click or ${KILL_HOTKEY_LABEL} to halt`}
         </span>
       </button>
       <p id="kill-switch-detail" className="kill-switch-detail">

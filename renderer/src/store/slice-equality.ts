@@ -78,7 +78,8 @@ export const sameKillSwitch = (a: KillSwitchView, b: KillSwitchView): boolean =>
   a.state === b.state &&
   a.reason === b.reason &&
   a.source === b.source &&
-  a.changedUs === b.changedUs;
+  a.changedUs === b.changedUs &&
+  a.settled === b.settled;
 
 /** Flat records of numbers (params, risk limits, totals). */
 export function sameNumberRecord<T extends object>(a: T, b: T): boolean {

@@ -122,6 +122,9 @@ runWorker('execution', () => {
     return n;
   };
 
+  let tradingState = -1;
+  /** The state-change stamp read just after the last apply: the window's `settled`. */
+  let appliedStampUs = 0;
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
   const publish = (): void => {
     // The trader's own book shows once it holds or held something.
@@ -137,6 +140,8 @@ runWorker('execution', () => {
         realizedPnl: positions.reduce((sum, p) => sum + p.realizedPnl, 0),
         unrealizedPnl: positions.reduce((sum, p) => sum + p.unrealizedPnl, 0),
       },
+      appliedState: tradingState,
+      appliedStampUs,
       heapUsedBytes: process.memoryUsage().heapUsed,
     });
   };
@@ -146,7 +151,6 @@ runWorker('execution', () => {
     () => market.hasData() || orders.hasData() || commands.hasData(),
   );
 
-  let tradingState = -1;
   let ended = false;
   events: while (!control.stopRequested() && !ended) {
     const state = control.tradingState();
@@ -157,10 +161,12 @@ runWorker('execution', () => {
       gate.setTradingState(state);
       publishPositions();
       const stampUs = shared.stateChangeUs();
+      appliedStampUs = stampUs;
       if (!first && stampUs > 0) {
         killSwitchStage.record((monoNowUs() - stampUs) * 1000);
         shared.stateChangeActed(stampUs);
       }
+      publish(); // the window shows the cancelled orders now, not at the next tick of ui_hz
     }
     let work = drainCommands();
     if (!replay) {

@@ -184,11 +184,14 @@ runWorker('hot', async () => {
     },
     log,
   );
-  // The main thread's wake-up after a command or a trading-state change.
+  // The main thread's wake-up after a command or a trading-state change. The reports go
+  // out at once: the window shows a halt's cancelled orders (and `settled`) within
+  // milliseconds, not at the next tick of ui_hz.
   parentPort?.on('message', (message: HotThreadMessage) => {
     if (message.kind === 'wake') {
       loop.drainCommands(commands);
       afterTick();
+      publish();
     }
   });
   let stopping = false;
