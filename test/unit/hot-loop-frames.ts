@@ -42,11 +42,15 @@ export function syntheticHotLoop(
   sinks: {
     persistRow?: (record: Float64Array) => void;
     signalRow?: (record: Float64Array) => void;
+    /** Receives the loop's control block, for a test that writes the trading-state word. */
+    onControl?: (control: ControlBlock) => void;
   } = {},
+  orderType: 'Limit' | 'PostOnly' = 'Limit',
 ): HotLoop {
   const config = validateConfig({
     strategy: {
       symbols: ['BTCUSDT'],
+      order_type: orderType,
       params: { min_confidence: 0.3, imbalance_threshold: 0.2, max_position_size: 100 },
       risk_limits: {
         max_position_size: 1000,
@@ -58,6 +62,7 @@ export function syntheticHotLoop(
   });
   const control = ControlBlock.create({ symbols: config.strategy.symbols });
   control.writeParams(config.strategy.params, config.strategy.risk_limits);
+  sinks.onControl?.(control);
   let orderId = 0;
   const loop = new HotLoop({
     config,

@@ -121,6 +121,11 @@ export class HotLoop {
   private readonly confidenceBins = new Float64Array(10);
   private readonly signalView = new SignalRow();
   private signalCount = 0;
+  /** The window's view of each kept signal, and which signal (its index) it was built for. */
+  private readonly builtSignals: (SignalView | undefined)[] = new Array<undefined>(RECENT_SIGNALS);
+  private readonly builtSignalIndex = new Float64Array(RECENT_SIGNALS).fill(-1);
+  private heapReadMs = -Infinity;
+  private heapUsed = 0;
   private readonly strategyMirror: CounterMirror<Parameters<ControlBlock['add']>[0]>;
   private readonly warm: WarmPath | null;
   /** The trader's own orders pass the strategy's risk check here, beside the broker. */
@@ -365,40 +370,40 @@ export class HotLoop {
     REJECT_REASONS.forEach((reason, i) => mirror.sync(rejectionCounter(reason), c.rejections[i]!));
   }
 
-  /** The three UI-rate reports the engine main thread assembles the window's state from. */
+  /**
+   * The three UI-rate reports the engine main thread assembles the window's state from.
+   * They take the hot thread a few hundred microseconds, so the trading-state word is
+   * read between them: a kill switch hit meanwhile is acted on at the next of these
+   * points, not after the whole set (1–1.5 ms before, which was the kill switch's p99).
+   */
   reports(): WorkerReport[] {
+    this.syncControl();
     this.syncCounters();
-    const symbols = this.pipeline.symbols;
+    const market = this.reporter.report();
+    this.syncControl();
     const signals: SignalView[] = [];
     const n = Math.min(this.signalCount, RECENT_SIGNALS);
-    for (let k = n; k >= 1; k--) {
-      const slot = (this.signalCount - k) % RECENT_SIGNALS;
-      const {
-        orderId: _o,
-        rejectReason,
-        features: _f,
-        ...view
-      } = decodeSignalRecord(this.signalSlots, slot * PersistRecord.SLOTS, symbols);
-      const reason = signalReason({ ...view, rejectReason }, this.signalThresholds[slot]!);
-      signals.push(reason === undefined ? view : { ...view, reason });
-    }
+    for (let k = n; k >= 1; k--) signals.push(this.signalViewAt(this.signalCount - k));
+    const c = this.core.counters;
+    const strategy: WorkerReport = {
+      kind: 'strategy',
+      signals,
+      counts: {
+        fired: c.fired,
+        suppressed: c.suppressed,
+        none: c.none,
+        confidenceBins: Array.from(this.confidenceBins),
+      },
+    };
+    this.syncControl();
+    // One piece from here on: the applied state and the orders and positions after it.
     // The trader's own book shows once it holds or held something.
     const positions = this.broker
       .positionViews()
       .filter((p) => p.strategyId !== MANUAL_STRATEGY_ID || p.qty !== '0' || p.realizedPnl !== 0);
-    const c = this.core.counters;
     return [
-      this.reporter.report(),
-      {
-        kind: 'strategy',
-        signals,
-        counts: {
-          fired: c.fired,
-          suppressed: c.suppressed,
-          none: c.none,
-          confidenceBins: Array.from(this.confidenceBins),
-        },
-      },
+      market,
+      strategy,
       {
         kind: 'execution',
         orders: this.broker.orderViews(ORDER_LIST_ROWS),
@@ -410,9 +415,39 @@ export class HotLoop {
         },
         appliedState: this.tradingState,
         appliedStampUs: this.appliedStampUs,
-        heapUsedBytes: process.memoryUsage().heapUsed,
+        heapUsedBytes: this.heapUsedBytes(),
       },
     ];
+  }
+
+  /** The view of the signal made index-th (0 the first); built once, it never changes. */
+  private signalViewAt(index: number): SignalView {
+    const slot = index % RECENT_SIGNALS;
+    if (this.builtSignalIndex[slot] === index) return this.builtSignals[slot]!;
+    const {
+      orderId: _o,
+      rejectReason,
+      features: _f,
+      ...view
+    } = decodeSignalRecord(this.signalSlots, slot * PersistRecord.SLOTS, this.pipeline.symbols);
+    const reason = signalReason({ ...view, rejectReason }, this.signalThresholds[slot]!);
+    const built = reason === undefined ? view : { ...view, reason };
+    this.builtSignals[slot] = built;
+    this.builtSignalIndex[slot] = index;
+    return built;
+  }
+
+  /**
+   * The heap in use, read at most once a second: process.memoryUsage() reads /proc and
+   * took about 0.1 ms of every report, and the soak bench reads it once a minute.
+   */
+  private heapUsedBytes(): number {
+    const nowMs = Date.now();
+    if (nowMs - this.heapReadMs >= 1000) {
+      this.heapReadMs = nowMs;
+      this.heapUsed = process.memoryUsage().heapUsed;
+    }
+    return this.heapUsed;
   }
 
   /** The three summaries a finished replay reads (the pipeline layout's per-thread ones). */
