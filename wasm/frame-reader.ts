@@ -257,7 +257,12 @@ function uint(p: i32, end: i32): i32 {
 
 /** `,"<name>":` and an integer, stored in `slot`; position after it or -1. */
 function uintAt(p: i32, end: i32, name: u8, slot: i32): i32 {
-  p = uint(key(p, end, name), end);
+  return uintInto(key(p, end, name), end, slot);
+}
+
+/** An unsigned integer at p, stored in `slot`; position after it or -1. */
+function uintInto(p: i32, end: i32, slot: i32): i32 {
+  p = uint(p, end);
   if (p >= 0) storeSlot(slot, <f64>units);
   return p;
 }
@@ -349,9 +354,8 @@ export function frame(start: i32, end: i32): i32 {
 
 /** After `{"e":"depthUpdate","E":` up to the payload's closing brace; its position or -1. */
 function depthPayload(p: i32, end: i32, start: i32): i32 {
-  p = uint(p, end);
+  p = uintInto(p, end, SLOT_EVENT_TIME);
   if (p < 0) return -1;
-  storeSlot(SLOT_EVENT_TIME, <f64>units);
   p = uintAt(symbolAt(p, end, start), end, 85 /* U */, SLOT_FIRST_UPDATE_ID);
   if (p < 0) return -1;
   const firstUpdateId = units;
@@ -373,9 +377,8 @@ function depthPayload(p: i32, end: i32, start: i32): i32 {
 
 /** After `{"e":"trade","E":` up to the payload's closing brace; its position or -1. */
 function tradePayload(p: i32, end: i32, start: i32): i32 {
-  p = uint(p, end);
+  p = uintInto(p, end, SLOT_EVENT_TIME);
   if (p < 0) return -1;
-  storeSlot(SLOT_EVENT_TIME, <f64>units);
   p = uintAt(symbolAt(p, end, start), end, 116 /* t */, SLOT_TRADE_ID);
   p = decimalAt(p, end, 112 /* p */, SLOT_PRICE);
   if (p < 0 || units <= 0) return -1; // a trade at no price: the scanner says why
@@ -390,9 +393,8 @@ function tradePayload(p: i32, end: i32, start: i32): i32 {
 
 /** After `{"u":` up to the payload's closing brace; its position or -1. */
 function bookTickerPayload(p: i32, end: i32, start: i32): i32 {
-  p = uint(p, end);
+  p = uintInto(p, end, SLOT_LAST_UPDATE_ID);
   if (p < 0) return -1;
-  storeSlot(SLOT_LAST_UPDATE_ID, <f64>units);
   p = decimalAt(symbolAt(p, end, start), end, 98 /* b */, SLOT_BEST_BID_PRICE);
   p = decimalAt(p, end, 66 /* B */, SLOT_BEST_BID_QTY);
   p = decimalAt(p, end, 97 /* a */, SLOT_BEST_ASK_PRICE);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIRST_ID, depthTemplate, syntheticHotLoop, writeUpdateId } from './hot-loop-frames.js';
+import { feedSwings, syntheticHotLoop } from './hot-loop-frames.js';
 
 // What a hot loop keeps for the window is bounded however long it trades: each of these
 // would otherwise grow with the orders, fills, signals and trades of a day.
@@ -8,19 +8,7 @@ const TICKS = 30_000;
 
 test('the hot loop keeps bounded histories: orders, fills, signals and trades', () => {
   const loop = syntheticHotLoop(false);
-  const frames = [depthTemplate(true), depthTemplate(false)];
-  // Trade ids must grow: the pipeline drops a repeated one.
-  const trade = (id: number): Buffer =>
-    Buffer.from(
-      `{"e":"trade","E":1700000000000,"s":"BTCUSDT","t":${id},"p":"60000.00","q":"0.01000000","T":1700000000000,"m":true}`,
-    );
-  for (let n = 0, id = FIRST_ID; n < TICKS; n++, id++) {
-    const frame = frames[Math.floor(id / 40) % 2]!;
-    writeUpdateId(frame, id);
-    const tsUs = 1_700_000_000_000_000 + n * 1000;
-    loop.onFrame(frame.bytes, tsUs, tsUs);
-    if (n % 10 === 0) loop.onFrame(trade(n + 1), tsUs, tsUs);
-  }
+  feedSwings(loop, TICKS, 10);
   const c = loop.core.counters;
   assert.ok(c.ordersCreated > 500, `enough orders to overflow every history: ${c.ordersCreated}`);
   assert.ok(loop.broker.counters.fills > 500, `and fills: ${loop.broker.counters.fills}`);

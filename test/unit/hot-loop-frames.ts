@@ -34,6 +34,33 @@ export function writeUpdateId(frame: { bytes: Buffer; idAt: number[] }, id: numb
 }
 
 /**
+ * Swings the book: ticks alternate 40 bid-heavy and 40 ask-heavy depth frames (ids from
+ * FIRST_ID, 1 ms apart), with a trade every tradeEvery ticks; afterTick(n) runs after
+ * tick n. Trade ids grow, as they must: the pipeline drops a repeated one.
+ */
+export function feedSwings(
+  loop: HotLoop,
+  ticks: number,
+  tradeEvery: number,
+  options: { buyerMaker?: (tradeId: number) => boolean; afterTick?: (n: number) => void } = {},
+): void {
+  const frames = [depthTemplate(true), depthTemplate(false)];
+  const buyerMaker = options.buyerMaker ?? (() => true);
+  const trade = (id: number): Buffer =>
+    Buffer.from(
+      `{"e":"trade","E":1700000000000,"s":"BTCUSDT","t":${id},"p":"60000.00","q":"0.01000000","T":1700000000000,"m":${buyerMaker(id)}}`,
+    );
+  for (let n = 0, id = FIRST_ID; n < ticks; n++, id++) {
+    const frame = frames[Math.floor(id / 40) % 2]!;
+    writeUpdateId(frame, id);
+    const tsUs = 1_700_000_000_000_000 + n * 1000;
+    loop.onFrame(frame.bytes, tsUs, tsUs);
+    if (n % tradeEvery === 0) loop.onFrame(trade(n + 1), tsUs, tsUs);
+    options.afterTick?.(n);
+  }
+}
+
+/**
  * A hot loop (in this thread, sinks that count) whose BTCUSDT book starts from a 20-level
  * snapshot at FIRST_ID - 1, with a config that trades on every swing of depthTemplate.
  */

@@ -5,7 +5,7 @@ import { TradingStateCode } from '../../shared/domain.js';
 import type { ControlBlock } from '../../main/engine/core/control-block.js';
 import type { WorkerReport } from '../../main/engine/process/worker-messages.js';
 import type { HotLoop } from '../../main/engine/process/hot-loop.js';
-import { FIRST_ID, depthTemplate, syntheticHotLoop, writeUpdateId } from './hot-loop-frames.js';
+import { feedSwings, syntheticHotLoop } from './hot-loop-frames.js';
 
 // The window's views of orders, fills and signals are kept from one report to the next
 // and built again only when what they show changed. Two loops get the same frames: one
@@ -20,27 +20,19 @@ function run(
   changes: { count: number } = { count: 0 },
 ): WorkerReport[] {
   const seen = new Map<number, OrderView>();
-  const frames = [depthTemplate(true), depthTemplate(false)];
-  const trade = (id: number): Buffer =>
-    Buffer.from(
-      `{"e":"trade","E":1700000000000,"s":"BTCUSDT","t":${id},"p":"60000.00","q":"0.01000000","T":1700000000000,"m":${id % 2 === 0}}`,
-    );
-  for (let n = 0, id = FIRST_ID; n < TICKS; n++, id++) {
-    const frame = frames[Math.floor(id / 40) % 2]!;
-    writeUpdateId(frame, id);
-    const tsUs = 1_700_000_000_000_000 + n * 1000;
-    loop.onFrame(frame.bytes, tsUs, tsUs);
-    if (n % 7 === 0) loop.onFrame(trade(n + 1), tsUs, tsUs);
-    if (n % reportEvery === 0) {
+  feedSwings(loop, TICKS, 7, {
+    buyerMaker: (id) => id % 2 === 0,
+    afterTick: (n) => {
+      if (n % reportEvery !== 0) return;
       const execution = loop.reports()[2]!;
-      if (execution.kind === 'execution')
-        for (const order of execution.orders) {
-          const before = seen.get(order.orderId);
-          if (before !== undefined && before.status !== order.status) changes.count++;
-          seen.set(order.orderId, order);
-        }
-    }
-  }
+      if (execution.kind !== 'execution') return;
+      for (const order of execution.orders) {
+        const before = seen.get(order.orderId);
+        if (before !== undefined && before.status !== order.status) changes.count++;
+        seen.set(order.orderId, order);
+      }
+    },
+  });
   return loop.reports();
 }
 

@@ -42,6 +42,7 @@ import { MarketReporter } from './market-report.js';
 import { WarmPath } from './warm-path.js';
 import { CounterMirror } from './thread-kit.js';
 import type { WorkerReport } from './worker-messages.js';
+import { HeapSampler } from './heap-sampler.js';
 import type { LogFn } from '../../../shared/log.js';
 
 /** Signals kept for the window, as raw records (decoded only when reported). */
@@ -124,8 +125,7 @@ export class HotLoop {
   /** The window's view of each kept signal, and which signal (its index) it was built for. */
   private readonly builtSignals: (SignalView | undefined)[] = new Array<undefined>(RECENT_SIGNALS);
   private readonly builtSignalIndex = new Float64Array(RECENT_SIGNALS).fill(-1);
-  private heapReadMs = -Infinity;
-  private heapUsed = 0;
+  private readonly heap = new HeapSampler();
   private readonly strategyMirror: CounterMirror<Parameters<ControlBlock['add']>[0]>;
   private readonly warm: WarmPath | null;
   /** The trader's own orders pass the strategy's risk check here, beside the broker. */
@@ -415,7 +415,7 @@ export class HotLoop {
         },
         appliedState: this.tradingState,
         appliedStampUs: this.appliedStampUs,
-        heapUsedBytes: this.heapUsedBytes(),
+        heapUsedBytes: this.heap.usedBytes(),
       },
     ];
   }
@@ -435,19 +435,6 @@ export class HotLoop {
     this.builtSignals[slot] = built;
     this.builtSignalIndex[slot] = index;
     return built;
-  }
-
-  /**
-   * The heap in use, read at most once a second: process.memoryUsage() reads /proc and
-   * took about 0.1 ms of every report, and the soak bench reads it once a minute.
-   */
-  private heapUsedBytes(): number {
-    const nowMs = Date.now();
-    if (nowMs - this.heapReadMs >= 1000) {
-      this.heapReadMs = nowMs;
-      this.heapUsed = process.memoryUsage().heapUsed;
-    }
-    return this.heapUsed;
   }
 
   /** The three summaries a finished replay reads (the pipeline layout's per-thread ones). */

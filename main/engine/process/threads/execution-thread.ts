@@ -22,6 +22,7 @@ import {
 } from '../../execution/manual-orders.js';
 import { DEFAULT_RISK_LIMITS, DEFAULT_STRATEGY_PARAMS } from '../../../../shared/config.js';
 import { MANUAL_STRATEGY_ID } from '../../../../shared/domain.js';
+import { HeapSampler } from '../heap-sampler.js';
 import {
   attachEngine,
   awaitDoneSeq,
@@ -125,6 +126,7 @@ runWorker('execution', () => {
   let tradingState = -1;
   /** The state-change stamp read just after the last apply: the window's `settled`. */
   let appliedStampUs = 0;
+  const heap = new HeapSampler();
   const throttle = new Throttle(1000 / wiring.config.engine.ui_hz);
   const publish = (): void => {
     // The trader's own book shows once it holds or held something.
@@ -142,7 +144,7 @@ runWorker('execution', () => {
       },
       appliedState: tradingState,
       appliedStampUs,
-      heapUsedBytes: process.memoryUsage().heapUsed,
+      heapUsedBytes: heap.usedBytes(),
     });
   };
   const waiter = createWaiter(
